@@ -1,0 +1,141 @@
+"""The one step that turns labelled lines into a :class:`CleanedDocument`.
+
+Detectors only label. Here a line is kept when it carries no junk decision
+strong enough to remove it (the title is always kept apart); every other
+non-blank line becomes part of a removed span with the reason of its
+strongest decision.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from cleanse.language import CHINESE, UNDETERMINED, LanguageTagger
+from cleanse.model import Category, CleanedDocument, Line, Page, RemovedSpan, Segment, Status
+
+
+@dataclass
+class _Tagged:
+    line: Line
+    language: str | None
+
+
+def _removal_decision(page: Page, line: Line):
+    """The decision that removes ``line``, or None when it is kept."""
+    meta = next((d for d in line.decisions if d.category is Category.META), None)
+    if meta:
+        return meta
+    return line.strongest(junk=True) if page.is_junk(line) else None
+
+
+def _removed_spans(page: Page, title_line: Line | None) -> list[RemovedSpan]:
+    spans: list[RemovedSpan] = []
+    for line in page.content_lines():
+        if line is title_line:
+            continue
+        decision = _removal_decision(page, line)
+        if decision is None:
+            continue
+        last = spans[-1] if spans else None
+        if (last and (last.detector, last.rule, last.reason) ==
+                (decision.detector, decision.rule, decision.reason)
+                and all(page.lines[n - 1].blank for n in range(last.last_line + 1, line.number))):
+            last.last_line = line.number
+            last.text += "\n" + line.features.stripped
+        else:
+            spans.append(RemovedSpan(line.number, line.number, decision.detector, decision.rule,
+                                     decision.category.value, decision.reason,
+                                     line.features.stripped))
+    return spans
+
+
+def _join(lines: list[Line]) -> str:
+    """Lines adjacent in the capture stay on adjacent lines; others become paragraphs."""
+    parts: list[str] = []
+    previous: Line | None = None
+    for line in lines:
+        if previous is not None:
+            parts.append("\n" if line.number == previous.number + 1 else "\n\n")
+        parts.append(line.features.stripped)
+        previous = line
+    return "".join(parts)
+
+
+def _segments(tagged: list[_Tagged], title_line: Line | None, min_tokens: int) -> list[Segment]:
+    # Short lines take the tag of the line before them (or after, at the start).
+    known = [t.language for t in tagged if t.language]
+    fallback = known[0] if known else UNDETERMINED
+    previous = None
+    for t in tagged:
+        if t.language is None:
+            t.language = previous or next(
+                (u.language for u in tagged[tagged.index(t):] if u.language), fallback)
+        previous = t.language
+    groups: list[list[_Tagged]] = []
+    for t in tagged:
+        if groups and groups[-1][0].language == t.language:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+    # A short stretch in another language (a translated title, a quote) joins its neighbour.
+    merged: list[list[_Tagged]] = []
+    for group in groups:
+        tokens = sum(t.line.features.tokens for t in group)
+        if merged and tokens < min_tokens:
+            merged[-1].extend(group)
+        elif merged and sum(t.line.features.tokens for t in merged[-1]) < min_tokens:
+            merged[-1].extend(group)
+            for t in merged[-1]:
+                t.language = group[0].language
+        elif merged and merged[-1][0].language == group[0].language:
+            merged[-1].extend(group)
+        else:
+            merged.append(group)
+    segments = []
+    for group in merged:
+        language = group[0].language or UNDETERMINED
+        body = [t.line for t in group if t.line is not title_line]
+        segments.append(Segment(language, _join(body), group[0].line.number,
+                                group[-1].line.number))
+    return segments
+
+
+def _resolve_chinese(tags: list[str | None]) -> list[str | None]:
+    """Lines tagged plain ``zh`` take the document's dominant Chinese variant."""
+    variants = Counter(t for t in tags if t in ("zh-Hans", "zh-Hant"))
+    default = variants.most_common(1)[0][0] if variants else "zh-Hans"
+    return [default if t == CHINESE else t for t in tags]
+
+
+def assemble(page: Page, tagger: LanguageTagger, min_segment_tokens: int = 25) -> CleanedDocument:
+    capture = page.capture
+    title_line = next((line for line in page.lines
+                       if any(d.category is Category.TITLE for d in line.decisions)), None)
+    kept = [line for line in page.content_lines()
+            if line is title_line or _removal_decision(page, line) is None]
+    body = [line for line in kept if line is not title_line]
+    tags = _resolve_chinese([tagger.tag(line.features.plain) for line in kept])
+    segments = _segments([_Tagged(line, tag) for line, tag in zip(kept, tags)],
+                         title_line, min_segment_tokens)
+    weight: Counter[str] = Counter()
+    for segment in segments:
+        lines = [line for line in kept if segment.first_line <= line.number <= segment.last_line]
+        weight[segment.language] += sum(line.features.tokens for line in lines)
+    language = weight.most_common(1)[0][0] if weight else None
+    text = _join(body)
+    title = page.title or (title_line.features.plain if title_line else None)
+    return CleanedDocument(
+        source=capture.source,
+        status=Status.OK if text else Status.EMPTY,
+        error=None if text else "no article text found",
+        kind=capture.kind,
+        encoding=capture.encoding,
+        decode_errors=capture.decode_errors,
+        title=title,
+        language=language,
+        text=text,
+        segments=segments,
+        metadata=page.metadata,
+        removed=_removed_spans(page, title_line),
+    )

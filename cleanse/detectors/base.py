@@ -1,0 +1,42 @@
+"""What a detector is, and the registry that finds one by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+from cleanse.model import Category, Line, Page
+
+REGISTRY: dict[str, type["Detector"]] = {}
+
+
+@dataclass
+class Detector:
+    """A pipeline step that labels lines of a :class:`~cleanse.model.Page`.
+
+    Subclasses are dataclasses: every field is a named, documented threshold
+    or keyword table that a config file may override. ``name`` is how the
+    pipeline refers to the detector; defining a subclass registers it.
+    """
+
+    name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            REGISTRY[cls.name] = cls
+
+    def detect(self, page: Page) -> None:
+        raise NotImplementedError
+
+    def label(self, page: Page, line: Line, rule: str, category: Category,
+              score: float, reason: str) -> None:
+        page.label(line, self.name, rule, category, score, reason)
+
+    @classmethod
+    def option_names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def describe(self) -> str:
+        """First line of the docstring: what this detector removes."""
+        return (self.__doc__ or "").strip().splitlines()[0]

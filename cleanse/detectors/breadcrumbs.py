@@ -1,0 +1,49 @@
+"""Breadcrumb trails ("首页 > 科技 > 正文", "Home / World / Asia")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from cleanse.detectors.base import Detector
+from cleanse.model import Category, Page
+from cleanse.vocabulary import Keywords, vocabulary
+
+SEPARATOR = regex.compile(r"\s*(?:>|＞|›|»|/|\||→|>>|»)\s*")
+
+
+@dataclass
+class Breadcrumbs(Detector):
+    """Removes breadcrumb lines.
+
+    A breadcrumb is a short line of ``min_crumbs`` or more short crumbs
+    joined by ``>``, ``›``, ``»``, ``/``, ``|`` or ``→``. A trail that starts
+    with a "home" word is certain; otherwise every crumb must be short and
+    the line must not end a sentence.
+    """
+
+    name = "breadcrumbs"
+    min_crumbs: int = 3
+    max_crumb_tokens: int = 8
+    keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("breadcrumbs"))
+
+    def __post_init__(self) -> None:
+        self._home = Keywords(self.keywords["home"])
+
+    def detect(self, page: Page) -> None:
+        for line in page.content_lines():
+            features = line.features
+            if features.terminal or features.link_like and "://" in features.stripped:
+                continue
+            crumbs = [c for c in SEPARATOR.split(features.plain) if c.strip()]
+            if len(crumbs) < 2 or len(SEPARATOR.findall(features.plain)) < len(crumbs) - 1:
+                continue
+            starts_home = self._home.search(crumbs[0]) is not None
+            short = all(len(c.split()) <= self.max_crumb_tokens and len(c) <= 20 for c in crumbs)
+            if starts_home and short:
+                self.label(page, line, "home_trail", Category.NAV, 0.95,
+                           f"breadcrumb trail starting at '{crumbs[0].strip()}'")
+            elif short and len(crumbs) >= self.min_crumbs and features.tokens <= 30:
+                self.label(page, line, "crumb_trail", Category.NAV, 0.7,
+                           f"{len(crumbs)} short crumbs joined by separators")

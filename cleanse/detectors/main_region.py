@@ -1,0 +1,76 @@
+"""The article as one contiguous region of prose; everything around it goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cleanse.detectors.base import Detector
+from cleanse.model import Category, Line, Page
+
+
+@dataclass
+class MainRegion(Detector):
+    """Removes lines outside the page's main text region.
+
+    Each non-blank line gets a weight: sentence-like lines count their
+    tokens; substantial non-sentence lines (``content_tokens`` or more, with
+    inner punctuation) count ``content_weight`` per token; short lines cost
+    ``short_penalty``; lines another detector already marked as junk cost
+    ``junk_penalty`` plus ``junk_token_weight`` per token. The region is the
+    run of lines with the largest total weight (maximum-sum subarray), so
+    short headings inside the article stay while menus, lists and footers
+    around it -- which add nothing but cost -- fall outside. Up to
+    ``max_lead_lines`` heading-like lines right above the region join it
+    (a subtitle above the first paragraph).
+    """
+
+    name = "main_region"
+    content_tokens: int = 10
+    content_weight: float = 0.5
+    short_penalty: float = 2.0
+    junk_penalty: float = 10.0
+    junk_token_weight: float = 0.5
+    max_lead_lines: int = 1
+
+    def weight(self, page: Page, line: Line) -> float:
+        features = line.features
+        if page.is_junk(line):
+            return -(self.junk_penalty + self.junk_token_weight * features.tokens)
+        if features.is_prose():
+            return float(features.tokens)
+        if features.tokens >= self.content_tokens and features.inner_punct:
+            return self.content_weight * features.tokens
+        return -self.short_penalty
+
+    def detect(self, page: Page) -> None:
+        content = [line for line in page.content_lines()
+                   if not page.has_category(line, [Category.META])]
+        if not content:
+            return
+        weights = [self.weight(page, line) for line in content]
+        best, best_start, best_end = 0.0, -1, -1
+        running, start = 0.0, 0
+        for i, w in enumerate(weights):
+            if running <= 0:
+                running, start = 0.0, i
+            running += w
+            if running > best:
+                best, best_start, best_end = running, start, i
+        if best_start < 0:
+            return  # no prose anywhere: keep what the other detectors left
+        lead = 0
+        while (lead < self.max_lead_lines and best_start > 0
+               and self._heading_like(page, content[best_start - 1])):
+            best_start -= 1
+            lead += 1
+        for i, line in enumerate(content):
+            if i < best_start or i > best_end:
+                side = "before" if i < best_start else "after"
+                self.label(page, line, f"outside_region_{side}", Category.BOILERPLATE, 0.6,
+                           f"{side} the main text region (lines "
+                           f"{content[best_start].number}-{content[best_end].number})")
+
+    def _heading_like(self, page: Page, line: Line) -> bool:
+        features = line.features
+        return (not page.is_junk(line) and 3 <= features.tokens <= 40 and not features.terminal
+                and not features.has_date and not features.link_like)

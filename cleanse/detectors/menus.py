@@ -1,0 +1,83 @@
+"""Category and channel menus: lines of short tokens, or runs of one-word lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from cleanse.detectors.base import Detector
+from cleanse.model import Category, Line, Page
+from cleanse.vocabulary import Keywords, vocabulary
+
+ITEM_SEPARATOR = regex.compile(r"\s*(?:\||·|•|｜|/|\s{2,}|\t)\s*|\s+")
+
+
+@dataclass
+class Menus(Detector):
+    """Removes navigation menus.
+
+    Two shapes, both common in innerText captures:
+
+    * one line of ``min_items`` or more short items ("教育 健康 家居 时尚",
+      "News | Sport | Weather"), where items are separated by bars, dots or
+      spaces; in Latin script the items must be capitalised or known section
+      names, so an ordinary phrase is not a menu;
+    * a run of ``min_run`` or more consecutive lines that are each a single
+      short item (``max_item_chars``), with no sentence among them.
+    """
+
+    name = "menus"
+    min_items: int = 4
+    min_run: int = 4
+    max_item_chars: int = 6
+    max_item_words: int = 3
+    keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("menus"))
+
+    def __post_init__(self) -> None:
+        self._sections = Keywords(self.keywords["sections"])
+
+    def _is_short_item(self, text: str) -> bool:
+        text = text.strip()
+        if not text or regex.search(r"[。！？.!?,，]$", text):
+            return False
+        if regex.search(r"\p{Han}|\p{Hiragana}|\p{Katakana}|\p{Hangul}", text):
+            return len(text) <= self.max_item_chars
+        words = text.split()
+        return len(words) <= self.max_item_words and len(text) <= 24
+
+    def _menu_line(self, line: Line) -> bool:
+        features = line.features
+        if features.terminal or features.inner_punct > 1 or features.has_date:
+            return False
+        items = [i for i in ITEM_SEPARATOR.split(features.plain) if i.strip()]
+        if len(items) < self.min_items or not all(self._is_short_item(i) for i in items):
+            return False
+        if features.cjk:
+            return all(len(i) <= self.max_item_chars for i in items)
+        known = sum(1 for i in items if self._sections.fullmatch(i))
+        capitalised = sum(1 for i in items if i[:1].isupper())
+        return known >= 2 or capitalised == len(items)
+
+    def _one_item_line(self, line: Line) -> bool:
+        features = line.features
+        return (not features.terminal and not features.has_date and features.alnum > 0
+                and self._is_short_item(features.plain) and len(features.plain.split()) <= 2)
+
+    def detect(self, page: Page) -> None:
+        content = page.content_lines()
+        for line in content:
+            if self._menu_line(line):
+                self.label(page, line, "menu_line", Category.NAV, 0.75,
+                           "one line of short menu items")
+        run: list[Line] = []
+        for line in content + [None]:  # type: ignore[list-item]
+            if line is not None and self._one_item_line(line) and (
+                    not run or line.number - run[-1].number <= 2):
+                run.append(line)
+                continue
+            if len(run) >= self.min_run:
+                for item in run:
+                    self.label(page, item, "menu_run", Category.NAV, 0.7,
+                               f"run of {len(run)} one-item lines (a menu)")
+            run = [line] if line is not None and self._one_item_line(line) else []

@@ -1,0 +1,70 @@
+"""Newsletter, subscribe and follow prompts ("订阅我们的 Newsletter", "Subscribe now")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cleanse.detectors.base import Detector
+from cleanse.model import Category, Line, Page
+from cleanse.vocabulary import Keywords, vocabulary
+
+
+@dataclass
+class Newsletter(Detector):
+    """Removes calls to subscribe or follow, and their lead-in question.
+
+    A *strong* phrase ("subscribe to our", "订阅我们的", "点击关注") marks a
+    prompt by itself. A *weak* word ("subscribe", "订阅", "email") needs a
+    call-to-action word ("your", "free", "免费", "立即") on the same line,
+    and a sentence must be short (``max_weak_sentence_tokens``) -- so
+    "subscribe" in a sentence of the article stays. A short question just before a prompt
+    ("喜欢这篇文章?", "Enjoyed this article?") goes with it, and so does a short
+    line just after one that carries a weak word ("每周精选完全免费随时退订").
+    """
+
+    name = "newsletter"
+    max_tokens: int = 60
+    max_prose_tokens: int = 30
+    max_weak_sentence_tokens: int = 12
+    keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("newsletter"))
+
+    def __post_init__(self) -> None:
+        self._strong = Keywords(self.keywords["strong"])
+        self._weak = Keywords(self.keywords["weak"])
+        self._cta = Keywords(self.keywords["cta"])
+        self._lead_ins = Keywords(self.keywords["lead_ins"])
+
+    def _prompt(self, line: Line) -> tuple[str, float, str] | None:
+        features = line.features
+        if features.tokens > self.max_tokens:
+            return None
+        # A long sentence of the article may mention a newsletter in passing.
+        long_sentence = features.terminal and features.tokens > self.max_prose_tokens
+        if (hit := self._strong.search(features.plain)) and not long_sentence:
+            return "subscribe_prompt", 0.9, f"subscribe/follow prompt ('{hit}')"
+        if features.terminal and features.tokens > self.max_weak_sentence_tokens:
+            return None
+        weak = self._weak.search(features.plain)
+        cta = self._cta.search(features.plain)
+        if weak and cta:
+            return "subscribe_cta", 0.7, f"'{weak}' with call to action '{cta}'"
+        return None
+
+    def detect(self, page: Page) -> None:
+        content = page.content_lines()
+        prompts = [self._prompt(line) for line in content]
+        for i, (line, prompt) in enumerate(zip(content, prompts)):
+            if prompt:
+                rule, score, reason = prompt
+                self.label(page, line, rule, Category.NEWSLETTER, score, reason)
+                continue
+            before = prompts[i + 1] if i + 1 < len(prompts) else None
+            after = prompts[i - 1] if i > 0 else None
+            short = line.features.tokens <= 20
+            if before and short and (self._lead_ins.search(line.features.plain)
+                                     or line.features.plain.rstrip().endswith(("?", "？"))):
+                self.label(page, line, "lead_in", Category.NEWSLETTER, 0.65,
+                           "question leading into a subscribe prompt")
+            elif after and short and self._weak.search(line.features.plain):
+                self.label(page, line, "prompt_tail", Category.NEWSLETTER, 0.65,
+                           "short line continuing a subscribe prompt")

@@ -1,0 +1,133 @@
+"""Related / trending / recommended story lists, their headings, and comment sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from cleanse.detectors.base import Detector
+from cleanse.model import Category, Line, Page
+from cleanse.vocabulary import Keywords, compile_patterns, vocabulary
+
+HEADING_TRIM = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$|[（(]\d+[)）]$")
+DECLARATIVE_ENDINGS = ("。", ".", "；", ";", "…", ":", "：")
+INLINE_SEPARATOR = regex.compile(r"^\s*[:：|｜>›»-]\s*")
+
+
+@dataclass
+class RelatedLists(Detector):
+    """Removes lists of other stories that follow a heading, and comment sections.
+
+    * A *list heading* ("相关文章", "热点推荐", "延伸阅读", "Related", "Most read",
+      "More from X") opens a list. Every following line belongs to it until
+      the article's prose resumes: two different declarative sentences in a
+      row (headlines end in "?", "!" or nothing, and are often shown twice), or one
+      long paragraph (``long_paragraph_tokens``) with no date next to it. A
+      list's items are headlines, dates, authors and one-paragraph summaries,
+      which never form two prose lines in a row. A heading followed directly
+      by prose is a section title of the article and stays.
+    * A single line "推荐阅读：<headline>" / "Read more: <headline>" inside the
+      body is one inline link and goes alone.
+    * A *comment heading* ("网友评论", "12 Comments", "Leave a reply") placed
+      after ``comments_after_share`` of the page's prose starts the comment
+      section, which runs to the end of the page.
+    """
+
+    name = "related_lists"
+    max_heading_tokens: int = 10
+    max_inline_tokens: int = 60
+    long_paragraph_tokens: int = 60
+    long_sentence_tokens: int = 30
+    comments_after_share: float = 0.5
+    keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("related_lists"))
+
+    def __post_init__(self) -> None:
+        self._list_headings = Keywords(self.keywords["list_headings"])
+        self._list_patterns = compile_patterns(self.keywords["list_heading_patterns"])
+        self._comment_headings = Keywords(self.keywords["comment_headings"])
+        self._comment_patterns = compile_patterns(self.keywords["comment_heading_patterns"])
+        self._inline = Keywords(self.keywords["inline_prefixes"])
+
+    def _heading_text(self, line: Line) -> str | None:
+        features = line.features
+        if features.tokens > self.max_heading_tokens or features.tokens == 0 or \
+                features.plain.endswith(("。", ".", "!", "！")):
+            return None
+        return HEADING_TRIM.sub("", features.plain).strip()
+
+    def _is_list_heading(self, text: str) -> bool:
+        return self._list_headings.fullmatch(text) or any(
+            p.fullmatch(text) for p in self._list_patterns)
+
+    def _is_comment_heading(self, text: str, line: Line) -> bool:
+        return self._comment_headings.fullmatch(text) or any(
+            p.fullmatch(line.features.plain.strip()) for p in self._comment_patterns)
+
+    def _declarative(self, line: Line) -> bool:
+        """Article prose: a sentence that is not a headline (those end in ?/! or nothing)."""
+        features = line.features
+        return (features.is_prose() and not features.mostly_date
+                and (features.plain.rstrip("”\"'」』)）").endswith(DECLARATIVE_ENDINGS)
+                     or features.tokens >= self.long_sentence_tokens))
+
+    def _prose_resumes(self, content: list[Line], j: int) -> bool:
+        line = content[j].features
+        if not self._declarative(content[j]):
+            return False
+        following = content[j + 1] if j + 1 < len(content) else None
+        if following is not None and self._declarative(following) and \
+                following.features.plain != line.plain:
+            return True
+        neighbours = [content[k].features for k in (j - 1, j + 1) if 0 <= k < len(content)]
+        return line.tokens >= self.long_paragraph_tokens and not any(
+            n.has_date for n in neighbours)
+
+    def _list_end(self, content: list[Line], start: int) -> int:
+        """Index just past the last item of the list whose heading is content[start]."""
+        j = start + 1
+        while j < len(content) and not self._prose_resumes(content, j):
+            j += 1
+        return j
+
+    def detect(self, page: Page) -> None:
+        content = page.content_lines()
+        prose_tokens = [line.features.tokens if line.features.is_prose() else 0
+                        for line in content]
+        total_prose = sum(prose_tokens) or 1
+        seen_prose = 0
+        i = 0
+        while i < len(content):
+            line = content[i]
+            heading = self._heading_text(line)
+            if heading and self._is_list_heading(heading):
+                end = self._list_end(content, i)
+                if end > i + 1:
+                    self.label(page, line, "list_heading", Category.TRENDING, 0.9,
+                               f"heading '{heading}' opens a list of other stories")
+                    for item in content[i + 1:end]:
+                        self.label(page, item, "list_item", Category.TRENDING, 0.8,
+                                   f"item of the list under '{heading}'")
+                    i = end
+                    continue
+            if heading and seen_prose / total_prose >= self.comments_after_share and \
+                    self._is_comment_heading(heading, line):
+                for item in content[i:]:
+                    self.label(page, item, "comment_section", Category.COMMENT, 0.75,
+                               f"comment section after heading '{heading}'")
+                return
+            self._inline_link(page, line)
+            seen_prose += prose_tokens[i]
+            i += 1
+
+    def _inline_link(self, page: Page, line: Line) -> None:
+        features = line.features
+        if features.tokens > self.max_inline_tokens:
+            return
+        prefix = self._inline.startswith(features.plain)
+        if prefix is None:
+            return
+        rest = features.plain[len(prefix):]
+        if INLINE_SEPARATOR.match(rest) and INLINE_SEPARATOR.sub("", rest).strip():
+            self.label(page, line, "inline_link", Category.TRENDING, 0.75,
+                       f"inline '{prefix}' link to another story")

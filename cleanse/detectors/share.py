@@ -1,0 +1,49 @@
+"""Share widgets and their counters ("分享至", "Share", "Weibo WeChat", "0")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from cleanse.detectors.base import Detector
+from cleanse.model import Category, Page
+from cleanse.vocabulary import Keywords, vocabulary
+
+COUNTER = regex.compile(r"^[\d,.]+\s*[kKmMwW万萬]?\+?\s*(?:赞|讚|评论|評論|条|次|阅读|閱讀|likes?|"
+                        r"comments?|shares?|views?|reads?)?$", regex.I)
+SEPARATORS = regex.compile(r"[\s|/·•,，、:：()（）\[\]]+")
+
+
+@dataclass
+class Share(Detector):
+    """Removes share buttons and bare counters.
+
+    A line whose every item is a share-network or share-action word (plus
+    counters) is a share widget. A line holding only a number, optionally
+    with a unit like "likes" or "评论", is a counter from the same widget
+    bar: no article paragraph is a bare number.
+    """
+
+    name = "share"
+    max_tokens: int = 12
+    keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("share"))
+
+    def __post_init__(self) -> None:
+        self._tokens = Keywords(self.keywords["tokens"])
+
+    def detect(self, page: Page) -> None:
+        for line in page.content_lines():
+            features = line.features
+            if features.tokens > self.max_tokens or features.terminal:
+                continue
+            plain = features.plain
+            if COUNTER.match(plain):
+                self.label(page, line, "counter", Category.SHARE, 0.65,
+                           "bare counter (likes, shares, comments)")
+                continue
+            remainder = self._tokens.remove(plain.lower())
+            remainder = COUNTER.sub("", SEPARATORS.sub(" ", remainder).strip())
+            if not remainder.strip(" 0123456789") and self._tokens.search(plain):
+                self.label(page, line, "share_widget", Category.SHARE, 0.9,
+                           "only share-network and share-action words")

@@ -1,0 +1,93 @@
+"""The article title: kept apart from the body, used for the record's ``title``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cleanse.detectors.base import Detector
+from cleanse.features import normalize_for_matching
+from cleanse.model import Category, Line, Page
+
+# Junk categories that rule a line out as a title (a repeated or boilerplate
+# line can still be the title; a share button cannot).
+NEVER_TITLE = (Category.NAV, Category.SHARE, Category.CHROME, Category.NEWSLETTER,
+               Category.AD, Category.META, Category.COMMENT)
+
+
+@dataclass
+class Title(Detector):
+    """Finds the title line so it is reported as ``title``, not as body text.
+
+    With a known title (front matter, HTML ``<title>``), the first line that
+    matches it is the title line. Otherwise the best heading-like line among
+    the ``lookback`` lines above the main text region wins: a markdown
+    heading, a line standing alone between blank lines, in the body's
+    script, of headline length; a line that is repeated elsewhere on the
+    page (menus, site names) loses.
+    """
+
+    name = "title"
+    lookback: int = 8
+    max_tokens: int = 60
+    min_match_chars: int = 6
+
+    def detect(self, page: Page) -> None:
+        content = page.content_lines()
+        body = [line for line in content if not page.is_junk(line)
+                and not page.has_category(line, [Category.META])]
+        if not body:
+            return
+        if page.title:
+            self._match_known_title(page, content, page.title)
+            return
+        line = self._best_candidate(page, content, body)
+        if line is not None:
+            page.title = line.features.plain
+            self.label(page, line, "heading_above_body", Category.TITLE, 0.9,
+                       "headline-like line just above the article")
+
+    def _match_known_title(self, page: Page, content: list[Line], title: str) -> None:
+        key = normalize_for_matching(title)
+        for line in content:
+            if page.has_category(line, NEVER_TITLE) or line.features.tokens > self.max_tokens:
+                continue
+            candidate = normalize_for_matching(line.text)
+            if len(candidate) >= self.min_match_chars and (candidate in key or key in candidate):
+                self.label(page, line, "matches_known_title", Category.TITLE, 1.0,
+                           "matches the title given in the capture's metadata")
+                return
+
+    def _candidate(self, page: Page, line: Line) -> bool:
+        f = line.features
+        return (2 <= f.tokens <= self.max_tokens and not f.plain.endswith(("。", "."))
+                and not f.mostly_date and not f.link_like and not f.list_item
+                and not page.has_category(line, NEVER_TITLE))
+
+    def _best_candidate(self, page: Page, content: list[Line], body: list[Line]) -> Line | None:
+        first = body[0]
+        start = content.index(first)
+        pool = content[max(0, start - self.lookback):start]
+        if first.features.heading or not first.features.is_prose():
+            pool.append(first)
+        body_is_cjk = sum(line.features.cjk for line in body) > sum(
+            line.features.words for line in body)
+        keys = [normalize_for_matching(line.text) for line in content]
+        scored = []
+        for line in pool:
+            if not self._candidate(page, line):
+                continue
+            f = line.features
+            score = min(f.tokens, 30) / 30
+            score += 2 if f.stripped.startswith("# ") else 1 if f.heading else 0
+            score += 1 if self._isolated(page, line) else 0
+            score += 1 if (f.cjk > f.words) == body_is_cjk else 0
+            score -= 1 if keys.count(normalize_for_matching(line.text)) > 1 else 0
+            scored.append((score, -line.number, line))
+        return max(scored, key=lambda item: item[:2])[2] if scored else None
+
+    @staticmethod
+    def _isolated(page: Page, line: Line) -> bool:
+        i = line.number - 1
+        before = i == 0 or page.lines[i - 1].blank
+        after = i + 1 >= len(page.lines) or page.lines[i + 1].blank
+        return before and after

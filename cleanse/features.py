@@ -1,0 +1,121 @@
+"""Structural features of one line of text, computed once and shared by detectors.
+
+Everything here is language-neutral: CJK characters and space-separated words
+are both counted as *tokens* (one token per CJK character, one per word), so a
+threshold like "at least 8 tokens" means the same amount of text in Chinese
+and in English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+WORD = regex.compile(r"[^\W\d_\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}][\w'’-]*")
+ALNUM = regex.compile(r"[\p{L}\p{N}]")
+DIGIT = regex.compile(r"\p{Nd}")
+URL = regex.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|net|org|io|cn|co|info|app)\b", regex.I)
+MARKDOWN_LINK = regex.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MARKDOWN_PREFIX = regex.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•·●▪◦]\s+|\d{1,3}[.)、]\s+)+")
+EMPHASIS = regex.compile(r"(\*\*|__|\*|`)")
+INNER_PUNCT = regex.compile(r"[，、,;；：:（）()《》“”\"']")
+
+# A line "ends a sentence" when its last visible character (after closing
+# quotes, brackets and markdown emphasis) is one of these.
+TERMINAL = frozenset("。！？!?.…；;")
+CLOSERS = frozenset("\"'”’」』）)]】》*_ ")
+
+MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+DATE_OR_TIME = regex.compile(
+    r"\b(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])\b"
+    r"|(?:(?:19|20)\d\d\s*年\s*)?(?:0?[1-9]|1[0-2])\s*月\s*(?:0?[1-9]|[12]\d|3[01])\s*[日号號]"
+    r"|\b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?\b"
+    r"|(?:[01]?\d|2[0-3])\s*[点點时時]\s*[0-5]?\d\s*分(?:\s*[0-5]?\d\s*秒)?"
+    rf"|\b{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"
+    rf"|\b\d{{1,2}}\s+{MONTHS}\.?,?\s+(?:19|20)\d\d\b"
+    r"|\b\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago\b"
+    r"|\d+\s*(?:分钟|分鐘|小时|小時|天|周|週)前",
+    regex.I,
+)
+
+
+@dataclass(frozen=True)
+class LineFeatures:
+    stripped: str
+    plain: str  # markdown markup removed, for measuring and matching
+    cjk: int
+    words: int
+    alnum: int
+    digits: int
+    inner_punct: int
+    terminal: bool
+    heading: bool
+    list_item: bool
+    link_like: bool
+    date_chars: int
+
+    @property
+    def tokens(self) -> int:
+        return self.cjk + self.words
+
+    @property
+    def has_date(self) -> bool:
+        return self.date_chars > 0
+
+    @property
+    def mostly_date(self) -> bool:
+        """The line is little more than a date or timestamp."""
+        return self.date_chars > 0 and self.date_chars >= 0.5 * len(self.plain.replace(" ", ""))
+
+    @property
+    def digit_share(self) -> float:
+        return self.digits / self.alnum if self.alnum else 0.0
+
+    def is_prose(self, min_tokens: int = 8, long_tokens: int = 40) -> bool:
+        """Sentence-like: ends a sentence and is not tiny, or is simply long."""
+        if self.tokens >= long_tokens:
+            return True
+        return self.terminal and self.tokens >= min_tokens and not self.heading
+
+
+def plain_text(text: str) -> str:
+    """``text`` without markdown list/heading/quote prefixes, emphasis and link targets."""
+    text = MARKDOWN_LINK.sub(r"\1", text)
+    text = MARKDOWN_PREFIX.sub("", text)
+    return EMPHASIS.sub("", text).strip()
+
+
+def ends_sentence(text: str) -> bool:
+    stripped = text.rstrip()
+    while stripped and stripped[-1] in CLOSERS:
+        stripped = stripped[:-1]
+    return bool(stripped) and stripped[-1] in TERMINAL
+
+
+def line_features(text: str) -> LineFeatures:
+    stripped = text.strip()
+    plain = plain_text(stripped)
+    return LineFeatures(
+        stripped=stripped,
+        plain=plain,
+        cjk=len(CJK.findall(plain)),
+        words=len(WORD.findall(plain)),
+        alnum=len(ALNUM.findall(plain)),
+        digits=len(DIGIT.findall(plain)),
+        inner_punct=len(INNER_PUNCT.findall(plain[:-1])),
+        terminal=ends_sentence(plain),
+        heading=stripped.startswith("#"),
+        list_item=bool(regex.match(r"[-*+•·●▪◦]\s|\d{1,3}[.)、]\s", stripped)),
+        link_like=bool(URL.search(stripped) or MARKDOWN_LINK.search(stripped)),
+        date_chars=sum(len(m) for m in DATE_OR_TIME.findall(plain)),
+    )
+
+
+def normalize_for_matching(text: str) -> str:
+    """Lowercase, digits to 0, punctuation and spaces dropped (CCNet-style line hash key)."""
+    text = plain_text(text).lower()
+    text = DIGIT.sub("0", text)
+    return regex.sub(r"[\p{P}\p{S}\s]+", "", text)

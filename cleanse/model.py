@@ -1,0 +1,215 @@
+"""The data model shared by every stage.
+
+A :class:`Capture` (raw text plus where it came from) is split into a
+:class:`Page` of :class:`Line` objects. Detectors never delete anything: they
+attach :class:`Decision` objects to lines. One final step
+(:mod:`cleanse.assemble`) reads those decisions and builds the
+:class:`CleanedDocument`, so every removal can be traced to a detector, a rule
+and a human-readable reason.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from cleanse.features import LineFeatures, line_features
+
+
+class Category(str, enum.Enum):
+    """What a line is. The first three are kept; everything else is junk."""
+
+    TITLE = "title"
+    META = "meta"
+    BODY = "body"
+    NAV = "nav"
+    TRENDING = "trending"
+    AD = "ad"
+    NEWSLETTER = "newsletter"
+    SHARE = "share"
+    CHROME = "chrome"
+    COMMENT = "comment"
+    DUPLICATE = "duplicate"
+    BOILERPLATE = "boilerplate"
+
+    @property
+    def is_junk(self) -> bool:
+        return self not in (Category.TITLE, Category.META, Category.BODY)
+
+
+class Status(str, enum.Enum):
+    OK = "ok"
+    EMPTY = "empty"
+    ERROR = "error"
+
+
+@dataclass
+class Capture:
+    """One raw capture as handed to the library, already decoded to text.
+
+    ``kind`` is ``"text"``, ``"markdown"`` or ``"html"``; ``encoding`` and
+    ``decode_errors`` say how bytes were turned into text (``None`` / 0 when
+    the caller passed ``str``).
+    """
+
+    text: str
+    source: str | None = None
+    kind: str = "text"
+    encoding: str | None = None
+    decode_errors: int = 0
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One detector's verdict on one line.
+
+    ``score`` is the detector's confidence in [0, 1]; a junk decision removes
+    its line when ``score`` reaches the pipeline's ``removal_threshold``.
+    """
+
+    detector: str
+    rule: str
+    category: Category
+    score: float
+    reason: str
+
+
+@dataclass
+class Line:
+    """A line of the capture, 1-based like an editor shows it."""
+
+    number: int
+    text: str
+    features: LineFeatures
+    decisions: list[Decision] = field(default_factory=list)
+    hints: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    def strongest(self, junk: bool) -> Decision | None:
+        """The highest-scoring junk (or keep) decision on this line."""
+        candidates = [d for d in self.decisions if d.category.is_junk == junk]
+        return max(candidates, key=lambda d: d.score, default=None)
+
+
+@dataclass
+class Page:
+    """A capture split into lines: the working state every detector sees."""
+
+    capture: Capture
+    lines: list[Line]
+    removal_threshold: float = 0.5
+    metadata: dict[str, Any] = field(default_factory=dict)
+    title: str | None = None
+
+    @classmethod
+    def from_capture(cls, capture: Capture, removal_threshold: float = 0.5) -> "Page":
+        lines = [
+            Line(number=i, text=text, features=line_features(text))
+            for i, text in enumerate(capture.text.split("\n"), start=1)
+        ]
+        return cls(capture=capture, lines=lines, removal_threshold=removal_threshold,
+                   metadata=dict(capture.metadata))
+
+    def content_lines(self) -> list[Line]:
+        """Non-blank lines, in order."""
+        return [line for line in self.lines if not line.blank]
+
+    def label(self, line: Line, detector: str, rule: str, category: Category,
+              score: float, reason: str) -> None:
+        line.decisions.append(Decision(detector, rule, category, round(score, 3), reason))
+
+    def is_junk(self, line: Line) -> bool:
+        """True when a junk decision on ``line`` is strong enough to remove it."""
+        decision = line.strongest(junk=True)
+        return decision is not None and decision.score >= self.removal_threshold
+
+    def has_category(self, line: Line, categories: Iterable[Category]) -> bool:
+        wanted = set(categories)
+        return any(d.category in wanted for d in line.decisions)
+
+
+@dataclass
+class Segment:
+    """A run of kept lines in one language."""
+
+    language: str
+    text: str
+    first_line: int
+    last_line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"language": self.language, "text": self.text,
+                "first_line": self.first_line, "last_line": self.last_line}
+
+
+@dataclass
+class RemovedSpan:
+    """Consecutive removed lines that share a detector and rule."""
+
+    first_line: int
+    last_line: int
+    detector: str
+    rule: str
+    category: str
+    reason: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"first_line": self.first_line, "last_line": self.last_line,
+                "detector": self.detector, "rule": self.rule,
+                "category": self.category, "reason": self.reason}
+
+
+@dataclass
+class CleanedDocument:
+    """The result of cleaning one capture."""
+
+    source: str | None
+    status: Status
+    error: str | None = None
+    kind: str | None = None
+    encoding: str | None = None
+    decode_errors: int = 0
+    title: str | None = None
+    language: str | None = None
+    text: str = ""
+    segments: list[Segment] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    removed: list[RemovedSpan] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record documented in docs/output.md."""
+        return {
+            "source": self.source,
+            "status": self.status.value,
+            "error": self.error,
+            "kind": self.kind,
+            "encoding": self.encoding,
+            "decode_errors": self.decode_errors,
+            "title": self.title,
+            "language": self.language,
+            "text": self.text,
+            "segments": [s.to_dict() for s in self.segments],
+            "metadata": self.metadata,
+            "removed": [r.to_dict() for r in self.removed],
+        }
+
+    def explain(self) -> str:
+        """Every removed span with its detector, rule and reason, one per line."""
+        if not self.removed:
+            return "nothing removed"
+        rows = []
+        for span in self.removed:
+            where = (f"{span.first_line}" if span.first_line == span.last_line
+                     else f"{span.first_line}-{span.last_line}")
+            preview = span.text.replace("\n", " ⏎ ")
+            if len(preview) > 60:
+                preview = preview[:57] + "..."
+            rows.append(f"{where:>9}  {span.category:<11} {span.detector}/{span.rule}: "
+                        f"{span.reason}  | {preview}")
+        return "\n".join(rows)

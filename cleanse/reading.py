@@ -1,0 +1,160 @@
+"""Turning what the caller hands us (str, bytes, a path) into a :class:`Capture`.
+
+Bytes are decoded in this order: a byte-order mark; strict UTF-8; the
+charset an HTML page declares; charset-normalizer's detection. Labels
+``gb2312``/``gbk`` are read as ``gb18030`` (a superset: pages labelled
+gb2312 routinely use GBK characters). Binary files are refused with a
+message that names what they look like.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+from pathlib import Path
+
+import charset_normalizer
+import regex
+
+from cleanse.model import Capture
+
+MAGIC = [
+    (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
+    (b"%PDF", "PDF document"), (b"\x1f\x8b", "gzip archive"), (b"PK\x03\x04", "zip archive"),
+    (b"\x7fELF", "ELF executable"), (b"RIFF", "RIFF media"), (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ", "xz archive"), (b"OggS", "Ogg media"), (b"\x00\x00\x00\x18ftyp", "MP4 video"),
+    (b"\x00\x00\x00\x20ftyp", "MP4 video"), (b"ID3", "MP3 audio"), (b"wOFF", "WOFF font"),
+]
+BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be")]
+META_CHARSET = regex.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)""", regex.I)
+ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+           "big5": "big5hkscs", "shift_jis": "cp932", "sjis": "cp932", "euc-kr": "cp949",
+           "ascii": "utf-8", "us-ascii": "utf-8", "iso-8859-1": "cp1252", "latin-1": "cp1252"}
+HTML_SIGNS = regex.compile(r"<(?:!doctype\s+html|html|head|body|div|p|span|a\s|br|li|td|meta|"
+                           r"script|article|section|table|h[1-6])\b", regex.I)
+CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+MAX_REPLACEMENT_SHARE = 0.05
+MAX_CONTROL_SHARE = 0.02
+
+
+class CaptureError(ValueError):
+    """The input cannot be read as text; the message says why."""
+
+
+def _codec(label: str) -> str | None:
+    label = label.strip().lower()
+    label = ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / (len(sample) / 2)
+    odd_nuls = sample[1::2].count(0) / (len(sample) / 2)
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str, int]:
+    """(text, encoding used, number of undecodable sequences replaced)."""
+    for magic, what in MAGIC:
+        if data.startswith(magic):
+            raise CaptureError(f"binary input: looks like a {what}, not a web capture")
+    encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
+    if encoding:
+        data = data[len(next(b for b, n in BOMS if n == encoding)):]
+    encoding = encoding or _looks_utf16(data)
+    if encoding is None and b"\x00" in data[:65536]:
+        raise CaptureError("binary input: contains NUL bytes and is not UTF-16")
+    if encoding is None:
+        try:
+            return data.decode("utf-8"), "utf-8", 0
+        except UnicodeDecodeError:
+            pass
+        declared = META_CHARSET.search(data[:8192])
+        if declared:
+            encoding = _codec(declared.group(1).decode("ascii", "replace"))
+        if encoding in (None, "utf-8"):
+            best = charset_normalizer.from_bytes(data[:200_000]).best()
+            if best is None:
+                raise CaptureError("undecodable input: no text encoding fits these bytes")
+            encoding = _codec(best.encoding) or best.encoding
+    text = data.decode(encoding, errors="replace")
+    errors = text.count("\ufffd")
+    if text and errors / len(text) > MAX_REPLACEMENT_SHARE:
+        raise CaptureError(f"undecodable input: {errors} invalid sequences as {encoding}")
+    if text and len(CONTROL.findall(text[:65536])) / min(len(text), 65536) > MAX_CONTROL_SHARE:
+        raise CaptureError("binary input: too many control characters to be text")
+    return text, encoding, errors
+
+
+def detect_kind(text: str) -> str:
+    """``html``, ``markdown`` or ``text``, judged by content."""
+    head = text[:5000]
+    if head.lstrip().startswith("<") and len(HTML_SIGNS.findall(head)) >= 2:
+        return "html"
+    if len(HTML_SIGNS.findall(head)) >= 8 and "</" in head:
+        return "html"
+    if regex.search(r"^(?:---|\+\+\+)\s*$|^#{1,6}\s|^\s*[-*]\s|\*\*\w|\]\(", head, regex.M):
+        return "markdown"
+    return "text"
+
+
+def _unwrap_json(text: str) -> tuple[str, dict] | None:
+    """A JSON capture {"text"|"html"|"content": ..., "url": ...} -> (inner text, metadata)."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    for key in ("html", "content", "text", "body", "markdown"):
+        if isinstance(data.get(key), str):
+            metadata = {k: v for k, v in data.items()
+                        if k != key and isinstance(v, (str, int, float, bool))}
+            return data[key], metadata
+    return None
+
+
+def to_capture(value: "str | bytes | os.PathLike[str] | Capture", *, source: str | None = None,
+               kind: str | None = None) -> Capture:
+    """Build a Capture from text, bytes, or a path (``pathlib.Path`` / ``os.PathLike``).
+
+    A plain ``str`` is always treated as the capture's text, never as a path.
+    """
+    if isinstance(value, Capture):
+        return value
+    encoding, errors = None, 0
+    if isinstance(value, os.PathLike):
+        path = Path(value)
+        source = source or str(path)
+        try:
+            value = path.read_bytes()
+        except OSError as exc:
+            raise CaptureError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if isinstance(value, (bytes, bytearray)):
+        value, encoding, errors = decode(bytes(value))
+    if not isinstance(value, str):
+        raise TypeError(f"cannot clean a {type(value).__name__}; pass str, bytes or a path")
+    metadata: dict = {}
+    unwrapped = _unwrap_json(value) if kind in (None, "json") else None
+    if unwrapped:
+        value, metadata = unwrapped
+        kind = None if kind == "json" else kind
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return Capture(text=value, source=source, kind=kind or detect_kind(value), encoding=encoding,
+                   decode_errors=errors, metadata=metadata)

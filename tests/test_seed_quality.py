@@ -1,0 +1,36 @@
+"""Every bundled seed meets the quality floors of the core issue."""
+
+from __future__ import annotations
+
+import cleanse
+from cleanse.evaluation import score_labels
+
+BODY_RECALL_FLOOR = 0.99
+JUNK_LEAK_CEILING = 0.01
+
+
+def test_body_recall_and_junk_leak(seed):
+    path, text, labels, _ = seed
+    doc = cleanse.clean(text, source=path.name)
+    score = score_labels(doc, text, labels)
+    assert score.body_recall >= BODY_RECALL_FLOOR, f"lost body lines {score.lost_lines}"
+    assert score.junk_leak <= JUNK_LEAK_CEILING, f"leaked junk lines {score.leaked_lines}"
+
+
+def test_front_matter_is_metadata_not_text(seed):
+    path, text, labels, _ = seed
+    doc = cleanse.clean(text)
+    score = score_labels(doc, text, labels)
+    assert not score.metadata_in_text
+    if text.startswith("---"):
+        assert doc.metadata.get("title")
+        assert doc.metadata["title"] not in doc.text
+
+
+def test_language_and_segments_match_expectation(seed):
+    _, text, _, expected = seed
+    doc = cleanse.clean(text)
+    assert doc.language == expected["language"]
+    got = [{"first_line": s.first_line, "last_line": s.last_line, "language": s.language}
+           for s in doc.segments]
+    assert got == expected["segments"]
