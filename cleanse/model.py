@@ -162,7 +162,7 @@ class RemovedSpan:
     def to_dict(self) -> dict[str, Any]:
         return {"first_line": self.first_line, "last_line": self.last_line,
                 "detector": self.detector, "rule": self.rule,
-                "category": self.category, "reason": self.reason}
+                "category": self.category, "reason": self.reason, "chars": len(self.text)}
 
 
 @dataclass

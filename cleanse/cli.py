@@ -1,0 +1,177 @@
+"""Command line: a thin layer over :mod:`cleanse.batch` and the library API."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from tqdm import tqdm
+
+from cleanse import __version__
+from cleanse.batch import (DEFAULT_INCLUDE, DEFAULT_MAX_BYTES, STDIO, Summary, atomic_write,
+                           find_inputs, output_path, record_json, run_jobs)
+from cleanse.config import MODES, Config, ConfigError
+from cleanse.detectors import available, detector_class
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cleanse", description="Clean article text, with language tags, out of web captures.")
+    parser.add_argument("--version", action="version", version=f"cleanse {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    clean = commands.add_parser(
+        "clean", help="clean files or folders into JSONL or a folder of JSON records",
+        description="Exit status: 0 when every capture is ok or empty, 1 when some failed "
+                    "(their records say why), 2 on a usage error.")
+    clean.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
+    clean.add_argument("-o", "--output", required=True, metavar="OUT",
+                       help="a .jsonl file, a folder (one .json per capture), or - for stdout")
+    _pipeline_options(clean)
+    clean.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                       help="worker processes (default: all cores)")
+    clean.add_argument("--include", action="append", metavar="GLOB",
+                       help=f"file pattern to take inside folders (repeatable; default: "
+                            f"{' '.join(DEFAULT_INCLUDE)})")
+    clean.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                       help="file pattern to skip inside folders (repeatable)")
+    clean.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                       help="captures larger than this become error records (default: 50 MiB)")
+    clean.add_argument("--follow-symlinks", action="store_true",
+                       help="follow symbolic links inside folders (default: skip them)")
+    clean.add_argument("--stats", metavar="FILE", help="write the run summary as JSON here")
+    clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+
+    explain = commands.add_parser("explain", help="show every removed line of one capture, and why")
+    explain.add_argument("path", metavar="PATH", help="a capture file, or - for stdin")
+    _pipeline_options(explain)
+
+    commands.add_parser("detectors", help="list the available detectors and their options")
+    return parser
+
+
+def _pipeline_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="TOML", help="pipeline configuration file")
+    parser.add_argument("--mode", choices=sorted(MODES),
+                        help="precision/recall trade-off (default: balanced, or the config's)")
+    parser.add_argument("--disable", action="append", default=[], metavar="DETECTOR",
+                        help="turn a detector off (repeatable)")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = Config.from_toml(args.config) if args.config else Config()
+    if args.mode:
+        config = Config(**{**config.__dict__, "mode": args.mode})
+    return config.disable(*args.disable) if args.disable else config
+
+
+def _clean(args: argparse.Namespace, config: Config) -> int:
+    jobs = list(find_inputs(args.paths, args.include or DEFAULT_INCLUDE, args.exclude,
+                            args.follow_symlinks))
+    if not jobs:
+        print("cleanse: no input files found", file=sys.stderr)
+        return EXIT_USAGE
+    inputs = {os.path.realpath(job.path) for job in jobs if job.path != STDIO}
+    out = args.output
+    if out != STDIO and os.path.realpath(out) in inputs:
+        print(f"cleanse: refusing to overwrite input {out}", file=sys.stderr)
+        return EXIT_USAGE
+    summary = Summary()
+    records = run_jobs(jobs, config, max(1, args.jobs), args.max_bytes)
+    progress = tqdm(records, total=len(jobs), unit="capture", disable=args.quiet or None,
+                    file=sys.stderr)
+
+    def consume(write_one) -> None:
+        for record in progress:
+            summary.add(record)
+            write_one(record)
+
+    if out == STDIO:
+        consume(lambda r: print(record_json(r), flush=True))
+    elif out.endswith(".jsonl"):
+        atomic_write(Path(out), lambda handle: consume(
+            lambda r: handle.write(record_json(r) + "\n")))
+    else:
+        out_dir = Path(out)
+        if out_dir.exists() and not out_dir.is_dir():
+            print(f"cleanse: {out} exists and is not a folder (use a .jsonl name for one file)",
+                  file=sys.stderr)
+            return EXIT_USAGE
+
+        def write_file(record: dict[str, Any]) -> None:
+            target = output_path(out_dir, record["source"])
+            atomic_write(target, lambda h: h.write(json.dumps(record, ensure_ascii=False,
+                                                              indent=1) + "\n"))
+        consume(write_file)
+    stats = summary.to_dict()
+    if args.stats:
+        atomic_write(Path(args.stats), lambda h: h.write(json.dumps(stats, ensure_ascii=False,
+                                                                    indent=1) + "\n"))
+    if not args.quiet:
+        print(_summary_text(stats), file=sys.stderr)
+    return EXIT_FAILURES if summary.failures else EXIT_OK
+
+
+def _summary_text(stats: dict[str, Any]) -> str:
+    lines = [f"cleanse: {stats['captures']} captures: " +
+             ", ".join(f"{n} {status}" for status, n in sorted(stats["status"].items()))]
+    if stats["removed_chars_by_detector"]:
+        lines.append("  removed characters by detector: " + ", ".join(
+            f"{d} {n}" for d, n in stats["removed_chars_by_detector"].items()))
+    if stats["languages"]:
+        lines.append("  languages: " + ", ".join(f"{k} {v}" for k, v in stats["languages"].items()))
+    lines += [f"  failed: {failure}" for failure in stats["failures"][:20]]
+    if len(stats["failures"]) > 20:
+        lines.append(f"  ... and {len(stats['failures']) - 20} more failures (see --stats)")
+    return "\n".join(lines)
+
+
+def _explain(args: argparse.Namespace, config: Config) -> int:
+    from cleanse.pipeline import Pipeline
+
+    pipeline = Pipeline(config)
+    if args.path == STDIO:
+        doc = pipeline.clean(sys.stdin.buffer.read(), source="<stdin>")
+    else:
+        doc = pipeline.clean(Path(args.path))
+    print(f"source: {doc.source}\nstatus: {doc.status.value}"
+          + (f" ({doc.error})" if doc.error else "")
+          + f"\ntitle: {doc.title}\nlanguage: {doc.language}")
+    for segment in doc.segments:
+        print(f"segment: lines {segment.first_line}-{segment.last_line} {segment.language}")
+    print("removed:")
+    print(doc.explain())
+    return EXIT_FAILURES if doc.status.value == "error" else EXIT_OK
+
+
+def _detectors() -> int:
+    for name in available():
+        cls = detector_class(name)
+        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        options = ", ".join(o for o in cls.option_names() if o != "keywords")
+        print(f"{name:<14} {doc}\n{'':<14} options: {options or '-'}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "detectors":
+        return _detectors()
+    try:
+        config = _config(args)
+    except ConfigError as exc:
+        print(f"cleanse: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "explain":
+        return _explain(args, config)
+    return _clean(args, config)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
