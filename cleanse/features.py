@@ -51,7 +51,7 @@ class LineFeatures:
     alnum: int
     digits: int
     inner_punct: int
-    terminal: bool
+    final_mark: str
     heading: bool
     list_item: bool
     link_like: bool
@@ -60,6 +60,11 @@ class LineFeatures:
     @property
     def tokens(self) -> int:
         return self.cjk + self.words
+
+    @property
+    def terminal(self) -> bool:
+        """Ends a sentence (of any kind, questions and exclamations included)."""
+        return self.final_mark in TERMINAL
 
     @property
     def has_date(self) -> bool:
@@ -88,11 +93,16 @@ def plain_text(text: str) -> str:
     return EMPHASIS.sub("", text).strip()
 
 
-def ends_sentence(text: str) -> bool:
-    stripped = text.rstrip()
+# "……答案。(小小)", "……。（完）": an author or end tag after the final sentence.
+TRAILING_TAG = regex.compile(r"(?<=[。！？.!?])\s*[（(][^()（）]{1,12}[)）]$")
+
+
+def final_mark(text: str) -> str:
+    """The last visible character, past closing quotes, brackets and an end tag."""
+    stripped = TRAILING_TAG.sub("", text.rstrip())
     while stripped and stripped[-1] in CLOSERS:
         stripped = stripped[:-1]
-    return bool(stripped) and stripped[-1] in TERMINAL
+    return stripped[-1:]
 
 
 def line_features(text: str) -> LineFeatures:
@@ -106,7 +116,7 @@ def line_features(text: str) -> LineFeatures:
         alnum=len(ALNUM.findall(plain)),
         digits=len(DIGIT.findall(plain)),
         inner_punct=len(INNER_PUNCT.findall(plain[:-1])),
-        terminal=ends_sentence(plain),
+        final_mark=final_mark(plain),
         heading=stripped.startswith("#"),
         list_item=bool(regex.match(r"[-*+•·●▪◦]\s|\d{1,3}[.)、]\s", stripped)),
         link_like=bool(URL.search(stripped) or MARKDOWN_LINK.search(stripped)),

@@ -6,13 +6,7 @@ from dataclasses import dataclass
 
 from cleanse.detectors.base import Detector
 from cleanse.model import Category, Line, Page
-
-
-def prose_blocks(content: list[Line]) -> list[bool]:
-    """For each line: is it part of two or more sentence-like lines in a row?"""
-    prose = [line.features.is_prose() and not line.features.mostly_date for line in content]
-    return [p and ((i > 0 and prose[i - 1]) or (i + 1 < len(prose) and prose[i + 1]))
-            for i, p in enumerate(prose)]
+from cleanse.structure import prose_anchors
 
 
 @dataclass
@@ -22,8 +16,8 @@ class HeadlineRuns(Detector):
     Article text comes in runs of sentences; a list of headlines does not:
     its lines are short titles, author names, timestamps and at most one
     summary sentence per item. The page is cut into *runs* between prose
-    blocks (two or more sentence-like lines in a row). A run with at least
-    ``min_dated_lines`` lines carrying a date or time, making up at least
+    anchors (:func:`cleanse.structure.prose_anchors`). A run with at least
+    ``min_dated_lines`` short (non-sentence) lines carrying a date or time, making up at least
     ``min_dated_share`` of the run, and mostly headline-like (non-sentence)
     lines, is a headline list.
     """
@@ -36,7 +30,7 @@ class HeadlineRuns(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        in_prose = prose_blocks(content)
+        in_prose = prose_anchors(content)
         run: list[Line] = []
         for line, prose in zip(content + [None], in_prose + [True]):  # type: ignore[operator]
             if not prose:
@@ -48,7 +42,8 @@ class HeadlineRuns(Detector):
     def _judge(self, page: Page, run: list[Line]) -> None:
         if len(run) < self.min_run_lines:
             return
-        dated = sum(1 for line in run if line.features.has_date and not line.features.heading)
+        dated = sum(1 for line in run if line.features.has_date and not line.features.heading
+                    and not line.features.is_prose())
         headline_like = sum(1 for line in run if not line.features.is_prose())
         if dated >= self.min_dated_lines and dated / len(run) >= self.min_dated_share and \
                 headline_like / len(run) >= self.min_headline_share:

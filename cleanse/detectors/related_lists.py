@@ -8,10 +8,10 @@ import regex
 
 from cleanse.detectors.base import Detector
 from cleanse.model import Category, Line, Page
+from cleanse.structure import prose_anchors
 from cleanse.vocabulary import Keywords, compile_patterns, vocabulary
 
 HEADING_TRIM = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$|[（(]\d+[)）]$")
-DECLARATIVE_ENDINGS = ("。", ".", "；", ";", "…", ":", "：")
 INLINE_SEPARATOR = regex.compile(r"^\s*[:：|｜>›»-]\s*")
 
 
@@ -64,34 +64,17 @@ class RelatedLists(Detector):
         return self._comment_headings.fullmatch(text) or any(
             p.fullmatch(line.features.plain.strip()) for p in self._comment_patterns)
 
-    def _declarative(self, line: Line) -> bool:
-        """Article prose: a sentence that is not a headline (those end in ?/! or nothing)."""
-        features = line.features
-        return (features.is_prose() and not features.mostly_date
-                and (features.plain.rstrip("”\"'」』)）").endswith(DECLARATIVE_ENDINGS)
-                     or features.tokens >= self.long_sentence_tokens))
-
-    def _prose_resumes(self, content: list[Line], j: int) -> bool:
-        line = content[j].features
-        if not self._declarative(content[j]):
-            return False
-        following = content[j + 1] if j + 1 < len(content) else None
-        if following is not None and self._declarative(following) and \
-                following.features.plain != line.plain:
-            return True
-        neighbours = [content[k].features for k in (j - 1, j + 1) if 0 <= k < len(content)]
-        return line.tokens >= self.long_paragraph_tokens and not any(
-            n.has_date for n in neighbours)
-
-    def _list_end(self, content: list[Line], start: int) -> int:
-        """Index just past the last item of the list whose heading is content[start]."""
+    @staticmethod
+    def _list_end(anchors: list[bool], start: int) -> int:
+        """Index just past the last item of the list whose heading is at ``start``."""
         j = start + 1
-        while j < len(content) and not self._prose_resumes(content, j):
+        while j < len(anchors) and not anchors[j]:
             j += 1
         return j
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
+        anchors = prose_anchors(content, self.long_paragraph_tokens, self.long_sentence_tokens)
         prose_tokens = [line.features.tokens if line.features.is_prose() else 0
                         for line in content]
         total_prose = sum(prose_tokens) or 1
@@ -101,7 +84,7 @@ class RelatedLists(Detector):
             line = content[i]
             heading = self._heading_text(line)
             if heading and self._is_list_heading(heading):
-                end = self._list_end(content, i)
+                end = self._list_end(anchors, i)
                 if end > i + 1:
                     self.label(page, line, "list_heading", Category.TRENDING, 0.9,
                                f"heading '{heading}' opens a list of other stories")

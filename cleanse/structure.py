@@ -1,0 +1,41 @@
+"""Where the article's prose is: the shared notion of "prose resumes here".
+
+Lists of headlines, menus and comment widgets never contain two different
+declarative sentences in a row, nor a long paragraph standing on its own
+(a list item's summary sits next to its date line). Article text does.
+"""
+
+from __future__ import annotations
+
+from cleanse.model import Line
+
+DECLARATIVE_ENDINGS = ("。", ".", "；", ";", "…", ":", "：")
+LONG_SENTENCE_TOKENS = 30
+LONG_PARAGRAPH_TOKENS = 60
+
+
+def declarative(line: Line, long_sentence_tokens: int = LONG_SENTENCE_TOKENS) -> bool:
+    """A sentence of prose, not a headline (those end in ?, ! or nothing)."""
+    features = line.features
+    return (features.is_prose() and not features.mostly_date
+            and (features.final_mark in DECLARATIVE_ENDINGS or features.tokens >= long_sentence_tokens))
+
+
+def prose_anchors(content: list[Line], long_paragraph_tokens: int = LONG_PARAGRAPH_TOKENS,
+                  long_sentence_tokens: int = LONG_SENTENCE_TOKENS) -> list[bool]:
+    """For each non-blank line: is it certainly article prose?
+
+    True for two different declarative lines in a row, and for a long
+    paragraph with no date on the lines next to it.
+    """
+    flags = [declarative(line, long_sentence_tokens) for line in content]
+    anchors = []
+    for i, line in enumerate(content):
+        pair = flags[i] and any(
+            0 <= k < len(content) and flags[k]
+            and content[k].features.plain != line.features.plain for k in (i - 1, i + 1))
+        neighbours = [content[k].features for k in (i - 1, i + 1) if 0 <= k < len(content)]
+        lone_long = (flags[i] and line.features.tokens >= long_paragraph_tokens
+                     and not any(n.has_date and not n.is_prose() for n in neighbours))
+        anchors.append(pair or lone_long)
+    return anchors
