@@ -11,7 +11,7 @@ from cleanse.model import Line
 
 DECLARATIVE_ENDINGS = ("。", ".", "；", ";", "…", ":", "：")
 LONG_SENTENCE_TOKENS = 30
-LONG_PARAGRAPH_TOKENS = 60
+LONG_PARAGRAPH_TOKENS = 40
 
 
 def declarative(line: Line, long_sentence_tokens: int = LONG_SENTENCE_TOKENS) -> bool:

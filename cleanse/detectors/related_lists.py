@@ -37,7 +37,7 @@ class RelatedLists(Detector):
     name = "related_lists"
     max_heading_tokens: int = 10
     max_inline_tokens: int = 60
-    long_paragraph_tokens: int = 60
+    long_paragraph_tokens: int = 40
     long_sentence_tokens: int = 30
     comments_after_share: float = 0.5
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("related_lists"))
@@ -83,7 +83,9 @@ class RelatedLists(Detector):
         while i < len(content):
             line = content[i]
             heading = self._heading_text(line)
-            if heading and self._is_list_heading(heading):
+            # "* Latest" inside a menu is a menu entry, not a heading over a list.
+            in_menu = line.features.list_item or page.has_category(line, [Category.NAV])
+            if heading and not in_menu and self._is_list_heading(heading):
                 end = self._list_end(anchors, i)
                 if end > i + 1:
                     self.label(page, line, "list_heading", Category.TRENDING, 0.9,
