@@ -1,0 +1,137 @@
+"""The library API: inputs of every type, bad input, determinism, configuration."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cleanse
+from cleanse import Config, ConfigError, Status
+from helpers import EN, ZH_HANS, ZH_HANT, page
+
+SEED = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "seeds").glob("*.txt"))[4]
+
+
+def test_str_bytes_and_path_give_the_same_text():
+    by_path = cleanse.clean(SEED)
+    assert by_path.source == str(SEED)
+    assert cleanse.clean(SEED.read_text("utf-8")).text == by_path.text
+    assert cleanse.clean(SEED.read_bytes()).text == by_path.text
+
+
+@pytest.mark.parametrize("encoding,body", [("gb18030", ZH_HANS), ("gbk", ZH_HANS),
+                                           ("big5", ZH_HANT), ("utf-16", EN)])
+def test_legacy_encodings_are_decoded(encoding, body):
+    doc = cleanse.clean(page(*body).encode(encoding))
+    assert doc.status is Status.OK
+    assert body[0] in doc.text
+    assert doc.decode_errors == 0
+
+
+def test_html_declared_gb2312_is_read_as_gb18030():
+    html = ('<html><head><meta charset="gb2312"><title>t</title></head><body>'
+            + "".join(f"<p>{p}</p>" for p in ZH_HANS) + "<p>镕</p></body></html>")
+    doc = cleanse.clean(html.encode("gb18030"))
+    assert doc.encoding == "gb18030"
+
+
+@pytest.mark.parametrize("data,kind", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(200), "PNG image"),
+    (b"%PDF-1.7\n" + bytes(range(256)), "PDF document"),
+    (b"\x1f\x8b\x08\x00" + bytes(100), "gzip archive"),
+    (bytes(range(256)) * 4, "NUL bytes"),
+])
+def test_binary_input_is_an_error_record(data, kind):
+    doc = cleanse.clean(data)
+    assert doc.status is Status.ERROR
+    assert kind in doc.error
+
+
+@pytest.mark.parametrize("value", ["", "   \n\n  ", b""])
+def test_empty_input_is_flagged_empty(value):
+    doc = cleanse.clean(value)
+    assert doc.status is Status.EMPTY
+    assert doc.text == ""
+
+
+def test_unreadable_path_is_an_error_record(tmp_path):
+    doc = cleanse.clean(tmp_path / "missing.txt")
+    assert doc.status is Status.ERROR
+    assert "cannot read" in doc.error
+
+
+def test_wrong_type_is_a_type_error():
+    with pytest.raises(TypeError, match="pass str, bytes or a path"):
+        cleanse.clean(42)  # type: ignore[arg-type]
+
+
+def test_output_is_identical_across_processes():
+    code = ("import cleanse, json, sys; from pathlib import Path; "
+            "print(json.dumps(cleanse.clean(Path(sys.argv[1])).to_dict(), ensure_ascii=False))")
+    runs = {subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True,
+                           text=True, check=True).stdout for _ in range(2)}
+    assert len(runs) == 1
+    assert json.loads(runs.pop())["status"] == "ok"
+
+
+def test_record_has_the_documented_fields():
+    record = cleanse.clean(SEED).to_dict()
+    assert {"source", "status", "error", "title", "language", "text", "segments", "metadata",
+            "removed"} <= set(record)
+    assert set(record["segments"][0]) == {"language", "text", "first_line", "last_line"}
+    assert {"first_line", "last_line", "detector", "reason"} <= set(record["removed"][0])
+    json.dumps(record)
+
+
+def test_explain_lists_detector_and_reason():
+    doc = cleanse.clean(SEED)
+    explanation = doc.explain()
+    assert "breadcrumbs/home_trail" in explanation
+    assert len(explanation.splitlines()) == len(doc.removed)
+
+
+# --- configuration ------------------------------------------------------------------
+
+def test_disabling_a_detector_changes_the_output():
+    capture = page(*EN[:2], "Subscribe to our newsletter for free today!", *EN[2:])
+    assert "Subscribe" not in cleanse.clean(capture).text
+    config = Config().disable("newsletter", "main_region")
+    assert "Subscribe" in cleanse.clean(capture, config=config).text
+
+
+def test_options_and_keywords_override_from_toml(tmp_path):
+    path = tmp_path / "cleanse.toml"
+    path.write_text('mode = "precision"\n[pipeline]\ndisable = ["promo"]\n'
+                    '[detectors.skip_links.keywords]\nphrases = ["jump right in"]\n'
+                    '[detectors.main_region]\nshort_penalty = 4.0\n', "utf-8")
+    config = Config.from_toml(path)
+    assert "promo" not in config.detectors and config.mode == "precision"
+    text = cleanse.clean(page("Jump right in", *EN), config=config).text
+    assert "Jump right in" not in text
+
+
+def test_reordering_and_enabling_by_name():
+    config = Config().disable("title").enable("title", before="main_region")
+    assert config.detectors.index("title") == config.detectors.index("main_region") - 1
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"pipeline": {"detectors": ["nope"]}}, "unknown detector"),
+    ({"detectors": {"promo": {"bogus": 1}}}, "has no option"),
+    ({"mode": "fast"}, "unknown mode"),
+    ({"colour": {}}, "unknown config section"),
+])
+def test_bad_configuration_is_a_clear_error(data, message):
+    with pytest.raises(ConfigError, match=message):
+        Config.from_dict(data)
+
+
+def test_modes_trade_precision_for_recall():
+    capture = page("Nav item one", "Another short line", *EN, "Short trailing line")
+    recall = cleanse.clean(capture, config=Config(mode="recall")).text
+    precision = cleanse.clean(capture, config=Config(mode="precision")).text
+    assert len(precision) <= len(cleanse.clean(capture).text) <= len(recall)

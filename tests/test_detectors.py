@@ -1,0 +1,186 @@
+"""Each detector on invented captures (Simplified, Traditional Chinese, English, Japanese)."""
+
+from __future__ import annotations
+
+import pytest
+
+import cleanse
+from helpers import EN, JA, ZH_HANS, ZH_HANT, kept, page, removed_lines
+
+
+def assert_body_kept(text: str, body: list[str]) -> None:
+    for paragraph in body:
+        assert paragraph in text, f"body paragraph lost: {paragraph}"
+
+
+# --- front matter -----------------------------------------------------------------
+
+def test_yaml_front_matter_goes_to_metadata():
+    capture = "---\ntitle: 新線路\ndate: 2024-05-01\ntags: [交通, 地铁]\n---\n\n" + page(*ZH_HANS)
+    doc = cleanse.clean(capture)
+    assert doc.metadata["title"] == "新線路"
+    assert doc.metadata["date"] == "2024-05-01"
+    assert "tags:" not in doc.text and "---" not in doc.text
+    assert_body_kept(doc.text, ZH_HANS)
+
+
+def test_toml_front_matter_goes_to_metadata():
+    capture = '+++\ntitle = "Light rail"\ndraft = false\n+++\n\n' + page(*EN)
+    doc = cleanse.clean(capture)
+    assert doc.metadata == {"title": "Light rail", "draft": False}
+    assert "draft" not in doc.text
+    assert doc.title == "Light rail"
+
+
+def test_broken_front_matter_is_still_not_body():
+    capture = "---\ntitle: [unclosed\n---\n\n" + page(*EN)
+    doc = cleanse.clean(capture)
+    assert "front_matter_error" in doc.metadata
+    assert "unclosed" not in doc.text
+
+
+# --- navigation -------------------------------------------------------------------
+
+@pytest.mark.parametrize("junk", [
+    "Skip to main content", "跳至主要內容", "本文へスキップ",
+    "首頁 > 國際 > 正文", "Home / World / Asia", "ホーム > ニュース > 記事",
+    "News | Sport | Weather | Culture | Travel", "教育 健康 家居 时尚 旅游",
+])
+def test_navigation_lines_are_removed(junk):
+    text = kept(page(junk, *EN))
+    assert junk not in text
+    assert_body_kept(text, EN)
+
+
+def test_run_of_one_word_menu_lines_is_removed():
+    menu = "\n".join(["政治", "经济", "体育", "娱乐", "科技"])
+    text = kept(page(menu, *ZH_HANS))
+    assert "体育" not in text
+    assert_body_kept(text, ZH_HANS)
+
+
+# --- related / trending lists -----------------------------------------------------
+
+def test_english_related_list_after_article_is_removed():
+    related = page("Related stories",
+                   "Mayor defends budget as critics cry foul\nMarch 3, 2024",
+                   "Bus drivers vote to strike next month\nMarch 2, 2024",
+                   "New bridge opens two years late\nFebruary 27, 2024")
+    text = kept(page(*EN) + "\n" + related)
+    assert "Related stories" not in text and "Bus drivers" not in text
+    assert_body_kept(text, EN)
+
+
+def test_traditional_chinese_list_with_summaries_is_removed():
+    items = []
+    for n in range(3):
+        items += [f"市長回應預算爭議第{n}則", "這是一段關於另一則新聞的摘要，內容與本文無關，僅供讀者點擊閱讀更多。",
+                  f"2024年3月{n + 1}日"]
+    text = kept(page(*ZH_HANT, "熱門推薦", *items))
+    assert "熱門推薦" not in text and "摘要" not in text
+    assert_body_kept(text, ZH_HANT)
+
+
+def test_list_heading_followed_by_prose_is_a_section_title():
+    body = page(EN[0], EN[1], "Latest", EN[2], EN[3])
+    doc = cleanse.clean(body)
+    assert "Latest" in doc.text
+
+
+def test_inline_recommended_link_inside_body_goes_alone():
+    capture = page(ZH_HANS[0], ZH_HANS[1], "推荐阅读：北京地铁新线今日开通", ZH_HANS[2], ZH_HANS[3])
+    text = kept(capture)
+    assert "推荐阅读" not in text
+    assert_body_kept(text, ZH_HANS)
+
+
+def test_unlabelled_dated_headline_run_is_removed():
+    headlines = []
+    for day in range(1, 6):
+        headlines += [f"Storm knocks out power across county {day}", "By Staff Reporter",
+                      f"2024-03-0{day} 10:1{day}"]
+    text = kept(page(*EN, *headlines))
+    assert "Storm knocks" not in text
+    assert_body_kept(text, EN)
+
+
+def test_comment_section_after_article_is_removed():
+    comments = page("12 Comments", "jsmith",
+                    "I could not disagree more with the council, this will be a disaster.",
+                    "anna_k", "Finally some good news for the east side. About time they acted.")
+    text = kept(page(*EN) + "\n" + comments)
+    assert "disaster" not in text
+    assert_body_kept(text, EN)
+
+
+# --- promos and newsletters -------------------------------------------------------
+
+def test_crypto_promo_removed_but_crypto_article_kept():
+    article = [
+        "比特币价格本周上涨百分之七，交易所的交易量创下今年新高。",
+        "分析师认为，机构投资者的买入是推动这轮上涨的主要原因，加密货币市场情绪明显回暖。",
+        "不过监管机构提醒，加密货币价格波动剧烈，投资者应当谨慎评估风险。",
+        "多家交易所表示，将加强风控措施，防止市场出现异常交易。",
+    ]
+    promo = "加密货币交易所 立即注册 以最优惠的价格买卖您的比特币 CoinDealz.com"
+    text = kept(page(*article[:2], promo, *article[2:]))
+    assert "CoinDealz" not in text
+    assert_body_kept(text, article)
+
+
+def test_english_trading_promo_removed():
+    promo = "Start trading crypto today with zero fees at TradeFast.io - sign up now"
+    text = kept(page(*EN[:2], promo, *EN[2:]))
+    assert "TradeFast" not in text
+    assert_body_kept(text, EN)
+
+
+@pytest.mark.parametrize("prompt", [
+    "Subscribe to our newsletter and get the best stories in your inbox every week.",
+    "訂閱我們的電子報，每週精選直達信箱。",
+    "点击关注，获取更多科技资讯",
+])
+def test_newsletter_prompts_are_removed(prompt):
+    text = kept(page(*EN, prompt) if prompt.isascii() else page(*ZH_HANS, prompt))
+    assert prompt not in text
+
+
+def test_subscribe_in_prose_stays():
+    sentence = ("Streaming companies said more households chose to subscribe to two or more "
+                "services this year, even as prices rose for the third year in a row.")
+    text = kept(page(EN[0], sentence, *EN[1:]))
+    assert sentence in text
+
+
+# --- share widgets and chrome -------------------------------------------------------
+
+@pytest.mark.parametrize("junk", [
+    "分享至", "Share on Facebook | Twitter | Email", "微博 微信 QQ空间", "0",
+    "© 2024 Example News Ltd. All rights reserved.", "京ICP备12345678号",
+    "返回頂部", "Back to top", "×",
+    "We use cookies to improve your experience. Accept all cookies or manage preferences.",
+])
+def test_share_and_chrome_lines_are_removed(junk):
+    text = kept(page(*EN[:2], junk, *EN[2:]) if junk.isascii() else page(*ZH_HANS, junk))
+    assert junk not in text.split("\n")
+
+
+def test_repeated_headline_is_removed_once():
+    capture = page("暴雨袭击南方多省", "暴雨袭击南方多省", *ZH_HANS)
+    doc = cleanse.clean(capture)
+    assert doc.title == "暴雨袭击南方多省"
+    assert "暴雨袭击南方多省" not in doc.text
+
+
+def test_every_removed_line_has_a_reason():
+    capture = page("Skip to content", "Home / News / Local", "Rail line approved", *EN,
+                   "Share on Facebook | Twitter", "© 2024 Example News")
+    doc = cleanse.clean(capture)
+    assert removed_lines(doc) >= {1, 3, 15, 17}
+    for span in doc.removed:
+        assert span.detector and span.rule and span.reason
+
+
+def test_japanese_article_is_kept():
+    text = kept(page("ホーム > ニュース > 社会", *JA, "シェアする"))
+    assert_body_kept(text, JA)

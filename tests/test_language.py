@@ -1,0 +1,60 @@
+"""Language tags: script first, Hans/Hant by character tables, segments for bilingual text."""
+
+from __future__ import annotations
+
+import pytest
+
+import cleanse
+from cleanse.language import LanguageTagger, chinese_variant
+from helpers import EN, JA, ZH_HANS, ZH_HANT, page
+
+
+@pytest.mark.parametrize("body,expected", [
+    (ZH_HANS, "zh-Hans"), (ZH_HANT, "zh-Hant"), (EN, "en"), (JA, "ja"),
+])
+def test_document_language(body, expected):
+    doc = cleanse.clean(page(*body))
+    assert doc.language == expected
+    assert [s.language for s in doc.segments] == [expected]
+
+
+def test_korean_line():
+    assert LanguageTagger().tag("서울시는 수요일 새로운 지하철 노선 건설 계획을 발표했다.") == "ko"
+
+
+def test_chinese_with_english_names_stays_chinese():
+    line = "Meta首席执行官马克·扎克伯格宣布，公司将与OpenAI和Google展开竞争。"
+    assert LanguageTagger().tag(line) == "zh-Hans"
+
+
+def test_variant_tables_tell_simplified_from_traditional():
+    assert chinese_variant("这个国家的经济发展") == "zh-Hans"
+    assert chinese_variant("這個國家的經濟發展") == "zh-Hant"
+    assert chinese_variant("中文") == "zh"  # no telling character
+
+
+def test_bilingual_capture_gives_two_segments():
+    capture = page("城市交通新计划", *ZH_HANS, "---", "New transit plan", *EN)
+    doc = cleanse.clean(capture)
+    assert [s.language for s in doc.segments] == ["zh-Hans", "en"]
+    first, second = doc.segments
+    assert first.last_line < second.first_line
+    assert EN[0] in second.text and ZH_HANS[0] in first.text
+
+
+def test_short_foreign_line_joins_its_neighbours_segment():
+    capture = page(ZH_HANS[0], ZH_HANS[1], "Officials declined to comment.", *ZH_HANS[2:])
+    doc = cleanse.clean(capture)
+    assert [s.language for s in doc.segments] == ["zh-Hans"]
+
+
+@pytest.mark.parametrize("backend", ["cld2", "langdetect"])
+def test_backends_are_deterministic(backend):
+    tagger = LanguageTagger(backend=backend)
+    tags = {tagger.tag(EN[0] + " " + EN[1]) for _ in range(5)}
+    assert tags == {"en"}
+
+
+def test_unknown_backend_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown language backend"):
+        LanguageTagger(backend="nope")
