@@ -102,6 +102,8 @@ def run(bench: Path, anchors: bool, mode: str) -> tuple[dict, list[dict]]:
         systems: dict[str, tuple[str, Callable[[], str]]] = {
             "keep-all (text)": ("text", lambda: text),
             "cleanse (text)": ("text", lambda: pipeline.clean(text).text),
+            "cleanse (html)": ("html", lambda: pipeline.clean(page["html_text"],
+                                                              kind="html").text),
         }
         if anchors:
             systems["trafilatura (text)"] = ("text", lambda: _trafilatura(text))

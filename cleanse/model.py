@@ -50,7 +50,9 @@ class Capture:
 
     ``kind`` is ``"text"``, ``"markdown"`` or ``"html"``; ``encoding`` and
     ``decode_errors`` say how bytes were turned into text (``None`` / 0 when
-    the caller passed ``str``).
+    the caller passed ``str``). An HTML page arrives here already rendered
+    to lines; ``line_hints`` then holds each line's DOM hints (see
+    :mod:`cleanse.html`).
     """
 
     text: str
@@ -59,6 +61,7 @@ class Capture:
     encoding: str | None = None
     decode_errors: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
+    line_hints: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,12 +111,15 @@ class Page:
 
     @classmethod
     def from_capture(cls, capture: Capture, removal_threshold: float = 0.5) -> "Page":
+        hints = capture.line_hints
         lines = [
-            Line(number=i, text=text, features=line_features(text))
+            Line(number=i, text=text, features=line_features(text),
+                 hints=hints[i - 1] if i <= len(hints) else {})
             for i, text in enumerate(capture.text.split("\n"), start=1)
         ]
+        title = capture.metadata.get("title") if capture.kind == "html" else None
         return cls(capture=capture, lines=lines, removal_threshold=removal_threshold,
-                   metadata=dict(capture.metadata))
+                   metadata=dict(capture.metadata), title=title)
 
     def content_lines(self) -> list[Line]:
         """Non-blank lines, in order."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import charset_normalizer
 import regex
 
+from cleanse.html import render
 from cleanse.model import Capture
 
 MAGIC = [
@@ -156,5 +157,10 @@ def to_capture(value: "str | bytes | os.PathLike[str] | Capture", *, source: str
         value, metadata = unwrapped
         kind = None if kind == "json" else kind
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return Capture(text=value, source=source, kind=kind or detect_kind(value), encoding=encoding,
-                   decode_errors=errors, metadata=metadata)
+    kind = kind or detect_kind(value)
+    hints: list[dict] = []
+    if kind == "html":
+        value, hints, page_metadata = render(value)
+        metadata = {**page_metadata, **metadata}
+    return Capture(text=value, source=source, kind=kind, encoding=encoding,
+                   decode_errors=errors, metadata=metadata, line_hints=hints)

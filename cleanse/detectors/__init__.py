@@ -17,6 +17,7 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
     "menus",
     "share",
     "chrome",
+    "dom_hints",
     "newsletter",
     "promo",
     "related_lists",
