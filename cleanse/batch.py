@@ -34,6 +34,7 @@ class Job:
 
     path: str
     source: str
+    data: bytes | None = None  # stdin is read by the main process, not by a worker
 
 
 def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
@@ -47,7 +48,7 @@ def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
     include, exclude = tuple(include), tuple(exclude)
     for given in paths:
         if given == STDIO:
-            yield Job(STDIO, "<stdin>")
+            yield Job(STDIO, "<stdin>", sys.stdin.buffer.read())
             continue
         root = Path(given)
         if not root.is_dir():
@@ -81,8 +82,8 @@ def clean_job(job: Job, pipeline: Pipeline | None = None,
     """Clean one job into its output record; never raises for bad input."""
     pipeline = pipeline or _worker_pipeline or Pipeline()
     try:
-        if job.path == STDIO:
-            data = sys.stdin.buffer.read(max_bytes + 1)
+        if job.data is not None:
+            data = job.data
         else:
             size = os.path.getsize(job.path)
             if size > max_bytes:
