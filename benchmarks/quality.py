@@ -63,6 +63,14 @@ def _trafilatura(html: str) -> str:
     return trafilatura.extract(html, include_comments=False) or ""
 
 
+def _trafilatura_on_text(text: str) -> str:
+    """trafilatura needs markup: give it the text capture as one <p> per line."""
+    from html import escape
+
+    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in text.split("\n") if line.strip())
+    return _trafilatura(f"<html><body><article>{paragraphs}</article></body></html>")
+
+
 def _readability(html: str) -> str:
     import lxml.html
     from readability import Document
@@ -106,7 +114,7 @@ def run(bench: Path, anchors: bool, mode: str) -> tuple[dict, list[dict]]:
                                                               kind="html").text),
         }
         if anchors:
-            systems["trafilatura (text)"] = ("text", lambda: _trafilatura(text))
+            systems["trafilatura (text)"] = ("text", lambda: _trafilatura_on_text(text))
             for name, fn in ANCHORS.items():
                 systems[f"{name} (html)"] = ("html", lambda fn=fn: fn(page["html_text"]))
         row = {"id": page["id"], "dataset": page["dataset"], "lang": page["lang"]}
