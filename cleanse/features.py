@@ -20,6 +20,8 @@ URL = regex.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|net|org|io|cn|co|in
 MARKDOWN_LINK = regex.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 MARKDOWN_PREFIX = regex.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•·●▪◦]\s+|\d{1,3}[.)、]\s+)+")
 EMPHASIS = regex.compile(r"(\*\*|__|\*|`)")
+LIST_MARKER = regex.compile(r"[-*+•·●▪◦]\s|\d{1,3}[.)、]\s")
+PUNCT_OR_SPACE = regex.compile(r"[\p{P}\p{S}\s]+")
 INNER_PUNCT = regex.compile(r"[，、,;；：:（）()《》“”\"']")
 
 # A line "ends a sentence" when its last visible character (after closing
@@ -118,7 +120,7 @@ def line_features(text: str) -> LineFeatures:
         inner_punct=len(INNER_PUNCT.findall(plain[:-1])),
         final_mark=final_mark(plain),
         heading=stripped.startswith("#"),
-        list_item=bool(regex.match(r"[-*+•·●▪◦]\s|\d{1,3}[.)、]\s", stripped)),
+        list_item=bool(LIST_MARKER.match(stripped)),
         link_like=bool(URL.search(stripped) or MARKDOWN_LINK.search(stripped)),
         date_chars=sum(len(m) for m in DATE_OR_TIME.findall(plain)),
     )
@@ -128,4 +130,4 @@ def normalize_for_matching(text: str) -> str:
     """Lowercase, digits to 0, punctuation and spaces dropped (CCNet-style line hash key)."""
     text = plain_text(text).lower()
     text = DIGIT.sub("0", text)
-    return regex.sub(r"[\p{P}\p{S}\s]+", "", text)
+    return PUNCT_OR_SPACE.sub("", text)

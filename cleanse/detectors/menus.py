@@ -11,6 +11,8 @@ from cleanse.model import Category, Line, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
 ITEM_SEPARATOR = regex.compile(r"\s*(?:\||·|•|｜|/|\s{2,}|\t)\s*|\s+")
+SENTENCE_END = regex.compile(r"[。！？.!?,，]$")
+CJK = regex.compile(r"\p{Han}|\p{Hiragana}|\p{Katakana}|\p{Hangul}")
 
 
 @dataclass
@@ -39,9 +41,9 @@ class Menus(Detector):
 
     def _is_short_item(self, text: str) -> bool:
         text = text.strip()
-        if not text or regex.search(r"[。！？.!?,，]$", text):
+        if not text or SENTENCE_END.search(text):
             return False
-        if regex.search(r"\p{Han}|\p{Hiragana}|\p{Katakana}|\p{Hangul}", text):
+        if CJK.search(text):
             return len(text) <= self.max_item_chars
         words = text.split()
         return len(words) <= self.max_item_words and len(text) <= 24
