@@ -63,14 +63,10 @@ def _join(lines: list[Line]) -> str:
 
 
 def _segments(tagged: list[_Tagged], title_line: Line | None, min_tokens: int) -> list[Segment]:
-    # Short lines take the tag of the line before them (or after, at the start).
-    known = [t.language for t in tagged if t.language]
-    fallback = known[0] if known else UNDETERMINED
-    previous = None
+    # Short lines take the tag of the line before them (the first ones: of the first tagged line).
+    previous = next((t.language for t in tagged if t.language), UNDETERMINED)
     for t in tagged:
-        if t.language is None:
-            t.language = previous or next(
-                (u.language for u in tagged[tagged.index(t):] if u.language), fallback)
+        t.language = t.language or previous
         previous = t.language
     groups: list[list[_Tagged]] = []
     for t in tagged:

@@ -17,7 +17,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from cleanse.config import Config
 from cleanse.model import CleanedDocument, Status
@@ -125,7 +125,7 @@ def _clean_in_worker(args: tuple[Job, int]) -> dict[str, Any]:
     return clean_job(job, None, max_bytes)
 
 
-def atomic_write(path: Path, write: "callable[[IO[str]], None]") -> None:
+def atomic_write(path: Path, write: Callable[[IO[str]], None]) -> None:
     """Write via a temporary file in the same folder, then rename over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -67,7 +68,7 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
 def _config(args: argparse.Namespace) -> Config:
     config = Config.from_toml(args.config) if args.config else Config()
     if args.mode:
-        config = Config(**{**config.__dict__, "mode": args.mode})
+        config = replace(config, mode=args.mode)
     return config.disable(*args.disable) if args.disable else config
 
 

@@ -45,7 +45,6 @@ class Keywords:
         self.words = sorted({w.lower() for w in words if w}, key=len, reverse=True)
         pattern = "|".join(_alternative(w) for w in self.words) or r"(?!)"
         self._any = regex.compile(pattern, regex.I)
-        self._whole = regex.compile(rf"(?:{pattern})", regex.I)
 
     def search(self, text: str) -> str | None:
         match = self._any.search(text)
@@ -58,7 +57,7 @@ class Keywords:
         return self._any.sub(replacement, text)
 
     def fullmatch(self, text: str) -> bool:
-        return self._whole.fullmatch(text.strip().lower()) is not None
+        return self._any.fullmatch(text.strip().lower()) is not None
 
     def startswith(self, text: str) -> str | None:
         match = self._any.match(text.lower())
