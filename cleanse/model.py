@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterable
 
-from cleanse.features import LineFeatures, line_features
+from cleanse.features import LineFeatures, line_features, normalize_for_matching
 
 
 class Category(str, enum.Enum):
@@ -92,6 +93,11 @@ class Line:
     @property
     def blank(self) -> bool:
         return not self.text.strip()
+
+    @cached_property
+    def match_key(self) -> str:
+        """The line normalised for comparing with other lines (see ``normalize_for_matching``)."""
+        return normalize_for_matching(self.text)
 
     def strongest(self, junk: bool) -> Decision | None:
         """The highest-scoring junk (or keep) decision on this line."""

@@ -30,7 +30,7 @@ class Duplicates(Detector):
         for line in page.content_lines():
             if line.features.tokens > self.max_tokens:
                 continue
-            key = normalize_for_matching(line.text)
+            key = line.match_key
             if len(key) < self.min_key_chars:
                 continue
             if key in first_seen:

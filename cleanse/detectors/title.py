@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from cleanse.detectors.base import Detector
@@ -51,7 +52,7 @@ class Title(Detector):
         for line in content:
             if page.has_category(line, NEVER_TITLE) or line.features.tokens > self.max_tokens:
                 continue
-            candidate = normalize_for_matching(line.text)
+            candidate = line.match_key
             if len(candidate) >= self.min_match_chars and (candidate in key or key in candidate):
                 self.label(page, line, "matches_known_title", Category.TITLE, 1.0,
                            "matches the title given in the capture's metadata")
@@ -71,7 +72,7 @@ class Title(Detector):
             pool.append(first)
         body_is_cjk = sum(line.features.cjk for line in body) > sum(
             line.features.words for line in body)
-        keys = [normalize_for_matching(line.text) for line in content]
+        repeats = Counter(line.match_key for line in content)
         scored = []
         for line in pool:
             if not self._candidate(page, line):
@@ -81,7 +82,7 @@ class Title(Detector):
             score += 2 if f.stripped.startswith("# ") else 1 if f.heading else 0
             score += 1 if self._isolated(page, line) else 0
             score += 1 if (f.cjk > f.words) == body_is_cjk else 0
-            score -= 1 if keys.count(normalize_for_matching(line.text)) > 1 else 0
+            score -= 1 if repeats[line.match_key] > 1 else 0
             scored.append((score, -line.number, line))
         return max(scored, key=lambda item: item[:2])[2] if scored else None
 
