@@ -61,12 +61,15 @@ def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
                 rel = full.relative_to(root).as_posix()
                 if not follow_symlinks and full.is_symlink():
                     continue
-                if include and not any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g)
-                                       for g in include):
-                    continue
-                if any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g) for g in exclude):
+                if include and not _matches(rel, include) or _matches(rel, exclude):
                     continue
                 yield Job(str(full), rel)
+
+
+def _matches(relative: str, globs: tuple[str, ...]) -> bool:
+    """A glob matches the path relative to the folder or just the file name."""
+    name = relative.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(relative, g) or fnmatch.fnmatch(name, g) for g in globs)
 
 
 _worker_pipeline: Pipeline | None = None

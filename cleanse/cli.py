@@ -154,9 +154,8 @@ def _explain(args: argparse.Namespace, config: Config) -> int:
 def _detectors() -> int:
     for name in available():
         cls = detector_class(name)
-        doc = (cls.__doc__ or "").strip().splitlines()[0]
         options = ", ".join(o for o in cls.option_names() if o != "keywords")
-        print(f"{name:<14} {doc}\n{'':<14} options: {options or '-'}")
+        print(f"{name:<14} {cls.describe()}\n{'':<14} options: {options or '-'}")
     return EXIT_OK
 
 

@@ -73,9 +73,8 @@ def decode(data: bytes) -> tuple[str, str, int]:
     for magic, what in MAGIC:
         if data.startswith(magic):
             raise CaptureError(f"binary input: looks like a {what}, not a web capture")
-    encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
-    if encoding:
-        data = data[len(next(b for b, n in BOMS if n == encoding)):]
+    bom, encoding = next(((b, n) for b, n in BOMS if data.startswith(b)), (b"", None))
+    data = data[len(bom):]
     encoding = encoding or _looks_utf16(data)
     if encoding is None and b"\x00" in data[:65536]:
         raise CaptureError("binary input: contains NUL bytes and is not UTF-16")

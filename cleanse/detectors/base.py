@@ -37,6 +37,7 @@ class Detector:
     def option_names(cls) -> list[str]:
         return [f.name for f in fields(cls)]
 
-    def describe(self) -> str:
+    @classmethod
+    def describe(cls) -> str:
         """First line of the docstring: what this detector removes."""
-        return (self.__doc__ or "").strip().splitlines()[0]
+        return (cls.__doc__ or "").strip().splitlines()[0]
