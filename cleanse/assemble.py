@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from cleanse.language import CHINESE, UNDETERMINED, LanguageTagger
-from cleanse.model import Category, CleanedDocument, Line, Page, RemovedSpan, Segment, Status
+from cleanse.model import Category, CleanedDocument, Decision, Line, Page, RemovedSpan, Segment, Status
 
 
 @dataclass
@@ -30,24 +30,27 @@ def _removal_decision(page: Page, line: Line):
 
 
 def _removed_spans(page: Page, title_line: Line | None) -> list[RemovedSpan]:
-    spans: list[RemovedSpan] = []
+    runs: list[tuple[Decision, list[Line]]] = []
     for line in page.content_lines():
         if line is title_line:
             continue
         decision = _removal_decision(page, line)
         if decision is None:
             continue
-        last = spans[-1] if spans else None
-        if (last and (last.detector, last.rule, last.reason) ==
-                (decision.detector, decision.rule, decision.reason)
-                and all(page.lines[n - 1].blank for n in range(last.last_line + 1, line.number))):
-            last.last_line = line.number
-            last.text += "\n" + line.features.stripped
-        else:
-            spans.append(RemovedSpan(line.number, line.number, decision.detector, decision.rule,
-                                     decision.category.value, decision.reason,
-                                     line.features.stripped))
-    return spans
+        if runs:
+            last_decision, last_lines = runs[-1]
+            same_reason = ((last_decision.detector, last_decision.rule, last_decision.reason)
+                           == (decision.detector, decision.rule, decision.reason))
+            only_blanks_between = all(page.lines[n - 1].blank for n in
+                                      range(last_lines[-1].number + 1, line.number))
+            if same_reason and only_blanks_between:
+                last_lines.append(line)
+                continue
+        runs.append((decision, [line]))
+    return [RemovedSpan(lines[0].number, lines[-1].number, decision.detector, decision.rule,
+                        decision.category.value, decision.reason,
+                        "\n".join(line.features.stripped for line in lines))
+            for decision, lines in runs]
 
 
 def _join(lines: list[Line]) -> str:
@@ -115,9 +118,13 @@ def assemble(page: Page, tagger: LanguageTagger, min_segment_tokens: int = 25) -
     segments = _segments([_Tagged(line, tag) for line, tag in zip(kept, tags)],
                          title_line, min_segment_tokens)
     weight: Counter[str] = Counter()
-    for segment in segments:
-        lines = [line for line in kept if segment.first_line <= line.number <= segment.last_line]
-        weight[segment.language] += sum(line.features.tokens for line in lines)
+    segment_of_line = iter(segments)
+    segment = next(segment_of_line, None)
+    for line in kept:  # both in line order: one pass
+        while segment is not None and line.number > segment.last_line:
+            segment = next(segment_of_line, None)
+        if segment is not None:
+            weight[segment.language] += line.features.tokens
     language = weight.most_common(1)[0][0] if weight else None
     text = _join(body)
     title = page.title or (title_line.features.plain if title_line else None)

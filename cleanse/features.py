@@ -10,19 +10,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 import regex
 
-CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
-WORD = regex.compile(r"[^\W\d_\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}][\w'’-]*")
-ALNUM = regex.compile(r"[\p{L}\p{N}]")
-DIGIT = regex.compile(r"\p{Nd}")
+# Per-line counting runs on every line of every capture, so it uses the
+# standard library's ``re`` with explicit ranges (about twice as fast as
+# ``regex`` with Unicode properties) and counts runs rather than characters.
+CJK_RANGES = ("\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
+              "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f")
+CJK = re.compile(f"[{CJK_RANGES}]")
+CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
+WORD = re.compile(rf"[^\W\d_{CJK_RANGES}][\w'’-]*")
+ALNUM_RUN = re.compile(r"[^\W_]+")
+DIGIT_RUN = re.compile(r"\d+")
+DIGIT = re.compile(r"\d")
 URL = regex.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|net|org|io|cn|co|info|app)\b", regex.I)
-MARKDOWN_LINK = regex.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-MARKDOWN_PREFIX = regex.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•·●▪◦]\s+|\d{1,3}[.)、]\s+)+")
-EMPHASIS = regex.compile(r"(\*\*|__|\*|`)")
-LIST_MARKER = regex.compile(r"[-*+•·●▪◦]\s|\d{1,3}[.)、]\s")
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MARKDOWN_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•·●▪◦]\s+|\d{1,3}[.)、]\s+)+")
+MARKDOWN_PREFIX_STARTS = frozenset("#>-*+•·●▪◦0123456789")
+EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+LIST_MARKER = re.compile(r"[-*+•·●▪◦]\s|\d{1,3}[.)、]\s")
 PUNCT_OR_SPACE = regex.compile(r"[\p{P}\p{S}\s]+")
-INNER_PUNCT = regex.compile(r"[，、,;；：:（）()《》“”\"']")
+INNER_PUNCT = re.compile(r"[，、,;；：:（）()《》“”\"']")
+
+
+def _run_length(pattern: re.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` ``pattern`` (a ``[...]+`` class) covers."""
+    return sum(map(len, pattern.findall(text)))
+
 
 # A line "ends a sentence" when its last visible character (after closing
 # quotes, brackets and markdown emphasis) is one of these.
@@ -90,9 +106,14 @@ class LineFeatures:
 
 def plain_text(text: str) -> str:
     """``text`` without markdown list/heading/quote prefixes, emphasis and link targets."""
-    text = MARKDOWN_LINK.sub(r"\1", text)
-    text = MARKDOWN_PREFIX.sub("", text)
-    return EMPHASIS.sub("", text).strip()
+    # The cheap membership tests skip a regex pass on the many lines without markup.
+    if "](" in text:
+        text = MARKDOWN_LINK.sub(r"\1", text)
+    if text.lstrip()[:1] in MARKDOWN_PREFIX_STARTS:
+        text = MARKDOWN_PREFIX.sub("", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = EMPHASIS.sub("", text)
+    return text.strip()
 
 
 # "……答案。(小小)", "……。（完）": an author or end tag after the final sentence.
@@ -101,28 +122,40 @@ TRAILING_TAG = regex.compile(r"(?<=[。！？.!?])\s*[（(][^()（）]{1,12}[)�
 
 def final_mark(text: str) -> str:
     """The last visible character, past closing quotes, brackets and an end tag."""
-    stripped = TRAILING_TAG.sub("", text.rstrip())
+    stripped = text.rstrip()
+    if stripped.endswith((")", "）")):
+        stripped = TRAILING_TAG.sub("", stripped)
     while stripped and stripped[-1] in CLOSERS:
         stripped = stripped[:-1]
     return stripped[-1:]
 
 
+BLANK = LineFeatures(stripped="", plain="", cjk=0, words=0, alnum=0, digits=0, inner_punct=0,
+                     final_mark="", heading=False, list_item=False, link_like=False,
+                     date_chars=0)
+
+
 def line_features(text: str) -> LineFeatures:
     stripped = text.strip()
+    if not stripped:
+        return BLANK
     plain = plain_text(stripped)
+    digits = _run_length(DIGIT_RUN, plain)
     return LineFeatures(
         stripped=stripped,
         plain=plain,
-        cjk=len(CJK.findall(plain)),
+        cjk=_run_length(CJK_RUN, plain),
         words=len(WORD.findall(plain)),
-        alnum=len(ALNUM.findall(plain)),
-        digits=len(DIGIT.findall(plain)),
+        alnum=_run_length(ALNUM_RUN, plain),
+        digits=digits,
         inner_punct=len(INNER_PUNCT.findall(plain[:-1])),
         final_mark=final_mark(plain),
         heading=stripped.startswith("#"),
         list_item=bool(LIST_MARKER.match(stripped)),
-        link_like=bool(URL.search(stripped) or MARKDOWN_LINK.search(stripped)),
-        date_chars=sum(len(m) for m in DATE_OR_TIME.findall(plain)),
+        link_like=bool((("." in stripped or ":" in stripped) and URL.search(stripped))
+                       or ("](" in stripped and MARKDOWN_LINK.search(stripped))),
+        # Every date or time form contains a digit.
+        date_chars=sum(len(m) for m in DATE_OR_TIME.findall(plain)) if digits else 0,
     )
 
 

@@ -92,7 +92,7 @@ class Line:
 
     @property
     def blank(self) -> bool:
-        return not self.text.strip()
+        return not self.features.stripped
 
     @cached_property
     def match_key(self) -> str:
@@ -101,8 +101,11 @@ class Line:
 
     def strongest(self, junk: bool) -> Decision | None:
         """The highest-scoring junk (or keep) decision on this line."""
-        candidates = [d for d in self.decisions if d.category.is_junk == junk]
-        return max(candidates, key=lambda d: d.score, default=None)
+        best = None
+        for decision in self.decisions:
+            if decision.category.is_junk == junk and (best is None or decision.score > best.score):
+                best = decision
+        return best
 
 
 @dataclass
@@ -114,6 +117,7 @@ class Page:
     removal_threshold: float = 0.5
     metadata: dict[str, Any] = field(default_factory=dict)
     title: str | None = None
+    _content: list[Line] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def from_capture(cls, capture: Capture, removal_threshold: float = 0.5) -> "Page":
@@ -128,8 +132,10 @@ class Page:
                    metadata=dict(capture.metadata), title=title)
 
     def content_lines(self) -> list[Line]:
-        """Non-blank lines, in order."""
-        return [line for line in self.lines if not line.blank]
+        """Non-blank lines, in order (a fresh list each call; the lines are shared)."""
+        if self._content is None:
+            self._content = [line for line in self.lines if not line.blank]
+        return list(self._content)
 
     def label(self, line: Line, detector: str, rule: str, category: Category,
               score: float, reason: str) -> None:

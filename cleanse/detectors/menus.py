@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 import regex
 
 from cleanse.detectors.base import Detector
+from cleanse.features import CJK
 from cleanse.model import Category, Line, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
 ITEM_SEPARATOR = regex.compile(r"\s*(?:\||·|•|｜|/|\s{2,}|\t)\s*|\s+")
 SENTENCE_END = regex.compile(r"[。！？.!?,，]$")
-CJK = regex.compile(r"\p{Han}|\p{Hiragana}|\p{Katakana}|\p{Hangul}")
 
 
 @dataclass
