@@ -31,7 +31,7 @@ MARKDOWN_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•·●▪◦]\s+|\d{1
 MARKDOWN_PREFIX_STARTS = frozenset("#>-*+•·●▪◦0123456789")
 EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 LIST_MARKER = re.compile(r"[-*+•·●▪◦]\s|\d{1,3}[.)、]\s")
-PUNCT_OR_SPACE = regex.compile(r"[\p{P}\p{S}\s]+")
+NOT_ALNUM_RUN = re.compile(r"[\W_]+")
 INNER_PUNCT = re.compile(r"[，、,;；：:（）()《》“”\"']")
 
 
@@ -160,7 +160,7 @@ def line_features(text: str) -> LineFeatures:
 
 
 def normalize_for_matching(text: str) -> str:
-    """Lowercase, digits to 0, punctuation and spaces dropped (CCNet-style line hash key)."""
+    """Lowercase, digits to 0, all but letters and digits dropped (CCNet-style line hash key)."""
     text = plain_text(text).lower()
     text = DIGIT.sub("0", text)
-    return PUNCT_OR_SPACE.sub("", text)
+    return NOT_ALNUM_RUN.sub("", text)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import regex
+import re
 
 from cleanse.detectors.base import Detector
 from cleanse.model import Category, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
-SEPARATOR = regex.compile(r"\s*(?:>|＞|›|»|/|\||→|>>|»)\s*")
+SEPARATOR = re.compile(r"\s*(?:>|＞|›|»|/|\||→|>>|»)\s*")
+SEPARATOR_CHAR = re.compile(r"[>＞›»/|→]")
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Breadcrumbs(Detector):
         for line in page.content_lines():
             features = line.features
             if features.terminal or features.link_like and "://" in features.stripped:
+                continue
+            if not SEPARATOR_CHAR.search(features.plain):
                 continue
             crumbs = [c for c in SEPARATOR.split(features.plain) if c.strip()]
             if len(crumbs) < 2 or len(SEPARATOR.findall(features.plain)) < len(crumbs) - 1:

@@ -47,10 +47,10 @@ class Chrome(Detector):
         tokens = features.tokens
         if features.alnum == 0:
             return "no_text", 0.6, "no letters or digits (separator, symbol or emoji)"
-        bare = EDGE_PUNCT.sub("", plain)
-        if tokens <= self.max_button_tokens and (self._buttons.fullmatch(bare)
-                                                 or self._buttons.fullmatch(plain)):
-            return "control_label", 0.85, f"button or control label '{bare or plain}'"
+        if tokens <= self.max_button_tokens:
+            bare = EDGE_PUNCT.sub("", plain)
+            if self._buttons.fullmatch(bare) or self._buttons.fullmatch(plain):
+                return "control_label", 0.85, f"button or control label '{bare or plain}'"
         if tokens <= self.max_banner_tokens and self._cookies.search(plain) and \
                 self._consent.search(plain):
             return "cookie_banner", 0.85, "cookie/consent banner"

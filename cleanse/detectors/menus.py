@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import regex
+import re
 
 from cleanse.detectors.base import Detector
 from cleanse.features import CJK
 from cleanse.model import Category, Line, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
-ITEM_SEPARATOR = regex.compile(r"\s*(?:\||·|•|｜|/|\s{2,}|\t)\s*|\s+")
-SENTENCE_END = regex.compile(r"[。！？.!?,，]$")
+ITEM_SEPARATOR = re.compile(r"\s*(?:\||·|•|｜|/|\s{2,}|\t)\s*|\s+")
+SENTENCE_ENDS = tuple("。！？.!?,，")
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Menus(Detector):
 
     def _is_short_item(self, text: str) -> bool:
         text = text.strip()
-        if not text or SENTENCE_END.search(text):
+        if not text or text.endswith(SENTENCE_ENDS):
             return False
         if CJK.search(text):
             return len(text) <= self.max_item_chars

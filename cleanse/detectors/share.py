@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import regex
+import re
 
 from cleanse.detectors.base import Detector
 from cleanse.model import Category, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
-COUNTER = regex.compile(r"^[\d,.]+\s*[kKmMwW万萬]?\+?\s*(?:赞|讚|评论|評論|条|次|阅读|閱讀|likes?|"
-                        r"comments?|shares?|views?|reads?)?$", regex.I)
-SEPARATORS = regex.compile(r"[\s|/·•,，、:：()（）\[\]]+")
+COUNTER = re.compile(r"^[\d,.]+\s*[kKmMwW万萬]?\+?\s*(?:赞|讚|评论|評論|条|次|阅读|閱讀|likes?|"
+                        r"comments?|shares?|views?|reads?)?$", re.I)
+SEPARATORS = re.compile(r"[\s|/·•,，、:：()（）\[\]]+")
 
 
 @dataclass
