@@ -22,7 +22,7 @@ def _default_pipeline() -> Pipeline:
     return Pipeline()
 
 
-def clean(capture: "str | bytes | os.PathLike[str] | Capture", *, config: Config | None = None,
+def clean(capture: str | bytes | os.PathLike[str] | Capture, *, config: Config | None = None,
           source: str | None = None, kind: str | None = None) -> CleanedDocument:
     """Clean one capture: text (``str``), raw ``bytes``, or a path (``pathlib.Path``).
 
@@ -34,5 +34,17 @@ def clean(capture: "str | bytes | os.PathLike[str] | Capture", *, config: Config
     return pipeline.clean(capture, source=source, kind=kind)
 
 
-__all__ = ["Capture", "Category", "CleanedDocument", "Config", "ConfigError", "Decision",
-           "Line", "Page", "Pipeline", "Status", "clean", "__version__"]
+__all__ = [
+    "Capture",
+    "Category",
+    "CleanedDocument",
+    "Config",
+    "ConfigError",
+    "Decision",
+    "Line",
+    "Page",
+    "Pipeline",
+    "Status",
+    "__version__",
+    "clean",
+]

@@ -12,7 +12,16 @@ from collections import Counter
 from dataclasses import dataclass
 
 from cleanse.language import CHINESE, UNDETERMINED, LanguageTagger
-from cleanse.model import Category, CleanedDocument, Decision, Line, Page, RemovedSpan, Segment, Status
+from cleanse.model import (
+    Category,
+    CleanedDocument,
+    Decision,
+    Line,
+    Page,
+    RemovedSpan,
+    Segment,
+    Status,
+)
 
 
 @dataclass

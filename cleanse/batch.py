@@ -1,31 +1,31 @@
-"""Cleaning many captures: finding inputs, running workers, writing records safely.
+"""Cleaning many captures: finding inputs, running workers, summarising the run.
 
-Guarantees: inputs are only ever read; every output file is written to a
-temporary file in the same folder and renamed into place, so a reader never
-sees half a record; a capture that fails becomes an ``error`` record and the
-run goes on.
+Inputs are only ever read. A capture that fails becomes an ``error`` record
+and the run goes on. Each record carries the SHA-256 of its input, which is
+how a re-run recognises captures already done (see :mod:`cleanse.outputs`).
 """
 
 from __future__ import annotations
 
 import fnmatch
-import json
+import hashlib
 import multiprocessing
 import os
 import sys
-import tempfile
+import time
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator
+from typing import Any
 
 from cleanse.config import Config
 from cleanse.model import CleanedDocument, Status
+from cleanse.outputs import STDIO
 from cleanse.pipeline import Pipeline
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.xhtml")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-STDIO = "-"
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
                 rel = full.relative_to(root).as_posix()
                 if not follow_symlinks and full.is_symlink():
                     continue
-                if include and not _matches(rel, include) or _matches(rel, exclude):
+                if (include and not _matches(rel, include)) or _matches(rel, exclude):
                     continue
                 yield Job(str(full), rel)
 
@@ -72,113 +72,118 @@ def _matches(relative: str, globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(relative, g) or fnmatch.fnmatch(name, g) for g in globs)
 
 
-_worker_pipeline: Pipeline | None = None
+@dataclass
+class Cleaner:
+    """Cleans jobs into records with one pipeline; what each worker process holds.
+
+    ``done`` maps a source to the input hash of its finished record from an
+    earlier run: such a job gives a ``skipped`` record and is not cleaned again.
+    """
+
+    config: Config = field(default_factory=Config)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    done: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.pipeline = Pipeline(self.config)
+
+    def __call__(self, job: Job) -> dict[str, Any]:
+        """The record for ``job``; never raises for bad input."""
+        try:
+            data = job.data if job.data is not None else _read(job.path, self.max_bytes)
+        except OSError as exc:
+            return _error(job, f"cannot read: {exc.strerror or exc}")
+        except InputTooLarge as exc:
+            return _error(job, str(exc))
+        digest = hashlib.sha256(data).hexdigest()
+        if self.done.get(job.source) == digest:
+            return {"source": job.source, "status": Status.SKIPPED.value, "input_sha256": digest,
+                    "input_bytes": len(data)}
+        try:
+            record = self.pipeline.clean(data, source=job.source).to_dict()
+        except Exception as exc:  # a bug must not stop the batch; report it on the record
+            record = _error(job, f"internal error: {type(exc).__name__}: {exc}")
+        record.update(source=job.source, input_sha256=digest, input_bytes=len(data))
+        return record
 
 
-def _init_worker(config: Config) -> None:
-    global _worker_pipeline
-    _worker_pipeline = Pipeline(config)
+class InputTooLarge(Exception):
+    """A capture over the size limit (``--max-bytes``)."""
 
 
-def clean_job(job: Job, pipeline: Pipeline | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """Clean one job into its output record; never raises for bad input."""
-    pipeline = pipeline or _worker_pipeline or Pipeline()
-    try:
-        if job.data is not None:
-            data = job.data
-        else:
-            size = os.path.getsize(job.path)
-            if size > max_bytes:
-                return _error(job, f"too large: {size} bytes (limit {max_bytes}; see --max-bytes)")
-            with open(job.path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        return _error(job, f"cannot read: {exc.strerror or exc}")
-    if len(data) > max_bytes:
-        return _error(job, f"too large: over {max_bytes} bytes (see --max-bytes)")
-    try:
-        doc = pipeline.clean(data, source=job.source)
-    except Exception as exc:  # a bug must not stop the batch; report it on the record
-        return _error(job, f"internal error: {type(exc).__name__}: {exc}")
-    record = doc.to_dict()
-    record["source"] = job.source
-    return record
+def _read(path: str, max_bytes: int) -> bytes:
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        raise InputTooLarge(f"too large: {size} bytes (limit {max_bytes}; see --max-bytes)")
+    with open(path, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # the file grew while we read it
+        raise InputTooLarge(f"too large: over {max_bytes} bytes (see --max-bytes)")
+    return data
 
 
 def _error(job: Job, message: str) -> dict[str, Any]:
     return CleanedDocument(source=job.source, status=Status.ERROR, error=message).to_dict()
 
 
-def run_jobs(jobs: Iterable[Job], config: Config, workers: int,
-             max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[dict[str, Any]]:
+_worker: Cleaner | None = None
+
+
+def _init_worker(cleaner: Cleaner) -> None:
+    global _worker
+    _worker = cleaner
+
+
+def _clean_in_worker(job: Job) -> dict[str, Any]:
+    assert _worker is not None, "worker not initialised"
+    return _worker(job)
+
+
+def run_jobs(jobs: Iterable[Job], cleaner: Cleaner, workers: int) -> Iterator[dict[str, Any]]:
     """Records in input order; ``workers`` > 1 cleans in that many processes."""
     if workers <= 1:
-        pipeline = Pipeline(config)
-        for job in jobs:
-            yield clean_job(job, pipeline, max_bytes)
+        yield from map(cleaner, jobs)
         return
     context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else None)
-    with context.Pool(workers, initializer=_init_worker, initargs=(config,)) as pool:
-        yield from pool.imap(_clean_in_worker, ((job, max_bytes) for job in jobs), chunksize=8)
-
-
-def _clean_in_worker(args: tuple[Job, int]) -> dict[str, Any]:
-    job, max_bytes = args
-    return clean_job(job, None, max_bytes)
-
-
-def atomic_write(path: Path, write: Callable[[IO[str]], None]) -> None:
-    """Write via a temporary file in the same folder, then rename over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def record_json(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, sort_keys=False)
-
-
-def output_path(out_dir: Path, source: str) -> Path:
-    """``out_dir/<source>.json``, refusing any source that would escape ``out_dir``."""
-    relative = Path(source.replace("\\", "/"))
-    parts = [p for p in relative.parts if p not in ("", ".", "/")]
-    if relative.is_absolute() or ".." in parts or not parts:
-        parts = [Path(source).name or "capture"]
-    target = (out_dir / Path(*parts)).with_suffix(Path(parts[-1]).suffix + ".json")
-    resolved_root = out_dir.resolve()
-    if resolved_root not in target.resolve().parents:
-        raise ValueError(f"output for {source!r} would leave {out_dir}")
-    return target
+    with context.Pool(workers, initializer=_init_worker, initargs=(cleaner,)) as pool:
+        yield from pool.imap(_clean_in_worker, jobs, chunksize=8)
 
 
 @dataclass
 class Summary:
-    """What a batch run did, for the end-of-run report and ``--stats``."""
+    """What a batch run did, for the progress bar, the end-of-run report and ``--stats``."""
 
     statuses: Counter = field(default_factory=Counter)
     removed_chars: Counter = field(default_factory=Counter)
     languages: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    input_bytes: int = 0
+    started: float = field(default_factory=time.monotonic)
 
     def add(self, record: dict[str, Any]) -> None:
         self.statuses[record["status"]] += 1
-        if record["status"] == Status.ERROR.value:
-            self.failures.append(f"{record['source']}: {record['error']}")
+        self.input_bytes += record.get("input_bytes") or 0
+        if record["status"] in (Status.ERROR.value, Status.TIMEOUT.value):
+            self.fail(record["source"], record["error"])
         if record.get("language"):
             self.languages[record["language"]] += 1
         for span in record.get("removed", []):
             self.removed_chars[span["detector"]] += span["chars"]
 
+    def fail(self, source: str, message: str) -> None:
+        self.failures.append(f"{source}: {message}")
+
+    @property
+    def seconds(self) -> float:
+        return time.monotonic() - self.started
+
+    def rate(self) -> str:
+        """Throughput so far, for the progress bar."""
+        elapsed = max(self.seconds, 1e-9)
+        return f"{self.input_bytes / 1e6 / elapsed:.2f} MB/s"
+
     def to_dict(self) -> dict[str, Any]:
         return {"captures": sum(self.statuses.values()), "status": dict(self.statuses),
+                "seconds": round(self.seconds, 3), "input_bytes": self.input_bytes,
                 "removed_chars_by_detector": dict(self.removed_chars.most_common()),
                 "languages": dict(self.languages.most_common()), "failures": self.failures}

@@ -6,19 +6,29 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from tqdm import tqdm
 
 from cleanse import __version__
-from cleanse.batch import (DEFAULT_INCLUDE, DEFAULT_MAX_BYTES, STDIO, Summary, atomic_write,
-                           find_inputs, output_path, record_json, run_jobs)
+from cleanse.batch import (
+    DEFAULT_INCLUDE,
+    DEFAULT_MAX_BYTES,
+    Cleaner,
+    Job,
+    Summary,
+    find_inputs,
+    run_jobs,
+)
 from cleanse.config import MODES, Config, ConfigError
 from cleanse.detectors import available, detector_class
+from cleanse.model import Status
+from cleanse.outputs import STDIO, atomic_write, open_sink
 
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,8 +39,11 @@ def _parser() -> argparse.ArgumentParser:
 
     clean = commands.add_parser(
         "clean", help="clean files or folders into JSONL or a folder of JSON records",
-        description="Exit status: 0 when every capture is ok or empty, 1 when some failed "
-                    "(their records say why), 2 on a usage error.")
+        description="Re-running the same command resumes: captures whose record is already in "
+                    "OUT (same source, same input SHA-256) are skipped; --force redoes all. "
+                    "Exit status: 0 when every capture is ok or empty, 1 when some failed or "
+                    "timed out (their records say why), 2 on a usage error, 130 when "
+                    "interrupted.")
     clean.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
     clean.add_argument("-o", "--output", required=True, metavar="OUT",
                        help="a .jsonl file, a folder (one .json per capture), or - for stdout")
@@ -46,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="captures larger than this become error records (default: 50 MiB)")
     clean.add_argument("--follow-symlinks", action="store_true",
                        help="follow symbolic links inside folders (default: skip them)")
+    clean.add_argument("--force", action="store_true",
+                       help="clean every capture again instead of resuming (OUT is rewritten)")
+    clean.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help="local worker processes (default) or a Ray cluster (cleanse[ray])")
+    clean.add_argument("--address", metavar="ADDR",
+                       help="Ray cluster to join (default: start a local Ray runtime)")
     clean.add_argument("--stats", metavar="FILE", help="write the run summary as JSON here")
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
 
@@ -63,12 +82,16 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
                         help="precision/recall trade-off (default: balanced, or the config's)")
     parser.add_argument("--disable", action="append", default=[], metavar="DETECTOR",
                         help="turn a detector off (repeatable)")
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS",
+                        help="per-capture time limit, 0 for none (default: 60, or the config's)")
 
 
 def _config(args: argparse.Namespace) -> Config:
     config = Config.from_toml(args.config) if args.config else Config()
     if args.mode:
         config = replace(config, mode=args.mode)
+    if args.time_limit is not None:
+        config = replace(config, time_limit=args.time_limit or None)
     return config.disable(*args.disable) if args.disable else config
 
 
@@ -79,37 +102,38 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         print("cleanse: no input files found", file=sys.stderr)
         return EXIT_USAGE
     inputs = {os.path.realpath(job.path) for job in jobs if job.path != STDIO}
-    out = args.output
-    if out != STDIO and os.path.realpath(out) in inputs:
-        print(f"cleanse: refusing to overwrite input {out}", file=sys.stderr)
+    if args.output != STDIO and os.path.realpath(args.output) in inputs:
+        print(f"cleanse: refusing to overwrite input {args.output}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        sink = open_sink(args.output, resume=not args.force)
+        records = _records(args, jobs, Cleaner(config, args.max_bytes, sink.done))
+    except (OSError, ValueError, ImportError) as exc:
+        print(f"cleanse: {exc}", file=sys.stderr)
         return EXIT_USAGE
     summary = Summary()
-    records = run_jobs(jobs, config, max(1, args.jobs), args.max_bytes)
-    progress = tqdm(records, total=len(jobs), unit="capture", disable=args.quiet or None,
-                    file=sys.stderr)
-
-    def consume(write_one) -> None:
-        for record in progress:
+    progress = tqdm(total=len(jobs), unit="file", disable=args.quiet or None, file=sys.stderr)
+    try:
+        for record in records:
             summary.add(record)
-            write_one(record)
-
-    if out == STDIO:
-        consume(lambda r: print(record_json(r), flush=True))
-    elif out.endswith(".jsonl"):
-        atomic_write(Path(out), lambda handle: consume(
-            lambda r: handle.write(record_json(r) + "\n")))
-    else:
-        out_dir = Path(out)
-        if out_dir.exists() and not out_dir.is_dir():
-            print(f"cleanse: {out} exists and is not a folder (use a .jsonl name for one file)",
-                  file=sys.stderr)
-            return EXIT_USAGE
-
-        def write_file(record: dict[str, Any]) -> None:
-            target = output_path(out_dir, record["source"])
-            atomic_write(target, lambda h: h.write(json.dumps(record, ensure_ascii=False,
-                                                              indent=1) + "\n"))
-        consume(write_file)
+            if record["status"] != Status.SKIPPED.value:
+                try:
+                    sink.write(record)
+                except (OSError, ValueError) as exc:
+                    summary.fail(record["source"], f"cannot write record: {exc}")
+            progress.update()
+            progress.set_postfix_str(summary.rate(), refresh=False)
+    except KeyboardInterrupt:
+        progress.close()
+        sink.close()
+        print(f"cleanse: interrupted after {sum(summary.statuses.values())} of {len(jobs)} "
+              "captures; run the same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    progress.close()
+    try:
+        sink.close()
+    except OSError as exc:
+        summary.fail(args.output, f"cannot finish the output: {exc}")
     stats = summary.to_dict()
     if args.stats:
         atomic_write(Path(args.stats), lambda h: h.write(json.dumps(stats, ensure_ascii=False,
@@ -119,8 +143,17 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
     return EXIT_FAILURES if summary.failures else EXIT_OK
 
 
+def _records(args: argparse.Namespace, jobs: list[Job],
+             cleaner: Cleaner) -> Iterator[dict[str, Any]]:
+    if args.engine == "ray":
+        from cleanse.ray_engine import run_jobs_on_ray
+
+        return run_jobs_on_ray(jobs, cleaner, args.jobs, args.address)
+    return run_jobs(jobs, cleaner, max(1, args.jobs))
+
+
 def _summary_text(stats: dict[str, Any]) -> str:
-    lines = [f"cleanse: {stats['captures']} captures: " +
+    lines = [f"cleanse: {stats['captures']} captures in {stats['seconds']:.1f} s: " +
              ", ".join(f"{n} {status}" for status, n in sorted(stats["status"].items()))]
     if stats["removed_chars_by_detector"]:
         lines.append("  removed characters by detector: " + ", ".join(

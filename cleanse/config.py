@@ -13,6 +13,8 @@ or from a TOML file (``Config.from_toml(path)``, the CLI's ``--config``)::
     short_penalty = 3.0
     [detectors.newsletter.keywords]
     strong = ["subscribe to our"]
+    [limits]
+    time_limit = 60                   # seconds per capture; 0 for none
 """
 
 from __future__ import annotations
@@ -55,8 +57,12 @@ class Config:
     language_backend: str = "cld2"
     min_letters: int = 12
     min_segment_tokens: int = 25
+    # Seconds one capture may take; checked between pipeline steps. None: no limit.
+    time_limit: float | None = 60.0
 
     def __post_init__(self) -> None:
+        if self.time_limit is not None and self.time_limit <= 0:
+            raise ConfigError(f"time_limit must be positive or None, not {self.time_limit!r}")
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
         for name in self.detectors:
@@ -75,11 +81,11 @@ class Config:
     def removal_threshold(self) -> float:
         return MODES[self.mode]["removal_threshold"]
 
-    def disable(self, *names: str) -> "Config":
+    def disable(self, *names: str) -> Config:
         return replace(self, detectors=tuple(d for d in self.detectors if d not in names))
 
     def enable(self, name: str, *, before: str | None = None,
-               after: str | None = None) -> "Config":
+               after: str | None = None) -> Config:
         order = [d for d in self.detectors if d != name]
         if before is not None:
             order.insert(order.index(before), name)
@@ -89,7 +95,7 @@ class Config:
             order.append(name)
         return replace(self, detectors=tuple(order))
 
-    def with_options(self, detector: str, **options: Any) -> "Config":
+    def with_options(self, detector: str, **options: Any) -> Config:
         merged = {k: dict(v) for k, v in self.options.items()}
         merged.setdefault(detector, {}).update(options)
         return replace(self, options=merged)
@@ -108,11 +114,12 @@ class Config:
         return built
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Config":
-        known = {"mode", "pipeline", "language", "detectors", "segments"}
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        known = {"mode", "pipeline", "language", "detectors", "segments", "limits"}
         unknown = set(data) - known
         if unknown:
-            raise ConfigError(f"unknown config section(s) {sorted(unknown)}; known: {sorted(known)}")
+            raise ConfigError(f"unknown config section(s) {sorted(unknown)}; "
+                              f"known: {sorted(known)}")
         pipeline = data.get("pipeline", {})
         order = tuple(pipeline.get("detectors", DEFAULT_PIPELINE))
         disabled = set(pipeline.get("disable", []))
@@ -124,10 +131,11 @@ class Config:
             language_backend=language.get("backend", "cld2"),
             min_letters=language.get("min_letters", 12),
             min_segment_tokens=data.get("segments", {}).get("min_tokens", 25),
+            time_limit=data.get("limits", {}).get("time_limit", 60.0) or None,
         )
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> "Config":
+    def from_toml(cls, path: str | Path) -> Config:
         try:
             data = tomllib.loads(Path(path).read_text("utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:

@@ -11,10 +11,11 @@ See docs/language.md for the measurements behind this choice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Callable, Protocol
+from typing import Protocol
 
 import regex
 
@@ -66,7 +67,7 @@ def _cld2(text: str) -> str:
     import pycld2
 
     try:
-        reliable, _, details = pycld2.detect(
+        _reliable, _, details = pycld2.detect(
             text.encode("utf-8", "replace").decode("utf-8"), isPlainText=True)
     except pycld2.error:
         return UNDETERMINED

@@ -11,9 +11,10 @@ and a human-readable reason.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 from cleanse.features import LineFeatures, line_features, normalize_for_matching
 
@@ -43,6 +44,8 @@ class Status(str, enum.Enum):
     OK = "ok"
     EMPTY = "empty"
     ERROR = "error"
+    TIMEOUT = "timeout"  # over the configured time limit; nothing is kept
+    SKIPPED = "skipped"  # batch runs only: done by an earlier run, not written again
 
 
 @dataclass
@@ -120,7 +123,7 @@ class Page:
     _content: list[Line] | None = field(default=None, init=False, repr=False)
 
     @classmethod
-    def from_capture(cls, capture: Capture, removal_threshold: float = 0.5) -> "Page":
+    def from_capture(cls, capture: Capture, removal_threshold: float = 0.5) -> Page:
         hints = capture.line_hints
         lines = [
             Line(number=i, text=text, features=line_features(text),

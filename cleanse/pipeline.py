@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 
 from cleanse.assemble import assemble
@@ -23,26 +24,49 @@ class Pipeline:
         self.detectors: list[Detector] = self.config.build()
         self.tagger = LanguageTagger(self.config.language_backend, self.config.min_letters)
 
-    def label(self, capture: Capture) -> Page:
-        """Run every detector over ``capture`` and return the labelled page."""
+    def label(self, capture: Capture, deadline: float | None = None) -> Page:
+        """Run every detector over ``capture`` and return the labelled page.
+
+        ``deadline`` (a ``time.monotonic()`` value) is checked after each step;
+        past it, :class:`TimeLimitExceeded` names the step that was running.
+        """
         page = Page.from_capture(capture, self.config.removal_threshold)
+        _check(deadline, "splitting into lines")
         for detector in self.detectors:
             detector.detect(page)
+            _check(deadline, f"detector {detector.name}")
         return page
 
-    def clean(self, value: "str | bytes | os.PathLike[str] | Capture", *,
+    def clean(self, value: str | bytes | os.PathLike[str] | Capture, *,
               source: str | None = None, kind: str | None = None) -> CleanedDocument:
         """Clean one capture. Unreadable input gives ``status='error'``, never an exception."""
+        limit = self.config.time_limit
+        deadline = time.monotonic() + limit if limit else None
         try:
             capture = to_capture(value, source=source, kind=kind)
+            _check(deadline, "decoding")
+            if not capture.text.strip():
+                return CleanedDocument(source=capture.source, status=Status.EMPTY,
+                                       error="empty input", kind=capture.kind,
+                                       encoding=capture.encoding)
+            page = self.label(capture, deadline)
         except CaptureError as exc:
             return CleanedDocument(source=source or _path_source(value), status=Status.ERROR,
                                    error=str(exc))
-        if not capture.text.strip():
-            return CleanedDocument(source=capture.source, status=Status.EMPTY,
-                                   error="empty input", kind=capture.kind,
-                                   encoding=capture.encoding)
-        return assemble(self.label(capture), self.tagger, self.config.min_segment_tokens)
+        except TimeLimitExceeded as exc:
+            return CleanedDocument(source=source or _path_source(value), status=Status.TIMEOUT,
+                                   error=f"time limit of {limit:g} s exceeded during {exc}; "
+                                         "raise time_limit or split the capture")
+        return assemble(page, self.tagger, self.config.min_segment_tokens)
+
+
+class TimeLimitExceeded(Exception):
+    """A capture ran past ``Config.time_limit``; the message names the step."""
+
+
+def _check(deadline: float | None, step: str) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise TimeLimitExceeded(step)
 
 
 def _path_source(value: object) -> str | None:

@@ -130,7 +130,7 @@ def _unwrap_json(text: str) -> tuple[str, dict] | None:
     return None
 
 
-def to_capture(value: "str | bytes | os.PathLike[str] | Capture", *, source: str | None = None,
+def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str | None = None,
                kind: str | None = None) -> Capture:
     """Build a Capture from text, bytes, or a path (``pathlib.Path`` / ``os.PathLike``).
 

@@ -18,7 +18,8 @@ def declarative(line: Line, long_sentence_tokens: int = LONG_SENTENCE_TOKENS) ->
     """A sentence of prose, not a headline (those end in ?, ! or nothing)."""
     features = line.features
     return (features.is_prose() and not features.mostly_date
-            and (features.final_mark in DECLARATIVE_ENDINGS or features.tokens >= long_sentence_tokens))
+            and (features.final_mark in DECLARATIVE_ENDINGS
+                 or features.tokens >= long_sentence_tokens))
 
 
 def prose_anchors(content: list[Line], long_paragraph_tokens: int = LONG_PARAGRAPH_TOKENS,

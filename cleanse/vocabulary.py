@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
-
-import re
 
 import regex
 

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from cleanse.batch import output_path
-from cleanse.cli import main
 from helpers import EN, ZH_HANS, page
+
+from cleanse.cli import main
+from cleanse.outputs import output_path
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers import EN, JA, ZH_HANS, ZH_HANT, kept, page, removed_lines
 
 import cleanse
-from helpers import EN, JA, ZH_HANS, ZH_HANT, kept, page, removed_lines
 
 
 def assert_body_kept(text: str, body: list[str]) -> None:
@@ -74,7 +74,8 @@ def test_english_related_list_after_article_is_removed():
 def test_traditional_chinese_list_with_summaries_is_removed():
     items = []
     for n in range(3):
-        items += [f"市長回應預算爭議第{n}則", "這是一段關於另一則新聞的摘要，內容與本文無關，僅供讀者點擊閱讀更多。",
+        items += [f"市長回應預算爭議第{n}則",
+                  "這是一段關於另一則新聞的摘要，內容與本文無關，僅供讀者點擊閱讀更多。",
                   f"2024年3月{n + 1}日"]
     text = kept(page(*ZH_HANT, "熱門推薦", *items))
     assert "熱門推薦" not in text and "摘要" not in text

@@ -18,7 +18,7 @@ def test_body_recall_and_junk_leak(seed):
 
 
 def test_front_matter_is_metadata_not_text(seed):
-    path, text, labels, _ = seed
+    _path, text, labels, _ = seed
     doc = cleanse.clean(text)
     score = score_labels(doc, text, labels)
     assert not score.metadata_in_text

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from cleanse.model import Category, Line, Page
 
-REGISTRY: dict[str, type["Detector"]] = {}
+REGISTRY: dict[str, type[Detector]] = {}
 
 
 @dataclass

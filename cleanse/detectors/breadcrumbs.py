@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 from cleanse.detectors.base import Detector
 from cleanse.model import Category, Page
@@ -35,7 +34,7 @@ class Breadcrumbs(Detector):
     def detect(self, page: Page) -> None:
         for line in page.content_lines():
             features = line.features
-            if features.terminal or features.link_like and "://" in features.stripped:
+            if features.terminal or (features.link_like and "://" in features.stripped):
                 continue
             if not SEPARATOR_CHAR.search(features.plain):
                 continue

@@ -1,0 +1,196 @@
+"""Where batch records go: a JSONL file, a folder of JSON files, or stdout.
+
+Every sink writes whole records only and can tell which captures an earlier,
+interrupted run already finished (``done``: source -> input SHA-256), so that
+re-running the same command resumes instead of starting over.
+
+* JSONL: each record is appended with a single ``write`` on an ``O_APPEND``
+  descriptor, so a kill leaves at most one partial line at the end; the next
+  run cuts it off before appending. When a record is replaced (its input
+  changed, or it was an ``error`` and is retried), the file is rewritten at
+  the end of the run, atomically, keeping only the newest record per source.
+* Folder: one ``<source>.json`` per capture, each written to a temporary file
+  and renamed into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from cleanse.model import Status
+
+STDIO = "-"
+
+
+def record_json(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def atomic_write(path: Path, write: Callable[[IO[str]], None]) -> None:
+    """Write via a temporary file in the same folder, then rename over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def output_path(out_dir: Path, source: str) -> Path:
+    """``out_dir/<source>.json``, refusing any source that would escape ``out_dir``."""
+    relative = Path(source.replace("\\", "/"))
+    parts = [p for p in relative.parts if p not in ("", ".", "/")]
+    if relative.is_absolute() or ".." in parts or not parts:
+        parts = [Path(source).name or "capture"]
+    target = (out_dir / Path(*parts)).with_suffix(Path(parts[-1]).suffix + ".json")
+    resolved_root = out_dir.resolve()
+    if resolved_root not in target.resolve().parents:
+        raise ValueError(f"output for {source!r} would leave {out_dir}")
+    return target
+
+
+def _finished(record: Any) -> tuple[str, str] | None:
+    """(source, input hash) of a record a resumed run may skip; errors are retried."""
+    if not isinstance(record, dict) or record.get("status") == Status.ERROR.value:
+        return None
+    source, digest = record.get("source"), record.get("input_sha256")
+    return (source, digest) if isinstance(source, str) and isinstance(digest, str) else None
+
+
+class Sink(Protocol):
+    done: dict[str, str]
+
+    def write(self, record: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class StdoutSink:
+    """Records as JSON lines on stdout; nothing to resume from."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, str] = {}
+
+    def write(self, record: dict[str, Any]) -> None:
+        sys.stdout.write(record_json(record) + "\n")
+        sys.stdout.flush()
+
+    def close(self) -> None:
+        sys.stdout.flush()
+
+
+class JsonlSink:
+    """One JSON record per line, appended; see the module docstring for the guarantees."""
+
+    def __init__(self, path: Path, resume: bool = True):
+        self.path = path
+        self.done: dict[str, str] = {}
+        self._present: set[str] = set()  # every source with a record in the file
+        self._rewrite = False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if resume and path.exists():
+            self._load()
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if resume else os.O_TRUNC)
+        self._fd = os.open(path, flags, 0o644)
+
+    def _load(self) -> None:
+        with open(self.path, "rb+") as handle:
+            complete = 0
+            for raw in handle:
+                if not raw.endswith(b"\n"):
+                    break  # a record cut off by an interruption
+                complete += len(raw)
+                try:
+                    record = json.loads(raw)
+                except ValueError:
+                    self._rewrite = True
+                    continue
+                source = record.get("source") if isinstance(record, dict) else None
+                self._rewrite |= source in self._present
+                self._present.add(source)
+                if finished := _finished(record):
+                    self.done[finished[0]] = finished[1]
+            handle.truncate(complete)
+
+    def write(self, record: dict[str, Any]) -> None:
+        data = (record_json(record) + "\n").encode("utf-8")
+        self._rewrite |= record["source"] in self._present
+        start = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view):]
+        except OSError:
+            os.ftruncate(self._fd, start)  # leave no partial record behind
+            raise
+
+    def close(self) -> None:
+        os.close(self._fd)
+        if self._rewrite:
+            self._keep_newest()
+
+    def _keep_newest(self) -> None:
+        """Rewrite the file with one record per source: the last one written."""
+        newest: dict[str, int] = {}
+        for number, record in self._records():
+            if isinstance(record, dict) and isinstance(record.get("source"), str):
+                newest[record["source"]] = number
+
+        def write(handle: IO[str]) -> None:
+            for number, record in self._records():
+                if isinstance(record, dict) and newest.get(record.get("source")) == number:
+                    handle.write(record_json(record) + "\n")
+        atomic_write(self.path, write)
+
+    def _records(self) -> Iterator[tuple[int, Any]]:
+        with open(self.path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle):
+                try:
+                    yield number, json.loads(line)
+                except ValueError:
+                    continue
+
+
+class FolderSink:
+    """One ``<source>.json`` per capture under ``root``, each written atomically."""
+
+    def __init__(self, root: Path, resume: bool = True):
+        if root.exists() and not root.is_dir():
+            raise ValueError(f"{root} exists and is not a folder (use a .jsonl name for one file)")
+        self.root = root
+        self.done: dict[str, str] = {}
+        if resume and root.is_dir():
+            for path in root.rglob("*.json"):
+                try:
+                    finished = _finished(json.loads(path.read_text("utf-8")))
+                except (OSError, ValueError):
+                    continue
+                if finished:
+                    self.done[finished[0]] = finished[1]
+
+    def write(self, record: dict[str, Any]) -> None:
+        text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+        atomic_write(output_path(self.root, record["source"]), lambda h: h.write(text))
+
+    def close(self) -> None:
+        pass
+
+
+def open_sink(output: str, resume: bool = True) -> Sink:
+    """The sink for the CLI's ``-o``: ``-``, a ``.jsonl`` file, or a folder."""
+    if output == STDIO:
+        return StdoutSink()
+    if output.endswith(".jsonl"):
+        return JsonlSink(Path(output), resume)
+    return FolderSink(Path(output), resume)

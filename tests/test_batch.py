@@ -1,0 +1,201 @@
+"""Batch runs: resume, interruption, faults while reading and writing."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import EN, page
+from test_cli import digests
+
+import cleanse.outputs
+from cleanse.batch import Cleaner, Job
+from cleanse.cli import main
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+
+
+def records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def stats(path: Path) -> dict:
+    return json.loads(path.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("output", ["out.jsonl", "out"])
+def test_rerun_skips_finished_captures_and_force_redoes_them(folder, tmp_path, output):
+    out, stats_file = tmp_path / output, tmp_path / "stats.json"
+    assert main(["clean", str(folder), "-o", str(out), "-q"]) == 0
+    first = out.read_bytes() if out.is_file() else digests(out)
+    assert main(["clean", str(folder), "-o", str(out), "-q", "--stats", str(stats_file)]) == 0
+    assert stats(stats_file)["status"] == {"skipped": 6}
+    assert (out.read_bytes() if out.is_file() else digests(out)) == first
+    main(["clean", str(folder), "-o", str(out), "-q", "--force", "--stats", str(stats_file)])
+    assert stats(stats_file)["status"] == {"ok": 6}
+
+
+def test_changed_input_is_cleaned_again_and_replaces_its_record(folder, tmp_path):
+    out, stats_file = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    main(["clean", str(folder), "-o", str(out), "-q"])
+    (folder / "03.txt").write_text(page("Story three, revised", *EN[:3]), "utf-8")
+    main(["clean", str(folder), "-o", str(out), "-q", "--stats", str(stats_file)])
+    assert stats(stats_file)["status"] == {"ok": 1, "skipped": 5}
+    result = records(out)
+    assert sorted(r["source"] for r in result) == [f"{i:02d}.txt" for i in range(6)]
+    assert EN[3] not in next(r for r in result if r["source"] == "03.txt")["text"]
+
+
+def test_a_record_cut_off_by_a_crash_is_dropped_and_redone(folder, tmp_path):
+    out = tmp_path / "out.jsonl"
+    main(["clean", str(folder), "-o", str(out), "-q"])
+    lines = out.read_text("utf-8").splitlines(keepends=True)
+    out.write_text("".join(lines[:3]) + lines[3][: len(lines[3]) // 2], "utf-8")
+    main(["clean", str(folder), "-o", str(out), "-q"])
+    assert [r["source"] for r in records(out)] == [f"{i:02d}.txt" for i in range(6)]
+
+
+def test_failed_captures_are_retried_on_resume(folder, tmp_path):
+    out = tmp_path / "out.jsonl"
+    (folder / "bad.txt").write_bytes(b"%PDF-1.7\n" + bytes(64))
+    assert main(["clean", str(folder), "-o", str(out), "-q"]) == 1
+    (folder / "bad.txt").write_text(page(*EN), "utf-8")
+    assert main(["clean", str(folder), "-o", str(out), "-q"]) == 0
+    result = {r["source"]: r for r in records(out)}
+    assert len(result) == len(records(out)) == 7
+    assert result["bad.txt"]["status"] == "ok"
+
+
+def _big_folder(root: Path, copies: int) -> Path:
+    root.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for i in range(copies):
+        seed = seeds[i % len(seeds)]
+        # A different first line per copy, so duplicates across files do not matter.
+        (root / f"{i:05d}.txt").write_text(f"copy {i}\n" + seed.read_text("utf-8"), "utf-8")
+    return root
+
+
+def _start(args: list[str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cleanse.cli", *args], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _wait_for_lines(path: Path, count: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if path.exists() and path.read_bytes().count(b"\n") >= count:
+            return
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+def test_an_interrupted_run_resumes_to_every_input_exactly_once(tmp_path, how):
+    inputs = _big_folder(tmp_path / "in", 800)
+    before = digests(inputs)
+    out = tmp_path / "out.jsonl"
+    args = ["clean", str(inputs), "-o", str(out), "-j", "2", "-q"]
+    process = _start(args)
+    _wait_for_lines(out, 40, process)
+    assert process.poll() is None, "the run finished before it could be interrupted"
+    os.killpg(process.pid, how)  # the whole group: main process and its workers
+    process.wait(timeout=60)
+    done_before_resume = out.read_bytes().count(b"\n")
+    assert 40 <= done_before_resume < 800
+    if how == signal.SIGINT:
+        assert process.returncode == 130
+        assert b"run the same command again to resume" in process.stderr.read()
+    resumed = _start(args + ["--stats", str(tmp_path / "stats.json")])
+    assert resumed.wait(timeout=300) == 0
+    result = records(out)
+    assert sorted(r["source"] for r in result) == [f"{i:05d}.txt" for i in range(800)]
+    assert all(r["status"] == "ok" and r["text"] for r in result)
+    assert stats(tmp_path / "stats.json")["status"]["skipped"] >= done_before_resume - 1
+    assert digests(inputs) == before
+
+
+def test_files_that_vanish_or_cannot_be_read_become_error_records(tmp_path):
+    cleaner = Cleaner()
+    gone = cleaner(Job(str(tmp_path / "deleted.txt"), "deleted.txt"))
+    assert gone["status"] == "error" and gone["error"].startswith("cannot read: No such file")
+    (tmp_path / "folder.txt").mkdir()
+    not_a_file = cleaner(Job(str(tmp_path / "folder.txt"), "folder.txt"))
+    assert not_a_file["status"] == "error" and "Is a directory" in not_a_file["error"]
+
+
+def test_file_deleted_after_listing_does_not_stop_the_run(folder, tmp_path, monkeypatch):
+    import cleanse.cli
+
+    listed = cleanse.cli.find_inputs
+
+    def list_then_delete(*args, **kwargs):
+        jobs = list(listed(*args, **kwargs))
+        (folder / "02.txt").unlink()
+        return iter(jobs)
+
+    monkeypatch.setattr(cleanse.cli, "find_inputs", list_then_delete)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "-q", "-j", "1"]) == 1
+    result = {r["source"]: r["status"] for r in records(out)}
+    assert result == {"00.txt": "ok", "01.txt": "ok", "02.txt": "error", "03.txt": "ok",
+                      "04.txt": "ok", "05.txt": "ok"}
+
+
+def test_disk_full_leaves_no_partial_record_and_the_run_goes_on(folder, tmp_path, monkeypatch,
+                                                                capsys):
+    real_write, calls = os.write, []
+
+    def write_until_full(fd, data):
+        calls.append(len(data))
+        if len(calls) == 3:  # the third record: half of it lands, then the disk is full
+            real_write(fd, bytes(data)[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(cleanse.outputs.os, "write", write_until_full)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "-j", "1"]) == 1
+    assert [r["source"] for r in records(out)] == ["00.txt", "01.txt", "03.txt", "04.txt",
+                                                    "05.txt"]
+    assert "02.txt: cannot write record: [Errno 28] No space left on device" in \
+        capsys.readouterr().err
+
+
+def test_read_only_output_folder_is_reported_per_record(folder, tmp_path, monkeypatch, capsys):
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(cleanse.outputs.tempfile, "mkstemp", read_only)
+    out = tmp_path / "out"
+    assert main(["clean", str(folder), "-o", str(out), "-j", "1"]) == 1
+    assert not list(out.rglob("*")) if out.exists() else True
+    err = capsys.readouterr().err
+    assert err.count("cannot write record: [Errno 30] Read-only file system") == 6
+
+
+def test_output_that_is_a_file_not_a_folder_is_a_usage_error(folder, tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("keep me", "utf-8")
+    assert main(["clean", str(folder), "-o", str(target), "-q"]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert target.read_text("utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("source", ["../../escape.txt", "/etc/passwd", "a/../../../b.txt",
+                                    "loop/loop/loop.txt"])
+def test_folder_output_never_leaves_its_root(tmp_path, source):
+    root = tmp_path / "out"
+    root.mkdir()
+    (root / "loop").symlink_to(root / "loop")  # a symlink loop inside the output folder
+    try:
+        target = cleanse.outputs.output_path(root, source)
+    except (ValueError, OSError, RuntimeError):
+        return  # refused: fine
+    assert root.resolve() in target.resolve().parents
