@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from docs_section import write_section  # noqa: E402
+
 import cleanse  # noqa: E402
 from cleanse.evaluation import read_labels, score_labels, token_f1  # noqa: E402
 
@@ -241,11 +243,10 @@ def main() -> int:
     if args.write:
         draw(table, plot)
         command = "python benchmarks/quality.py --write"
-        (ROOT / "docs" / "benchmarks.md").write_text(
-            "# Benchmarks\n\nQuality, from one run of `" + command + "` (mode "
-            f"`{args.mode}`). Data: `../shared/bench` (see its README); text captures are the "
-            "pages rendered with inscriptis (innerText-like, menus and footers kept).\n\n"
-            + text + "\n", "utf-8")
+        write_section("quality", "## Quality\n\nFrom one run of `" + command + "` (mode "
+                      f"`{args.mode}`). Data: `../shared/bench` (see its README); text captures "
+                      "are the pages rendered with inscriptis (innerText-like, menus and footers "
+                      "kept).\n\n" + text)
     return 0
 
 

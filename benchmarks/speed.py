@@ -1,0 +1,164 @@
+"""Speed benchmark: per-capture latency, worker scaling, input-size scaling, memory.
+
+    python benchmarks/speed.py            # everything (a few minutes), prints a report
+    python benchmarks/speed.py --write    # ... and writes the speed section of docs/benchmarks.md
+    python benchmarks/speed.py --quick    # smaller folder, no 50 MB / 1M-line captures
+
+Captures: the bench pages of ``../shared/bench`` as text renderings (the
+quality benchmark's cache, rendered on first use) and as HTML, plus the seed
+fixtures. Without the bench data, the seeds alone are used. Timings are wall
+clock on a shared machine: compare numbers from the same run only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from docs_section import write_section  # noqa: E402
+from quality import DEFAULT_BENCH, _resiliparse, _trafilatura, load_pages, render_text  # noqa: E402
+
+import cleanse  # noqa: E402
+
+SEEDS = sorted((ROOT / "fixtures" / "seeds").glob("*.txt"))
+
+
+def _median_ms(function: Callable[[str], object], inputs: list[str], repeat: int = 1) -> tuple[
+        float, float]:
+    """Median and 90th-percentile milliseconds per input (best of ``repeat`` per input)."""
+    times = []
+    for value in inputs:
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            function(value)
+            best = min(best, time.perf_counter() - start)
+        times.append(best * 1000)
+    times.sort()
+    return statistics.median(times), times[int(0.9 * (len(times) - 1))]
+
+
+def latency(texts: list[str], htmls: list[str]) -> list[str]:
+    pipeline = cleanse.Pipeline()
+    for text in texts[:5]:
+        pipeline.clean(text)  # warm caches (language tables, keyword patterns)
+    rows = [("cleanse, text captures (language tags included)", pipeline.clean, texts)]
+    if htmls:
+        rows += [("cleanse, HTML", lambda h: pipeline.clean(h, kind="html"), htmls),
+                 ("trafilatura, same HTML", _trafilatura, htmls),
+                 ("resiliparse, same HTML", _resiliparse, htmls)]
+    out = ["| per capture, one core | n | median ms | p90 ms |", "|---|---|---|---|"]
+    for name, function, inputs in rows:
+        median, p90 = _median_ms(function, inputs, repeat=3)
+        out.append(f"| {name} | {len(inputs)} | {median:.2f} | {p90:.2f} |")
+    return out
+
+
+def workers(texts: list[str], count: int) -> list[str]:
+    """``cleanse clean FOLDER`` with 1 and 2 worker processes, and their peak RSS."""
+    with tempfile.TemporaryDirectory() as folder:
+        inputs = Path(folder, "in")
+        inputs.mkdir()
+        for i in range(count):
+            # A distinct first line per file: a real crawl has no byte-identical captures.
+            (inputs / f"{i:06d}.txt").write_text(f"capture {i}\n" + texts[i % len(texts)], "utf-8")
+        out = [f"| `cleanse clean` on {count} text captures | seconds | captures/s | speed-up |",
+               "|---|---|---|---|"]
+        base = None
+        for n in (1, 2):
+            command = [sys.executable, "-m", "cleanse.cli", "clean", str(inputs), "-o",
+                       str(Path(folder, f"out{n}.jsonl")), "-j", str(n), "-q"]
+            start = time.perf_counter()
+            subprocess.run(command, check=True)
+            seconds = time.perf_counter() - start
+            base = base or seconds
+            label = f"{n} worker{'s' if n > 1 else ''}"
+            out.append(f"| {label} | {seconds:.1f} | {count / seconds:.0f} "
+                       f"| {base / seconds:.2f}x |")
+    # Children and their waited-for children: the CLI processes and their workers.
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    out += ["", f"Peak RSS of any cleanse process in these runs: {peak:.0f} MB."]
+    return out
+
+
+def size_scaling(texts: list[str]) -> list[str]:
+    """One capture made of 1x, 10x and 100x the text: time must grow linearly."""
+    pipeline = cleanse.Pipeline(cleanse.Config(time_limit=None))
+    unit = "\n\n".join(texts[:3])
+    out = ["| one capture | size | lines | seconds | x of 1x |", "|---|---|---|---|---|"]
+    base = None
+    for factor in (1, 10, 100):
+        # Number the copies so repeats are not all identical lines.
+        text = "\n\n".join(f"part {k}\n{unit}" for k in range(factor))
+        start = time.perf_counter()
+        pipeline.clean(text)
+        seconds = time.perf_counter() - start
+        base = base or seconds
+        out.append(f"| {factor}x | {len(text.encode()) / 1e6:.2f} MB | {text.count(chr(10)) + 1} "
+                   f"| {seconds:.3f} | {seconds / base:.1f} |")
+    return out
+
+
+def huge() -> list[str]:
+    """The adversarial sizes of the robustness issue: one 50 MB line, one million lines."""
+    pipeline = cleanse.Pipeline(cleanse.Config(time_limit=None))
+    sentence = "据报道，这是一个没有换行的很长的句子, with some English words in it. "
+    cases = {
+        "one 50 MB line": (sentence * (50_000_000 // len(sentence.encode()) + 1)),
+        "1,000,000 short lines": "\n".join(f"Line {i}: a short sentence of the capture, number {i}."
+                                           for i in range(1_000_000)),
+    }
+    out = ["| capture | size | seconds | MB/s |", "|---|---|---|---|"]
+    for name, text in cases.items():
+        size = len(text.encode()) / 1e6
+        start = time.perf_counter()
+        doc = pipeline.clean(text)
+        seconds = time.perf_counter() - start
+        out.append(f"| {name} ({doc.status.value}) | {size:.0f} MB | {seconds:.1f} "
+                   f"| {size / seconds:.2f} |")
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    parser.add_argument("--quick", action="store_true",
+                        help="a 400-capture folder and no 50 MB / 1M-line captures")
+    parser.add_argument("--folder-size", type=int, default=2000)
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    texts = [path.read_text("utf-8") for path in SEEDS]
+    htmls: list[str] = []
+    if args.bench.exists():
+        pages = load_pages(args.bench)
+        texts += [render_text(page) for page in pages]
+        htmls = [page["html_text"] for page in pages]
+    else:
+        print(f"no bench data at {args.bench}: timing the seeds only", file=sys.stderr)
+    sections = [latency(texts, htmls), workers(texts, 400 if args.quick else args.folder_size),
+                size_scaling(texts)]
+    if not args.quick:
+        sections.append(huge())
+    command = "python benchmarks/speed.py" + (" --quick" if args.quick else "") + " --write"
+    report = "\n\n".join("\n".join(section) for section in sections)
+    print(report)
+    if args.write:
+        write_section("speed", f"## Speed\n\nFrom one run of `{command}` on {platform.machine()} "
+                      f"Python {platform.python_version()}, 2 cores shared with other work "
+                      "(wall clock; compare rows of the same run only).\n\n" + report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
