@@ -13,8 +13,8 @@ clock on a shared machine: compare numbers from the same run only.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -76,19 +76,22 @@ def workers(texts: list[str], count: int) -> list[str]:
         out = [f"| `cleanse clean` on {count} text captures | seconds | captures/s | speed-up |",
                "|---|---|---|---|"]
         base = None
+        peaks = []
         for n in (1, 2):
+            stats = Path(folder, f"stats{n}.json")
             command = [sys.executable, "-m", "cleanse.cli", "clean", str(inputs), "-o",
-                       str(Path(folder, f"out{n}.jsonl")), "-j", str(n), "-q"]
+                       str(Path(folder, f"out{n}.jsonl")), "-j", str(n), "-q", "--stats",
+                       str(stats)]
             start = time.perf_counter()
             subprocess.run(command, check=True)
             seconds = time.perf_counter() - start
             base = base or seconds
+            peaks.append(json.loads(stats.read_text("utf-8"))["peak_rss_mb"])
             label = f"{n} worker{'s' if n > 1 else ''}"
             out.append(f"| {label} | {seconds:.1f} | {count / seconds:.0f} "
                        f"| {base / seconds:.2f}x |")
-    # Children and their waited-for children: the CLI processes and their workers.
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    out += ["", f"Peak RSS of any cleanse process in these runs: {peak:.0f} MB."]
+    out += ["", f"Peak RSS: one-process run {peaks[0]['main']:.0f} MB; 2-worker run: main "
+                f"process {peaks[1]['main']:.0f} MB, largest worker {peaks[1]['worker']:.0f} MB."]
     return out
 
 
@@ -111,22 +114,32 @@ def size_scaling(texts: list[str]) -> list[str]:
 
 
 def huge() -> list[str]:
-    """The adversarial sizes of the robustness issue: one 50 MB line, one million lines."""
+    """The adversarial sizes of the robustness issue, each beside a tenth of it."""
     pipeline = cleanse.Pipeline(cleanse.Config(time_limit=None))
     sentence = "据报道，这是一个没有换行的很长的句子, with some English words in it. "
-    cases = {
-        "one 50 MB line": (sentence * (50_000_000 // len(sentence.encode()) + 1)),
-        "1,000,000 short lines": "\n".join(f"Line {i}: a short sentence of the capture, number {i}."
-                                           for i in range(1_000_000)),
-    }
-    out = ["| capture | size | seconds | MB/s |", "|---|---|---|---|"]
-    for name, text in cases.items():
+
+    def one_line(megabytes: int) -> str:
+        return sentence * (megabytes * 1_000_000 // len(sentence.encode()) + 1)
+
+    def many_lines(count: int) -> str:
+        return "\n".join(f"Line {i}: a short sentence of the capture, number {i}."
+                         for i in range(count))
+
+    cases = [("one 5 MB line", lambda: one_line(5)), ("one 50 MB line", lambda: one_line(50)),
+             ("100,000 lines", lambda: many_lines(100_000)),
+             ("1,000,000 lines", lambda: many_lines(1_000_000))]
+    out = ["| capture | size | seconds | MB/s | x of a tenth |", "|---|---|---|---|---|"]
+    tenth = 0.0
+    for index, (name, make) in enumerate(cases):
+        text = make()
         size = len(text.encode()) / 1e6
         start = time.perf_counter()
         doc = pipeline.clean(text)
         seconds = time.perf_counter() - start
+        ratio = "" if index % 2 == 0 else f"{seconds / tenth:.1f}"
+        tenth = seconds
         out.append(f"| {name} ({doc.status.value}) | {size:.0f} MB | {seconds:.1f} "
-                   f"| {size / seconds:.2f} |")
+                   f"| {size / seconds:.2f} | {ratio} |")
     return out
 
 

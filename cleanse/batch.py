@@ -11,6 +11,7 @@ import fnmatch
 import hashlib
 import multiprocessing
 import os
+import resource
 import sys
 import time
 from collections import Counter
@@ -185,5 +186,13 @@ class Summary:
     def to_dict(self) -> dict[str, Any]:
         return {"captures": sum(self.statuses.values()), "status": dict(self.statuses),
                 "seconds": round(self.seconds, 3), "input_bytes": self.input_bytes,
+                "peak_rss_mb": peak_rss_mb(),
                 "removed_chars_by_detector": dict(self.removed_chars.most_common()),
                 "languages": dict(self.languages.most_common()), "failures": self.failures}
+
+
+def peak_rss_mb() -> dict[str, float]:
+    """Peak resident memory of this process and of its largest finished worker, in MB."""
+    def mb(who: int) -> float:
+        return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux reports KiB
+    return {"main": mb(resource.RUSAGE_SELF), "worker": mb(resource.RUSAGE_CHILDREN)}

@@ -46,8 +46,9 @@ class Pipeline:
             capture = to_capture(value, source=source, kind=kind)
             _check(deadline, "decoding")
             if not capture.text.strip():
+                why = "the HTML has no visible text" if capture.kind == "html" else "empty input"
                 return CleanedDocument(source=capture.source, status=Status.EMPTY,
-                                       error="empty input", kind=capture.kind,
+                                       error=why, kind=capture.kind,
                                        encoding=capture.encoding)
             page = self.label(capture, deadline)
         except CaptureError as exc:

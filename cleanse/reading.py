@@ -55,29 +55,60 @@ def _codec(label: str) -> str | None:
         return None
 
 
+# Characters a real page is made of; random or wrongly-paired bytes decoded as
+# UTF-16 land mostly elsewhere in the Basic Multilingual Plane.
+TEXTLIKE = regex.compile(r"[\t\n\r\x20-\x7e\u00a0-\u024f\u0370-\u04ff\u2000-\u206f\u3000-\u30ff"
+                         r"\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
+MIN_TEXTLIKE_SHARE = 0.9
+# A few stray NULs or broken sequences in otherwise good UTF-8 are damage, not
+# another encoding (a truncated download, a byte flipped on disk).
+MAX_STRAY_SHARE = 0.02
+
+
 def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: the byte order whose decoding reads as text."""
     sample = data[:4000]
-    if len(sample) < 4:
+    if len(sample) < 4 or b"\x00" not in sample:
         return None
+    sample = sample[: len(sample) // 2 * 2]
+    # Mostly-ASCII text puts its NULs on one side; that settles the byte order.
     even_nuls = sample[0::2].count(0) / (len(sample) / 2)
     odd_nuls = sample[1::2].count(0) / (len(sample) / 2)
     if odd_nuls > 0.3 and even_nuls < 0.05:
         return "utf-16-le"
     if even_nuls > 0.3 and odd_nuls < 0.05:
         return "utf-16-be"
+    for encoding in ("utf-16-le", "utf-16-be"):  # CJK text: few NULs, judge the decoding
+        text = sample.decode(encoding, errors="replace")
+        if len(TEXTLIKE.findall(text)) >= MIN_TEXTLIKE_SHARE * len(text):
+            return encoding
+    return None
+
+
+def _nearly_utf8(data: bytes) -> str | None:
+    """``data`` as UTF-8 when only a tiny share of it is NULs or invalid sequences."""
+    text = data.decode("utf-8", errors="replace")
+    damage = text.count("\ufffd") + text.count("\x00")
+    return text if damage <= max(2, MAX_STRAY_SHARE * len(text)) else None
+
+
+def _detect(data: bytes) -> str | None:
+    """charset-normalizer's best guess, forgiving a multi-byte sequence cut off at the end."""
+    for cut in range(4):
+        best = charset_normalizer.from_bytes(data[: len(data) - cut] if cut else data).best()
+        if best is not None:
+            return _codec(best.encoding) or best.encoding
     return None
 
 
 def decode(data: bytes) -> tuple[str, str, int]:
-    """(text, encoding used, number of undecodable sequences replaced)."""
+    """(text, encoding used, number of undecodable sequences replaced or NULs dropped)."""
     for magic, what in MAGIC:
         if data.startswith(magic):
             raise CaptureError(f"binary input: looks like a {what}, not a web capture")
     bom, encoding = next(((b, n) for b, n in BOMS if data.startswith(b)), (b"", None))
     data = data[len(bom):]
     encoding = encoding or _looks_utf16(data)
-    if encoding is None and b"\x00" in data[:65536]:
-        raise CaptureError("binary input: contains NUL bytes and is not UTF-16")
     if encoding is None:
         try:
             return data.decode("utf-8"), "utf-8", 0
@@ -86,11 +117,15 @@ def decode(data: bytes) -> tuple[str, str, int]:
         declared = META_CHARSET.search(data[:8192])
         if declared:
             encoding = _codec(declared.group(1).decode("ascii", "replace"))
+        if encoding in (None, "utf-8") and (text := _nearly_utf8(data)) is not None:
+            damage = text.count("\ufffd") + text.count("\x00")
+            return text.replace("\x00", ""), "utf-8", damage
+        if b"\x00" in data[:65536]:
+            raise CaptureError("binary input: contains NUL bytes and is not UTF-16")
         if encoding in (None, "utf-8"):
-            best = charset_normalizer.from_bytes(data[:200_000]).best()
-            if best is None:
+            encoding = _detect(data[:200_000])
+            if encoding is None:
                 raise CaptureError("undecodable input: no text encoding fits these bytes")
-            encoding = _codec(best.encoding) or best.encoding
     text = data.decode(encoding, errors="replace")
     errors = text.count("\ufffd")
     if text and errors / len(text) > MAX_REPLACEMENT_SHARE:
