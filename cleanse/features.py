@@ -24,8 +24,11 @@ WORD = re.compile(rf"[^\W\d_{CJK_RANGES}][\w'’-]*")
 ALNUM_RUN = re.compile(r"[^\W_]+")
 DIGIT_RUN = re.compile(r"\d+")
 DIGIT = re.compile(r"\d")
-URL = regex.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|net|org|io|cn|co|info|app)\b", regex.I)
-MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Bounded runs that start only where a run starts keep every pattern linear on
+# adversarial input (long digit or bracket runs); tests/test_robustness.py checks it.
+URL = regex.compile(r"https?://\S+|www\.\S+|(?<![\w-])[\w-]{1,63}\.(?:com|net|org|io|cn|co|info|app)\b",
+                    regex.I)
+MARKDOWN_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\[\]]*\)")
 MARKDOWN_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•·●▪◦]\s+|\d{1,3}[.)、]\s+)+")
 MARKDOWN_PREFIX_STARTS = frozenset("#>-*+•·●▪◦0123456789")
 EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
@@ -53,8 +56,8 @@ DATE_OR_TIME = regex.compile(
     r"|(?:[01]?\d|2[0-3])\s*[点點时時]\s*[0-5]?\d\s*分(?:\s*[0-5]?\d\s*秒)?"
     rf"|\b{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"
     rf"|\b\d{{1,2}}\s+{MONTHS}\.?,?\s+(?:19|20)\d\d\b"
-    r"|\b\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago\b"
-    r"|\d+\s*(?:分钟|分鐘|小时|小時|天|周|週)前",
+    r"|\b\d{1,4}\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago\b"
+    r"|(?<!\d)\d{1,4}\s*(?:分钟|分鐘|小时|小時|天|周|週)前",
     regex.I,
 )
 

@@ -111,9 +111,14 @@ def decode(data: bytes) -> tuple[str, str, int]:
     encoding = encoding or _looks_utf16(data)
     if encoding is None:
         try:
-            return data.decode("utf-8"), "utf-8", 0
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             pass
+        else:
+            nuls = text.count("\x00")
+            if nuls > max(2, MAX_STRAY_SHARE * len(text)):
+                raise CaptureError("binary input: contains NUL bytes and is not UTF-16")
+            return text.replace("\x00", ""), "utf-8", nuls
         declared = META_CHARSET.search(data[:8192])
         if declared:
             encoding = _codec(declared.group(1).decode("ascii", "replace"))

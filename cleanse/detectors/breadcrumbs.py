@@ -9,8 +9,9 @@ from cleanse.detectors.base import Detector
 from cleanse.model import Category, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
-SEPARATOR = re.compile(r"\s*(?:>|＞|›|»|/|\||→|>>|»)\s*")
-SEPARATOR_CHAR = re.compile(r"[>＞›»/|→]")
+# Crumbs are stripped after splitting: a pattern with "\s*" on both sides
+# backtracks quadratically over long runs of spaces.
+SEPARATOR = re.compile(r"[>＞›»/|→]+")
 
 
 @dataclass
@@ -36,9 +37,9 @@ class Breadcrumbs(Detector):
             features = line.features
             if features.terminal or (features.link_like and "://" in features.stripped):
                 continue
-            if not SEPARATOR_CHAR.search(features.plain):
+            if not SEPARATOR.search(features.plain):
                 continue
-            crumbs = [c for c in SEPARATOR.split(features.plain) if c.strip()]
+            crumbs = [c.strip() for c in SEPARATOR.split(features.plain) if c.strip()]
             if len(crumbs) < 2 or len(SEPARATOR.findall(features.plain)) < len(crumbs) - 1:
                 continue
             starts_home = self._home.search(crumbs[0]) is not None
