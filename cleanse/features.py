@@ -161,6 +161,19 @@ def line_features(text: str) -> LineFeatures:
     )
 
 
+LEADING_PUNCTUATION = regex.compile(r"^[\p{P}\p{S}\s]+")
+
+
+def strip_punctuation(text: str) -> str:
+    """``text`` without leading and trailing punctuation, symbols and spaces.
+
+    The trailing side is stripped on the reversed string: a ``[...]+$``
+    pattern retries from every position of a long inner run (quadratic).
+    """
+    text = LEADING_PUNCTUATION.sub("", text)
+    return LEADING_PUNCTUATION.sub("", text[::-1])[::-1]
+
+
 def normalize_for_matching(text: str) -> str:
     """Lowercase, digits to 0, all but letters and digits dropped (CCNet-style line hash key)."""
     text = plain_text(text).lower()

@@ -28,8 +28,15 @@ from cleanse.model import Status
 STDIO = "-"
 
 
+# Characters json.dumps leaves raw but str.splitlines() (and many JSONL readers)
+# treat as line breaks; escaped, every record stays on one line for any reader.
+LINE_BREAKS_IN_STRINGS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028",
+                                        "\u2029": "\\u2029"})
+
+
 def record_json(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False)
+    """One record as one line of JSON (UTF-8 text kept readable, line breaks escaped)."""
+    return json.dumps(record, ensure_ascii=False).translate(LINE_BREAKS_IN_STRINGS)
 
 
 def atomic_write(path: Path, write: Callable[[IO[str]], None]) -> None:

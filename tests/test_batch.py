@@ -62,6 +62,15 @@ def test_a_record_cut_off_by_a_crash_is_dropped_and_redone(folder, tmp_path):
     assert [r["source"] for r in records(out)] == [f"{i:02d}.txt" for i in range(6)]
 
 
+def test_every_record_is_one_line_for_any_reader(tmp_path):
+    capture = tmp_path / "separators.txt"
+    capture.write_text(page(*(line[:20] + "\u2028\x85\u2029" + line[20:] for line in EN)), "utf-8")
+    out = tmp_path / "out.jsonl"
+    main(["clean", str(capture), "-o", str(out), "-q"])
+    (record,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert "\u2028" in record["text"]
+
+
 def test_failed_captures_are_retried_on_resume(folder, tmp_path):
     out = tmp_path / "out.jsonl"
     (folder / "bad.txt").write_bytes(b"%PDF-1.7\n" + bytes(64))

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 import regex
 
 from cleanse.detectors.base import Detector
+from cleanse.features import strip_punctuation
 from cleanse.model import Category, Line, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
-EDGE_PUNCT = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$")
 EXPANDER_SUFFIX = regex.compile(r"(?:展开|展開|更多|阅读全文|閱讀全文|查看全文|全文)\s*[>›»]*$")
 
 
@@ -48,7 +48,7 @@ class Chrome(Detector):
         if features.alnum == 0:
             return "no_text", 0.6, "no letters or digits (separator, symbol or emoji)"
         if tokens <= self.max_button_tokens:
-            bare = EDGE_PUNCT.sub("", plain)
+            bare = strip_punctuation(plain)
             if self._buttons.fullmatch(bare) or self._buttons.fullmatch(plain):
                 return "control_label", 0.85, f"button or control label '{bare or plain}'"
         if tokens <= self.max_banner_tokens and self._cookies.search(plain) and \

@@ -10,7 +10,8 @@ from cleanse.features import CJK
 from cleanse.model import Category, Line, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
-ITEM_SEPARATOR = re.compile(r"\s*(?:\||·|•|｜|/|\s{2,}|\t)\s*|\s+")
+# Bars, dots, slashes or any whitespace (a run of spaces or a tab is whitespace too).
+ITEM_SEPARATOR = re.compile(r"\s*[|·•｜/]\s*|\s+")
 SENTENCE_ENDS = tuple("。！？.!?,，")
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 import regex
 
 from cleanse.detectors.base import Detector
+from cleanse.features import strip_punctuation
 from cleanse.model import Category, Line, Page
 from cleanse.structure import prose_anchors
 from cleanse.vocabulary import Keywords, compile_patterns, vocabulary
 
-HEADING_TRIM = regex.compile(r"^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$|[（(]\d+[)）]$")
+COUNT_SUFFIX = regex.compile(r"[（(]\d+[)）]$")  # "评论 (12)"
 INLINE_SEPARATOR = regex.compile(r"^\s*[:：|｜>›»-]\s*")
 
 
@@ -54,7 +55,7 @@ class RelatedLists(Detector):
         if features.tokens > self.max_heading_tokens or features.tokens == 0 or \
                 features.plain.endswith(("。", ".", "!", "！")):
             return None
-        return HEADING_TRIM.sub("", features.plain).strip()
+        return strip_punctuation(COUNT_SUFFIX.sub("", features.plain.strip()))
 
     def _is_list_heading(self, text: str) -> bool:
         return self._list_headings.fullmatch(text) or any(
