@@ -9,6 +9,7 @@ strongest decision.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cleanse.language import CHINESE, UNDETERMINED, LanguageTagger
@@ -62,19 +63,37 @@ def _removed_spans(page: Page, title_line: Line | None) -> list[RemovedSpan]:
             for decision, lines in runs]
 
 
-def _join(lines: list[Line]) -> str:
+HEADING_PREFIXES = {f"h{level}": "#" * level + " " for level in range(1, 7)}
+
+
+def plain(line: Line, kind: str) -> str:
+    """A kept line as plain text: markdown markup (``##``, ``**``, link targets) removed."""
+    return line.features.plain if kind == "markdown" else line.features.stripped
+
+
+def markdown(line: Line, kind: str) -> str:
+    """A kept line as markdown: text captures as they are, HTML blocks with their markup."""
+    if kind != "html":
+        return line.features.stripped
+    tag = line.hints.get("tag", "")
+    prefix = HEADING_PREFIXES.get(tag) or ("- " if tag == "li" else "")
+    return ("> " if line.hints.get("quote") else "") + prefix + line.features.stripped
+
+
+def _join(lines: list[Line], kind: str, render: Callable[[Line, str], str] = plain) -> str:
     """Lines adjacent in the capture stay on adjacent lines; others become paragraphs."""
     parts: list[str] = []
     previous: Line | None = None
     for line in lines:
         if previous is not None:
             parts.append("\n" if line.number == previous.number + 1 else "\n\n")
-        parts.append(line.features.stripped)
+        parts.append(render(line, kind))
         previous = line
     return "".join(parts)
 
 
-def _segments(tagged: list[_Tagged], title_line: Line | None, min_tokens: int) -> list[Segment]:
+def _segments(tagged: list[_Tagged], title_line: Line | None, min_tokens: int,
+              kind: str) -> list[Segment]:
     # Short lines take the tag of the line before them (the first ones: of the first tagged line).
     previous = next((t.language for t in tagged if t.language), UNDETERMINED)
     for t in tagged:
@@ -104,8 +123,8 @@ def _segments(tagged: list[_Tagged], title_line: Line | None, min_tokens: int) -
     for group in merged:
         language = group[0].language or UNDETERMINED
         body = [t.line for t in group if t.line is not title_line]
-        segments.append(Segment(language, _join(body), group[0].line.number,
-                                group[-1].line.number))
+        segments.append(Segment(language, _join(body, kind), group[0].line.number,
+                                group[-1].line.number, _join(body, kind, markdown)))
     return segments
 
 
@@ -125,7 +144,7 @@ def assemble(page: Page, tagger: LanguageTagger, min_segment_tokens: int = 25) -
     body = [line for line in kept if line is not title_line]
     tags = _resolve_chinese([tagger.tag(line.features.plain) for line in kept])
     segments = _segments([_Tagged(line, tag) for line, tag in zip(kept, tags)],
-                         title_line, min_segment_tokens)
+                         title_line, min_segment_tokens, capture.kind)
     weight: Counter[str] = Counter()
     segment_of_line = iter(segments)
     segment = next(segment_of_line, None)
@@ -135,7 +154,7 @@ def assemble(page: Page, tagger: LanguageTagger, min_segment_tokens: int = 25) -
         if segment is not None:
             weight[segment.language] += line.features.tokens
     language = weight.most_common(1)[0][0] if weight else None
-    text = _join(body)
+    text = _join(body, capture.kind)
     title = page.title or (title_line.features.plain if title_line else None)
     return CleanedDocument(
         source=capture.source,
@@ -147,6 +166,7 @@ def assemble(page: Page, tagger: LanguageTagger, min_segment_tokens: int = 25) -
         title=title,
         language=language,
         text=text,
+        markdown=_join(body, capture.kind, markdown),
         segments=segments,
         metadata=page.metadata,
         removed=_removed_spans(page, title_line),

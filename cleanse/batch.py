@@ -84,6 +84,7 @@ class Cleaner:
     config: Config = field(default_factory=Config)
     max_bytes: int = DEFAULT_MAX_BYTES
     done: Mapping[str, str] = field(default_factory=dict)
+    format: str = "text"  # what the records' ``text`` holds: "text" or "markdown"
 
     def __post_init__(self) -> None:
         self.pipeline = Pipeline(self.config)
@@ -101,7 +102,7 @@ class Cleaner:
             return {"source": job.source, "status": Status.SKIPPED.value, "input_sha256": digest,
                     "input_bytes": len(data)}
         try:
-            record = self.pipeline.clean(data, source=job.source).to_dict()
+            record = self.pipeline.clean(data, source=job.source).to_dict(self.format)
         except Exception as exc:  # a bug must not stop the batch; report it on the record
             record = _error(job, f"internal error: {type(exc).__name__}: {exc}")
         record.update(source=job.source, input_sha256=digest, input_bytes=len(data))

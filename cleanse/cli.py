@@ -25,7 +25,7 @@ from cleanse.batch import (
 )
 from cleanse.config import MODES, Config, ConfigError
 from cleanse.detectors import available, detector_class
-from cleanse.model import Status
+from cleanse.model import FORMATS, Status
 from cleanse.outputs import STDIO, atomic_write, open_sink
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="captures larger than this become error records (default: 50 MiB)")
     clean.add_argument("--follow-symlinks", action="store_true",
                        help="follow symbolic links inside folders (default: skip them)")
+    clean.add_argument("--format", choices=FORMATS, default="text",
+                       help="text (default): plain article text; markdown: headings, lists and "
+                            "quotes kept")
     clean.add_argument("--force", action="store_true",
                        help="clean every capture again instead of resuming (OUT is rewritten)")
     clean.add_argument("--engine", choices=("local", "ray"), default="local",
@@ -107,7 +110,7 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         return EXIT_USAGE
     try:
         sink = open_sink(args.output, resume=not args.force)
-        records = _records(args, jobs, Cleaner(config, args.max_bytes, sink.done))
+        records = _records(args, jobs, Cleaner(config, args.max_bytes, sink.done, args.format))
     except (OSError, ValueError, ImportError) as exc:
         print(f"cleanse: {exc}", file=sys.stderr)
         return EXIT_USAGE

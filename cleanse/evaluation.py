@@ -72,7 +72,7 @@ class LabelScore:
 
 def score_labels(doc: CleanedDocument, capture_text: str, labels: dict[int, str]) -> LabelScore:
     lines = capture_text.split("\n")
-    output = set(line.strip() for line in doc.text.split("\n"))
+    output = set(line.strip() for line in doc.markdown.split("\n"))  # capture lines verbatim
     score = LabelScore()
     for number, label in sorted(labels.items()):
         text = lines[number - 1].strip()

@@ -113,6 +113,7 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
                       else "")
             state = {"tag": tag, "boilerplate": parent["boilerplate"] or marker,
                      "content": parent["content"] or tag in CONTENT_TAGS,
+                     "quote": parent.get("quote", False) or tag == "blockquote",
                      "link": parent["link"] or tag == "a"}
             if tag in BLOCKS:
                 renderer.flush(_context(stack))
@@ -138,4 +139,4 @@ def _context(stack: list[dict[str, Any]]) -> dict[str, Any]:
     block = next((s["tag"] for s in reversed(stack) if s["tag"] in BLOCKS | {"td", "th"}), "")
     top = stack[-1] if stack else {}
     return {"tag": block, "boilerplate": top.get("boilerplate", ""),
-            "in_content": top.get("content", False)}
+            "in_content": top.get("content", False), "quote": top.get("quote", False)}

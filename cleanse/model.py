@@ -154,17 +154,22 @@ class Page:
         return any(d.category in wanted for d in line.decisions)
 
 
+FORMATS = ("text", "markdown")
+
+
 @dataclass
 class Segment:
-    """A run of kept lines in one language."""
+    """A run of kept lines in one language, as plain text and as markdown."""
 
     language: str
     text: str
     first_line: int
     last_line: int
+    markdown: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"language": self.language, "text": self.text,
+    def to_dict(self, format: str = "text") -> dict[str, Any]:
+        return {"language": self.language,
+                "text": self.markdown if format == "markdown" else self.text,
                 "first_line": self.first_line, "last_line": self.last_line}
 
 
@@ -199,12 +204,15 @@ class CleanedDocument:
     title: str | None = None
     language: str | None = None
     text: str = ""
+    markdown: str = ""
     segments: list[Segment] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     removed: list[RemovedSpan] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON record documented in docs/output.md."""
+    def to_dict(self, format: str = "text") -> dict[str, Any]:
+        """The JSON record documented in docs/output.md; ``format`` picks what ``text`` holds."""
+        if format not in FORMATS:
+            raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
         return {
             "source": self.source,
             "status": self.status.value,
@@ -214,8 +222,9 @@ class CleanedDocument:
             "decode_errors": self.decode_errors,
             "title": self.title,
             "language": self.language,
-            "text": self.text,
-            "segments": [s.to_dict() for s in self.segments],
+            "format": format,
+            "text": self.markdown if format == "markdown" else self.text,
+            "segments": [s.to_dict(format) for s in self.segments],
             "metadata": self.metadata,
             "removed": [r.to_dict() for r in self.removed],
         }

@@ -135,3 +135,32 @@ def test_modes_trade_precision_for_recall():
     recall = cleanse.clean(capture, config=Config(mode="recall")).text
     precision = cleanse.clean(capture, config=Config(mode="precision")).text
     assert len(precision) <= len(cleanse.clean(capture).text) <= len(recall)
+
+
+QUOTE = "一位市民说：“我们等这条线已经等了十年，终于看到希望了。”"
+
+
+def test_markdown_output_keeps_headings_lists_and_quotes_from_html():
+    html = ("<html><body><article><h1>上海地铁新线获批</h1>"
+            + f"<p>{ZH_HANS[0]}</p><h2>城市交通</h2>"
+            + "".join(f"<p>{p}</p>" for p in ZH_HANS[1:])
+            + "<ul><li>新线路全长四十五公里，共设三十座车站。</li>"
+            + "<li>预计二零二八年建成通车。</li></ul>"
+            + f"<blockquote><p>{QUOTE}</p></blockquote></article></body></html>")
+    doc = cleanse.clean(html)
+    assert "## 城市交通" in doc.markdown.split("\n")
+    assert "- 预计二零二八年建成通车。" in doc.markdown.split("\n")
+    assert f"> {QUOTE}" in doc.markdown.split("\n")
+    assert "城市交通" in doc.text.split("\n") and "## " not in doc.text
+    record = doc.to_dict("markdown")
+    assert record["format"] == "markdown" and record["text"] == doc.markdown
+    assert "\n\n## 城市交通\n\n" in record["segments"][0]["text"]
+
+
+def test_text_format_drops_markdown_markup_from_markdown_captures():
+    capture = "## 城市交通\n\n" + "\n\n".join(f"- **{p[:6]}**{p[6:]}" for p in ZH_HANS) + "\n"
+    doc = cleanse.clean(capture)
+    assert ZH_HANS[0] in doc.text.split("\n\n") and "**" not in doc.text
+    assert f"- **{ZH_HANS[0][:6]}**{ZH_HANS[0][6:]}" in doc.markdown
+    with pytest.raises(ValueError, match="unknown format"):
+        doc.to_dict("html")
