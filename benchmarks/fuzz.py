@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from quality import DEFAULT_BENCH, load_pages  # noqa: E402
-
 import cleanse  # noqa: E402
+
+from quality import DEFAULT_BENCH, load_pages  # noqa: E402
 
 SAVED = ROOT / "benchmarks" / ".fuzz"
 CODECS = ["gb18030", "gbk", "big5", "shift_jis", "euc-kr", "utf-16", "utf-16-le", "utf-16-be",

@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docs_section import write_section  # noqa: E402
-
 import cleanse  # noqa: E402
 from cleanse.evaluation import read_labels, score_labels, token_f1  # noqa: E402
+
+from docs_section import write_section  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench"
 CACHE = ROOT / "benchmarks" / ".cache"

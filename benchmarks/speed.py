@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import cleanse  # noqa: E402
+
 from docs_section import write_section  # noqa: E402
 from quality import DEFAULT_BENCH, _resiliparse, _trafilatura, load_pages, render_text  # noqa: E402
-
-import cleanse  # noqa: E402
 
 SEEDS = sorted((ROOT / "fixtures" / "seeds").glob("*.txt"))
 

@@ -24,8 +24,10 @@ from cleanse.config import Config
 from cleanse.model import CleanedDocument, Status
 from cleanse.outputs import STDIO
 from cleanse.pipeline import Pipeline
+from cleanse.warc import html_records, is_warc
 
-DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.xhtml")
+DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.xhtml", "*.warc",
+                   "*.warc.gz")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -35,16 +37,20 @@ class Job:
 
     path: str
     source: str
-    data: bytes | None = None  # stdin is read by the main process, not by a worker
+    data: bytes | None = None  # stdin and WARC records are read by the main process
+    metadata: dict[str, Any] | None = None  # added to the record's metadata (WARC URL, date)
+    error: str | None = None  # the job could not even be listed (a damaged WARC file)
 
 
 def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
-                exclude: Iterable[str] = (), follow_symlinks: bool = False) -> Iterator[Job]:
+                exclude: Iterable[str] = (), follow_symlinks: bool = False,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Job]:
     """Files named directly, and files under folders matching ``include`` (sorted, streamed).
 
     A file named on the command line is always taken; inside folders,
     ``include``/``exclude`` globs apply to the path relative to the folder.
-    Symlinks inside folders are skipped unless ``follow_symlinks``.
+    Symlinks inside folders are skipped unless ``follow_symlinks``. A WARC
+    file gives one job per HTML response record.
     """
     include, exclude = tuple(include), tuple(exclude)
     for given in paths:
@@ -53,7 +59,8 @@ def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
             continue
         root = Path(given)
         if not root.is_dir():
-            yield Job(str(root), root.name if root.is_absolute() else str(root))
+            yield from _expand(Job(str(root), root.name if root.is_absolute() else str(root)),
+                               max_bytes)
             continue
         for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
             dirnames.sort()
@@ -64,7 +71,19 @@ def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
                     continue
                 if (include and not _matches(rel, include)) or _matches(rel, exclude):
                     continue
-                yield Job(str(full), rel)
+                yield from _expand(Job(str(full), rel), max_bytes)
+
+
+def _expand(job: Job, max_bytes: int) -> Iterator[Job]:
+    """A WARC file's HTML records as jobs; any other file as it is."""
+    if not is_warc(job.path):
+        yield job
+        return
+    try:
+        for record in html_records(job.path, max_bytes):
+            yield Job(job.path, record.source, record.data, record.metadata)
+    except Exception as exc:  # warcio raises several types for damaged archives
+        yield Job(job.path, job.source, error=f"cannot read WARC: {type(exc).__name__}: {exc}")
 
 
 def _matches(relative: str, globs: tuple[str, ...]) -> bool:
@@ -91,12 +110,16 @@ class Cleaner:
 
     def __call__(self, job: Job) -> dict[str, Any]:
         """The record for ``job``; never raises for bad input."""
+        if job.error:
+            return _error(job, job.error)
         try:
             data = job.data if job.data is not None else _read(job.path, self.max_bytes)
         except OSError as exc:
             return _error(job, f"cannot read: {exc.strerror or exc}")
         except InputTooLarge as exc:
             return _error(job, str(exc))
+        if len(data) > self.max_bytes:
+            return _error(job, f"too large: over {self.max_bytes} bytes (see --max-bytes)")
         digest = hashlib.sha256(data).hexdigest()
         if self.done.get(job.source) == digest:
             return {"source": job.source, "status": Status.SKIPPED.value, "input_sha256": digest,
@@ -106,6 +129,8 @@ class Cleaner:
         except Exception as exc:  # a bug must not stop the batch; report it on the record
             record = _error(job, f"internal error: {type(exc).__name__}: {exc}")
         record.update(source=job.source, input_sha256=digest, input_bytes=len(data))
+        if job.metadata:
+            record["metadata"] = {**record["metadata"], **job.metadata}
         return record
 
 

@@ -100,7 +100,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _clean(args: argparse.Namespace, config: Config) -> int:
     jobs = list(find_inputs(args.paths, args.include or DEFAULT_INCLUDE, args.exclude,
-                            args.follow_symlinks))
+                            args.follow_symlinks, args.max_bytes))
     if not jobs:
         print("cleanse: no input files found", file=sys.stderr)
         return EXIT_USAGE

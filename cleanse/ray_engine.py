@@ -90,7 +90,8 @@ def run_jobs_on_ray(jobs: list[Job], cleaner: Cleaner, workers: int,
     input paths (a shared file system) and have cleanse installed.
     """
     if any(job.data is not None for job in jobs):
-        raise ValueError("the Ray engine reads files; use the local engine for stdin")
+        raise ValueError("the Ray engine reads files on its workers; stdin and WARC records "
+                         "need the local engine")
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=None if address else max(1, workers),
                  include_dashboard=False, log_to_driver=False, logging_level="WARNING")

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import EN, ZH_HANS, ZH_HANT, page
 
 import cleanse
 from cleanse import Config, ConfigError, Status
+
+from helpers import EN, ZH_HANS, ZH_HANT, page
 
 SEED = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "seeds").glob("*.txt"))[4]
 

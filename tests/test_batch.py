@@ -12,12 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import EN, page
-from test_cli import digests
 
 import cleanse.outputs
 from cleanse.batch import Cleaner, Job
 from cleanse.cli import main
+
+from helpers import EN, page
+from test_cli import digests
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import EN, ZH_HANS, page
 
 from cleanse.cli import main
 from cleanse.outputs import output_path
+
+from helpers import EN, ZH_HANS, page
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 

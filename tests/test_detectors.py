@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from helpers import EN, JA, ZH_HANS, ZH_HANT, kept, page, removed_lines
 
 import cleanse
+
+from helpers import EN, JA, ZH_HANS, ZH_HANT, kept, page, removed_lines
 
 
 def assert_body_kept(text: str, body: list[str]) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from helpers import EN, JA, ZH_HANS, ZH_HANT, page
 
 import cleanse
 from cleanse.language import LanguageTagger, chinese_variant
+
+from helpers import EN, JA, ZH_HANS, ZH_HANT, page
 
 
 @pytest.mark.parametrize("body,expected", [

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from helpers import EN, JA, ZH_HANS, ZH_HANT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleanse
 from cleanse import Status
+
+from helpers import EN, JA, ZH_HANS, ZH_HANT
 
 # Line shapes real captures are made of, to mix with arbitrary text.
 SHAPES = [

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import EN, ZH_HANS, page
 
 from cleanse.cli import main
+
+from helpers import EN, ZH_HANS, page
 
 ray = pytest.importorskip("ray", reason="the Ray extra is not installed: "
                                         "pip install 'cleanse[ray]' to run the Ray tests")

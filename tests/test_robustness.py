@@ -11,12 +11,13 @@ import time
 
 import pytest
 import regex
-from helpers import EN, JA, ZH_HANS, ZH_HANT, page
 
 import cleanse
 import cleanse.detectors
 from cleanse import Config, Status
 from cleanse.vocabulary import Keywords
+
+from helpers import EN, JA, ZH_HANS, ZH_HANT, page
 
 KO = [
     "서울시는 수요일 새로운 지하철 노선 건설에 이천억 원을 투자한다고 발표했다.",

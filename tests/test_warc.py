@@ -1,0 +1,92 @@
+"""WARC input: a crawl file made here round-trips through `cleanse clean`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from io import BytesIO
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from cleanse.cli import main
+
+from helpers import EN, ZH_HANS, page
+from test_cli import digests
+
+DATE = "2026-11-01T08:00:00Z"
+
+
+def _html(title: str, paragraphs: list[str], charset: str = "utf-8") -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f'<html><head><meta charset="{charset}"><title>{title}</title></head>'
+            f"<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+            f"<article><h1>{title}</h1>{body}</article></body></html>").encode(charset)
+
+
+def _write_warc(path, records) -> None:
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=str(path).endswith(".gz"))
+        for rec_type, url, content_type, payload in records:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)],
+                                       protocol="HTTP/1.1") if rec_type == "response" else None
+            record = writer.create_warc_record(url, rec_type, payload=BytesIO(payload),
+                                               http_headers=headers,
+                                               warc_headers_dict={"WARC-Date": DATE})
+            writer.write_record(record)
+
+
+@pytest.fixture()
+def crawl(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    _write_warc(path, [
+        ("response", "https://example.com/en", "text/html; charset=utf-8",
+         _html("Council approves rail line", EN)),
+        ("request", "https://example.com/en", "application/http", b"GET /en HTTP/1.1\r\n\r\n"),
+        ("response", "https://example.cn/zh", "text/html; charset=gbk",
+         _html("上海地铁新线获批", ZH_HANS, "gbk")),
+        ("response", "https://example.com/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(50)),
+        ("response", "https://example.com/en", "text/html", _html("Second capture", EN[:3])),
+    ])
+    return path
+
+
+def test_every_html_response_becomes_one_record(crawl, tmp_path):
+    before = digests(tmp_path)
+    out = tmp_path / "out" / "crawl.jsonl"
+    assert main(["clean", str(crawl), "-o", str(out), "-q"]) == 0
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["source"] for r in records] == ["https://example.com/en", "https://example.cn/zh",
+                                             "https://example.com/en#2"]
+    english, chinese, again = records
+    assert english["language"] == "en" and EN[3] in english["text"]
+    assert "Home" not in english["text"]
+    assert chinese["encoding"] == "gb18030" and chinese["language"] == "zh-Hans"
+    assert ZH_HANS[0] in chinese["text"]
+    assert chinese["metadata"]["warc_date"] == DATE
+    assert chinese["metadata"]["url"] == "https://example.cn/zh"
+    assert chinese["metadata"]["warc_file"] == "crawl.warc.gz"
+    assert EN[3] not in again["text"]
+    assert digests(tmp_path / "out") and {k: v for k, v in digests(tmp_path).items()
+                                          if k in before} == before
+
+
+def test_resume_skips_warc_records_already_done(crawl, tmp_path):
+    out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    main(["clean", str(crawl), "-o", str(out), "-q"])
+    main(["clean", str(crawl), "-o", str(out), "-q", "--stats", str(stats)])
+    assert json.loads(stats.read_text("utf-8"))["status"] == {"skipped": 3}
+
+
+def test_a_damaged_warc_is_an_error_record_and_the_run_goes_on(crawl, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(page(*EN), "utf-8")
+    (folder / "broken.warc.gz").write_bytes(gzip.compress(b"WARC/1.0\r\nnot really\r\n")[:30])
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "-q"]) == 1
+    records = {r["source"]: r for r in map(json.loads, out.read_text("utf-8").splitlines())}
+    assert records["a.txt"]["status"] == "ok"
+    assert records["broken.warc.gz"]["status"] == "error"
+    assert records["broken.warc.gz"]["error"].startswith("cannot read WARC")
