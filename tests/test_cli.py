@@ -118,3 +118,26 @@ def test_symlinks_are_skipped_by_default(corpus, tmp_path):
     sources = [json.loads(r)["source"] for r in out.read_text("utf-8").splitlines()]
     assert "link.txt" not in sources
     shutil.rmtree(corpus)
+
+
+def test_no_command_modifies_any_input(corpus, tmp_path, capsys):
+    """Every command and mode, one after the other, over the same inputs."""
+    seed = next(SEEDS.glob("000_*.txt"))
+    seed_before = hashlib.sha256(seed.read_bytes()).hexdigest()
+    before = digests(corpus)
+    out = tmp_path / "out"
+    runs = [
+        ["clean", str(corpus), "-o", str(out / "a.jsonl"), "-q"],
+        ["clean", str(corpus), "-o", str(out / "a.jsonl"), "-q"],  # resume
+        ["clean", str(corpus), "-o", str(out / "a.jsonl"), "-q", "--force", "-j", "2"],
+        ["clean", str(corpus), "-o", str(out / "tree"), "-q", "--format", "markdown"],
+        ["clean", str(corpus / "a.txt"), str(seed), "-o", "-", "-q", "--mode", "recall"],
+        ["explain", str(corpus / "sub" / "b.md")],
+        ["explain", str(seed)],
+        ["detectors"],
+    ]
+    for args in runs:
+        assert main(args) in (0, 1), args
+    capsys.readouterr()
+    assert digests(corpus) == before
+    assert hashlib.sha256(seed.read_bytes()).hexdigest() == seed_before
