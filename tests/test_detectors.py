@@ -186,3 +186,53 @@ def test_every_removed_line_has_a_reason():
 def test_japanese_article_is_kept():
     text = kept(page("ホーム > ニュース > 社会", *JA, "シェアする"))
     assert_body_kept(text, JA)
+
+
+def test_comment_thread_longer_than_a_short_article_is_removed():
+    thread = []
+    for n, (name, reply) in enumerate([("flyingbirds", "呵呵，又来了一位大哥啊，欢迎欢迎！"),
+                                       ("寒星", "拜读了你翻译的那本书，很不错，期待以后多多交流学习。"),
+                                       ("scong", "名人来了，我等看客有福了，这个社区越来越热闹了。"),
+                                       ("王勇", "怎么没人来开道欢迎啊！我先来占个座位，顺便问个好。")]):
+        thread += [f"re: 上海地铁新线获批 2024-03-0{n + 1} 12:4{n} {name}", reply * 3]
+    text = kept(page("上海地铁新线获批", *ZH_HANS, "评论", *thread))
+    assert_body_kept(text, ZH_HANS)
+    assert "评论" not in text.split("\n\n") and "flyingbirds" not in text and "欢迎欢迎" not in text
+
+
+def test_english_comments_with_relative_dates_are_removed():
+    thread = []
+    for name, days in (("Woyzeck", 2), ("Nick A", 3), ("PickUrPoison", 5)):
+        thread += [name, f"{days} days ago at 07:52 am",
+                   "I think we will see similar updates to what the bigger model received, and "
+                   "the bezels are large enough that a slimmer design would make a lot of sense.",
+                   f"Rating: {days * 7} Votes"]
+    text = kept(page("Council approves rail line", *EN, "Top Rated Comments", *thread))
+    assert_body_kept(text, EN)
+    assert "Woyzeck" not in text and "bezels" not in text
+
+
+def test_comment_heading_above_the_article_is_not_a_comment_section():
+    text = kept(page("Comments", "Council approves rail line", *EN))
+    assert_body_kept(text, EN)
+
+
+def test_long_cookie_notice_and_post_links_are_chrome():
+    notice = ("This website uses cookies to improve your experience while you navigate through "
+              "the website. Out of these, the cookies that are categorized as necessary are "
+              "stored on your browser as they are essential for the working of basic "
+              "functionalities of the website. " * 2)
+    text = kept(page(*EN, "Previous Post: Free scooter and motorcycle training",
+                     "下一篇：上海地铁新线获批", notice))
+    assert_body_kept(text, EN)
+    assert "Previous Post" not in text and "下一篇" not in text and "cookies" not in text
+
+
+def test_an_ad_slot_between_paragraphs_does_not_split_the_article():
+    footer_prose = ("Example News is an independent publisher covering transport, housing and "
+                    "city politics for readers across the region since nineteen ninety-eight, "
+                    "with reporters in every district and a newsroom open to the public.")
+    text = kept(page("Council approves rail line", EN[0], "Advert", EN[1], "Advert", EN[2],
+                     "Advert", EN[3], *["Home", "News", "Sport", "Weather"], footer_prose))
+    assert_body_kept(text, EN)
+    assert "Advert" not in text

@@ -21,7 +21,8 @@ class Chrome(Detector):
     Rules, strongest first: a short line that *is* a button or control label
     ("返回顶部", "×", "Load more"); a cookie banner (a cookie word and a
     consent word); a short legal/footer line (©, ICP numbers, privacy
-    policy); an image credit; an editor/source byline; a line with no
+    policy); an image credit; a link to the previous/next post ("下一篇：",
+    "Next post: ..."); an editor/source byline; a line with no
     letters or digits at all (separators, lone emoji); a short line ending
     in an expander ("...展开").
     """
@@ -29,7 +30,7 @@ class Chrome(Detector):
     name = "chrome"
     max_button_tokens: int = 6
     max_footer_tokens: int = 40
-    max_banner_tokens: int = 90
+    max_banner_tokens: int = 160
     max_credit_tokens: int = 25
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("chrome"))
 
@@ -40,6 +41,7 @@ class Chrome(Detector):
         self._consent = Keywords(self.keywords["consent"])
         self._credits = Keywords(self.keywords["credit_prefixes"])
         self._bylines = Keywords(self.keywords["bylines"])
+        self._pagination = Keywords(self.keywords["pagination_prefixes"])
 
     def _rule(self, line: Line) -> tuple[str, float, str] | None:
         features = line.features
@@ -58,6 +60,8 @@ class Chrome(Detector):
             return "legal_footer", 0.8, f"footer or legal line ('{hit}')"
         if tokens <= self.max_credit_tokens and (hit := self._credits.startswith(plain)):
             return "image_credit", 0.7, f"image caption or credit ('{hit}')"
+        if tokens <= self.max_credit_tokens and (hit := self._pagination.startswith(plain)):
+            return "post_link", 0.8, f"link to the neighbouring post ('{hit}')"
         if tokens <= self.max_credit_tokens and (hit := self._bylines.startswith(plain)):
             return "byline", 0.6, f"source/editor byline ('{hit}')"
         if tokens <= self.max_credit_tokens and not features.terminal and \

@@ -16,7 +16,9 @@ class MainRegion(Detector):
     tokens; substantial non-sentence lines (``content_tokens`` or more, with
     inner punctuation) count ``content_weight`` per token; short lines cost
     ``short_penalty``; lines another detector already marked as junk cost
-    ``junk_penalty`` plus ``junk_token_weight`` per token. The region is the
+    ``junk_penalty`` plus ``junk_token_weight`` per token, except a lone
+    junk line between two sentences (an ad slot inside the article), which
+    costs like a short line. The region is the
     run of lines with the largest total weight (maximum-sum subarray), so
     short headings inside the article stay while menus, lists and footers
     around it -- which add nothing but cost -- fall outside. Up to
@@ -48,6 +50,12 @@ class MainRegion(Detector):
         if not content:
             return
         weights = [self.weight(page, line) for line in content]
+        # A lone junk line between two paragraphs (an "Advert" slot, a share
+        # bar) interrupts the article; it must not split it like a junk block.
+        for i in range(1, len(content) - 1):
+            if (weights[i] < -self.short_penalty and content[i - 1].features.is_prose()
+                    and content[i + 1].features.is_prose()):
+                weights[i] = -self.short_penalty
         best, best_start, best_end = 0.0, -1, -1
         running, start = 0.0, 0
         for i, w in enumerate(weights):

@@ -30,9 +30,14 @@ class RelatedLists(Detector):
       by prose is a section title of the article and stays.
     * A single line "推荐阅读：<headline>" / "Read more: <headline>" inside the
       body is one inline link and goes alone.
-    * A *comment heading* ("网友评论", "12 Comments", "Leave a reply") placed
-      after ``comments_after_share`` of the page's prose starts the comment
-      section, which runs to the end of the page.
+    * A *comment heading* ("网友评论", "12 Comments", "Leave a reply") starts
+      the comment section, which runs to the end of the page, when it comes
+      after ``comments_after_share`` of the page's prose -- or after at least
+      ``min_prose_before_comments`` tokens of prose with a thread below it:
+      ``min_thread_dates`` dated non-sentence lines (comment headers such as
+      "re: ... 2004-12-27 12:46 name" or "2 days ago") among the next
+      ``thread_window`` lines. Long comment threads hold more prose than
+      the article, so the share alone misses them.
     """
 
     name = "related_lists"
@@ -41,6 +46,9 @@ class RelatedLists(Detector):
     long_paragraph_tokens: int = 40
     long_sentence_tokens: int = 30
     comments_after_share: float = 0.5
+    min_prose_before_comments: int = 40
+    thread_window: int = 20
+    min_thread_dates: int = 2
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("related_lists"))
 
     def __post_init__(self) -> None:
@@ -96,8 +104,8 @@ class RelatedLists(Detector):
                                    f"item of the list under '{heading}'")
                     i = end
                     continue
-            if heading and seen_prose / total_prose >= self.comments_after_share and \
-                    self._is_comment_heading(heading, line):
+            if heading and self._comments_start_here(content, i, seen_prose, total_prose) \
+                    and self._is_comment_heading(heading, line):
                 for item in content[i:]:
                     self.label(page, item, "comment_section", Category.COMMENT, 0.75,
                                f"comment section after heading '{heading}'")
@@ -105,6 +113,17 @@ class RelatedLists(Detector):
             self._inline_link(page, line)
             seen_prose += prose_tokens[i]
             i += 1
+
+    def _comments_start_here(self, content: list[Line], i: int, seen_prose: int,
+                             total_prose: int) -> bool:
+        if seen_prose / total_prose >= self.comments_after_share:
+            return True
+        if seen_prose < self.min_prose_before_comments:
+            return False
+        window = content[i + 1:i + 1 + self.thread_window]
+        dated = sum(1 for line in window
+                    if line.features.has_date and not line.features.is_prose())
+        return dated >= self.min_thread_dates
 
     def _inline_link(self, page: Page, line: Line) -> None:
         features = line.features
