@@ -190,10 +190,11 @@ def test_japanese_article_is_kept():
 
 def test_comment_thread_longer_than_a_short_article_is_removed():
     thread = []
-    for n, (name, reply) in enumerate([("flyingbirds", "呵呵，又来了一位大哥啊，欢迎欢迎！"),
-                                       ("寒星", "拜读了你翻译的那本书，很不错，期待以后多多交流学习。"),
-                                       ("scong", "名人来了，我等看客有福了，这个社区越来越热闹了。"),
-                                       ("王勇", "怎么没人来开道欢迎啊！我先来占个座位，顺便问个好。")]):
+    replies = [("flyingbirds", "呵呵，又来了一位大哥啊，欢迎欢迎！"),
+               ("寒星", "拜读了你翻译的那本书，很不错，期待以后多多交流学习。"),
+               ("scong", "名人来了，我等看客有福了，这个社区越来越热闹了。"),
+               ("王勇", "怎么没人来开道欢迎啊！我先来占个座位，顺便问个好。")]
+    for n, (name, reply) in enumerate(replies):
         thread += [f"re: 上海地铁新线获批 2024-03-0{n + 1} 12:4{n} {name}", reply * 3]
     text = kept(page("上海地铁新线获批", *ZH_HANS, "评论", *thread))
     assert_body_kept(text, ZH_HANS)
