@@ -196,9 +196,10 @@ def test_comment_thread_longer_than_a_short_article_is_removed():
                ("王勇", "怎么没人来开道欢迎啊！我先来占个座位，顺便问个好。")]
     for n, (name, reply) in enumerate(replies):
         thread += [f"re: 上海地铁新线获批 2024-03-0{n + 1} 12:4{n} {name}", reply * 3]
-    text = kept(page("上海地铁新线获批", *ZH_HANS, "评论", *thread))
-    assert_body_kept(text, ZH_HANS)
-    assert "评论" not in text.split("\n\n") and "flyingbirds" not in text and "欢迎欢迎" not in text
+    doc = cleanse.clean(page("上海地铁新线获批", *ZH_HANS, "评论", *thread))
+    assert_body_kept(doc.text, ZH_HANS)
+    assert "flyingbirds" not in doc.text and "欢迎欢迎" not in doc.text
+    assert ("related_lists", "comment_section") in {(s.detector, s.rule) for s in doc.removed}
 
 
 def test_english_comments_with_relative_dates_are_removed():
@@ -208,9 +209,10 @@ def test_english_comments_with_relative_dates_are_removed():
                    "I think we will see similar updates to what the bigger model received, and "
                    "the bezels are large enough that a slimmer design would make a lot of sense.",
                    f"Rating: {days * 7} Votes"]
-    text = kept(page("Council approves rail line", *EN, "Top Rated Comments", *thread))
-    assert_body_kept(text, EN)
-    assert "Woyzeck" not in text and "bezels" not in text
+    doc = cleanse.clean(page("Council approves rail line", *EN, "Top Rated Comments", *thread))
+    assert_body_kept(doc.text, EN)
+    assert "Woyzeck" not in doc.text and "bezels" not in doc.text
+    assert ("related_lists", "comment_section") in {(s.detector, s.rule) for s in doc.removed}
 
 
 def test_comment_heading_above_the_article_is_not_a_comment_section():
