@@ -239,3 +239,24 @@ def test_an_ad_slot_between_paragraphs_does_not_split_the_article():
                      "Advert", EN[3], *["Home", "News", "Sport", "Weather"], footer_prose))
     assert_body_kept(text, EN)
     assert "Advert" not in text
+
+
+def test_tagged_portal_headlines_are_a_list():
+    headlines = [f"[{tag}] {title}" for tag, title in [
+        ("法制", "重庆用积分模式打击小偷 多次作案实行累加式定罪"),
+        ("百态", "北京防空洞景点可直达故宫 仅供外宾参观(图)"),
+        ("趣闻", "母猪上山与野猪偷情 生下猪崽价格涨三倍"),
+        ("关注", "半数以上的民工半年没有回家过年"),
+        ("花边", "老照片曾被大量复印 用于代言保健品(图)")]]
+    doc = cleanse.clean(page("上海地铁新线获批", *ZH_HANS, *headlines))
+    assert_body_kept(doc.text, ZH_HANS)
+    assert "[法制]" not in doc.text
+    assert ("headline_runs", "tagged_headline_run") in {(s.detector, s.rule) for s in doc.removed}
+
+
+def test_a_long_row_of_cjk_links_is_a_menu():
+    row = ("外交部 国防部 国家发展和改革委员会 教育部 科学技术部 工业和信息化部 "
+           "民族事务委员会 公安部")
+    doc = cleanse.clean(page("上海地铁新线获批", row, *ZH_HANS))
+    assert_body_kept(doc.text, ZH_HANS)
+    assert ("menus", "menu_line") in {(s.detector, s.rule) for s in doc.removed}

@@ -24,7 +24,9 @@ class Menus(Detector):
     * one line of ``min_items`` or more short items ("教育 健康 家居 时尚",
       "News | Sport | Weather"), where items are separated by bars, dots or
       spaces; in Latin script the items must be capitalised or known section
-      names, so an ordinary phrase is not a menu;
+      names, so an ordinary phrase is not a menu; a row of ``long_row_items``
+      or more CJK items may hold longer names (``long_row_item_chars``:
+      "国家发展和改革委员会 教育部 科学技术部 ...");
     * a run of ``min_run`` or more consecutive lines that are each a single
       short item (``max_item_chars``), with no sentence among them.
     """
@@ -34,17 +36,19 @@ class Menus(Detector):
     min_run: int = 4
     max_item_chars: int = 6
     max_item_words: int = 3
+    long_row_items: int = 8
+    long_row_item_chars: int = 12
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("menus"))
 
     def __post_init__(self) -> None:
         self._sections = Keywords(self.keywords["sections"])
 
-    def _is_short_item(self, text: str) -> bool:
+    def _is_short_item(self, text: str, cjk_chars: int | None = None) -> bool:
         text = text.strip()
         if not text or text.endswith(SENTENCE_ENDS):
             return False
         if CJK.search(text):
-            return len(text) <= self.max_item_chars
+            return len(text) <= (cjk_chars or self.max_item_chars)
         words = text.split()
         return len(words) <= self.max_item_words and len(text) <= 24
 
@@ -53,10 +57,14 @@ class Menus(Detector):
         if features.terminal or features.inner_punct > 1 or features.has_date:
             return False
         items = [i for i in ITEM_SEPARATOR.split(features.plain) if i.strip()]
-        if len(items) < self.min_items or not all(self._is_short_item(i) for i in items):
+        if len(items) < self.min_items or not all(
+                self._is_short_item(i, self.long_row_item_chars) for i in items):
             return False
         if features.cjk:
-            return all(len(i) <= self.max_item_chars for i in items)
+            # A long row of links (ministries, provinces) has longer names.
+            limit = (self.long_row_item_chars if len(items) >= self.long_row_items
+                     else self.max_item_chars)
+            return all(len(i) <= limit for i in items)
         known = sum(1 for i in items if self._sections.fullmatch(i))
         capitalised = sum(1 for i in items if i[:1].isupper())
         return known >= 2 or capitalised == len(items)
