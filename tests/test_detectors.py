@@ -260,3 +260,17 @@ def test_a_long_row_of_cjk_links_is_a_menu():
     doc = cleanse.clean(page("上海地铁新线获批", row, *ZH_HANS))
     assert_body_kept(doc.text, ZH_HANS)
     assert ("menus", "menu_line") in {(s.detector, s.rule) for s in doc.removed}
+
+
+@pytest.mark.parametrize("row", ["Subscribe No thanks", "打印 关闭 收藏", "Register Sign in",
+                                 "« Previous Post Next Post »"])
+def test_a_row_of_buttons_is_chrome(row):
+    doc = cleanse.clean(page(*EN[:2], row, *EN[2:]))
+    assert_body_kept(doc.text, EN)
+    assert row not in doc.text
+
+
+def test_a_short_sentence_with_button_words_is_not_a_button_row():
+    line = "Sign in, register, vote."
+    text = kept(page(*EN[:2], line, *EN[2:]))
+    assert line in text

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import regex
 
 from cleanse.detectors.base import Detector
-from cleanse.features import strip_punctuation
+from cleanse.features import ALNUM_RUN, strip_punctuation
 from cleanse.model import Category, Line, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
@@ -19,7 +19,7 @@ class Chrome(Detector):
     """Removes page furniture that is never article text.
 
     Rules, strongest first: a short line that *is* a button or control label
-    ("返回顶部", "×", "Load more"); a cookie banner (a cookie word and a
+    ("返回顶部", "×", "Load more") or a row of them ("打印 关闭", "Subscribe No thanks"); a cookie banner (a cookie word and a
     consent word); a short legal/footer line (©, ICP numbers, privacy
     policy); an image credit; a link to the previous/next post ("下一篇：",
     "Next post: ..."); an editor/source byline; a line with no
@@ -53,6 +53,8 @@ class Chrome(Detector):
             bare = strip_punctuation(plain)
             if self._buttons.fullmatch(bare) or self._buttons.fullmatch(plain):
                 return "control_label", 0.85, f"button or control label '{bare or plain}'"
+            if not ALNUM_RUN.search(self._buttons.remove(bare)):
+                return "control_row", 0.8, f"a row of buttons '{bare}'"
         if tokens <= self.max_banner_tokens and self._cookies.search(plain) and \
                 self._consent.search(plain):
             return "cookie_banner", 0.85, "cookie/consent banner"
