@@ -18,13 +18,17 @@ EXPANDER_SUFFIX = regex.compile(r"(?:展开|展開|更多|阅读全文|閱讀全
 class Chrome(Detector):
     """Removes page furniture that is never article text.
 
-    Rules, strongest first: a short line that *is* a button or control label
-    ("返回顶部", "×", "Load more") or a row of them ("打印 关闭", "Subscribe No thanks"); a cookie banner (a cookie word and a
-    consent word); a short legal/footer line (©, ICP numbers, privacy
-    policy); an image credit; a link to the previous/next post ("下一篇：",
-    "Next post: ..."); an editor/source byline; a line with no
-    letters or digits at all (separators, lone emoji); a short line ending
-    in an expander ("...展开").
+    Rules, strongest first:
+
+    * a short line that *is* a button or control label ("返回顶部", "×",
+      "Load more"), or a row of them ("打印 关闭", "Subscribe No thanks");
+    * a cookie banner (a cookie word and a consent word);
+    * a short legal/footer line (©, ICP numbers, privacy policy);
+    * an image credit;
+    * a link to the previous/next post ("下一篇：", "Next post: ...");
+    * an editor/source byline;
+    * a line with no letters or digits at all (separators, lone emoji);
+    * a short line ending in an expander ("...展开").
     """
 
     name = "chrome"
