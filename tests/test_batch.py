@@ -140,6 +140,17 @@ def test_files_that_vanish_or_cannot_be_read_become_error_records(tmp_path):
     assert not_a_file["status"] == "error" and "Is a directory" in not_a_file["error"]
 
 
+def test_permission_denied_is_an_error_record(folder, monkeypatch):
+    import cleanse.batch
+
+    def denied(path, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", path)
+
+    monkeypatch.setattr(cleanse.batch, "open", denied, raising=False)  # tests run as root
+    record = Cleaner()(Job(str(folder / "00.txt"), "00.txt"))
+    assert record["status"] == "error" and record["error"] == "cannot read: Permission denied"
+
+
 def test_file_deleted_after_listing_does_not_stop_the_run(folder, tmp_path, monkeypatch):
     import cleanse.cli
 
