@@ -219,6 +219,18 @@ class Summary:
 
 def peak_rss_mb() -> dict[str, float]:
     """Peak resident memory of this process and of its largest finished worker, in MB."""
-    def mb(who: int) -> float:
-        return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux reports KiB
-    return {"main": mb(resource.RUSAGE_SELF), "worker": mb(resource.RUSAGE_CHILDREN)}
+    return {"main": _own_peak_rss_mb(),
+            "worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+
+
+def _own_peak_rss_mb() -> float:
+    # Linux keeps ru_maxrss across exec, so a CLI started by a big process would
+    # report its parent's size; /proc's VmHWM starts afresh at exec.
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
