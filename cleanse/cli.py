@@ -109,15 +109,21 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         print(f"cleanse: refusing to overwrite input {args.output}", file=sys.stderr)
         return EXIT_USAGE
     try:
+        if args.engine == "ray":  # checked before the sink opens, so OUT is left untouched
+            import cleanse.ray_engine  # noqa: F401
+            if any(job.data is not None for job in jobs):
+                raise ValueError("the Ray engine reads files on its workers; stdin and WARC "
+                                 "records need the local engine")
         sink = open_sink(args.output, resume=not args.force)
-        records = _records(args, jobs, Cleaner(config, args.max_bytes, sink.done, args.format))
     except (OSError, ValueError, ImportError) as exc:
         print(f"cleanse: {exc}", file=sys.stderr)
         return EXIT_USAGE
     summary = Summary()
     progress = tqdm(total=len(jobs), unit="file", disable=args.quiet or None, file=sys.stderr)
+    interrupted = False
     try:
-        for record in records:
+        for record in _records(args, jobs,
+                               Cleaner(config, args.max_bytes, sink.done, args.format)):
             summary.add(record)
             if record["status"] != Status.SKIPPED.value:
                 try:
@@ -127,16 +133,17 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
             progress.update()
             progress.set_postfix_str(summary.rate(), refresh=False)
     except KeyboardInterrupt:
+        interrupted = True
+    finally:
         progress.close()
-        sink.close()
+        try:
+            sink.close()
+        except OSError as exc:
+            summary.fail(args.output, f"cannot finish the output: {exc}")
+    if interrupted:
         print(f"cleanse: interrupted after {sum(summary.statuses.values())} of {len(jobs)} "
               "captures; run the same command again to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
-    progress.close()
-    try:
-        sink.close()
-    except OSError as exc:
-        summary.fail(args.output, f"cannot finish the output: {exc}")
     stats = summary.to_dict()
     if args.stats:
         atomic_write(Path(args.stats), lambda h: h.write(json.dumps(stats, ensure_ascii=False,

@@ -43,3 +43,16 @@ def test_clean_dataset_maps_a_ray_dataset(local_ray):
     assert rows["en.html"]["language"] == "en" and EN[2] in rows["en.html"]["text"]
     assert rows["png"]["status"] == "error"
     assert json.loads(rows["zh.txt"]["record"])["segments"][0]["language"] == "zh-Hans"
+
+
+def test_ray_engine_refuses_stdin_before_touching_the_output(local_ray, tmp_path, capsys,
+                                                             monkeypatch):
+    import io
+    import sys
+
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"source": "kept"}\n', "utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(page(*EN).encode())))
+    assert main(["clean", "-", "-o", str(out), "--engine", "ray", "--force", "-q"]) == 2
+    assert "need the local engine" in capsys.readouterr().err
+    assert out.read_text("utf-8") == '{"source": "kept"}\n'
