@@ -85,11 +85,14 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
-def _nearly_utf8(data: bytes) -> str | None:
-    """``data`` as UTF-8 when only a tiny share of it is NULs or invalid sequences."""
+def _nearly_utf8(data: bytes) -> tuple[str, int] | None:
+    """(text, damage): ``data`` as UTF-8 when only a tiny share of it is NULs or invalid
+    sequences; the NULs are dropped and counted with the replaced sequences."""
     text = data.decode("utf-8", errors="replace")
     damage = text.count("\ufffd") + text.count("\x00")
-    return text if damage <= max(2, MAX_STRAY_SHARE * len(text)) else None
+    if damage > max(2, MAX_STRAY_SHARE * len(text)):
+        return None
+    return text.replace("\x00", ""), damage
 
 
 def _detect(data: bytes) -> str | None:
@@ -122,9 +125,8 @@ def decode(data: bytes) -> tuple[str, str, int]:
         declared = META_CHARSET.search(data[:8192])
         if declared:
             encoding = _codec(declared.group(1).decode("ascii", "replace"))
-        if encoding in (None, "utf-8") and (text := _nearly_utf8(data)) is not None:
-            damage = text.count("\ufffd") + text.count("\x00")
-            return text.replace("\x00", ""), "utf-8", damage
+        if encoding in (None, "utf-8") and (nearly := _nearly_utf8(data)) is not None:
+            return nearly[0], "utf-8", nearly[1]
         if b"\x00" in data[:65536]:
             raise CaptureError("binary input: contains NUL bytes and is not UTF-16")
         if encoding in (None, "utf-8"):
