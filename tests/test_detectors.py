@@ -274,3 +274,69 @@ def test_a_short_sentence_with_button_words_is_not_a_button_row():
     line = "Sign in, register, vote."
     text = kept(page(*EN[:2], line, *EN[2:]))
     assert line in text
+
+
+# --- captions and datelines -------------------------------------------------------
+
+@pytest.mark.parametrize("caption", [
+    "Workers unload crates at the harbour on Monday (Photo: Getty Images)",
+    "A tram crosses the new bridge (Image: EXPRESS )",
+    "Commuters wait on the platform. ANNA LEE/Reuters",
+    "The mayor speaks at the council meeting on March 3, 2021. Ben Cole / AP file",
+    "An early sketch of the station hall (AP Photo/Mary Jones, File)",
+    "The planned depot, seen from the river Credit: Harbour Authority",
+    "新线路的效果图（图片来源：市交通局）",
+])
+def test_a_caption_ending_in_its_credit_is_removed(caption):
+    capture = page(EN[0], EN[1], caption, EN[2], EN[3])
+    doc = cleanse.clean(capture)
+    assert caption.split(" (")[0] not in doc.text
+    assert_body_kept(doc.text, EN)
+    span = next(s for s in doc.removed if s.first_line == 5)
+    assert span.rule in ("captioned_image", "image_credit")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The agency said the images were taken by NASA/JPL.",
+    "Reporters from AP and Reuters attended the briefing (AP) on Monday, officials said.",
+    "WASHINGTON (AP) — The city council approved the plan after a long night of debate.",
+])
+def test_prose_mentioning_an_agency_is_not_a_caption(sentence):
+    doc = cleanse.clean(page(EN[0], sentence, EN[1]))
+    assert sentence in doc.text
+
+
+@pytest.mark.parametrize("dateline", [
+    "Nov. 20, 2019, 9:28 AM UTC",
+    "Published Monday, November 18, 2019 8:22AM EST",
+    "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",
+    "Posted by Jane Doe on March 3, 2021, 6:21 AM EST",
+    "发表于 2004年12月27日 12:40 - (阅读:3727;评论:63)",
+    "2021-03-03 14:32 来源：城市日报",
+])
+def test_datelines_leave_the_body_as_metadata(dateline):
+    capture = page("New light rail line approved", dateline, *EN)
+    doc = cleanse.clean(capture)
+    assert dateline not in doc.text
+    assert_body_kept(doc.text, EN)
+    span = next(s for s in doc.removed if s.first_line == 3)
+    assert (span.detector, span.category) == ("dateline", "meta")
+
+
+def test_a_byline_is_metadata_but_a_sentence_starting_with_by_is_body():
+    byline = "By Jane Doe and Sam Lee"
+    sentence = "By the end of the decade, the line is expected to carry forty thousand riders."
+    doc = cleanse.clean(page("New light rail line approved", byline, EN[0], sentence, *EN[1:]))
+    assert byline not in doc.text
+    assert sentence in doc.text
+
+
+def test_a_dated_item_of_a_related_list_stays_with_the_list():
+    related = ["Related stories", "* Bus fares rise again", "* 2021-03-01",
+               "* Bridge closes for repairs", "* 2021-02-27",
+               "* New cycle lanes open", "* 2021-02-20"]
+    doc = cleanse.clean(page(*EN, *related))
+    for item in related:
+        if item.startswith("* 2021"):
+            span = next(s for s in doc.removed if item in s.text)
+            assert span.category != "meta"

@@ -23,6 +23,7 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
     "related_lists",
     "headline_runs",
     "duplicates",
+    "dateline",
     "main_region",
     "title",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -11,6 +12,7 @@ from cleanse.features import ALNUM_RUN, strip_punctuation
 from cleanse.model import Category, Line, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
+CREDIT_TAIL_CHARS = 80
 EXPANDER_SUFFIX = regex.compile(r"(?:展开|展開|更多|阅读全文|閱讀全文|查看全文|全文)\s*[>›»]*$")
 
 
@@ -24,7 +26,8 @@ class Chrome(Detector):
       "Load more"), or a row of them ("打印 关闭", "Subscribe No thanks");
     * a cookie banner (a cookie word and a consent word);
     * a short legal/footer line (©, ICP numbers, privacy policy);
-    * an image credit;
+    * an image credit, or a caption that ends in one ("... (Image: GETTY)",
+      "... Credit: ESA", "... J. Smith / AP file");
     * a link to the previous/next post ("下一篇：", "Next post: ...");
     * an editor/source byline;
     * a line with no letters or digits at all (separators, lone emoji);
@@ -36,6 +39,7 @@ class Chrome(Detector):
     max_footer_tokens: int = 40
     max_banner_tokens: int = 160
     max_credit_tokens: int = 25
+    max_caption_tokens: int = 80
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("chrome"))
 
     def __post_init__(self) -> None:
@@ -46,6 +50,8 @@ class Chrome(Detector):
         self._credits = Keywords(self.keywords["credit_prefixes"])
         self._bylines = Keywords(self.keywords["bylines"])
         self._pagination = Keywords(self.keywords["pagination_prefixes"])
+        self._credit_tail = _credit_tail(self.keywords["credit_labels"],
+                                         self.keywords["photo_agencies"])
 
     def _rule(self, line: Line) -> tuple[str, float, str] | None:
         features = line.features
@@ -66,6 +72,8 @@ class Chrome(Detector):
             return "legal_footer", 0.8, f"footer or legal line ('{hit}')"
         if tokens <= self.max_credit_tokens and (hit := self._credits.startswith(plain)):
             return "image_credit", 0.7, f"image caption or credit ('{hit}')"
+        if tokens <= self.max_caption_tokens and (hit := self._caption_credit(features)):
+            return "captioned_image", 0.7, f"image caption ending in its credit ('{hit}')"
         if tokens <= self.max_credit_tokens and (hit := self._pagination.startswith(plain)):
             return "post_link", 0.8, f"link to the neighbouring post ('{hit}')"
         if tokens <= self.max_credit_tokens and (hit := self._bylines.startswith(plain)):
@@ -75,9 +83,33 @@ class Chrome(Detector):
             return "expander", 0.7, "ends in an expander link (展开/更多/全文)"
         return None
 
+    def _caption_credit(self, features) -> str | None:
+        # Only the tail can hold the credit; bounding it keeps the search cheap.
+        match = self._credit_tail.search(features.plain[-CREDIT_TAIL_CHARS:])
+        if not match:
+            return None
+        credit = match.group(0).strip()
+        # An unbracketed credit never ends a sentence: "... NASA/JPL." is prose.
+        if features.terminal and credit[-1] not in ")）":
+            return None
+        return credit
+
     def detect(self, page: Page) -> None:
         for line in page.content_lines():
             rule = self._rule(line)
             if rule:
                 name, score, reason = rule
                 self.label(page, line, name, Category.CHROME, score, reason)
+
+
+def _credit_tail(labels: list[str], agencies: list[str]) -> re.Pattern[str]:
+    """A credit at the end of a line, in the forms captions use."""
+    label = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+    agency = "|".join(map(re.escape, sorted(agencies, key=len, reverse=True)))
+    return re.compile(
+        rf"(?:[(（]\s*(?:{label})\s*[:：][^()（）]{{1,60}}[)）]"   # (Image: GETTY)
+        rf"|[(（]\s*(?:{agency})(?:\s*/[^()（）]{{1,60}})?\s*[)）]"  # (AP Photo/A. Diaz), (AP)
+        rf"|\bcredits?\s*[:：][^:;()]{{1,50}}"                     # Credit: Getty - Contributor
+        rf"|/\s*(?:{agency})(?:\s+file)?"                          # J. Smith / AP file
+        rf"|\b(?:{agency})/[^/()]{{1,40}}"                           # REUTERS/Jane Doe
+        rf")\s*$", re.IGNORECASE)

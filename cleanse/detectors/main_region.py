@@ -18,7 +18,8 @@ class MainRegion(Detector):
     ``short_penalty``; lines another detector already marked as junk cost
     ``junk_penalty`` plus ``junk_token_weight`` per token, except a lone
     junk line between two sentences (an ad slot inside the article), which
-    costs like a short line. The region is the
+    costs like a short line. Metadata lines (datelines, front matter) cost
+    like short lines and are left to their own label. The region is the
     run of lines with the largest total weight (maximum-sum subarray), so
     short headings inside the article stay while menus, lists and footers
     around it -- which add nothing but cost -- fall outside. Up to
@@ -45,8 +46,7 @@ class MainRegion(Detector):
         return -self.short_penalty
 
     def detect(self, page: Page) -> None:
-        content = [line for line in page.content_lines()
-                   if not page.has_category(line, [Category.META])]
+        content = page.content_lines()
         if not content:
             return
         weights = [self.weight(page, line) for line in content]
@@ -72,7 +72,7 @@ class MainRegion(Detector):
             best_start -= 1
             lead += 1
         for i, line in enumerate(content):
-            if i < best_start or i > best_end:
+            if (i < best_start or i > best_end) and not page.has_category(line, [Category.META]):
                 side = "before" if i < best_start else "after"
                 self.label(page, line, f"outside_region_{side}", Category.BOILERPLATE, 0.6,
                            f"{side} the main text region (lines "

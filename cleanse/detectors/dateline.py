@@ -1,0 +1,61 @@
+"""Datelines and bylines: when and by whom the article was published, not article text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cleanse.detectors.base import Detector
+from cleanse.features import DATE_OR_TIME
+from cleanse.model import Category, Line, Page
+from cleanse.vocabulary import Keywords, vocabulary
+
+
+@dataclass
+class Dateline(Detector):
+    """Takes publication datelines and bylines out of the body (category ``meta``).
+
+    A dateline is a short line (``max_tokens``) that is not a sentence, is
+    not a list item, carries a date or time, and either is mostly that date
+    ("Nov. 20, 2019, 9:28 AM UTC") or opens with it or with a dateline word
+    ("Published Monday, November 18, 2019", "Posted by J. Doe on ...",
+    "发表于 2004年12月27日"). A byline is a short line that opens with a
+    byline word and names someone ("By Jane Doe"). Both are metadata: they
+    leave the body text but are not junk, and the main-region detector skips
+    them, so a dateline between headline and first paragraph splits nothing.
+    Lines other detectors already removed (dated items of a related list)
+    are left to them.
+    """
+
+    name = "dateline"
+    max_tokens: int = 16
+    max_byline_tokens: int = 8
+    keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("dateline"))
+
+    def __post_init__(self) -> None:
+        self._dateline_words = Keywords(self.keywords["dateline_words"])
+        self._byline_words = Keywords(self.keywords["byline_words"])
+
+    def _rule(self, line: Line) -> tuple[str, str] | None:
+        features = line.features
+        if features.tokens > self.max_tokens or features.list_item or features.terminal:
+            return None
+        plain = features.plain
+        if features.has_date:
+            if features.mostly_date:
+                return "dateline", "a date or time on a line of its own"
+            if DATE_OR_TIME.match(plain):
+                return "dateline", "opens with the publication date"
+            if hit := self._dateline_words.startswith(plain):
+                return "dateline", f"dateline ('{hit}')"
+        if (features.tokens <= self.max_byline_tokens and features.words >= 2
+                and (hit := self._byline_words.startswith(plain))):
+            return "byline", f"byline ('{hit}')"
+        return None
+
+    def detect(self, page: Page) -> None:
+        for line in page.content_lines():
+            if page.is_junk(line):
+                continue
+            if rule := self._rule(line):
+                name, reason = rule
+                self.label(page, line, name, Category.META, 0.8, reason)
