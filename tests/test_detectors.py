@@ -340,3 +340,66 @@ def test_a_dated_item_of_a_related_list_stays_with_the_list():
         if item.startswith("* 2021"):
             span = next(s for s in doc.removed if item in s.text)
             assert span.category != "meta"
+
+
+# --- lists recognised by their items, and sign-up pitches --------------------------
+
+@pytest.mark.parametrize("counts", [
+    ["(412)", "(388)", "(97)", "(45)", "(12)"],
+    ["（3,120）", "（2,004）", "（988）", "（51）"],
+    ["[40]", "[33]", "[8]", "[7]"],
+])
+def test_a_list_whose_items_end_in_counts_is_a_most_read_list(counts):
+    titles = ["Bus fares rise again", "地铁新线明年开工", "Bridge closes for repairs",
+              "New cycle lanes open", "市民热议公交改革"]
+    items = [f"* {title} {count}" for title, count in zip(titles, counts)]
+    doc = cleanse.clean(page(*EN, "\n".join(items)))
+    assert all(item[2:] not in doc.text for item in items)
+    assert_body_kept(doc.text, EN)
+
+
+def test_three_counts_in_a_row_are_not_yet_a_list():
+    lines = ["Turnout rose in the north (12)", "Turnout fell in the south (7)",
+             "Turnout held in the east (3)"]
+    doc = cleanse.clean(page(EN[0], "\n".join(lines), *EN[1:]))
+    assert not any(span.rule == "counted_items" for span in doc.removed)
+
+
+def test_teaser_cards_with_headline_glued_to_summary_are_removed():
+    cards = [
+        "Council Approves Night Buses For The East SideThe new routes start in May and "
+        "will run every twenty minutes.",
+        "Why Trams Are Back In Fashion?Cities across Europe are reviving lines they tore up "
+        "decades ago.",
+        "Five Quiet Parks To Visit This SpringOur reporters picked the calmest green spaces "
+        "within reach of a station.",
+    ]
+    doc = cleanse.clean(page(*EN, *cards))
+    assert all(card[:30] not in doc.text for card in cards)
+    assert_body_kept(doc.text, EN)
+    assert any(span.rule == "glued_teasers" for span in doc.removed)
+
+
+def test_camel_case_names_in_prose_are_not_glued_teasers():
+    lines = ["Residents Of The East Side met with McDonald officials to discuss the plan.",
+             "Officials At City Hall said the iPhone app would show every bus in real time.",
+             "Riders On The Line praised the YouTube videos that explain the new timetable."]
+    doc = cleanse.clean(page(*EN, *lines))
+    assert all(line in doc.text for line in lines)
+
+
+@pytest.mark.parametrize("pitch,button", [
+    (["Breaking News Emails", "Get breaking news alerts and special reports, delivered weekday "
+      "mornings."], "SUBSCRIBE"),
+    (["The morning briefing", "The stories that matter, straight to your inbox."], "Sign up"),
+    (["每日精选推送，不错过任何一条城市新闻"], "订阅"),
+])
+def test_the_pitch_above_a_sign_up_button_goes_with_it(pitch, button):
+    doc = cleanse.clean(page(EN[0], EN[1], *pitch, button, EN[2], EN[3]))
+    assert all(line not in doc.text for line in pitch)
+    assert_body_kept(doc.text, EN)
+
+
+def test_a_paragraph_above_a_sign_up_button_stays_when_it_pitches_nothing():
+    doc = cleanse.clean(page(*EN, "Sign up"))
+    assert EN[-1] in doc.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cleanse.detectors.base import Detector
@@ -11,6 +12,14 @@ from cleanse.structure import prose_anchors
 
 # Portal headline lists tag their items: "[法制] ...", "【热点】...", "...(图)".
 TAGGED_HEADLINE = re.compile(r"^\s*[\[【［][^\]】］]{1,6}[\]】］]|[(（](?:组|附)?图[)）]\s*$")
+# "Most read" and archive lists end each item in its count: "... (145)", "往事如烟(35)".
+COUNTED_ITEM = re.compile(r"[(（\[]\s*\d[\d,.]*\s*[)）\]]\s*$")
+# Teaser cards rendered without a break between headline and summary:
+# "Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was ...".
+GLUE = re.compile(r"(?<=[a-z0-9?!'’\"”)])(?=[A-Z][a-z])")
+TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+MINOR_WORDS = frozenset(
+    "a an the of in on to for and at by with is as or from vs".split())
 
 
 @dataclass
@@ -25,6 +34,12 @@ class HeadlineRuns(Detector):
     ``min_dated_share`` of the run, and mostly headline-like (non-sentence)
     lines, is a headline list. So is a run with ``min_tagged_lines`` headlines
     carrying a portal's item tag ("[法制] ...", "【热点】...", "...(图)").
+    Apart from runs, ``min_counted_lines`` consecutive lines that each end
+    in a count ("Week 12 power rankings (133)", "往事如烟(35)") are a
+    most-read or archive list, however long their titles; and
+    ``min_glued_lines`` consecutive teaser cards whose Title Case headline
+    runs straight into its summary ("...Title RunDenny Hamlin's ...") are a
+    list of other stories.
     """
 
     name = "headline_runs"
@@ -33,9 +48,16 @@ class HeadlineRuns(Detector):
     min_dated_share: float = 0.15
     min_headline_share: float = 0.5
     min_tagged_lines: int = 4
+    min_counted_lines: int = 4
+    min_glued_lines: int = 3
+    min_glued_summary_words: int = 5
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
+        self._streaks(page, content, lambda line: bool(COUNTED_ITEM.search(line.features.plain)),
+                      self.min_counted_lines, "counted_items", "each ending in a count")
+        self._streaks(page, content, self._glued_teaser, self.min_glued_lines,
+                      "glued_teasers", "each a Title Case headline glued to its summary")
         in_prose = prose_anchors(content)
         run: list[Line] = []
         for line, prose in zip(content + [None], in_prose + [True]):  # type: ignore[operator]
@@ -44,6 +66,32 @@ class HeadlineRuns(Detector):
                 continue
             self._judge(page, run)
             run = []
+
+    def _streaks(self, page: Page, content: list[Line], is_item: Callable[[Line], bool],
+                 min_lines: int, rule: str, why: str) -> None:
+        """Labels every run of at least ``min_lines`` consecutive items."""
+        streak: list[Line] = []
+        for line in content + [None]:  # type: ignore[operator]
+            if line is not None and is_item(line):
+                streak.append(line)
+                continue
+            if len(streak) >= min_lines:
+                for item in streak:
+                    self.label(page, item, rule, Category.TRENDING, 0.7,
+                               f"{len(streak)} lines in a row {why}")
+            streak = []
+
+    def _glued_teaser(self, line: Line) -> bool:
+        plain = line.features.plain
+        for glue in GLUE.finditer(plain):
+            headline, summary = plain[:glue.start()], plain[glue.start():]
+            words = TITLE_WORD.findall(headline)
+            if len(words) < 3 or len(summary.split()) < self.min_glued_summary_words:
+                continue
+            if all(w[0].isupper() or w.lower() in MINOR_WORDS for w in words) and \
+                    sum(w[0].isupper() for w in words) >= 0.6 * len(words):
+                return True
+        return False
 
     def _judge(self, page: Page, run: list[Line]) -> None:
         if len(run) < self.min_run_lines:

@@ -20,12 +20,18 @@ class Newsletter(Detector):
     "subscribe" in a sentence of the article stays. A short question just before a prompt
     ("喜欢这篇文章?", "Enjoyed this article?") goes with it, and so does a short
     line just after one that carries a weak word ("每周精选完全免费随时退订").
+    A sign-up button ("SUBSCRIBE", "Sign Up", "订阅") takes with it up to
+    ``max_pitch_lines`` short lines right above it that pitch the service
+    ("Breaking News Emails" / "Get breaking news alerts ...").
     """
 
     name = "newsletter"
     max_tokens: int = 60
     max_prose_tokens: int = 30
     max_weak_sentence_tokens: int = 12
+    max_button_tokens: int = 3
+    max_pitch_lines: int = 2
+    max_pitch_tokens: int = 30
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("newsletter"))
 
     def __post_init__(self) -> None:
@@ -33,6 +39,7 @@ class Newsletter(Detector):
         self._weak = Keywords(self.keywords["weak"])
         self._cta = Keywords(self.keywords["cta"])
         self._lead_ins = Keywords(self.keywords["lead_ins"])
+        self._pitch = Keywords(self.keywords["pitch"])
 
     def _prompt(self, line: Line) -> tuple[str, float, str] | None:
         features = line.features
@@ -50,8 +57,24 @@ class Newsletter(Detector):
             return "subscribe_cta", 0.7, f"'{weak}' with call to action '{cta}'"
         return None
 
+    def _signup_button(self, line: Line) -> bool:
+        return (line.features.tokens <= self.max_button_tokens
+                and self._weak.search(line.features.plain) is not None)
+
+    def _label_pitch(self, page: Page, content: list[Line], button: int) -> None:
+        for line in reversed(content[max(0, button - self.max_pitch_lines):button]):
+            features = line.features
+            if features.tokens > self.max_pitch_tokens or not (
+                    self._pitch.search(features.plain) or self._weak.search(features.plain)):
+                return
+            self.label(page, line, "signup_pitch", Category.NEWSLETTER, 0.7,
+                       "pitch right above a sign-up button")
+
     def detect(self, page: Page) -> None:
         content = page.content_lines()
+        for i, line in enumerate(content):
+            if self._signup_button(line):
+                self._label_pitch(page, content, i)
         prompts = [self._prompt(line) for line in content]
         for i, (line, prompt) in enumerate(zip(content, prompts)):
             if prompt:
