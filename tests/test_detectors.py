@@ -262,6 +262,21 @@ def test_a_long_row_of_cjk_links_is_a_menu():
     assert ("menus", "menu_line") in {(s.detector, s.rule) for s in doc.removed}
 
 
+def test_a_long_row_of_cjk_links_may_hold_a_few_very_long_names():
+    names = ["市交通局", "市教育局", "市卫生健康委员会", "市公安局", "市民政局", "市财政局",
+             "市规划和自然资源局", "市生态环境局", "市住房和城乡建设管理委员会（市房屋管理局）",
+             "市水务局", "市商务委员会", "市文化和旅游局"]
+    doc = cleanse.clean(page("上海地铁新线获批", " ".join(names), *ZH_HANS))
+    assert_body_kept(doc.text, ZH_HANS)
+    assert "市教育局" not in doc.text
+
+
+def test_spaced_cjk_clauses_are_not_a_long_menu_row():
+    clauses = "今年 春天 来得 特别早 我们 一家人 去了 公园 看花。"
+    doc = cleanse.clean(page("上海地铁新线获批", *ZH_HANS[:2], clauses, *ZH_HANS[2:]))
+    assert clauses in doc.text
+
+
 @pytest.mark.parametrize("row", ["Subscribe No thanks", "打印 关闭 收藏", "Register Sign in",
                                  "« Previous Post Next Post »"])
 def test_a_row_of_buttons_is_chrome(row):

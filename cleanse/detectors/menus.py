@@ -26,7 +26,8 @@ class Menus(Detector):
       spaces; in Latin script the items must be capitalised or known section
       names, so an ordinary phrase is not a menu; a row of ``long_row_items``
       or more CJK items may hold longer names (``long_row_item_chars``:
-      "国家发展和改革委员会 教育部 科学技术部 ...");
+      "国家发展和改革委员会 教育部 科学技术部 ..."), and up to
+      ``max_long_row_exceptions`` of them even longer ones;
     * a run of ``min_run`` or more consecutive lines that are each a single
       short item (``max_item_chars``), with no sentence among them.
     """
@@ -38,6 +39,7 @@ class Menus(Detector):
     max_item_words: int = 3
     long_row_items: int = 8
     long_row_item_chars: int = 12
+    max_long_row_exceptions: float = 0.1
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("menus"))
 
     def __post_init__(self) -> None:
@@ -54,20 +56,30 @@ class Menus(Detector):
 
     def _menu_line(self, line: Line) -> bool:
         features = line.features
-        if features.terminal or features.inner_punct > 1 or features.has_date:
+        if features.terminal or features.has_date:
             return False
         items = [i for i in ITEM_SEPARATOR.split(features.plain) if i.strip()]
-        if len(items) < self.min_items or not all(
-                self._is_short_item(i, self.long_row_item_chars) for i in items):
+        if len(items) < self.min_items:
+            return False
+        if features.cjk and len(items) >= self.long_row_items:
+            return self._long_cjk_row(items, features.inner_punct)
+        if features.inner_punct > 1 or not all(self._is_short_item(i) for i in items):
             return False
         if features.cjk:
-            # A long row of links (ministries, provinces) has longer names.
-            limit = (self.long_row_item_chars if len(items) >= self.long_row_items
-                     else self.max_item_chars)
-            return all(len(i) <= limit for i in items)
+            return True
         known = sum(1 for i in items if self._sections.fullmatch(i))
         capitalised = sum(1 for i in items if i[:1].isupper())
         return known >= 2 or capitalised == len(items)
+
+    def _long_cjk_row(self, items: list[str], inner_punct: int) -> bool:
+        """A long row of links (ministries, provinces): longer names, a few very long."""
+        exceptions = len(items) * self.max_long_row_exceptions
+        if inner_punct > 2 * exceptions:
+            return False  # a few names hold brackets; the clauses of a sentence hold commas
+        if any(i.rstrip().endswith(SENTENCE_ENDS) for i in items):
+            return False
+        long_names = sum(1 for i in items if len(i) > self.long_row_item_chars)
+        return long_names <= exceptions
 
     def _one_item_line(self, line: Line) -> bool:
         features = line.features
