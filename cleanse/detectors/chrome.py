@@ -25,7 +25,9 @@ class Chrome(Detector):
     * a short line that *is* a button or control label ("返回顶部", "×",
       "Load more"), or a row of them ("打印 关闭", "Subscribe No thanks");
     * a cookie banner (a cookie word and a consent word);
-    * a short legal/footer line (©, ICP numbers, privacy policy);
+    * a short legal/footer line (©, ICP numbers, privacy policy), or a legal
+      notice of any length (disclaimers, trademark and reprint notices);
+    * contact details: two or more labelled fields ("Tel: ... Fax: ...");
     * an image credit, or a caption that ends in one ("... (Image: GETTY)",
       "... Credit: ESA", "... J. Smith / AP file");
     * a link to the previous/next post ("下一篇：", "Next post: ...");
@@ -45,6 +47,8 @@ class Chrome(Detector):
     def __post_init__(self) -> None:
         self._buttons = Keywords(self.keywords["whole_line"])
         self._legal = Keywords(self.keywords["contains"])
+        self._notices = Keywords(self.keywords["notices"])
+        self._contact_field = _labelled_field(self.keywords["contact_fields"])
         self._cookies = Keywords(self.keywords["cookies"])
         self._consent = Keywords(self.keywords["consent"])
         self._credits = Keywords(self.keywords["credit_prefixes"])
@@ -70,6 +74,11 @@ class Chrome(Detector):
             return "cookie_banner", 0.85, "cookie/consent banner"
         if tokens <= self.max_footer_tokens and (hit := self._legal.search(plain)):
             return "legal_footer", 0.8, f"footer or legal line ('{hit}')"
+        if tokens <= self.max_banner_tokens:
+            if hit := self._notices.search(plain):
+                return "legal_notice", 0.8, f"legal notice ('{hit}')"
+            if len(fields := self._contact_field.findall(plain)) >= 2:
+                return "contact_details", 0.75, f"contact details ({', '.join(fields[:3])})"
         if tokens <= self.max_credit_tokens and (hit := self._credits.startswith(plain)):
             return "image_credit", 0.7, f"image caption or credit ('{hit}')"
         if tokens <= self.max_caption_tokens and (hit := self._caption_credit(features)):
@@ -113,3 +122,9 @@ def _credit_tail(labels: list[str], agencies: list[str]) -> re.Pattern[str]:
         rf"|/\s*(?:{agency})(?:\s+file)?"                          # J. Smith / AP file
         rf"|\b(?:{agency})/[^/()]{{1,40}}"                           # REUTERS/Jane Doe
         rf")\s*$", re.IGNORECASE)
+
+
+def _labelled_field(labels: list[str]) -> re.Pattern[str]:
+    """A field label followed by a colon: "Tel:", "E-mail :", "传真：". """
+    label = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+    return re.compile(rf"(?<![^\W\d_])(?:{label})\s?[:：]", re.IGNORECASE)
