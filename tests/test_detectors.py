@@ -464,3 +464,40 @@ def test_a_sentence_naming_one_phone_number_is_not_contact_details():
                 "which is staffed every weekday.")
     doc = cleanse.clean(page(EN[0], sentence, EN[1]))
     assert sentence in doc.text
+
+
+def test_a_news_ticker_of_headlines_glued_to_datelines_is_removed():
+    ticker = [
+        "* Council approves night buses for the east side LONDON: The new routes start in May "
+        "and will run every twenty minutes.",
+        "* Tram line reopens after two years of works MANCHESTER: Passengers returned on Monday "
+        "to a faster and quieter service.",
+        "* Ferry operator cuts winter timetable again SOUTHAMPTON: Fewer crossings will run "
+        "between November and March, the company said.",
+    ]
+    doc = cleanse.clean(page("Breaking", "\n".join(ticker), *EN))
+    assert all(item[2:40] not in doc.text for item in ticker)
+    assert_body_kept(doc.text, EN)
+
+
+def test_a_transcript_with_speaker_labels_is_not_a_ticker():
+    transcript = [
+        "Thanks for joining us on the programme today. SMITH: Glad to be here, it is a real "
+        "pleasure to talk about the line.",
+        "What will change for riders in the east? SMITH: Trains will come every four minutes "
+        "at peak times from next spring.",
+        "And what about the cost of the whole project? SMITH: It stays within the budget the "
+        "council approved last year.",
+    ]
+    doc = cleanse.clean(page(*EN, *transcript))
+    assert all(line in doc.text for line in transcript)
+
+
+@pytest.mark.parametrize("heading", ["Other news in this section", "More local news",
+                                     "Top headlines"])
+def test_other_news_headings_open_a_list(heading):
+    items = ["Bus fares rise again next month", "Bridge closes for three weeks of repairs",
+             "New cycle lanes open on the ring road"]
+    doc = cleanse.clean(page(*EN, heading, *items))
+    assert all(item not in doc.text for item in items)
+    assert_body_kept(doc.text, EN)

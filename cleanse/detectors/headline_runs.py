@@ -17,6 +17,9 @@ COUNTED_ITEM = re.compile(r"[(（\[]\s*\d[\d,.]*\s*[)）\]]\s*$")
 # Teaser cards rendered without a break between headline and summary:
 # "Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was ...".
 GLUE = re.compile(r"(?<=[a-z0-9?!'’\"”)])(?=[A-Z][a-z])")
+# News tickers glue the headline to the summary's dateline: "... in US NEW YORK: An ...".
+GLUED_DATELINE = re.compile(r"\s(?=[A-Z][A-Z.'’ -]{2,30}:\s)")
+SENTENCE_END = (".", "!", "?", "。", "！", "？")
 TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MINOR_WORDS = frozenset(
     "a an the of in on to for and at by with is as or from vs".split())
@@ -38,7 +41,8 @@ class HeadlineRuns(Detector):
     in a count ("Week 12 power rankings (133)", "往事如烟(35)") are a
     most-read or archive list, however long their titles; and
     ``min_glued_lines`` consecutive teaser cards whose Title Case headline
-    runs straight into its summary ("...Title RunDenny Hamlin's ...") are a
+    runs straight into its summary ("...Title RunDenny Hamlin's ...") or into
+    its summary's dateline ("... fraud scheme in US NEW YORK: An ...") are a
     list of other stories.
     """
 
@@ -83,6 +87,12 @@ class HeadlineRuns(Detector):
 
     def _glued_teaser(self, line: Line) -> bool:
         plain = line.features.plain
+        for glue in GLUED_DATELINE.finditer(plain):
+            headline, summary = plain[:glue.start()], plain[glue.end():]
+            # A transcript's "... today. SMITH: ..." follows a sentence, not a headline.
+            if len(TITLE_WORD.findall(headline)) >= 3 and not headline.endswith(SENTENCE_END) \
+                    and len(summary.split()) >= self.min_glued_summary_words + 1:
+                return True
         for glue in GLUE.finditer(plain):
             headline, summary = plain[:glue.start()], plain[glue.start():]
             words = TITLE_WORD.findall(headline)
