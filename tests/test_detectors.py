@@ -501,3 +501,22 @@ def test_other_news_headings_open_a_list(heading):
     doc = cleanse.clean(page(*EN, heading, *items))
     assert all(item not in doc.text for item in items)
     assert_body_kept(doc.text, EN)
+
+
+@pytest.mark.parametrize("markup", [
+    '<SCRIPT LANGUAGE="JavaScript1.1" SRC="http://ads.example.com/show?slot=12"></SCRIPT> '
+    '<NOSCRIPT><A HREF="http://ads.example.com/click?slot=12">广告</A></NOSCRIPT>',
+    '&lt;span data-mce-type="bookmark" style="display: inline-block; width: 0px;" '
+    'class="mce_SELRES_start"&gt;&lt;/span&gt;',
+])
+def test_markup_residue_is_chrome_and_two_slots_do_not_split_the_article(markup):
+    doc = cleanse.clean(page(ZH_HANS[0], ZH_HANS[1], markup, markup.replace("12", "13"),
+                             ZH_HANS[2], ZH_HANS[3]))
+    assert "SCRIPT" not in doc.text and "&lt;" not in doc.text
+    assert_body_kept(doc.text, ZH_HANS)
+
+
+def test_a_sentence_mentioning_a_tag_is_not_markup():
+    sentence = "The page used a <table> for layout, which screen readers announce as data."
+    doc = cleanse.clean(page(EN[0], sentence, EN[1]))
+    assert sentence in doc.text

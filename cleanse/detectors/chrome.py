@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 import regex
 
 from cleanse.detectors.base import Detector
-from cleanse.features import ALNUM_RUN, strip_punctuation
+from cleanse.features import ALNUM_RUN, _run_length, strip_punctuation
 from cleanse.model import Category, Line, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
 CREDIT_TAIL_CHARS = 80
+# A tag, raw or escaped: <SCRIPT SRC="...">, </a>, &lt;span class="x"&gt;.
+MARKUP = re.compile(r"</?[A-Za-z!][^<>]{0,2000}>|&lt;/?[A-Za-z][^&]{0,2000}?&gt;")
 EXPANDER_SUFFIX = regex.compile(r"(?:展开|展開|更多|阅读全文|閱讀全文|查看全文|全文)\s*[>›»]*$")
 
 
@@ -33,6 +35,8 @@ class Chrome(Detector):
     * a link to the previous/next post ("下一篇：", "Next post: ...");
     * an editor/source byline;
     * a line with no letters or digits at all (separators, lone emoji);
+    * a line that is mostly markup (``<SCRIPT ...>``, ``&lt;span ...&gt;``):
+      code the capture tool let through, never text a reader saw;
     * a short line ending in an expander ("...展开").
     """
 
@@ -42,6 +46,7 @@ class Chrome(Detector):
     max_banner_tokens: int = 160
     max_credit_tokens: int = 25
     max_caption_tokens: int = 80
+    min_markup_share: float = 0.5
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("chrome"))
 
     def __post_init__(self) -> None:
@@ -63,6 +68,9 @@ class Chrome(Detector):
         tokens = features.tokens
         if features.alnum == 0:
             return "no_text", 0.6, "no letters or digits (separator, symbol or emoji)"
+        if ("<" in plain or "&lt;" in plain) and \
+                _run_length(MARKUP, plain) >= self.min_markup_share * len(plain):
+            return "markup", 0.8, "HTML or script markup, not visible text"
         if tokens <= self.max_button_tokens:
             bare = strip_punctuation(plain)
             if self._buttons.fullmatch(bare) or self._buttons.fullmatch(plain):

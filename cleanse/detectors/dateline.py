@@ -27,7 +27,7 @@ class Dateline(Detector):
     """
 
     name = "dateline"
-    max_tokens: int = 16
+    max_tokens: int = 30
     max_byline_tokens: int = 8
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("dateline"))
 

@@ -16,10 +16,11 @@ class MainRegion(Detector):
     tokens; substantial non-sentence lines (``content_tokens`` or more, with
     inner punctuation) count ``content_weight`` per token; short lines cost
     ``short_penalty``; lines another detector already marked as junk cost
-    ``junk_penalty`` plus ``junk_token_weight`` per token, except a lone
-    junk line between two sentences (an ad slot inside the article), which
-    costs like a short line. Metadata lines (datelines, front matter) cost
-    like short lines and are left to their own label. The region is the
+    ``junk_penalty`` plus ``junk_token_weight`` per token, except up to
+    ``max_inline_junk_lines`` junk lines between two sentences (an ad slot
+    inside the article), which cost like short lines. Metadata lines
+    (datelines, front matter) cost like short lines and keep their own
+    label. The region is the
     run of lines with the largest total weight (maximum-sum subarray), so
     short headings inside the article stay while menus, lists and footers
     around it -- which add nothing but cost -- fall outside. Up to
@@ -34,6 +35,7 @@ class MainRegion(Detector):
     junk_penalty: float = 10.0
     junk_token_weight: float = 0.5
     max_lead_lines: int = 1
+    max_inline_junk_lines: int = 3
 
     def weight(self, page: Page, line: Line) -> float:
         features = line.features
@@ -50,12 +52,17 @@ class MainRegion(Detector):
         if not content:
             return
         weights = [self.weight(page, line) for line in content]
-        # A lone junk line between two paragraphs (an "Advert" slot, a share
-        # bar) interrupts the article; it must not split it like a junk block.
-        for i in range(1, len(content) - 1):
-            if (weights[i] < -self.short_penalty and content[i - 1].features.is_prose()
-                    and content[i + 1].features.is_prose()):
-                weights[i] = -self.short_penalty
+        # A junk line or two between paragraphs (an "Advert" slot, a share bar)
+        # interrupts the article; it must not split it like a junk block.
+        i = 1
+        while i < len(content) - 1:
+            end = i
+            while end < len(content) - 1 and weights[end] < -self.short_penalty:
+                end += 1
+            if (0 < end - i <= self.max_inline_junk_lines and end < len(content)
+                    and content[i - 1].features.is_prose() and content[end].features.is_prose()):
+                weights[i:end] = [-self.short_penalty] * (end - i)
+            i = end + 1
         best, best_start, best_end = 0.0, -1, -1
         running, start = 0.0, 0
         for i, w in enumerate(weights):
