@@ -520,3 +520,29 @@ def test_a_sentence_mentioning_a_tag_is_not_markup():
     sentence = "The page used a <table> for layout, which screen readers announce as data."
     doc = cleanse.clean(page(EN[0], sentence, EN[1]))
     assert sentence in doc.text
+
+
+def test_a_list_that_closes_the_article_under_its_own_heading_stays():
+    stations = ["* Harbour Street: opens in May", "* Old Mill: opens in June",
+                "* University: opens in September", "* Airport: opens next year"]
+    capture = page(*EN, "Stations on the new line", "\n".join(stations), "Jane Doe",
+                   "Privacy Policy")
+    doc = cleanse.clean(capture)
+    assert all(item[2:] in doc.text for item in stations)
+    assert "Stations on the new line" in doc.text
+
+
+def test_a_headingless_list_after_the_article_does_not_join_it():
+    others = ["* 12 Oddest Bus Routes In Europe", "* 10 Strangest Stations Ever Built",
+              "* 11 Things Found On Night Trains"]
+    doc = cleanse.clean(page(*EN, "\n".join(others), "Privacy Policy"))
+    assert all(item[2:] not in doc.text for item in others)
+
+
+@pytest.mark.parametrize("heading", ["Você pode gostar", "Leggi anche", "Lire aussi",
+                                     "Das könnte Sie auch interessieren", "Читайте также"])
+def test_related_headings_in_other_languages_open_a_list(heading):
+    items = ["Bus fares rise again next month", "Bridge closes for three weeks of repairs",
+             "New cycle lanes open on the ring road"]
+    doc = cleanse.clean(page(*EN, heading, *items))
+    assert all(item not in doc.text for item in items)

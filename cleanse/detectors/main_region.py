@@ -36,6 +36,8 @@ class MainRegion(Detector):
     junk_token_weight: float = 0.5
     max_lead_lines: int = 1
     max_inline_junk_lines: int = 3
+    min_closing_items: int = 3
+    max_list_heading_tokens: int = 12
 
     def weight(self, page: Page, line: Line) -> float:
         features = line.features
@@ -78,12 +80,40 @@ class MainRegion(Detector):
                and self._heading_like(page, content[best_start - 1])):
             best_start -= 1
             lead += 1
+        best_end = self._closing_list_end(page, content, best_end)
         for i, line in enumerate(content):
             if (i < best_start or i > best_end) and not page.has_category(line, [Category.META]):
                 side = "before" if i < best_start else "after"
                 self.label(page, line, f"outside_region_{side}", Category.BOILERPLATE, 0.6,
                            f"{side} the main text region (lines "
                            f"{content[best_start].number}-{content[best_end].number})")
+
+    def _closing_list_end(self, page: Page, content: list[Line], end: int) -> int:
+        """The region's last index once a list that closes the article joins it.
+
+        An article may end in a list ("Qualified teams" / "* England ...");
+        its short items cost more than they weigh. A short heading right
+        below the region and a run of at least ``min_closing_items`` list
+        items under it join the region, provided no detector took any of them
+        for junk (related-story lists are labelled by then) and no paragraph
+        follows them (the article would have continued).
+        """
+        i = end + 1
+        heading = content[i] if i < len(content) else None
+        if heading is None or heading.features.list_item or heading.features.terminal \
+                or page.is_junk(heading) or heading.features.tokens > self.max_list_heading_tokens:
+            return end  # a list with no heading of its own is more often other stories
+        i += 1
+        items = 0
+        while i < len(content) and content[i].features.list_item \
+                and not page.is_junk(content[i]):
+            items += 1
+            i += 1
+        if items < self.min_closing_items or (
+                i < len(content) and not page.is_junk(content[i])
+                and content[i].features.is_prose()):
+            return end
+        return i - 1
 
     def _heading_like(self, page: Page, line: Line) -> bool:
         features = line.features
