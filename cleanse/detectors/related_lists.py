@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import regex
 
 from cleanse.detectors.base import Detector
-from cleanse.features import strip_punctuation
+from cleanse.features import DIGIT, strip_punctuation
 from cleanse.model import Category, Line, Page
 from cleanse.structure import prose_anchors
 from cleanse.vocabulary import Keywords, compile_patterns, vocabulary
@@ -37,11 +37,14 @@ class RelatedLists(Detector):
       ``min_thread_dates`` dated non-sentence lines (comment headers such as
       "re: ... 2004-12-27 12:46 name" or "2 days ago") among the next
       ``thread_window`` lines. Long comment threads hold more prose than
-      the article, so the share alone misses them.
+      the article, so the share alone misses them. A heading that counts the
+      comments ("《标题》已有3件评论", "12 Responses to ...") needs only the
+      ``min_prose_before_comments`` tokens of prose above it.
     """
 
     name = "related_lists"
     max_heading_tokens: int = 10
+    max_comment_heading_tokens: int = 60
     max_inline_tokens: int = 60
     long_paragraph_tokens: int = 40
     long_sentence_tokens: int = 30
@@ -58,9 +61,9 @@ class RelatedLists(Detector):
         self._comment_patterns = compile_patterns(self.keywords["comment_heading_patterns"])
         self._inline = Keywords(self.keywords["inline_prefixes"])
 
-    def _heading_text(self, line: Line) -> str | None:
+    def _heading_text(self, line: Line, max_tokens: int) -> str | None:
         features = line.features
-        if features.tokens > self.max_heading_tokens or features.tokens == 0 or \
+        if features.tokens > max_tokens or features.tokens == 0 or \
                 features.plain.endswith(("。", ".", "!", "！")):
             return None
         return strip_punctuation(COUNT_SUFFIX.sub("", features.plain.strip()))
@@ -91,7 +94,7 @@ class RelatedLists(Detector):
         i = 0
         while i < len(content):
             line = content[i]
-            heading = self._heading_text(line)
+            heading = self._heading_text(line, self.max_heading_tokens)
             # "* Latest" inside a menu is a menu entry, not a heading over a list.
             in_menu = line.features.list_item or page.has_category(line, [Category.NAV])
             if heading and not in_menu and self._is_list_heading(heading):
@@ -104,22 +107,27 @@ class RelatedLists(Detector):
                                    f"item of the list under '{heading}'")
                     i = end
                     continue
-            if heading and self._comments_start_here(content, i, seen_prose, total_prose) \
-                    and self._is_comment_heading(heading, line):
+            # "《Title》已有1件评论", "3 Responses to “Title”" name the article.
+            comment_heading = self._heading_text(line, self.max_comment_heading_tokens)
+            if comment_heading and self._is_comment_heading(comment_heading, line) \
+                    and self._comments_start_here(content, i, seen_prose, total_prose,
+                                                  counted=bool(DIGIT.search(comment_heading))):
                 for item in content[i:]:
                     self.label(page, item, "comment_section", Category.COMMENT, 0.75,
-                               f"comment section after heading '{heading}'")
+                               f"comment section after heading '{comment_heading}'")
                 return
             self._inline_link(page, line)
             seen_prose += prose_tokens[i]
             i += 1
 
     def _comments_start_here(self, content: list[Line], i: int, seen_prose: int,
-                             total_prose: int) -> bool:
+                             total_prose: int, counted: bool) -> bool:
         if seen_prose / total_prose >= self.comments_after_share:
             return True
         if seen_prose < self.min_prose_before_comments:
             return False
+        if counted:
+            return True  # "已有3件评论" after the article says what follows
         window = content[i + 1:i + 1 + self.thread_window]
         dated = sum(1 for line in window
                     if line.features.has_date and not line.features.is_prose())
