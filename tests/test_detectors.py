@@ -548,8 +548,8 @@ def test_related_headings_in_other_languages_open_a_list(heading):
     assert all(item not in doc.text for item in items)
 
 
-@pytest.mark.parametrize("heading", ["《上海地铁新线获批》已有3件评论", "12 Responses to “New light rail"
-                                     " line approved”"])
+@pytest.mark.parametrize("heading", ["《上海地铁新线获批》已有3件评论",
+                                     "12 Responses to “New light rail line approved”"])
 def test_a_heading_that_counts_comments_starts_the_comment_section(heading):
     comment = ("我觉得这条线路早就该修了，每天上班挤公交实在太辛苦，希望施工期间能够合理安排交通，"
                "不要影响周边居民的正常出行，也希望票价不要太贵。")
