@@ -37,8 +37,8 @@ NOT_ALNUM_RUN = re.compile(r"[\W_]+")
 INNER_PUNCT = re.compile(r"[，、,;；：:（）()《》“”\"']")
 
 
-def _run_length(pattern: re.Pattern[str], text: str) -> int:
-    """How many characters of ``text`` ``pattern`` (a ``[...]+`` class) covers."""
+def run_length(pattern: re.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` the non-overlapping matches of ``pattern`` cover."""
     return sum(map(len, pattern.findall(text)))
 
 
@@ -142,13 +142,13 @@ def line_features(text: str) -> LineFeatures:
     if not stripped:
         return BLANK
     plain = plain_text(stripped)
-    digits = _run_length(DIGIT_RUN, plain)
+    digits = run_length(DIGIT_RUN, plain)
     return LineFeatures(
         stripped=stripped,
         plain=plain,
-        cjk=_run_length(CJK_RUN, plain),
+        cjk=run_length(CJK_RUN, plain),
         words=len(WORD.findall(plain)),
-        alnum=_run_length(ALNUM_RUN, plain),
+        alnum=run_length(ALNUM_RUN, plain),
         digits=digits,
         inner_punct=len(INNER_PUNCT.findall(plain[:-1])),
         final_mark=final_mark(plain),

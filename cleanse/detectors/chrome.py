@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import regex
 
 from cleanse.detectors.base import Detector
-from cleanse.features import ALNUM_RUN, _run_length, strip_punctuation
+from cleanse.features import ALNUM_RUN, LineFeatures, run_length, strip_punctuation
 from cleanse.model import Category, Line, Page
 from cleanse.vocabulary import Keywords, vocabulary
 
@@ -69,7 +69,7 @@ class Chrome(Detector):
         if features.alnum == 0:
             return "no_text", 0.6, "no letters or digits (separator, symbol or emoji)"
         if ("<" in plain or "&lt;" in plain) and \
-                _run_length(MARKUP, plain) >= self.min_markup_share * len(plain):
+                run_length(MARKUP, plain) >= self.min_markup_share * len(plain):
             return "markup", 0.8, "HTML or script markup, not visible text"
         if tokens <= self.max_button_tokens:
             bare = strip_punctuation(plain)
@@ -100,7 +100,7 @@ class Chrome(Detector):
             return "expander", 0.7, "ends in an expander link (展开/更多/全文)"
         return None
 
-    def _caption_credit(self, features) -> str | None:
+    def _caption_credit(self, features: LineFeatures) -> str | None:
         # Only the tail can hold the credit; bounding it keeps the search cheap.
         match = self._credit_tail.search(features.plain[-CREDIT_TAIL_CHARS:])
         if not match:

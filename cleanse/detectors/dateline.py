@@ -20,8 +20,8 @@ class Dateline(Detector):
     ("Published Monday, November 18, 2019", "Posted by J. Doe on ...",
     "发表于 2004年12月27日"). A byline is a short line that opens with a
     byline word and names someone ("By Jane Doe"). Both are metadata: they
-    leave the body text but are not junk, and the main-region detector skips
-    them, so a dateline between headline and first paragraph splits nothing.
+    leave the body text but are not junk, so the main-region detector charges
+    a dateline between headline and first paragraph like any short line.
     Lines other detectors already removed (dated items of a related list)
     are left to them.
     """

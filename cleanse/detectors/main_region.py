@@ -54,14 +54,14 @@ class MainRegion(Detector):
         if not content:
             return
         weights = [self.weight(page, line) for line in content]
-        # A junk line or two between paragraphs (an "Advert" slot, a share bar)
-        # interrupts the article; it must not split it like a junk block.
+        # A few junk lines between paragraphs (an "Advert" slot, a share bar,
+        # a sign-up box) interrupt the article; they must not split it.
         i = 1
         while i < len(content) - 1:
             end = i
             while end < len(content) - 1 and weights[end] < -self.short_penalty:
                 end += 1
-            if (0 < end - i <= self.max_inline_junk_lines and end < len(content)
+            if (0 < end - i <= self.max_inline_junk_lines
                     and content[i - 1].features.is_prose() and content[end].features.is_prose()):
                 weights[i:end] = [-self.short_penalty] * (end - i)
             i = end + 1
