@@ -12,6 +12,7 @@ from cleanse.model import Line
 DECLARATIVE_ENDINGS = ("。", ".", "；", ";", "…", ":", "：")
 LONG_SENTENCE_TOKENS = 30
 LONG_PARAGRAPH_TOKENS = 40
+VERY_LONG_PARAGRAPH_TOKENS = 120
 
 
 def declarative(line: Line, long_sentence_tokens: int = LONG_SENTENCE_TOKENS) -> bool:
@@ -27,7 +28,9 @@ def prose_anchors(content: list[Line], long_paragraph_tokens: int = LONG_PARAGRA
     """For each non-blank line: is it certainly article prose?
 
     True for two different declarative lines in a row, and for a long
-    paragraph with no date on the lines next to it.
+    paragraph with no date on the lines next to it. A very long paragraph
+    (``VERY_LONG_PARAGRAPH_TOKENS``) only needs no date on the line after
+    it: a forum post or a one-paragraph article sits under its own byline.
     """
     flags = [declarative(line, long_sentence_tokens) for line in content]
     anchors = []
@@ -35,8 +38,12 @@ def prose_anchors(content: list[Line], long_paragraph_tokens: int = LONG_PARAGRA
         pair = flags[i] and any(
             0 <= k < len(content) and flags[k]
             and content[k].features.plain != line.features.plain for k in (i - 1, i + 1))
-        neighbours = [content[k].features for k in (i - 1, i + 1) if 0 <= k < len(content)]
-        lone_long = (flags[i] and line.features.tokens >= long_paragraph_tokens
-                     and not any(n.has_date and not n.is_prose() for n in neighbours))
+        # A list item's summary sits next to a date; the article's one long
+        # paragraph may sit under its own byline, but no item's date follows it.
+        neighbours = [i + 1] if line.features.tokens >= VERY_LONG_PARAGRAPH_TOKENS \
+            else [i - 1, i + 1]
+        lone_long = flags[i] and line.features.tokens >= long_paragraph_tokens and not any(
+            content[k].features.has_date and not content[k].features.is_prose()
+            for k in neighbours if 0 <= k < len(content))
         anchors.append(pair or lone_long)
     return anchors

@@ -555,3 +555,43 @@ def test_a_heading_that_counts_comments_starts_the_comment_section(heading):
     assert_body_kept(doc.text, ZH_HANS)
     assert comment not in doc.text
     assert any(span.rule == "comment_section" for span in doc.removed)
+
+
+def test_one_long_paragraph_under_its_byline_is_the_article():
+    paragraph = "".join(ZH_HANS) * 2  # one forum post: well over a hundred characters
+    thread = [f"* 回复：说得对【网友{n}】08-1{n} 17:0{n} 30字 [15{n}/1]" for n in range(1, 8)]
+    doc = cleanse.clean(page("主题：上海地铁新线获批", "作者：网友甲 时间：2025-08-22 19:13:18",
+                             paragraph, "您是本文第 154 个阅览者", "\n".join(thread)))
+    assert paragraph in doc.text
+    assert all(item[2:] not in doc.text for item in thread)
+
+
+def test_a_long_summary_followed_by_its_date_stays_in_the_list():
+    summary = "".join(ZH_HANS)[::-1] * 2  # another story's long teaser
+    items = ["相关文章", "地铁新线的能源账", summary, "January 13, 2026", "公交线路调整方案公布",
+             "January 4, 2026", "城市东部交通规划", "December 28, 2025"]
+    doc = cleanse.clean(page(*ZH_HANS, *items))
+    assert_body_kept(doc.text, ZH_HANS)
+    assert summary not in doc.text
+
+
+def test_a_box_of_other_stories_inside_the_article_does_not_split_it():
+    box = ["More from UK", "* Bus fares rise again next month",
+           "* Bridge closes for three weeks of repairs", "* New cycle lanes open on the ring road",
+           "* Council tax to rise by five per cent", "* Airport expansion plan goes to inquiry",
+           "* Rail strike called off after late talks"]
+    doc = cleanse.clean(page(*EN[:2], *box, *EN[2:]))
+    assert_body_kept(doc.text, EN)
+    assert all(item[2:] not in doc.text for item in box[1:])
+
+
+def test_a_comment_form_under_a_related_list_is_the_comment_section():
+    form = ["Leave a Reply", "Your email address will not be published.", "Name *", "Email *",
+            "Save my name, email, and website in this browser for the next time I comment.",
+            "By submitting this form you agree to the use of your data for publishing comments."]
+    capture = page(*EN, "More articles from Jane Doe", "* Bus fares rise again next month",
+                   *form)
+    doc = cleanse.clean(capture)
+    assert_body_kept(doc.text, EN)
+    assert form[4] not in doc.text and form[5] not in doc.text
+    assert any(span.rule == "comment_section" for span in doc.removed)

@@ -16,11 +16,13 @@ class MainRegion(Detector):
     tokens; substantial non-sentence lines (``content_tokens`` or more, with
     inner punctuation) count ``content_weight`` per token; short lines cost
     ``short_penalty``; lines another detector already marked as junk cost
-    ``junk_penalty`` plus ``junk_token_weight`` per token, except up to
-    ``max_inline_junk_lines`` junk lines between two sentences (an ad slot
-    inside the article), which cost like short lines. Metadata lines
-    (datelines, front matter) cost like short lines and keep their own
-    label. The region is the
+    ``junk_penalty`` plus ``junk_token_weight`` per token. Two exceptions
+    keep an interrupted article whole: up to ``max_inline_junk_lines`` junk
+    lines between two sentences (an ad slot) cost like short lines, and a
+    box of other stories between two sentences ("More from UK" and its
+    items, labelled by ``related_lists``) costs ``story_box_penalty`` in all,
+    however long it is. Metadata lines (datelines, front matter) cost like
+    short lines and keep their own label. The region is the
     run of lines with the largest total weight (maximum-sum subarray), so
     short headings inside the article stay while menus, lists and footers
     around it -- which add nothing but cost -- fall outside. Up to
@@ -36,6 +38,7 @@ class MainRegion(Detector):
     junk_token_weight: float = 0.5
     max_lead_lines: int = 1
     max_inline_junk_lines: int = 3
+    story_box_penalty: float = 10.0
     min_closing_items: int = 3
     max_list_heading_tokens: int = 12
 
@@ -61,9 +64,12 @@ class MainRegion(Detector):
             end = i
             while end < len(content) - 1 and weights[end] < -self.short_penalty:
                 end += 1
-            if (0 < end - i <= self.max_inline_junk_lines
+            if (0 < end - i
                     and content[i - 1].features.is_prose() and content[end].features.is_prose()):
-                weights[i:end] = [-self.short_penalty] * (end - i)
+                if end - i <= self.max_inline_junk_lines:
+                    weights[i:end] = [-self.short_penalty] * (end - i)
+                elif self._story_box(content[i:end]):
+                    weights[i:end] = [-self.story_box_penalty / (end - i)] * (end - i)
             i = end + 1
         best, best_start, best_end = 0.0, -1, -1
         running, start = 0.0, 0
@@ -87,6 +93,12 @@ class MainRegion(Detector):
                 self.label(page, line, f"outside_region_{side}", Category.BOILERPLATE, 0.6,
                            f"{side} the main text region (lines "
                            f"{content[best_start].number}-{content[best_end].number})")
+
+    @staticmethod
+    def _story_box(lines: list[Line]) -> bool:
+        """Every line is part of a headed list of other stories ("More from UK" / items)."""
+        return all(decision.detector == "related_lists"
+                   for line in lines for decision in line.decisions if decision.category.is_junk)
 
     def _closing_list_end(self, page: Page, content: list[Line], end: int) -> int:
         """The region's last index once a list that closes the article joins it.

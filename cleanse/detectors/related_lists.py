@@ -27,7 +27,8 @@ class RelatedLists(Detector):
       long paragraph (``long_paragraph_tokens``) with no date next to it. A
       list's items are headlines, dates, authors and one-paragraph summaries,
       which never form two prose lines in a row. A heading followed directly
-      by prose is a section title of the article and stays.
+      by prose is a section title of the article and stays. A comment
+      section that starts inside the list ends it.
     * A single line "推荐阅读：<headline>" / "Read more: <headline>" inside the
       body is one inline link and goes alone.
     * A *comment heading* ("网友评论", "12 Comments", "Leave a reply") starts
@@ -72,9 +73,17 @@ class RelatedLists(Detector):
         return self._list_headings.fullmatch(text) or any(
             p.fullmatch(text) for p in self._list_patterns)
 
-    def _is_comment_heading(self, text: str, line: Line) -> bool:
-        return self._comment_headings.fullmatch(text) or any(
-            p.fullmatch(line.features.plain.strip()) for p in self._comment_patterns)
+    def _comment_section_at(self, content: list[Line], i: int, seen_prose: int,
+                            total_prose: int) -> str | None:
+        """The heading's text when ``content[i]`` starts the comment section."""
+        line = content[i]
+        text = self._heading_text(line, self.max_comment_heading_tokens)
+        if not text or not (self._comment_headings.fullmatch(text) or any(
+                p.fullmatch(line.features.plain.strip()) for p in self._comment_patterns)):
+            return None
+        counted = bool(DIGIT.search(text))
+        return text if self._comments_start_here(content, i, seen_prose, total_prose,
+                                                 counted) else None
 
     @staticmethod
     def _list_end(anchors: list[bool], start: int) -> int:
@@ -99,6 +108,10 @@ class RelatedLists(Detector):
             in_menu = line.features.list_item or page.has_category(line, [Category.NAV])
             if heading and not in_menu and self._is_list_heading(heading):
                 end = self._list_end(anchors, i)
+                # A comment section below a short list ends the list and is judged on its own.
+                end = next((j for j in range(i + 1, end)
+                            if self._comment_section_at(content, j, seen_prose, total_prose)),
+                           end)
                 if end > i + 1:
                     self.label(page, line, "list_heading", Category.TRENDING, 0.9,
                                f"heading '{heading}' opens a list of other stories")
@@ -108,10 +121,8 @@ class RelatedLists(Detector):
                     i = end
                     continue
             # "《Title》已有1件评论", "3 Responses to “Title”" name the article.
-            comment_heading = self._heading_text(line, self.max_comment_heading_tokens)
-            if comment_heading and self._is_comment_heading(comment_heading, line) \
-                    and self._comments_start_here(content, i, seen_prose, total_prose,
-                                                  counted=bool(DIGIT.search(comment_heading))):
+            comment_heading = self._comment_section_at(content, i, seen_prose, total_prose)
+            if comment_heading:
                 for item in content[i:]:
                     self.label(page, item, "comment_section", Category.COMMENT, 0.75,
                                f"comment section after heading '{comment_heading}'")
