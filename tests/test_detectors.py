@@ -595,3 +595,36 @@ def test_a_comment_form_under_a_related_list_is_the_comment_section():
     assert_body_kept(doc.text, EN)
     assert form[4] not in doc.text and form[5] not in doc.text
     assert any(span.rule == "comment_section" for span in doc.removed)
+
+
+@pytest.mark.parametrize("bio", [
+    "Maria Lopez is a freelance writer living in Lisbon",
+    "Tom Baker (@tombaker) is a Staff Writer at The Daily covering transport and cities.",
+    "Kenji Watanabe was a correspondent in Tokyo for ten years. He now lives in Osaka.",
+    "作者简介：王小明，资深交通记者，长期关注城市规划。",
+])
+def test_an_author_bio_after_the_article_is_removed(bio):
+    doc = cleanse.clean(page(*EN, bio, "Privacy Policy"))
+    assert_body_kept(doc.text, EN)
+    assert bio not in doc.text
+    assert any(span.detector == "author_bio" for span in doc.removed)
+
+
+def test_an_about_the_author_box_is_removed_but_an_about_section_of_the_article_stays():
+    box = ["About Maria Lopez", "Maria Lopez covers transport for the paper and lives in Lisbon.",
+           "Read more from this author | Follow @mlopez"]
+    doc = cleanse.clean(page(*EN, *box))
+    assert_body_kept(doc.text, EN)
+    assert not any(line in doc.text for line in box)
+    section = ["About Harbour Street",
+               "The busiest station will be at Harbour Street, where three bus lines meet.",
+               "Engineers expect twenty thousand passengers a day to change trains there."]
+    doc = cleanse.clean(page(*EN, *section))
+    assert all(line in doc.text for line in section[1:])
+
+
+def test_a_reporter_in_the_story_is_not_an_author_bio():
+    story = ["Anna Berg is a reporter who was arrested while covering the protest on Friday.",
+             *EN, "Anna Berg is a reporter for the local radio station, her lawyer said."]
+    doc = cleanse.clean(page(*story))
+    assert_body_kept(doc.text, story[:-1])

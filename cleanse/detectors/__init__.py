@@ -22,6 +22,7 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
     "promo",
     "related_lists",
     "headline_runs",
+    "author_bio",
     "duplicates",
     "dateline",
     "main_region",

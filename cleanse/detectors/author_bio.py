@@ -1,0 +1,114 @@
+"""Author boxes: "About Jane Doe" and "Jane Doe is a freelance writer ..." after the article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from cleanse.detectors.base import Detector
+from cleanse.model import Category, Line, Page
+from cleanse.vocabulary import Keywords, vocabulary
+
+# "Jane Doe", "J. R. Smith", "Julius", "Molly Wood (@mollywood)" at the start of a line;
+# "The Times is ..." is not a person.
+NAME = (r"(?!The\b|This\b|An?\b)\p{Lu}[\p{L}.'’-]*"
+        r"(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|van|von|da|di|bin)){0,3}")
+HANDLE = r"(?:\s*\(@\w+\))?"
+# "... is a Staff Writer at WIRED", "... was formerly an editor", "... joined pv magazine in 2017".
+BIO_OPENING = regex.compile(
+    rf"^(?P<name>{NAME}){HANDLE}\s+(?:is|was|joined|writes|covers)\b")
+ABOUT_HEADING = regex.compile(rf"^(?i:about|meet)\s+(?P<name>{NAME})$")
+PRONOUN_OPENING = regex.compile(r"^(?:he|she|they|his|her|their)\b", regex.I)
+FIRST_SENTENCE = regex.compile(r"^.*?(?:[.!?。！？](?=\s|$)|$)")
+
+
+@dataclass
+class AuthorBio(Detector):
+    """Removes the author's bio box that follows the article.
+
+    A bio describes the writer, not the story. Two shapes:
+
+    * a line opening with a name and a verb of self-description whose first
+      sentence names a writing job ("Dallas Robinson is a freelance writer
+      living in Minneapolis", "Phil Helsel is a reporter for NBC News.",
+      "Louise Matsakis (@handle) is a Staff Writer at WIRED ..."), or
+      opening with a bio label ("作者简介：..."), at most ``max_bio_tokens``
+      long and placed after ``min_prose_share`` of the page's prose (the
+      article itself may well say that someone is a reporter);
+    * a heading "About <Name>" / "About the author" / "关于作者", with up to
+      ``max_box_lines`` lines below it that open with that name or a
+      pronoun, or are short links ("Read more from this author | Follow").
+    """
+
+    name = "author_bio"
+    max_bio_tokens: int = 80
+    min_prose_share: float = 0.5
+    max_box_lines: int = 3
+    max_box_link_tokens: int = 12
+    keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("author_bio"))
+
+    def __post_init__(self) -> None:
+        self._professions = Keywords(self.keywords["professions"])
+        self._headings = Keywords(self.keywords["headings"])
+        self._labels = Keywords(self.keywords["labels"])
+
+    def detect(self, page: Page) -> None:
+        content = page.content_lines()
+        prose = [line.features.tokens if line.features.is_prose() else 0 for line in content]
+        total, seen = sum(prose) or 1, 0
+        i = 0
+        while i < len(content):
+            line = content[i]
+            if seen / total >= self.min_prose_share and not page.is_junk(line):
+                if reason := self._bio_line(line):
+                    self.label(page, line, "bio", Category.BOILERPLATE, 0.75, reason)
+                elif (name := self._about_heading(line)) is not None:
+                    i = self._about_box(page, content, i, name)
+                    continue
+            seen += prose[i]
+            i += 1
+
+    def _bio_line(self, line: Line) -> str | None:
+        plain = line.features.plain
+        if line.features.tokens > self.max_bio_tokens:
+            return None
+        if label := self._labels.startswith(plain):
+            return f"author bio ('{label}')"
+        opening = BIO_OPENING.match(plain)
+        if opening is None:
+            return None
+        first_sentence = FIRST_SENTENCE.match(plain).group(0)  # type: ignore[union-attr]
+        if job := self._professions.search(first_sentence):
+            return f"author bio: {opening.group('name')} described as '{job}'"
+        return None
+
+    def _about_heading(self, line: Line) -> str | None:
+        """The name the heading is about ('' for "About the author"), or None."""
+        features = line.features
+        if features.terminal or features.tokens > 6:
+            return None
+        text = features.plain.strip().rstrip(":：")
+        if self._headings.fullmatch(text):
+            return ""
+        heading = ABOUT_HEADING.match(text)
+        return heading.group("name") if heading else None
+
+    def _about_box(self, page: Page, content: list[Line], i: int, name: str) -> int:
+        """Labels the heading at ``i`` and its box; the index after the box."""
+        end = i + 1
+        while end < len(content) and end - i <= self.max_box_lines:
+            plain = content[end].features.plain
+            describes = (plain.startswith(name.split()[0]) if name else
+                         bool(BIO_OPENING.match(plain)))
+            if not (describes or PRONOUN_OPENING.match(plain)
+                    or content[end].features.tokens <= self.max_box_link_tokens):
+                break
+            end += 1
+        if end == i + 1:
+            return i + 1  # "About Town" over an ordinary paragraph is a section of the article
+        about = f"'About {name}'" if name else "an about-the-author heading"
+        for line in content[i:end]:
+            self.label(page, line, "about_box", Category.BOILERPLATE, 0.75,
+                       f"author or company box under {about}")
+        return end
