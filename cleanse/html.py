@@ -31,6 +31,10 @@ BOILERPLATE_TOKEN = regex.compile(
     r"popular|trending|recommend\w*|masthead|toolbar|pagination|pager|tags|byline|author-bio)"
     r"(?:$|[-_\s])", regex.I)
 CONTENT_TAGS = {"article", "main"}
+# A "furniture" container with more than this share of the page's text is the layout itself.
+MAX_BOILERPLATE_SHARE = 0.5
+MAX_PROSE_SHARE = 0.5
+PARAGRAPH_CHARS = 80
 SPACE = regex.compile(r"\s+")
 XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
 
@@ -97,7 +101,8 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
         return "", [], {}
     metadata = _metadata(root)
     renderer = _Renderer()
-    stack: list[dict[str, Any]] = []  # per open element: tag, boilerplate, content, link
+    stack: list[dict[str, Any]] = []  # per open element: tag, containers, content, link
+    opened = 0  # elements opened so far: a container's key
     # Elements inside a dropped or hidden element are counted, not rendered.
     skip_depth = 0
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
@@ -106,12 +111,12 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
             if skip_depth or tag in DROP or not tag or _hidden(element):
                 skip_depth += 1
                 continue
-            parent = stack[-1] if stack else {"boilerplate": "", "content": False, "link": False}
-            tokens = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
-            marker = (tag if tag in BOILERPLATE_TAGS
-                      else m.group(0).strip("-_ ") if (m := BOILERPLATE_TOKEN.search(tokens))
-                      else "")
-            state = {"tag": tag, "boilerplate": parent["boilerplate"] or marker,
+            parent = stack[-1] if stack else {"containers": (), "content": False, "link": False}
+            marker = _boilerplate_marker(element, tag)
+            opened += 1
+            containers = parent["containers"] + ((opened, marker),) if marker \
+                else parent["containers"]
+            state = {"tag": tag, "containers": containers,
                      "content": parent["content"] or tag in CONTENT_TAGS,
                      "quote": parent.get("quote", False) or tag == "blockquote",
                      "link": parent["link"] or tag == "a"}
@@ -132,11 +137,49 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
             stack.pop()
             renderer.add(element.tail, bool(stack and stack[-1]["link"]))
     renderer.flush({})
+    _settle_containers(renderer.lines, renderer.hints)
     return "\n".join(renderer.lines), renderer.hints, metadata
+
+
+def _boilerplate_marker(element: lxml.html.HtmlElement, tag: str) -> str:
+    """Why ``element`` looks like page furniture ('nav', 'sidebar', ...), or ''."""
+    if tag in BOILERPLATE_TAGS:
+        return tag
+    if tag in ("html", "body"):
+        return ""  # themes put "menu-right" or "sidebar" classes on the whole page
+    tokens = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
+    found = BOILERPLATE_TOKEN.search(tokens)
+    return found.group(0).strip("-_ ") if found else ""
+
+
+def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
+    """Replaces each line's furniture containers by the one that counts, if any.
+
+    A container holding more than ``MAX_BOILERPLATE_SHARE`` of the page's
+    rendered text is layout, whatever its name: ASP.NET pages sit in one
+    ``<form>``, page builders wrap the article in "widget" blocks, a
+    "page-block-container and-w-sidebar" holds the article and its sidebar.
+    The outermost remaining container names the line's furniture.
+    """
+    chars: dict[tuple[int, int], int] = {}
+    prose: dict[tuple[int, int], int] = {}
+    for line, hint in zip(lines, hints):
+        for key in hint.get("containers", ()):
+            chars[key] = chars.get(key, 0) + len(line)
+            if len(line) >= PARAGRAPH_CHARS:
+                prose[key] = prose.get(key, 0) + len(line)
+    limit = MAX_BOILERPLATE_SHARE * sum(map(len, lines))
+    prose_limit = MAX_PROSE_SHARE * sum(len(line) for line in lines if len(line) >= PARAGRAPH_CHARS)
+    for hint in hints:
+        containers = hint.pop("containers", ())
+        marker = next((key[1] for key in containers
+                       if chars[key] <= limit and prose.get(key, 0) <= prose_limit), "")
+        if marker:
+            hint["boilerplate"] = marker
 
 
 def _context(stack: list[dict[str, Any]]) -> dict[str, Any]:
     block = next((s["tag"] for s in reversed(stack) if s["tag"] in BLOCKS | {"td", "th"}), "")
     top = stack[-1] if stack else {}
-    return {"tag": block, "boilerplate": top.get("boilerplate", ""),
+    return {"tag": block, "containers": top.get("containers", ()),
             "in_content": top.get("content", False), "quote": top.get("quote", False)}

@@ -53,7 +53,10 @@ class Title(Detector):
             if page.has_category(line, NEVER_TITLE) or line.features.tokens > self.max_tokens:
                 continue
             candidate = line.match_key
-            if len(candidate) >= self.min_match_chars and (candidate in key or key in candidate):
+            # The line may be the title without the site name ("Headline | Site"),
+            # or the title with a little more; not a sentence that mentions it.
+            if len(candidate) >= self.min_match_chars and (
+                    candidate in key or (key in candidate and 2 * len(key) >= len(candidate))):
                 self.label(page, line, "matches_known_title", Category.TITLE, 1.0,
                            "matches the title given in the capture's metadata")
                 return
