@@ -87,6 +87,8 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
                         help="turn a detector off (repeatable)")
     parser.add_argument("--time-limit", type=float, metavar="SECONDS",
                         help="per-capture time limit, 0 for none (default: 60, or the config's)")
+    parser.add_argument("--full-page", action="store_true",
+                        help="HTML: render and judge the whole page, not only its main content")
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -95,6 +97,8 @@ def _config(args: argparse.Namespace) -> Config:
         config = replace(config, mode=args.mode)
     if args.time_limit is not None:
         config = replace(config, time_limit=args.time_limit or None)
+    if args.full_page:
+        config = replace(config, html_main_content=False)
     return config.disable(*args.disable) if args.disable else config
 
 

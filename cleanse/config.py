@@ -15,6 +15,8 @@ or from a TOML file (``Config.from_toml(path)``, the CLI's ``--config``)::
     strong = ["subscribe to our"]
     [limits]
     time_limit = 60                   # seconds per capture; 0 for none
+    [html]
+    main_content = true               # false: render and judge the whole page
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Config:
     min_segment_tokens: int = 25
     # Seconds one capture may take; checked between pipeline steps. None: no limit.
     time_limit: float | None = 60.0
+    # HTML: render only the DOM's main content (see cleanse.main_content), or the whole page.
+    html_main_content: bool = True
 
     def __post_init__(self) -> None:
         if self.time_limit is not None and self.time_limit <= 0:
@@ -115,7 +119,7 @@ class Config:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Config:
-        known = {"mode", "pipeline", "language", "detectors", "segments", "limits"}
+        known = {"mode", "pipeline", "language", "detectors", "segments", "limits", "html"}
         unknown = set(data) - known
         if unknown:
             raise ConfigError(f"unknown config section(s) {sorted(unknown)}; "
@@ -132,6 +136,7 @@ class Config:
             min_letters=language.get("min_letters", 12),
             min_segment_tokens=data.get("segments", {}).get("min_tokens", 25),
             time_limit=data.get("limits", {}).get("time_limit", 60.0) or None,
+            html_main_content=bool(data.get("html", {}).get("main_content", True)),
         )
 
     @classmethod

@@ -16,6 +16,8 @@ import lxml.etree
 import lxml.html
 import regex
 
+from cleanse.main_content import main_content
+
 DROP = {"script", "style", "noscript", "template", "svg", "iframe", "head", "select", "option",
         "button", "input", "textarea", "canvas", "object", "embed", "map", "math"}
 BLOCKS = {"address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl",
@@ -45,6 +47,7 @@ class _Renderer:
     hints: list[dict[str, Any]] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
+    opened: int = 0  # elements opened so far, over every walk: a container's key
 
     def add(self, text: str | None, in_link: bool) -> None:
         if text:
@@ -92,17 +95,49 @@ def _metadata(root: lxml.html.HtmlElement) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v}
 
 
-def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
-    """(text with one line per rendered line, hints per line, page metadata)."""
+def render(html: str, main_content_only: bool = True
+           ) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
+    """(text with one line per rendered line, hints per line, page metadata).
+
+    With ``main_content_only``, only the elements that
+    :func:`cleanse.main_content.main_content` picks are rendered, and their
+    lines carry the hint ``main_content``; otherwise (or when the page has no
+    paragraph at all) the whole page is.
+    """
     html = XML_DECLARATION.sub("", html)
     try:
         root = lxml.html.document_fromstring(html)
     except (lxml.etree.ParserError, ValueError):
         return "", [], {}
+    # The tree walk never visits comments, so their tails (visible text) would be lost.
+    lxml.etree.strip_tags(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction)
     metadata = _metadata(root)
+    parts = main_content(root) if main_content_only else None
     renderer = _Renderer()
+    for part in parts or [root]:
+        _walk(part, renderer)
+        renderer.flush({}, paragraph_end=True)
+    _settle_containers(renderer.lines, renderer.hints)
+    if parts:
+        for hint in renderer.hints:
+            if hint:
+                hint["main_content"] = True
+        # Lines outside the main content are never rendered; this says what was kept instead.
+        metadata["main_content"] = ", ".join(map(_describe, parts))
+    return "\n".join(renderer.lines), renderer.hints, metadata
+
+
+def _describe(element: lxml.html.HtmlElement) -> str:
+    """A CSS-like name for ``element``: ``div#story.article-body``."""
+    name = element.tag
+    if element.get("id"):
+        name += f"#{element.get('id').strip()}"
+    classes = (element.get("class") or "").split()
+    return name + (f".{classes[0]}" if classes else "")
+
+
+def _walk(root: lxml.html.HtmlElement, renderer: _Renderer) -> None:
     stack: list[dict[str, Any]] = []  # per open element: tag, containers, content, link
-    opened = 0  # elements opened so far: a container's key
     # Elements inside a dropped or hidden element are counted, not rendered.
     skip_depth = 0
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
@@ -113,8 +148,8 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
                 continue
             parent = stack[-1] if stack else {"containers": (), "content": False, "link": False}
             marker = _boilerplate_marker(element, tag)
-            opened += 1
-            containers = parent["containers"] + ((opened, marker),) if marker \
+            renderer.opened += 1
+            containers = parent["containers"] + ((renderer.opened, marker),) if marker \
                 else parent["containers"]
             state = {"tag": tag, "containers": containers,
                      "content": parent["content"] or tag in CONTENT_TAGS,
@@ -135,10 +170,8 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
             if tag in ("td", "th"):
                 renderer.add(" ", False)
             stack.pop()
-            renderer.add(element.tail, bool(stack and stack[-1]["link"]))
-    renderer.flush({})
-    _settle_containers(renderer.lines, renderer.hints)
-    return "\n".join(renderer.lines), renderer.hints, metadata
+            if stack:  # the tail of the walk's root lies outside it
+                renderer.add(element.tail, stack[-1]["link"])
 
 
 def _boilerplate_marker(element: lxml.html.HtmlElement, tag: str) -> str:

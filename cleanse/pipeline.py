@@ -43,7 +43,8 @@ class Pipeline:
         limit = self.config.time_limit
         deadline = time.monotonic() + limit if limit else None
         try:
-            capture = to_capture(value, source=source, kind=kind)
+            capture = to_capture(value, source=source, kind=kind,
+                                 html_main_content=self.config.html_main_content)
             _check(deadline, "decoding")
             if not capture.text.strip():
                 why = "the HTML has no visible text" if capture.kind == "html" else "empty input"

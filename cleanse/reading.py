@@ -173,10 +173,12 @@ def _unwrap_json(text: str) -> tuple[str, dict] | None:
 
 
 def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str | None = None,
-               kind: str | None = None) -> Capture:
+               kind: str | None = None, html_main_content: bool = True) -> Capture:
     """Build a Capture from text, bytes, or a path (``pathlib.Path`` / ``os.PathLike``).
 
     A plain ``str`` is always treated as the capture's text, never as a path.
+    HTML is rendered to lines: only its main content, unless ``html_main_content``
+    is false.
     """
     if isinstance(value, Capture):
         return value
@@ -201,7 +203,7 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
     kind = kind or detect_kind(value)
     hints: list[dict] = []
     if kind == "html":
-        value, hints, page_metadata = render(value)
+        value, hints, page_metadata = render(value, html_main_content)
         metadata = {**page_metadata, **metadata}
     return Capture(text=value, source=source, kind=kind, encoding=encoding,
                    decode_errors=errors, metadata=metadata, line_hints=hints)

@@ -29,8 +29,9 @@ def prose_anchors(content: list[Line], long_paragraph_tokens: int = LONG_PARAGRA
 
     True for two different declarative lines in a row, and for a long
     paragraph with no date on the lines next to it. A very long paragraph
-    (``VERY_LONG_PARAGRAPH_TOKENS``) only needs no date on the line after
-    it: a forum post or a one-paragraph article sits under its own byline.
+    (``VERY_LONG_PARAGRAPH_TOKENS``) only needs no bare date on the line
+    after it: a forum post or a one-paragraph article sits under its own
+    byline, and may have a list of dated replies below.
     """
     flags = [declarative(line, long_sentence_tokens) for line in content]
     anchors = []
@@ -38,12 +39,14 @@ def prose_anchors(content: list[Line], long_paragraph_tokens: int = LONG_PARAGRA
         pair = flags[i] and any(
             0 <= k < len(content) and flags[k]
             and content[k].features.plain != line.features.plain for k in (i - 1, i + 1))
-        # A list item's summary sits next to a date; the article's one long
-        # paragraph may sit under its own byline, but no item's date follows it.
-        neighbours = [i + 1] if line.features.tokens >= VERY_LONG_PARAGRAPH_TOKENS \
-            else [i - 1, i + 1]
-        lone_long = flags[i] and line.features.tokens >= long_paragraph_tokens and not any(
-            content[k].features.has_date and not content[k].features.is_prose()
-            for k in neighbours if 0 <= k < len(content))
+        # A list item's summary sits next to a date. The article's one very long
+        # paragraph may sit under its byline and above a list of dated replies;
+        # only a bare date right after it (the item's own date line) says "list".
+        if line.features.tokens >= VERY_LONG_PARAGRAPH_TOKENS:
+            listed = i + 1 < len(content) and content[i + 1].features.mostly_date
+        else:
+            listed = any(content[k].features.has_date and not content[k].features.is_prose()
+                         for k in (i - 1, i + 1) if 0 <= k < len(content))
+        lone_long = flags[i] and line.features.tokens >= long_paragraph_tokens and not listed
         anchors.append(pair or lone_long)
     return anchors

@@ -96,6 +96,20 @@ def test_explain_command(capsys):
     assert "language: zh-Hans" in out and "related_lists/list_heading" in out
 
 
+@pytest.mark.parametrize("how", [["--full-page"], ["--config", "{toml}"]])
+def test_explain_can_render_the_whole_html_page(tmp_path, capsys, how):
+    capture = tmp_path / "page.html"
+    capture.write_text("<html><body><nav><a href='/'>Home</a> <a href='/n'>News</a> "
+                       "<a href='/s'>Sport</a> <a href='/w'>Weather</a></nav><div>"
+                       + "".join(f"<p>{p}</p>" for p in EN) + "</div></body></html>", "utf-8")
+    toml = tmp_path / "full.toml"
+    toml.write_text("[html]\nmain_content = false\n", "utf-8")
+    assert main(["explain", str(capture)]) == 0
+    assert "Home News Sport" not in capsys.readouterr().out  # never rendered
+    assert main(["explain", str(capture), *(a.format(toml=toml) for a in how)]) == 0
+    assert "Home News Sport" in capsys.readouterr().out  # rendered, then removed with a reason
+
+
 def test_bad_config_is_a_usage_error(tmp_path, capsys):
     config = tmp_path / "bad.toml"
     config.write_text('[pipeline]\ndetectors = ["nope"]\n', "utf-8")

@@ -15,6 +15,9 @@ RELATED = ("<ul>" + "".join(f'<li><a href="/s{n}">{t}</a></li>' for n, t in enum
      "New cycle lanes open on the ring road"])) + "</ul>")
 
 
+FULL_PAGE = cleanse.Config(html_main_content=False)
+
+
 def html_page(body: str) -> str:
     return ("<html><head><title>New light rail line | City News</title></head>"
             f"<body>{body}</body></html>")
@@ -24,16 +27,48 @@ def article(paragraphs: list[str]) -> str:
     return "".join(f"<p>{p}</p>" for p in paragraphs)
 
 
-def test_navigation_and_related_containers_are_removed():
-    doc = cleanse.clean(html_page(
-        f"<nav>{MENU}</nav><div class='story'>{article(EN)}</div>"
+PAGE = (f"<nav>{MENU}</nav><div class='story'>{article(EN)}</div>"
         f"<div class='related-stories'><h3>Elsewhere</h3>{RELATED}</div>"
-        "<footer><p>Contact the newsroom at any time of day.</p></footer>"))
+        "<footer><p>Contact the newsroom at any time of day.</p></footer>")
+
+
+def test_only_the_main_content_is_rendered_and_the_choice_is_recorded():
+    doc = cleanse.clean(html_page(PAGE))
     assert all(p in doc.text for p in EN)
     assert "Bridge closes" not in doc.text and "Weather" not in doc.text
     assert "newsroom" not in doc.text
+    assert doc.metadata["main_content"] == "div.story"
+
+
+def test_full_page_mode_removes_navigation_and_related_containers_with_reasons():
+    doc = cleanse.clean(html_page(PAGE), config=FULL_PAGE)
+    assert all(p in doc.text for p in EN)
+    assert "Bridge closes" not in doc.text and "Weather" not in doc.text
+    assert "newsroom" not in doc.text
+    assert "main_content" not in doc.metadata
     rules = {span.rule for span in doc.removed}
     assert "boilerplate_container" in rules
+
+
+def test_an_article_split_by_an_ad_slot_is_rendered_whole():
+    first, second = EN[:2], EN[2:] + ["Work on the first section is due to start next spring."]
+    body = (f"<div class='body-part'>{article(first)}</div>"
+            "<div class='ad-slot'><a href='/ad'>Buy one, get one free at Harbour Mall</a></div>"
+            f"<div class='body-part'>{article(second)}</div>")
+    doc = cleanse.clean(html_page(f"<nav>{MENU}</nav><div class='story'>{body}</div>"))
+    assert all(p in doc.text for p in first + second)
+    assert "Harbour Mall" not in doc.text
+
+
+def test_a_list_of_links_is_left_to_the_line_detectors():
+    reply = "回复：说得对，我也这么认为，支持楼主的观点，希望早日通车"
+    replies = "".join(f"<li><a href='/r{n}'>{reply}</a>【网友{n}】08-1{n % 10} 17:0{n % 10}</li>"
+                      for n in range(40))
+    post = f"<p>{''.join(ZH_HANS)}</p>"
+    doc = cleanse.clean(html_page(f"<div>{post}</div><ul>{replies}</ul>"))
+    assert "main_content" not in doc.metadata  # the reply index scores highest, but is links
+    assert all(p in doc.text for p in ZH_HANS)
+    assert "支持楼主" not in doc.text
 
 
 @pytest.mark.parametrize("wrapper", [
@@ -44,7 +79,7 @@ def test_navigation_and_related_containers_are_removed():
 ])
 def test_a_furniture_named_wrapper_around_the_whole_page_is_layout(wrapper):
     body = f"<div class='menu'>{MENU}</div>{article(ZH_HANS + EN)}"
-    doc = cleanse.clean(html_page(wrapper.format(body)))
+    doc = cleanse.clean(html_page(wrapper.format(body)), config=FULL_PAGE)
     assert all(p in doc.text for p in ZH_HANS + EN)
     assert "Weather" not in doc.text
 
@@ -52,7 +87,7 @@ def test_a_furniture_named_wrapper_around_the_whole_page_is_layout(wrapper):
 def test_a_small_widget_beside_the_article_is_still_furniture():
     side = ("<div class='widget'><p>Our weekly digest lands every Friday morning, "
             "with the best stories of the week.</p></div>")
-    doc = cleanse.clean(html_page(f"<div>{article(EN)}</div>{side}"))
+    doc = cleanse.clean(html_page(f"<div>{article(EN)}</div>{side}"), config=FULL_PAGE)
     assert all(p in doc.text for p in EN)
     assert "weekly digest" not in doc.text
 
@@ -64,3 +99,10 @@ def test_a_sentence_mentioning_the_page_title_is_body_not_title():
     doc = cleanse.clean(f"{head}<body><h1>New light rail line</h1>{article(EN)}</body></html>")
     assert all(p in doc.text for p in EN)
     assert not doc.text.startswith("New light rail line")
+
+
+def test_text_after_an_html_comment_is_kept():
+    doc = cleanse.clean(html_page("<div><p>The line would run for<!-- --> twenty-eight miles, "
+                                  "officials said<!-- ad -->, and serve thirty stations.</p>"
+                                  + article(EN) + "</div>"))
+    assert "run for twenty-eight miles, officials said, and serve thirty stations." in doc.text

@@ -54,8 +54,8 @@ class MainRegion(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        if not content:
-            return
+        if not content or content[0].hints.get("main_content"):
+            return  # no text, or the HTML front-end already cut the page to its main content
         weights = [self.weight(page, line) for line in content]
         # A few junk lines between paragraphs (an "Advert" slot, a share bar,
         # a sign-up box) interrupt the article; they must not split it.

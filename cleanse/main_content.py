@@ -1,0 +1,153 @@
+"""Where the article is in an HTML page: a readability-style score over the DOM.
+
+Text captures only have lines, so :mod:`cleanse.detectors.main_region` finds
+the article by weighing prose. HTML has more to go on: paragraphs cluster
+inside one container. Every paragraph-sized text (a ``<p>``, or the own text
+of a ``<div>``/``<td>``/``<li>`` that holds ``<br>``-separated text) scores
+``1 + commas + min(chars / 100, 3)`` for its container and half of that for
+the container's parent (the algorithm of Arc90's Readability). Containers
+start from a tag weight and a class/id weight ("article-body" +25,
+"sidebar" -25) and end multiplied by ``1 - link density``. The best one, and
+those parts of its parent and grandparent that hold paragraphs of
+their own (articles split by ad slots into several blocks), are the main
+content; only they are rendered, which is also what makes HTML fast.
+"""
+
+from __future__ import annotations
+
+import lxml.etree
+import lxml.html
+import regex
+
+POSITIVE = regex.compile(r"article|body|content|entry|hentry|main|page|post|text|blog|story",
+                         regex.I)
+NEGATIVE = regex.compile(
+    r"combx|comment|com-|contact|foot|footer|footnote|masthead|media|meta|outbrain|promo|related|"
+    r"scroll|shoutbox|sidebar|sponsor|shopping|tags|tool|widget|nav|menu|share|social|"
+    r"breadcrumb|ad-|ads|advert|banner|popular|recommend", regex.I)
+# A container nested in one of these is a reader comment, however content-like its own name.
+COMMENT = regex.compile(r"comment|disqus|respond|replies", regex.I)
+TAG_WEIGHT = {"div": 5, "article": 10, "main": 10, "section": 3, "pre": 3, "td": 3,
+              "blockquote": 3, "address": -3, "ol": -3, "ul": -3, "dl": -3, "dd": -3, "dt": -3,
+              "li": -3, "form": -3, "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5,
+              "th": -5, "nav": -25, "aside": -25, "footer": -25}
+# Children that end a run of inline text: the own text of a <div> stops at them.
+BLOCK_CHILDREN = {"blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul", "section",
+                  "article", "h1", "h2", "h3", "h4", "h5", "h6", "form", "header", "footer",
+                  "nav", "aside", "li", "tr", "td"}
+INVISIBLE = {"script", "style", "noscript", "template", "svg", "iframe", "select", "option",
+             "button", "input", "textarea"}
+TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")
+CLAUSE_MARKS = regex.compile(r"[,，、;；。]")
+SENTENCE_END = regex.compile(r"[.。!！?？]\s*$")
+
+MIN_PARAGRAPH_CHARS = 25
+TOP_CANDIDATES = 8
+SIBLING_SHARE = 0.2
+MIN_SIBLING_SCORE = 10.0
+MIN_SIBLING_PARAGRAPH_CHARS = 80
+MAX_SIBLING_LINK_DENSITY = 0.25
+LEVELS_UP = 2
+MAX_LINK_DENSITY = 0.3
+PARAGRAPH_ANCESTORS = 8
+
+
+def main_content(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement] | None:
+    """The elements holding the article, in document order; None if no paragraph anywhere."""
+    scores: dict[lxml.html.HtmlElement, float] = {}
+    paragraph_chars: dict[lxml.html.HtmlElement, int] = {}
+    for element in root.iter(*TEXT_HOLDERS):
+        text = (element.text_content() if element.tag in ("p", "pre")
+                else _own_text(element)).strip()
+        parent = element.getparent()
+        if len(text) < MIN_PARAGRAPH_CHARS or parent is None:
+            continue
+        score = 1 + len(CLAUSE_MARKS.findall(text)) + min(len(text) / 100, 3)
+        container = parent if element.tag in ("p", "pre") else element
+        for target, share in ((container, 1.0), (container.getparent(), 0.5)):
+            if target is None:
+                continue
+            if target not in scores:
+                scores[target] = TAG_WEIGHT.get(target.tag, 0) + _class_weight(target)
+            scores[target] += score * share
+        ancestor = element
+        for _ in range(PARAGRAPH_ANCESTORS):
+            paragraph_chars[ancestor] = paragraph_chars.get(ancestor, 0) + len(text)
+            ancestor = ancestor.getparent()
+            if ancestor is None:
+                break
+    best, best_score = None, 0.0
+    for candidate, score in sorted(scores.items(), key=lambda item: -item[1])[:TOP_CANDIDATES]:
+        score *= 1 - _link_density(candidate)
+        if _inside_comments(candidate):
+            score /= 4
+        if score > best_score:
+            best, best_score = candidate, score
+    if best is None:
+        return None
+    if _link_density(best) > MAX_LINK_DENSITY:
+        return None  # a list of links (a thread index, a portal): let the line detectors judge
+    selected = [best] + _split_parts(best, best_score, scores, paragraph_chars)
+    selected.sort(key=lambda element: element.xpath("count(preceding::*)"))
+    return selected
+
+
+def _split_parts(best: lxml.html.HtmlElement, best_score: float,
+                 scores: dict[lxml.html.HtmlElement, float],
+                 paragraph_chars: dict[lxml.html.HtmlElement, int]) -> list:
+    """Siblings of ``best`` and of its ancestors (up to ``LEVELS_UP``) that continue it."""
+    parts = []
+    threshold = max(MIN_SIBLING_SCORE, best_score * SIBLING_SHARE)
+    node = best
+    for level in range(LEVELS_UP + 1):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        for sibling in parent:
+            if sibling is node or not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE:
+                continue
+            if scores.get(sibling, 0) >= threshold or (
+                    paragraph_chars.get(sibling, 0) >= MIN_SIBLING_PARAGRAPH_CHARS
+                    and _class_weight(sibling) >= 0
+                    and _link_density(sibling) < MAX_SIBLING_LINK_DENSITY):
+                parts.append(sibling)
+            elif level == 0 and sibling.tag == "p" and _short_sentence(sibling):
+                parts.append(sibling)
+        node = parent
+    return parts
+
+
+def _short_sentence(element: lxml.html.HtmlElement) -> bool:
+    text = element.text_content().strip()
+    return (0 < len(text) <= MIN_SIBLING_PARAGRAPH_CHARS and bool(SENTENCE_END.search(text))
+            and _link_density(element) == 0)
+
+
+def _own_text(element: lxml.html.HtmlElement) -> str:
+    """Text of ``element`` outside its block children (``<br>``-separated text in a div)."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in BLOCK_CHILDREN \
+                and child.tag not in INVISIBLE:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _class_weight(element: lxml.html.HtmlElement) -> int:
+    weight = 0
+    for value in (element.get("class"), element.get("id")):
+        if value:
+            weight += (25 if POSITIVE.search(value) else 0) - (25 if NEGATIVE.search(value) else 0)
+    return weight
+
+
+def _link_density(element: lxml.html.HtmlElement) -> float:
+    chars = len(element.text_content())
+    links = sum(len(link.text_content()) for link in element.iter("a"))
+    return links / chars if chars else 0.0
+
+
+def _inside_comments(element: lxml.html.HtmlElement) -> bool:
+    return any(COMMENT.search(f"{a.get('class', '')} {a.get('id', '')}")
+               for a in element.iterancestors())
