@@ -106,3 +106,32 @@ def test_text_after_an_html_comment_is_kept():
                                   "officials said<!-- ad -->, and serve thirty stations.</p>"
                                   + article(EN) + "</div>"))
     assert "run for twenty-eight miles, officials said, and serve thirty stations." in doc.text
+
+
+def test_inside_the_main_content_only_title_repeats_are_duplicates():
+    tweet = "— City Transit (@citytransit) November 20, 2019"
+    body = (f"<h1>New light rail line</h1>{article(EN[:2])}<blockquote><p>Trains every five "
+            f"minutes, all day.</p>{tweet}</blockquote>{article(EN[2:])}<blockquote><p>Stations "
+            f"open at five in the morning.</p>{tweet}</blockquote><p>New light rail line</p>")
+    head = "<html><head><title>New light rail line</title></head>"
+    doc = cleanse.clean(f"{head}<body><div class='story'>{body}</div></body></html>")
+    assert doc.text.count(tweet) == 2
+    assert "New light rail line" not in doc.text
+
+
+def test_figure_captions_and_capitalised_headings():
+    body = (f"<figure><img src='a.jpg'><figcaption>Workers lay track near Harbour Street on "
+            f"Tuesday.</figcaption></figure>{article(EN[:2])}<h3>WHAT THE NEW LINE MEANS FOR "
+            f"COMMUTERS</h3>{article(EN[2:])}")
+    doc = cleanse.clean(html_page(f"<div class='story'>{body}</div>"))
+    assert "Workers lay track" not in doc.text
+    assert "WHAT THE NEW LINE MEANS FOR COMMUTERS" in doc.text
+    assert any(span.rule == "figure_caption" for span in doc.removed)
+
+
+def test_the_h1_is_the_title_when_the_head_title_differs():
+    head = "<html><head><title>City News - Transport</title></head>"
+    doc = cleanse.clean(f"{head}<body><div><h1>Council backs the rail plan</h1>"
+                        f"{article(EN)}</div></body></html>")
+    assert "Council backs the rail plan" not in doc.text
+    assert all(p in doc.text for p in EN)

@@ -17,7 +17,8 @@ class DomHints(Detector):
     whose class/id says nav, menu, footer, sidebar, comments, related,
     share... is boilerplate unless an ``<article>``/``<main>`` encloses it.
     A short line that is mostly link text (``min_link_density``) is a
-    navigation link, wherever it is.
+    navigation link, wherever it is. A ``<figcaption>`` describes a picture,
+    not the story.
     """
 
     name = "dom_hints"
@@ -28,6 +29,10 @@ class DomHints(Detector):
         for line in page.content_lines():
             hints = line.hints
             if not hints:
+                continue
+            if hints.get("tag") == "figcaption":
+                self.label(page, line, "figure_caption", Category.CHROME, 0.6,
+                           "caption of a figure (<figcaption>)")
                 continue
             container = hints.get("boilerplate")
             if container and not hints.get("in_content"):

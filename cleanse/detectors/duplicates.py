@@ -16,7 +16,11 @@ class Duplicates(Detector):
     Lines are compared after normalisation (case, digits, punctuation and
     spaces ignored). Only lines up to ``max_tokens`` are considered: a
     repeated long paragraph is more likely a pull quote than page chrome.
-    A repeat of the page title is removed too.
+    A repeat of the page title is removed too. Inside an HTML page's main
+    content (:mod:`cleanse.main_content`) only title repeats go: chrome that
+    repeats (a menu echoed in the footer) lies outside it, and a repeat
+    inside the article is the article's own ("Photo:", an embedded tweet's
+    signature).
     """
 
     name = "duplicates"
@@ -33,7 +37,7 @@ class Duplicates(Detector):
             key = line.match_key
             if len(key) < self.min_key_chars:
                 continue
-            if key in first_seen:
+            if key in first_seen and (first_seen[key] == 0 or not line.hints.get("main_content")):
                 where = first_seen[key]
                 reason = ("repeats the title" if where == 0 else f"repeats line {where}")
                 self.label(page, line, "repeated_line", Category.DUPLICATE, 0.6, reason)

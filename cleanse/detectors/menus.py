@@ -13,6 +13,7 @@ from cleanse.vocabulary import Keywords, vocabulary
 # Bars, dots, slashes or any whitespace (a run of spaces or a tab is whitespace too).
 ITEM_SEPARATOR = re.compile(r"\s*[|·•｜/]\s*|\s+")
 SENTENCE_ENDS = tuple("。！？.!?,，")
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 @dataclass
@@ -56,8 +57,8 @@ class Menus(Detector):
 
     def _menu_line(self, line: Line) -> bool:
         features = line.features
-        if features.terminal or features.has_date:
-            return False
+        if features.terminal or features.has_date or line.hints.get("tag") in HEADING_TAGS:
+            return False  # "WHAT YOU NEED TO MAKE JAM" in an <h3> is a heading, not a menu
         items = [i for i in ITEM_SEPARATOR.split(features.plain) if i.strip()]
         if len(items) < self.min_items:
             return False

@@ -20,7 +20,8 @@ class Title(Detector):
     """Finds the title line so it is reported as ``title``, not as body text.
 
     With a known title (front matter, HTML ``<title>``), the first line that
-    matches it is the title line. Otherwise the best heading-like line among
+    matches it is the title line; failing that, an HTML ``<h1>`` above the
+    first paragraph is. Otherwise the best heading-like line among
     the ``lookback`` lines above the main text region wins: a markdown
     heading, a line standing alone between blank lines, in the body's
     script, of headline length; a line that is repeated elsewhere on the
@@ -39,7 +40,8 @@ class Title(Detector):
         if not body:
             return
         if page.title:
-            self._match_known_title(page, content, page.title)
+            if not self._match_known_title(page, content, page.title):
+                self._html_heading(page, content)
             return
         line = self._best_candidate(page, content, body)
         if line is not None:
@@ -47,7 +49,17 @@ class Title(Detector):
             self.label(page, line, "heading_above_body", Category.TITLE, 0.9,
                        "headline-like line just above the article")
 
-    def _match_known_title(self, page: Page, content: list[Line], title: str) -> None:
+    def _html_heading(self, page: Page, content: list[Line]) -> None:
+        """An HTML page's ``<h1>`` before the first paragraph, when no line matched its title."""
+        for line in content:
+            if line.hints.get("tag") == "h1" and self._candidate(page, line):
+                self.label(page, line, "html_h1", Category.TITLE, 0.9,
+                           "the page's <h1> above the article")
+                return
+            if line.features.is_prose():
+                return
+
+    def _match_known_title(self, page: Page, content: list[Line], title: str) -> bool:
         key = normalize_for_matching(title)
         for line in content:
             if page.has_category(line, NEVER_TITLE) or line.features.tokens > self.max_tokens:
@@ -59,7 +71,8 @@ class Title(Detector):
                     candidate in key or (key in candidate and 2 * len(key) >= len(candidate))):
                 self.label(page, line, "matches_known_title", Category.TITLE, 1.0,
                            "matches the title given in the capture's metadata")
-                return
+                return True
+        return False
 
     def _candidate(self, page: Page, line: Line) -> bool:
         f = line.features
