@@ -73,13 +73,16 @@ def _hidden(element: lxml.html.HtmlElement) -> bool:
 
 
 def _metadata(root: lxml.html.HtmlElement) -> dict[str, Any]:
+    declared: dict[str, str] = {}  # first non-empty content per property/name/itemprop
+    for tag in root.iter("meta"):
+        content = (tag.get("content") or "").strip()
+        for attr in ("property", "name", "itemprop"):
+            key = tag.get(attr)
+            if key and content:
+                declared.setdefault(key, content)
+
     def meta(*names: str) -> str | None:
-        for name in names:
-            for attr in ("property", "name", "itemprop"):
-                found = root.xpath(f'//meta[@{attr}="{name}"]/@content')
-                if found and found[0].strip():
-                    return found[0].strip()
-        return None
+        return next((declared[name] for name in names if name in declared), None)
 
     title = meta("og:title", "twitter:title") or (root.findtext(".//title") or "").strip()
     canonical = root.xpath('//link[@rel="canonical"]/@href')
