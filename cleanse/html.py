@@ -30,7 +30,8 @@ BOILERPLATE_TAGS = {"nav", "footer", "aside", "form"}
 BOILERPLATE_TOKEN = regex.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|footer|sidebar|side-bar|comments?|related|share|sharing|"
     r"social|breadcrumbs?|cookie|consent|banner|advert|ads?|promo|subscribe|newsletter|widget|"
-    r"popular|trending|recommend\w*|masthead|toolbar|pagination|pager|tags|byline|author-bio)"
+    r"popular|trending|recommend\w*|masthead|toolbar|pagination|pager|tags|byline|author-bio|"
+    r"gallery|carousel|slideshow|slider|lightbox|caption|credit)"
     r"(?:$|[-_\s])", regex.I)
 CONTENT_TAGS = {"article", "main"}
 # A "furniture" container with more than this share of the page's text is the layout itself.

@@ -135,3 +135,13 @@ def test_the_h1_is_the_title_when_the_head_title_differs():
                         f"{article(EN)}</div></body></html>")
     assert "Council backs the rail plan" not in doc.text
     assert all(p in doc.text for p in EN)
+
+
+def test_a_photo_gallery_inside_the_article_is_furniture():
+    slides = "".join(f"<div class='gallery-slide'><div>Image {n} of 3</div><div>Workers lay track "
+                     f"near station {n}.</div><div>(Image credit: City Transit)</div></div>"
+                     for n in range(1, 4))
+    body = f"{article(EN[:2])}<div class='gallery'>{slides}</div>{article(EN[2:])}"
+    doc = cleanse.clean(html_page(f"<div class='story'>{body}</div>"))
+    assert all(p in doc.text for p in EN)
+    assert "Workers lay track" not in doc.text and "Image credit" not in doc.text
