@@ -305,6 +305,8 @@ def test_a_short_sentence_with_button_words_is_not_a_button_row():
     "An early sketch of the station hall (AP Photo/Mary Jones, File)",
     "The planned depot, seen from the river Credit: Harbour Authority",
     "新线路的效果图（图片来源：市交通局）",
+    "In this March 3, 2021, file photo, the mayor speaks at the council meeting in Harbour City.",
+    "In this photo provided by the city, workers lay track near the old mill on Tuesday.",
 ])
 def test_a_caption_ending_in_its_credit_is_removed(caption):
     capture = page(EN[0], EN[1], caption, EN[2], EN[3])
@@ -316,6 +318,7 @@ def test_a_caption_ending_in_its_credit_is_removed(caption):
 
 
 @pytest.mark.parametrize("sentence", [
+    "In this city, photo radar cameras will watch every junction on the new line.",
     "The agency said the images were taken by NASA/JPL.",
     "Reporters from AP and Reuters attended the briefing (AP) on Monday, officials said.",
     "WASHINGTON (AP) — The city council approved the plan after a long night of debate.",

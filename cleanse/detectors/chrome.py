@@ -10,7 +10,7 @@ import regex
 from cleanse.detectors.base import Detector
 from cleanse.features import ALNUM_RUN, LineFeatures, run_length, strip_punctuation
 from cleanse.model import Category, Line, Page
-from cleanse.vocabulary import Keywords, vocabulary
+from cleanse.vocabulary import Keywords, compile_patterns, vocabulary
 
 CREDIT_TAIL_CHARS = 80
 # A tag, raw or escaped: <SCRIPT SRC="...">, </a>, &lt;span class="x"&gt;.
@@ -31,7 +31,8 @@ class Chrome(Detector):
       notice of any length (disclaimers, trademark and reprint notices);
     * contact details: two or more labelled fields ("Tel: ... Fax: ...");
     * an image credit, or a caption that ends in one ("... (Image: GETTY)",
-      "... Credit: ESA", "... J. Smith / AP file");
+      "... Credit: ESA", "... J. Smith / AP file") or opens the way wire
+      captions do ("In this Dec. 12, 2006, file photo, ...");
     * a link to the previous/next post ("下一篇：", "Next post: ...");
     * an editor/source byline;
     * a line with no letters or digits at all (separators, lone emoji);
@@ -59,6 +60,7 @@ class Chrome(Detector):
         self._credits = Keywords(self.keywords["credit_prefixes"])
         self._bylines = Keywords(self.keywords["bylines"])
         self._pagination = Keywords(self.keywords["pagination_prefixes"])
+        self._caption_openings = compile_patterns(self.keywords["caption_openings"])
         self._credit_tail = _credit_tail(self.keywords["credit_labels"],
                                          self.keywords["photo_agencies"])
 
@@ -91,6 +93,9 @@ class Chrome(Detector):
             return "image_credit", 0.7, f"image caption or credit ('{hit}')"
         if tokens <= self.max_caption_tokens and (hit := self._caption_credit(features)):
             return "captioned_image", 0.7, f"image caption ending in its credit ('{hit}')"
+        if tokens <= self.max_caption_tokens and any(
+                p.match(plain) for p in self._caption_openings):
+            return "captioned_image", 0.7, "image caption ('In this ... photo')"
         if tokens <= self.max_credit_tokens and (hit := self._pagination.startswith(plain)):
             return "post_link", 0.8, f"link to the neighbouring post ('{hit}')"
         if tokens <= self.max_credit_tokens and (hit := self._bylines.startswith(plain)):
