@@ -631,3 +631,14 @@ def test_a_reporter_in_the_story_is_not_an_author_bio():
              *EN, "Anna Berg is a reporter for the local radio station, her lawyer said."]
     doc = cleanse.clean(page(*story))
     assert_body_kept(doc.text, story[:-1])
+
+
+def test_press_release_boilerplate_about_the_company_closes_nothing_else():
+    about = ["Harbour Rail is a leading provider of light rail systems in northern Europe.",
+             "Harbour Rail is headquartered in Oslo and employs 1,300 people worldwide."]
+    doc = cleanse.clean(page(*EN, *about, "Privacy Policy"))
+    assert_body_kept(doc.text, EN)
+    assert not any(line in doc.text for line in about)
+    # The same sentence inside the story, with the story going on after it, stays.
+    story = [EN[0], about[0], EN[1], EN[2], EN[3]]
+    assert about[0] in cleanse.clean(page(*story)).text

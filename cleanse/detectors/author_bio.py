@@ -1,4 +1,4 @@
-"""Author boxes: "About Jane Doe" and "Jane Doe is a freelance writer ..." after the article."""
+"""Author and company boxes after the article: "About Jane Doe", "Acme is a global provider"."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ HANDLE = r"(?:\s*\(@\w+\))?"
 # "... is a Staff Writer at WIRED", "... was formerly an editor", "... joined pv magazine in 2017".
 BIO_OPENING = regex.compile(
     rf"^(?P<name>{NAME}){HANDLE}\s+(?:is|was|joined|writes|covers)\b")
+# Press-release boilerplate: "Ascom is a global solutions provider ...".
+COMPANY_OPENING = regex.compile(
+    rf"^(?P<name>{NAME})(?:,? (?:Inc|Ltd|LLC|AG|SA|plc|GmbH)\.?)?,? is (?:a|an|the)\b")
 ABOUT_HEADING = regex.compile(rf"^(?i:about|meet)\s+(?P<name>{NAME})$")
 PRONOUN_OPENING = regex.compile(r"^(?:he|she|they|his|her|their)\b", regex.I)
 FIRST_SENTENCE = regex.compile(r"^.*?(?:[.!?。！？](?=\s|$)|$)")
@@ -38,11 +41,16 @@ class AuthorBio(Detector):
       article itself may well say that someone is a reporter);
     * a heading "About <Name>" / "About the author" / "关于作者", with up to
       ``max_box_lines`` lines below it that open with that name or a
-      pronoun, or are short links ("Read more from this author | Follow").
+      pronoun, or are short links ("Read more from this author | Follow");
+    * press-release boilerplate: among the last ``max_box_lines`` paragraphs,
+      one opening "<Name> is a/an/the ..." whose first sentence names a kind
+      of organisation ("Ascom is a global solutions provider ..."), with
+      every paragraph after it opening with the same name.
     """
 
     name = "author_bio"
     max_bio_tokens: int = 80
+    max_company_tokens: int = 120
     min_prose_share: float = 0.5
     max_box_lines: int = 3
     max_box_link_tokens: int = 12
@@ -52,6 +60,7 @@ class AuthorBio(Detector):
         self._professions = Keywords(self.keywords["professions"])
         self._headings = Keywords(self.keywords["headings"])
         self._labels = Keywords(self.keywords["labels"])
+        self._organisations = Keywords(self.keywords["organisations"])
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
@@ -68,6 +77,24 @@ class AuthorBio(Detector):
                     continue
             seen += prose[i]
             i += 1
+        self._closing_company_boilerplate(page, content)
+
+    def _closing_company_boilerplate(self, page: Page, content: list[Line]) -> None:
+        """Labels the press-release paragraphs about a company that close the page."""
+        closing = [line for line in content
+                   if not page.is_junk(line) and line.features.is_prose()][-self.max_box_lines:]
+        for start, line in enumerate(closing):
+            opening = COMPANY_OPENING.match(line.features.plain)
+            if not opening or line.features.tokens > self.max_company_tokens:
+                continue
+            first_sentence = FIRST_SENTENCE.match(line.features.plain).group(0)  # type: ignore
+            company = opening.group("name")
+            if self._organisations.search(first_sentence) and all(
+                    later.features.plain.startswith(company) for later in closing[start + 1:]):
+                for boilerplate in closing[start:]:
+                    self.label(page, boilerplate, "company_boilerplate", Category.BOILERPLATE,
+                               0.7, f"press-release boilerplate about {company}")
+                return
 
     def _bio_line(self, line: Line) -> str | None:
         plain = line.features.plain
