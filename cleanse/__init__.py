@@ -23,15 +23,17 @@ def _default_pipeline() -> Pipeline:
 
 
 def clean(capture: str | bytes | os.PathLike[str] | Capture, *, config: Config | None = None,
-          source: str | None = None, kind: str | None = None) -> CleanedDocument:
+          source: str | None = None, kind: str | None = None,
+          charset: str | None = None) -> CleanedDocument:
     """Clean one capture: text (``str``), raw ``bytes``, or a path (``pathlib.Path``).
 
     ``kind`` forces ``"text"``, ``"markdown"``, ``"html"`` or ``"json"`` instead of
-    detecting it. Build a :class:`Pipeline` once when cleaning many captures
-    with a custom ``config``.
+    detecting it. ``charset`` is the encoding an HTTP header declared for
+    ``bytes``; it beats the page's ``<meta charset>``. Build a
+    :class:`Pipeline` once when cleaning many captures with a custom ``config``.
     """
     pipeline = _default_pipeline() if config is None else Pipeline(config)
-    return pipeline.clean(capture, source=source, kind=kind)
+    return pipeline.clean(capture, source=source, kind=kind, charset=charset)
 
 
 __all__ = [

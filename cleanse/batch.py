@@ -40,6 +40,7 @@ class Job:
     data: bytes | None = None  # stdin and WARC records are read by the main process
     metadata: dict[str, Any] | None = None  # added to the record's metadata (WARC URL, date)
     error: str | None = None  # the job could not even be listed (a damaged WARC file)
+    charset: str | None = None  # declared by the transport (a WARC record's HTTP header)
 
 
 def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
@@ -81,7 +82,8 @@ def _expand(job: Job, max_bytes: int) -> Iterator[Job]:
         return
     try:
         for record in html_records(job.path, max_bytes):
-            yield Job(job.path, record.source, record.data, record.metadata)
+            yield Job(job.path, record.source, record.data, record.metadata,
+                      charset=record.charset)
     except Exception as exc:  # warcio raises several types for damaged archives
         yield Job(job.path, job.source, error=f"cannot read WARC: {type(exc).__name__}: {exc}")
 
@@ -125,7 +127,8 @@ class Cleaner:
             return {"source": job.source, "status": Status.SKIPPED.value, "input_sha256": digest,
                     "input_bytes": len(data)}
         try:
-            record = self.pipeline.clean(data, source=job.source).to_dict(self.format)
+            record = self.pipeline.clean(data, source=job.source,
+                                         charset=job.charset).to_dict(self.format)
         except Exception as exc:  # a bug must not stop the batch; report it on the record
             record = _error(job, f"internal error: {type(exc).__name__}: {exc}")
         record.update(source=job.source, input_sha256=digest, input_bytes=len(data))

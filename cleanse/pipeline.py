@@ -38,12 +38,17 @@ class Pipeline:
         return page
 
     def clean(self, value: str | bytes | os.PathLike[str] | Capture, *,
-              source: str | None = None, kind: str | None = None) -> CleanedDocument:
-        """Clean one capture. Unreadable input gives ``status='error'``, never an exception."""
+              source: str | None = None, kind: str | None = None,
+              charset: str | None = None) -> CleanedDocument:
+        """Clean one capture. Unreadable input gives ``status='error'``, never an exception.
+
+        ``charset`` is the encoding declared for ``bytes`` by their transport
+        (an HTTP ``Content-Type``), if any.
+        """
         limit = self.config.time_limit
         deadline = time.monotonic() + limit if limit else None
         try:
-            capture = to_capture(value, source=source, kind=kind,
+            capture = to_capture(value, source=source, kind=kind, charset=charset,
                                  html_main_content=self.config.html_main_content)
             _check(deadline, "decoding")
             if not capture.text.strip():

@@ -104,8 +104,12 @@ def _detect(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes) -> tuple[str, str, int]:
-    """(text, encoding used, number of undecodable sequences replaced or NULs dropped)."""
+def decode(data: bytes, charset: str | None = None) -> tuple[str, str, int]:
+    """(text, encoding used, number of undecodable sequences replaced or NULs dropped).
+
+    Order: a byte-order mark, valid UTF-8, ``charset`` (an HTTP header's),
+    the page's ``<meta charset>``, then detection.
+    """
     for magic, what in MAGIC:
         if data.startswith(magic):
             raise CaptureError(f"binary input: looks like a {what}, not a web capture")
@@ -122,7 +126,8 @@ def decode(data: bytes) -> tuple[str, str, int]:
             if nuls > max(2, MAX_STRAY_SHARE * len(text)):
                 raise CaptureError("binary input: contains NUL bytes and is not UTF-16")
             return text.replace("\x00", ""), "utf-8", nuls
-        declared = META_CHARSET.search(data[:8192])
+        encoding = _codec(charset) if charset else None
+        declared = None if encoding else META_CHARSET.search(data[:8192])
         if declared:
             encoding = _codec(declared.group(1).decode("ascii", "replace"))
         if encoding in (None, "utf-8") and (nearly := _nearly_utf8(data)) is not None:
@@ -173,12 +178,14 @@ def _unwrap_json(text: str) -> tuple[str, dict] | None:
 
 
 def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str | None = None,
-               kind: str | None = None, html_main_content: bool = True) -> Capture:
+               kind: str | None = None, html_main_content: bool = True,
+               charset: str | None = None) -> Capture:
     """Build a Capture from text, bytes, or a path (``pathlib.Path`` / ``os.PathLike``).
 
     A plain ``str`` is always treated as the capture's text, never as a path.
     HTML is rendered to lines: only its main content, unless ``html_main_content``
-    is false.
+    is false. ``charset`` is the encoding a transport declared for bytes (an
+    HTTP ``Content-Type``); it beats the page's own ``<meta charset>``.
     """
     if isinstance(value, Capture):
         return value
@@ -191,7 +198,7 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
         except OSError as exc:
             raise CaptureError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if isinstance(value, (bytes, bytearray)):
-        value, encoding, errors = decode(bytes(value))
+        value, encoding, errors = decode(bytes(value), charset)
     if not isinstance(value, str):
         raise TypeError(f"cannot clean a {type(value).__name__}; pass str, bytes or a path")
     metadata: dict = {}

@@ -90,3 +90,28 @@ def test_a_damaged_warc_is_an_error_record_and_the_run_goes_on(crawl, tmp_path):
     assert records["a.txt"]["status"] == "ok"
     assert records["broken.warc.gz"]["status"] == "error"
     assert records["broken.warc.gz"]["error"].startswith("cannot read WARC")
+
+
+def test_the_http_charset_beats_a_wrong_meta_charset(tmp_path):
+    html = ('<html><head><meta charset="iso-8859-1"></head><body><article>'
+            + "".join(f"<p>{p}</p>" for p in ZH_HANS) + "</article></body></html>").encode("gbk")
+    path = tmp_path / "crawl.warc"
+    _write_warc(path, [("response", "https://example.cn/a", "text/html; charset=GBK", html)])
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(path), "-o", str(out), "-q"]) == 0
+    record = json.loads(out.read_text("utf-8"))
+    assert record["encoding"] == "gb18030" and ZH_HANS[0] in record["text"]
+
+
+@pytest.mark.parametrize("name", ["cut.warc", "cut.warc.gz"])
+def test_a_warc_cut_off_mid_record_keeps_the_records_before_and_reports_the_cut(tmp_path, name):
+    path = tmp_path / name
+    _write_warc(path, [("response", f"https://example.com/{n}", "text/html",
+                        _html(f"Story {n}", EN * 5)) for n in range(3)])
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) - len(data) // 6])  # inside the third record
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(path), "-o", str(out), "-q"]) == 1
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["status"] for r in records] == ["ok", "ok", "error"]
+    assert "truncated" in records[2]["error"] and records[2]["source"] == name
