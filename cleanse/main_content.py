@@ -7,10 +7,11 @@ of a ``<div>``/``<td>``/``<li>`` that holds ``<br>``-separated text) scores
 ``1 + commas + min(chars / 100, 3)`` for its container and half of that for
 the container's parent (the algorithm of Arc90's Readability). Containers
 start from a tag weight and a class/id weight ("article-body" +25,
-"sidebar" -25) and end multiplied by ``1 - link density``. The best one, and
-those parts of its parent and grandparent that hold paragraphs of
-their own (articles split by ad slots into several blocks), are the main
-content; only they are rendered, which is also what makes HTML fast.
+"sidebar" -25) and end multiplied by ``1 - link density``. The best one,
+those parts of its parent and grandparent that hold paragraphs of their own,
+and blocks elsewhere styled exactly like it (articles split by ad slots and
+widgets into several blocks) are the main content; only they are rendered,
+which is also what makes HTML fast.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def main_content(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement] | N
     if _link_density(best) > MAX_LINK_DENSITY:
         return None  # a list of links (a thread index, a portal): let the line detectors judge
     selected = [best] + _split_parts(best, best_score, scores, paragraph_chars)
+    selected += _same_class_parts(best, selected, paragraph_chars)
     selected.sort(key=lambda element: element.xpath("count(preceding::*)"))
     return selected
 
@@ -114,6 +116,26 @@ def _split_parts(best: lxml.html.HtmlElement, best_score: float,
             elif level == 0 and sibling.tag == "p" and _short_sentence(sibling):
                 parts.append(sibling)
         node = parent
+    return parts
+
+
+def _same_class_parts(best: lxml.html.HtmlElement, selected: list,
+                      paragraph_chars: dict[lxml.html.HtmlElement, int]) -> list:
+    """Other blocks of the article further away, styled exactly like ``best``."""
+    css_class = best.get("class")
+    if not css_class:
+        return []
+    parts = []
+    for candidate in paragraph_chars:
+        if candidate is best or candidate.get("class") != css_class or candidate.tag != best.tag:
+            continue
+        if any(candidate is s or s in candidate.iterancestors() or candidate in s.iterancestors()
+               for s in selected + parts):
+            continue
+        if paragraph_chars[candidate] >= MIN_SIBLING_PARAGRAPH_CHARS \
+                and _link_density(candidate) < MAX_SIBLING_LINK_DENSITY \
+                and not _inside_comments(candidate):
+            parts.append(candidate)
     return parts
 
 

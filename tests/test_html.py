@@ -145,3 +145,16 @@ def test_a_photo_gallery_inside_the_article_is_furniture():
     doc = cleanse.clean(html_page(f"<div class='story'>{body}</div>"))
     assert all(p in doc.text for p in EN)
     assert "Workers lay track" not in doc.text and "Image credit" not in doc.text
+
+
+def test_article_blocks_styled_alike_are_joined_however_far_apart():
+    def block(paragraphs: list[str]) -> str:
+        inner = f"<div class='post-body rich-text'>{article(paragraphs)}</div>"
+        return f"<section><div><div><div>{inner}</div></div></div></section>"  # 4 levels deep
+    widget = ("<section><div class='newsletter'><p>Sign up for the weekly digest, "
+              "every Friday morning.</p></div></section>")
+    comments = ("<div id='comments'><div class='post-body rich-text'><p>I have waited years for "
+                "this line, and I still do not believe it will open on time.</p></div></div>")
+    doc = cleanse.clean(html_page(f"<main>{block(EN[:2])}{widget}{block(EN[2:])}</main>{comments}"))
+    assert all(p in doc.text for p in EN)
+    assert "weekly digest" not in doc.text and "waited years" not in doc.text
