@@ -642,3 +642,21 @@ def test_press_release_boilerplate_about_the_company_closes_nothing_else():
     # The same sentence inside the story, with the story going on after it, stays.
     story = [EN[0], about[0], EN[1], EN[2], EN[3]]
     assert about[0] in cleanse.clean(page(*story)).text
+
+
+def test_a_section_label_between_teaser_cards_does_not_break_the_list():
+    cards = [
+        "Council Approves Night Buses For The East SideThe new routes start in May and "
+        "will run every twenty minutes.",
+        "Why Trams Are Back In Fashion?Cities across Europe are reviving lines they tore up "
+        "decades ago.",
+        "Autos",
+        "Five Quiet Parks To Visit This SpringOur reporters picked the calmest green spaces "
+        "within reach of a station.",
+    ]
+    doc = cleanse.clean(page(*EN, *cards))
+    assert all(card[:30] not in doc.text for card in cards)
+    assert_body_kept(doc.text, EN)
+    # Two cards around a label are not yet a list.
+    doc = cleanse.clean(page(*EN, cards[0], "Autos", cards[1]))
+    assert cards[0][:30] in doc.text

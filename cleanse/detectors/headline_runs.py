@@ -43,7 +43,8 @@ class HeadlineRuns(Detector):
     ``min_glued_lines`` consecutive teaser cards whose Title Case headline
     runs straight into its summary ("...Title RunDenny Hamlin's ...") or into
     its summary's dateline ("... fraud scheme in US NEW YORK: An ...") are a
-    list of other stories.
+    list of other stories. In both, one section label of up to
+    ``max_section_label_tokens`` between two items ("Autos") goes with them.
     """
 
     name = "headline_runs"
@@ -55,6 +56,7 @@ class HeadlineRuns(Detector):
     min_counted_lines: int = 4
     min_glued_lines: int = 3
     min_glued_summary_words: int = 5
+    max_section_label_tokens: int = 3
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
@@ -73,17 +75,29 @@ class HeadlineRuns(Detector):
 
     def _streaks(self, page: Page, content: list[Line], is_item: Callable[[Line], bool],
                  min_lines: int, rule: str, why: str) -> None:
-        """Labels every run of at least ``min_lines`` consecutive items."""
+        """Labels every run of at least ``min_lines`` items (and the section labels among them).
+
+        One short line between two items ("Autos", a category label of the
+        list) does not break the run.
+        """
         streak: list[Line] = []
-        for line in content + [None]:  # type: ignore[operator]
+        items = 0
+        for i, line in enumerate(content + [None]):  # type: ignore[operator]
             if line is not None and is_item(line):
                 streak.append(line)
+                items += 1
                 continue
-            if len(streak) >= min_lines:
+            if (line is not None and streak and streak[-1] is content[i - 1]
+                    and line.features.tokens <= self.max_section_label_tokens
+                    and not line.features.terminal
+                    and i + 1 < len(content) and is_item(content[i + 1])):
+                streak.append(line)
+                continue
+            if items >= min_lines:
                 for item in streak:
                     self.label(page, item, rule, Category.TRENDING, 0.7,
-                               f"{len(streak)} lines in a row {why}")
-            streak = []
+                               f"{items} lines in a row {why}")
+            streak, items = [], 0
 
     def _glued_teaser(self, line: Line) -> bool:
         plain = line.features.plain
