@@ -9,6 +9,7 @@ date, canonical URL, site name, ``<html lang>``) comes from the head.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,7 +128,9 @@ def render(html: str, main_content_only: bool = True
             if hint:
                 hint["main_content"] = True
         # Lines outside the main content are never rendered; this says what was kept instead.
-        metadata["main_content"] = ", ".join(map(_describe, parts))
+        names = Counter(map(_describe, parts))
+        metadata["main_content"] = ", ".join(name if count == 1 else f"{name} ×{count}"
+                                             for name, count in names.items())
     return "\n".join(renderer.lines), renderer.hints, metadata
 
 

@@ -11,7 +11,10 @@ start from a tag weight and a class/id weight ("article-body" +25,
 those parts of its parent and grandparent that hold paragraphs of their own,
 and blocks elsewhere styled exactly like it (articles split by ad slots and
 widgets into several blocks) are the main content; only they are rendered,
-which is also what makes HTML fast.
+which is also what makes HTML fast. When the choice holds less than
+``MIN_KEPT_CHARS`` of a page with ten times more paragraph text, or the
+best container is mostly links, the page's structure defeated the scorer:
+the caller renders the whole page instead.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ MIN_SIBLING_PARAGRAPH_CHARS = 80
 MAX_SIBLING_LINK_DENSITY = 0.25
 LEVELS_UP = 2
 MAX_LINK_DENSITY = 0.3
+MIN_KEPT_CHARS = 500
+MIN_KEPT_SHARE = 0.1
 PARAGRAPH_ANCESTORS = 8
 
 
@@ -57,6 +62,7 @@ def main_content(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement] | N
     """The elements holding the article, in document order; None if no paragraph anywhere."""
     scores: dict[lxml.html.HtmlElement, float] = {}
     paragraph_chars: dict[lxml.html.HtmlElement, int] = {}
+    page_paragraph_chars = 0
     for element in root.iter(*TEXT_HOLDERS):
         text = (element.text_content() if element.tag in ("p", "pre")
                 else _own_text(element)).strip()
@@ -64,6 +70,7 @@ def main_content(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement] | N
         if len(text) < MIN_PARAGRAPH_CHARS or parent is None:
             continue
         score = 1 + sum(map(text.count, CLAUSE_MARKS)) + min(len(text) / 100, 3)
+        page_paragraph_chars += len(text)
         container = parent if element.tag in ("p", "pre") else element
         for target, share in ((container, 1.0), (container.getparent(), 0.5)):
             if target is None:
@@ -90,6 +97,9 @@ def main_content(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement] | N
         return None  # a list of links (a thread index, a portal): let the line detectors judge
     selected = [best] + _split_parts(best, best_score, scores, paragraph_chars)
     selected += _same_class_parts(best, selected, paragraph_chars)
+    kept = sum(paragraph_chars.get(element, 0) for element in selected)
+    if kept < MIN_KEPT_CHARS and kept < MIN_KEPT_SHARE * page_paragraph_chars:
+        return None  # a scrap of a page full of text: the DOM's structure defeated the scorer
     selected.sort(key=lambda element: element.xpath("count(preceding::*)"))
     return selected
 

@@ -158,3 +158,13 @@ def test_article_blocks_styled_alike_are_joined_however_far_apart():
     doc = cleanse.clean(html_page(f"<main>{block(EN[:2])}{widget}{block(EN[2:])}</main>{comments}"))
     assert all(p in doc.text for p in EN)
     assert "weekly digest" not in doc.text and "waited years" not in doc.text
+
+
+def test_a_page_whose_structure_defeats_the_scorer_is_rendered_whole():
+    paragraphs = EN + ZH_HANS + [p[::-1] for p in EN]
+    deep = "".join(f"<section><div><div><div><div class='block-{n}'><p>{p}</p></div></div>"
+                   f"</div></div></section>" for n, p in enumerate(paragraphs))
+    doc = cleanse.clean(html_page(f"<nav>{MENU}</nav><main>{deep}</main>"))
+    assert "main_content" not in doc.metadata
+    assert all(p in doc.text for p in EN + ZH_HANS)
+    assert "Weather" not in doc.text
