@@ -100,7 +100,11 @@ def main_content(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement] | N
     kept = sum(paragraph_chars.get(element, 0) for element in selected)
     if kept < MIN_KEPT_CHARS and kept < MIN_KEPT_SHARE * page_paragraph_chars:
         return None  # a scrap of a page full of text: the DOM's structure defeated the scorer
-    selected.sort(key=lambda element: element.xpath("count(preceding::*)"))
+    if len(selected) <= 8:
+        selected.sort(key=lambda element: element.xpath("count(preceding::*)"))
+    else:  # one walk beats counting the preceding nodes of each part
+        position = {element: i for i, element in enumerate(root.iter())}
+        selected.sort(key=position.__getitem__)
     return selected
 
 
@@ -136,16 +140,21 @@ def _same_class_parts(best: lxml.html.HtmlElement, selected: list,
     if not css_class:
         return []
     parts = []
+    chosen = set(selected)
+    enclosing = {ancestor for element in selected for ancestor in element.iterancestors()}
     for candidate in paragraph_chars:
-        if candidate is best or candidate.get("class") != css_class or candidate.tag != best.tag:
+        if candidate.get("class") != css_class or candidate.tag != best.tag \
+                or candidate in chosen or candidate in enclosing:
             continue
-        if any(candidate is s or s in candidate.iterancestors() or candidate in s.iterancestors()
-               for s in selected + parts):
+        ancestors = list(candidate.iterancestors())
+        if any(ancestor in chosen for ancestor in ancestors):
             continue
         if paragraph_chars[candidate] >= MIN_SIBLING_PARAGRAPH_CHARS \
                 and _link_density(candidate) < MAX_SIBLING_LINK_DENSITY \
                 and not _inside_comments(candidate):
             parts.append(candidate)
+            chosen.add(candidate)
+            enclosing.update(ancestors)
     return parts
 
 
