@@ -193,6 +193,9 @@ def _explain(args: argparse.Namespace, config: Config) -> int:
           + f"\ntitle: {doc.title}\nlanguage: {doc.language}")
     for segment in doc.segments:
         print(f"segment: lines {segment.first_line}-{segment.last_line} {segment.language}")
+    if "main_content" in doc.metadata:
+        print(f"html main content: {doc.metadata['main_content']} (the rest of the page was "
+              "not rendered; --full-page judges every line)")
     print("removed:")
     print(doc.explain())
     return EXIT_FAILURES if doc.status.value == "error" else EXIT_OK

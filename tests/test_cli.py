@@ -105,7 +105,8 @@ def test_explain_can_render_the_whole_html_page(tmp_path, capsys, how):
     toml = tmp_path / "full.toml"
     toml.write_text("[html]\nmain_content = false\n", "utf-8")
     assert main(["explain", str(capture)]) == 0
-    assert "Home News Sport" not in capsys.readouterr().out  # never rendered
+    out = capsys.readouterr().out
+    assert "Home News Sport" not in out and "html main content: div" in out  # never rendered
     assert main(["explain", str(capture), *(a.format(toml=toml) for a in how)]) == 0
     assert "Home News Sport" in capsys.readouterr().out  # rendered, then removed with a reason
 
