@@ -444,6 +444,12 @@ def test_a_paragraph_above_a_sign_up_button_stays_when_it_pitches_nothing():
      "contact_details"),
     ("读者服务热线 电话：021-5555 0000 传真：021-5555 0001 地址：上海市黄浦区某某路1号",
      "contact_details"),
+    ("(Reporting by Jane Doe in Harbour City and John Roe in Oslo; additional reporting by Ann "
+     "Lee; Editing by Tom Brown and Mary Smith)", "wire_credit"),
+    ("Citation: New light rail line approved (2021, March 3) retrieved 4 March 2021 from "
+     "https://example.org/news/rail.html", "wire_credit"),
+    ("We urge you to turn off your ad blocker for this website so that you can continue to "
+     "read our reporting in the future.", "legal_notice"),
 ])
 def test_legal_notices_and_contact_details_are_chrome(line, rule):
     body = ZH_HANS if CJK_CHAR.search(line) else EN

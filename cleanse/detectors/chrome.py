@@ -34,7 +34,8 @@ class Chrome(Detector):
       "... Credit: ESA", "... J. Smith / AP file") or opens the way wire
       captions do ("In this Dec. 12, 2006, file photo, ...");
     * a link to the previous/next post ("下一篇：", "Next post: ...");
-    * an editor/source byline;
+    * an editor/source byline, or a wire credit ("Reporting by ...; Editing
+      by ...", "Citation: ...");
     * a line with no letters or digits at all (separators, lone emoji);
     * a line that is mostly markup (``<SCRIPT ...>``, ``&lt;span ...&gt;``):
       code the capture tool let through, never text a reader saw;
@@ -46,6 +47,7 @@ class Chrome(Detector):
     max_footer_tokens: int = 40
     max_banner_tokens: int = 160
     max_credit_tokens: int = 25
+    max_wire_credit_tokens: int = 60
     max_caption_tokens: int = 80
     min_markup_share: float = 0.5
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("chrome"))
@@ -59,6 +61,7 @@ class Chrome(Detector):
         self._consent = Keywords(self.keywords["consent"])
         self._credits = Keywords(self.keywords["credit_prefixes"])
         self._bylines = Keywords(self.keywords["bylines"])
+        self._wire_credits = Keywords(self.keywords["wire_credits"])
         self._pagination = Keywords(self.keywords["pagination_prefixes"])
         self._caption_openings = compile_patterns(self.keywords["caption_openings"])
         self._credit_tail = _credit_tail(self.keywords["credit_labels"],
@@ -100,6 +103,9 @@ class Chrome(Detector):
             return "post_link", 0.8, f"link to the neighbouring post ('{hit}')"
         if tokens <= self.max_credit_tokens and (hit := self._bylines.startswith(plain)):
             return "byline", 0.6, f"source/editor byline ('{hit}')"
+        if tokens <= self.max_wire_credit_tokens and \
+                (hit := self._wire_credits.startswith(plain)):
+            return "wire_credit", 0.6, f"wire-service or citation credit ('{hit}')"
         if tokens <= self.max_credit_tokens and not features.terminal and \
                 EXPANDER_SUFFIX.search(plain):
             return "expander", 0.7, "ends in an expander link (展开/更多/全文)"
