@@ -20,8 +20,8 @@ the caller renders the whole page instead.
 from __future__ import annotations
 
 import lxml.etree
-import lxml.html
 import regex
+from lxml.etree import _Element as Element
 
 POSITIVE = regex.compile(r"article|body|content|entry|hentry|main|page|post|text|blog|story",
                          regex.I)
@@ -42,6 +42,7 @@ BLOCK_CHILDREN = {"blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "
 INVISIBLE = {"script", "style", "noscript", "template", "svg", "iframe", "select", "option",
              "button", "input", "textarea"}
 TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")
+_text = lxml.etree.XPath("string()")  # an element's text content, computed in C
 CLAUSE_MARKS = ",，、;；。"
 SENTENCE_END = regex.compile(r"[.。!！?？]\s*$")
 
@@ -58,13 +59,13 @@ MIN_KEPT_SHARE = 0.1
 PARAGRAPH_ANCESTORS = 8
 
 
-def main_content(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement] | None:
+def main_content(root: Element) -> list[Element] | None:
     """The elements holding the article, in document order; None if no paragraph anywhere."""
-    scores: dict[lxml.html.HtmlElement, float] = {}
-    paragraph_chars: dict[lxml.html.HtmlElement, int] = {}
+    scores: dict[Element, float] = {}
+    paragraph_chars: dict[Element, int] = {}
     page_paragraph_chars = 0
     for element in root.iter(*TEXT_HOLDERS):
-        text = (element.text_content() if element.tag in ("p", "pre")
+        text = (_text(element) if element.tag in ("p", "pre")
                 else _own_text(element)).strip()
         parent = element.getparent()
         if len(text) < MIN_PARAGRAPH_CHARS or parent is None:
@@ -108,9 +109,9 @@ def main_content(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement] | N
     return selected
 
 
-def _split_parts(best: lxml.html.HtmlElement, best_score: float,
-                 scores: dict[lxml.html.HtmlElement, float],
-                 paragraph_chars: dict[lxml.html.HtmlElement, int]) -> list:
+def _split_parts(best: Element, best_score: float,
+                 scores: dict[Element, float],
+                 paragraph_chars: dict[Element, int]) -> list:
     """Siblings of ``best`` and of its ancestors (up to ``LEVELS_UP``) that continue it."""
     parts = []
     threshold = max(MIN_SIBLING_SCORE, best_score * SIBLING_SHARE)
@@ -133,8 +134,8 @@ def _split_parts(best: lxml.html.HtmlElement, best_score: float,
     return parts
 
 
-def _same_class_parts(best: lxml.html.HtmlElement, selected: list,
-                      paragraph_chars: dict[lxml.html.HtmlElement, int]) -> list:
+def _same_class_parts(best: Element, selected: list,
+                      paragraph_chars: dict[Element, int]) -> list:
     """Other blocks of the article further away, styled exactly like ``best``."""
     css_class = best.get("class")
     if not css_class:
@@ -158,24 +159,24 @@ def _same_class_parts(best: lxml.html.HtmlElement, selected: list,
     return parts
 
 
-def _short_sentence(element: lxml.html.HtmlElement) -> bool:
-    text = element.text_content().strip()
+def _short_sentence(element: Element) -> bool:
+    text = _text(element).strip()
     return (0 < len(text) <= MIN_SIBLING_PARAGRAPH_CHARS and bool(SENTENCE_END.search(text))
             and _link_density(element) == 0)
 
 
-def _own_text(element: lxml.html.HtmlElement) -> str:
+def _own_text(element: Element) -> str:
     """Text of ``element`` outside its block children (``<br>``-separated text in a div)."""
     parts = [element.text or ""]
     for child in element:
         if isinstance(child.tag, str) and child.tag not in BLOCK_CHILDREN \
                 and child.tag not in INVISIBLE:
-            parts.append(child.text_content())
+            parts.append(_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
 
-def _class_weight(element: lxml.html.HtmlElement) -> int:
+def _class_weight(element: Element) -> int:
     weight = 0
     for value in (element.get("class"), element.get("id")):
         if value:
@@ -183,12 +184,12 @@ def _class_weight(element: lxml.html.HtmlElement) -> int:
     return weight
 
 
-def _link_density(element: lxml.html.HtmlElement) -> float:
-    chars = len(element.text_content())
-    links = sum(len(link.text_content()) for link in element.iter("a"))
+def _link_density(element: Element) -> float:
+    chars = len(_text(element))
+    links = sum(len(_text(link)) for link in element.iter("a"))
     return links / chars if chars else 0.0
 
 
-def _inside_comments(element: lxml.html.HtmlElement) -> bool:
+def _inside_comments(element: Element) -> bool:
     return any(COMMENT.search(f"{a.get('class', '')} {a.get('id', '')}")
                for a in element.iterancestors())
