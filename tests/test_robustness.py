@@ -167,3 +167,17 @@ def test_every_detector_module_is_covered_by_the_pattern_scan():
     assert {"cleanse.features", "cleanse.reading", "cleanse.html"} <= scanned
     assert len(_all_patterns()) >= 40
     assert cleanse.detectors.DEFAULT_PIPELINE  # the detectors' keyword matchers were built
+
+
+def test_one_huge_line_of_headline_like_text_is_linear():
+    """Half a megabyte on one line, glued like teaser cards ("...Fare RiseThe council...").
+
+    Checking each glue point against the whole line before it took minutes
+    (quadratic); linear work takes about a second. The bound only tells those
+    apart, it is not a performance target.
+    """
+    line = " ".join(f"Fare RiseThe council said {i} times" for i in range(15000))
+    start = time.perf_counter()
+    doc = cleanse.clean(page(EN[0], line, EN[1]), config=cleanse.Config(time_limit=None))
+    assert time.perf_counter() - start < 30
+    assert doc.status.value == "ok"

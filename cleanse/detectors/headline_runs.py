@@ -40,7 +40,8 @@ class HeadlineRuns(Detector):
     Apart from runs, ``min_counted_lines`` consecutive lines that each end
     in a count ("Week 12 power rankings (133)", "往事如烟(35)") are a
     most-read or archive list, however long their titles; and
-    ``min_glued_lines`` consecutive teaser cards whose Title Case headline
+    ``min_glued_lines`` consecutive teaser cards (lines of at most
+    ``max_teaser_chars``) whose Title Case headline
     runs straight into its summary ("...Title RunDenny Hamlin's ...") or into
     its summary's dateline ("... fraud scheme in US NEW YORK: An ...") are a
     list of other stories. In both, one section label of up to
@@ -56,6 +57,7 @@ class HeadlineRuns(Detector):
     min_counted_lines: int = 4
     min_glued_lines: int = 3
     min_glued_summary_words: int = 5
+    max_teaser_chars: int = 1000
     max_section_label_tokens: int = 3
 
     def detect(self, page: Page) -> None:
@@ -101,6 +103,8 @@ class HeadlineRuns(Detector):
 
     def _glued_teaser(self, line: Line) -> bool:
         plain = line.features.plain
+        if len(plain) > self.max_teaser_chars:
+            return False  # a card is a headline and a summary; this also bounds the work per line
         for glue in GLUED_DATELINE.finditer(plain):
             headline, summary = plain[:glue.start()], plain[glue.end():]
             # A transcript's "... today. SMITH: ..." follows a sentence, not a headline.
