@@ -17,10 +17,8 @@ import lxml.etree
 import regex
 from lxml.etree import _Element as Element
 
-from cleanse.main_content import main_content
+from cleanse.main_content import INVISIBLE, main_content
 
-DROP = {"script", "style", "noscript", "template", "svg", "iframe", "head", "select", "option",
-        "button", "input", "textarea", "canvas", "object", "embed", "map", "math"}
 BLOCKS = {"address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl",
           "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
           "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
@@ -109,8 +107,9 @@ def render(html: str, main_content_only: bool = True
 
     With ``main_content_only``, only the elements that
     :func:`cleanse.main_content.main_content` picks are rendered, and their
-    lines carry the hint ``main_content``; otherwise (or when the page has no
-    paragraph at all) the whole page is.
+    lines carry the hint ``main_content``; otherwise, or when the scorer
+    declines (no paragraph, a list of links, a scrap of the page), the whole
+    page is.
     """
     html = XML_DECLARATION.sub("", html)
     try:
@@ -153,7 +152,7 @@ def _walk(root: Element, renderer: _Renderer) -> None:
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
         tag = element.tag if isinstance(element.tag, str) else ""
         if event == "start":
-            if skip_depth or tag in DROP or not tag or _hidden(element):
+            if skip_depth or tag in INVISIBLE or not tag or _hidden(element):
                 skip_depth += 1
                 continue
             parent = stack[-1] if stack else {"containers": (), "content": False, "link": False}
@@ -199,7 +198,8 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
     """Replaces each line's furniture containers by the one that counts, if any.
 
     A container holding more than ``MAX_BOILERPLATE_SHARE`` of the page's
-    rendered text is layout, whatever its name: ASP.NET pages sit in one
+    rendered text, or more than ``MAX_PROSE_SHARE`` of its paragraphs (lines
+    of ``PARAGRAPH_CHARS`` or more), is layout, whatever its name: ASP.NET pages sit in one
     ``<form>``, page builders wrap the article in "widget" blocks, a
     "page-block-container and-w-sidebar" holds the article and its sidebar.
     The outermost remaining container names the line's furniture.

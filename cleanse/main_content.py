@@ -39,8 +39,9 @@ TAG_WEIGHT = {"div": 5, "article": 10, "main": 10, "section": 3, "pre": 3, "td":
 BLOCK_CHILDREN = {"blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul", "section",
                   "article", "h1", "h2", "h3", "h4", "h5", "h6", "form", "header", "footer",
                   "nav", "aside", "li", "tr", "td"}
-INVISIBLE = {"script", "style", "noscript", "template", "svg", "iframe", "select", "option",
-             "button", "input", "textarea"}
+# Never rendered, never scored.
+INVISIBLE = {"script", "style", "noscript", "template", "svg", "iframe", "head", "select",
+             "option", "button", "input", "textarea", "canvas", "object", "embed", "map", "math"}
 TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")
 _text = lxml.etree.XPath("string()")  # an element's text content, computed in C
 CLAUSE_MARKS = ",，、;；。"

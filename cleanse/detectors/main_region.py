@@ -27,7 +27,9 @@ class MainRegion(Detector):
     short headings inside the article stay while menus, lists and footers
     around it -- which add nothing but cost -- fall outside. Up to
     ``max_lead_lines`` heading-like lines right above the region join it
-    (a subtitle above the first paragraph).
+    (a subtitle above the first paragraph). On HTML rendered from its main
+    content (:mod:`cleanse.main_content`) the DOM already chose the region,
+    and this detector stands aside.
     """
 
     name = "main_region"
