@@ -168,3 +168,21 @@ def test_a_page_whose_structure_defeats_the_scorer_is_rendered_whole():
     assert "main_content" not in doc.metadata
     assert all(p in doc.text for p in EN + ZH_HANS)
     assert "Weather" not in doc.text
+
+
+def test_linked_headings_over_summaries_are_teasers_but_linked_headings_in_prose_stay():
+    teasers = [("Bus fares rise again", "Tickets go up by ten per cent."),
+               ("Bridge closes for repairs", "Drivers face three weeks of detours."),
+               ("New cycle lanes open", "The ring road gets a protected lane.")]
+    cards = "".join(f"<h3><a href='/s{n}'>{title}</a></h3><p>{summary}</p>"
+                    for n, (title, summary) in enumerate(teasers))
+    doc = cleanse.clean(html_page(f"<div class='story'>{article(EN)}<h2>Deals</h2>{cards}</div>"))
+    assert all(p in doc.text for p in EN)
+    assert "Bridge closes" not in doc.text and "detours" not in doc.text
+    assert any(span.rule == "teaser_cards" for span in doc.removed)
+    # Linked headings spread between the story's own paragraphs are no card list.
+    spread = "".join(f"<h3><a href='/s{n}'>{title}</a></h3>{article(EN[n:n + 2])}"
+                     for n, (title, _) in enumerate(teasers))
+    doc = cleanse.clean(html_page(f"<div class='story'>{spread}</div>"))
+    assert all(p in doc.text for p in EN)
+    assert not any(span.rule == "teaser_cards" for span in doc.removed)

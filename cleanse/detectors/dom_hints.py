@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from cleanse.detectors.base import Detector
-from cleanse.model import Category, Page
+from cleanse.model import Category, Line, Page
+
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 @dataclass
@@ -18,14 +21,20 @@ class DomHints(Detector):
     share... is boilerplate unless an ``<article>``/``<main>`` encloses it.
     A short line that is mostly link text (``min_link_density``) is a
     navigation link, wherever it is. A ``<figcaption>`` describes a picture,
-    not the story.
+    not the story. ``min_cards`` or more headings that are links, each
+    followed by at most ``max_card_lines`` summary line, are teaser cards for
+    other stories (an article's own headings are not links).
     """
 
     name = "dom_hints"
     min_link_density: float = 0.7
     max_link_line_tokens: int = 25
+    min_cards: int = 3
+    max_card_lines: int = 1
+    min_card_link_density: float = 0.9
 
     def detect(self, page: Page) -> None:
+        self._teaser_cards(page, page.content_lines())
         for line in page.content_lines():
             hints = line.hints
             if not hints:
@@ -42,3 +51,25 @@ class DomHints(Detector):
                   and line.features.tokens <= self.max_link_line_tokens):
                 self.label(page, line, "link_text", Category.NAV, 0.6,
                            f"{hints['link_density']:.0%} link text")
+
+    def _teaser_cards(self, page: Page, content: list[Line]) -> None:
+        """Runs of headings that are links, each over a short summary: cards for other stories."""
+        linked = [i for i, line in enumerate(content)
+                  if line.hints.get("tag") in HEADING_TAGS
+                  and line.hints.get("link_density", 0) >= self.min_card_link_density]
+        run: list[int] = []
+        for i in linked + [None]:  # type: ignore[list-item]
+            if i is not None and (not run or i - run[-1] <= self.max_card_lines + 1):
+                run.append(i)
+                continue
+            if len(run) >= self.min_cards:
+                end = run[-1] + 1
+                # Cards that each carry a summary: the last card's summary goes too.
+                if all(b - a == 2 for a, b in pairwise(run)) and end < len(content) \
+                        and content[end].hints.get("tag") not in HEADING_TAGS:
+                    end += 1
+                for line in content[run[0]:end]:
+                    self.label(page, line, "teaser_cards", Category.TRENDING, 0.65,
+                               f"{len(run)} linked headings, each over a summary (other stories)")
+            run = [i] if i is not None else []
+
