@@ -387,15 +387,18 @@ def test_three_counts_in_a_row_are_not_yet_a_list():
     assert not any(span.rule == "counted_items" for span in doc.removed)
 
 
+GLUED_CARDS = [
+    "Council Approves Night Buses For The East SideThe new routes start in May and "
+    "will run every twenty minutes.",
+    "Why Trams Are Back In Fashion?Cities across Europe are reviving lines they tore up "
+    "decades ago.",
+    "Five Quiet Parks To Visit This SpringOur reporters picked the calmest green spaces "
+    "within reach of a station.",
+]
+
+
 def test_teaser_cards_with_headline_glued_to_summary_are_removed():
-    cards = [
-        "Council Approves Night Buses For The East SideThe new routes start in May and "
-        "will run every twenty minutes.",
-        "Why Trams Are Back In Fashion?Cities across Europe are reviving lines they tore up "
-        "decades ago.",
-        "Five Quiet Parks To Visit This SpringOur reporters picked the calmest green spaces "
-        "within reach of a station.",
-    ]
+    cards = GLUED_CARDS
     doc = cleanse.clean(page(*EN, *cards))
     assert all(card[:30] not in doc.text for card in cards)
     assert_body_kept(doc.text, EN)
@@ -651,15 +654,7 @@ def test_press_release_boilerplate_about_the_company_closes_nothing_else():
 
 
 def test_a_section_label_between_teaser_cards_does_not_break_the_list():
-    cards = [
-        "Council Approves Night Buses For The East SideThe new routes start in May and "
-        "will run every twenty minutes.",
-        "Why Trams Are Back In Fashion?Cities across Europe are reviving lines they tore up "
-        "decades ago.",
-        "Autos",
-        "Five Quiet Parks To Visit This SpringOur reporters picked the calmest green spaces "
-        "within reach of a station.",
-    ]
+    cards = [*GLUED_CARDS[:2], "Autos", GLUED_CARDS[2]]
     doc = cleanse.clean(page(*EN, *cards))
     assert all(card[:30] not in doc.text for card in cards)
     assert_body_kept(doc.text, EN)
