@@ -1,0 +1,294 @@
+"""Benchmark pages and seed captures as training material for the line arbiter.
+
+The benchmark data lives outside the project (``../shared/bench``, see its
+README) and is only read, never copied. Each dataset is a folder with a
+manifest of JSON lines: ``manifest.jsonl`` (plain ``.html`` files) or
+``pages.jsonl`` (``.html.gz`` files); the HTML file name is in the row, and
+``.gz`` files are gunzipped on read. Folders with neither manifest are skipped
+with a warning rather than guessed at.
+
+Every page gets a *group* for cross-validation: pages from one site share
+boilerplate, so training and validation folds must not share a site (see
+:func:`registrable_host` and :func:`page_group`).
+
+The innerText-like text rendering (inscriptis) is slow enough to cache; the
+cache lives in ``benchmarks/.cache/renderings/<dataset>/<id>.txt`` (gitignored).
+
+    python -m training.corpus            # counts, then fill the rendering cache
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import os
+import re
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+from tqdm import tqdm
+
+from cleanse.evaluation import read_labels
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_BENCH = PROJECT_ROOT.parent / "shared" / "bench"
+RENDER_CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "renderings"
+SEEDS = PROJECT_ROOT / "fixtures" / "seeds"
+MANIFESTS = ("manifest.jsonl", "pages.jsonl")
+
+# Second-level labels under which registries sell names (example.co.uk,
+# example.com.cn, example.gov.au): a registrable host keeps three labels then.
+SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "edu", "ac"})
+# Host prefixes that name the same site as the bare domain.
+SITE_PREFIXES = ("www.", "m.")
+# Where a page without a known URL says its own address: canonical link,
+# Open Graph URL, base element.
+SELF_URL_XPATH = (
+    "//link[contains(concat(' ', translate(@rel, 'CANONIL', 'canonil'), ' '), ' canonical ')]"
+    "/@href | //meta[@property='og:url' or @name='og:url']/@content | //base/@href"
+)
+IP_ADDRESS = re.compile(r"^[\d.]+$|:")
+# A scheme-less absolute address ("example.com/path"): dotted host, then a slash.
+SCHEMELESS = re.compile(r"^[\w-]+(?:\.[\w-]+)+/")
+UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
+log = logging.getLogger(__name__)
+
+
+def registrable_host(url: str | None) -> str | None:
+    """The site a URL belongs to: lowercase host without port, reduced to its registrable part.
+
+    A deliberately simple stand-in for the public suffix list: drop a leading
+    ``www.``/``m.``, then keep the last two labels, or the last three when the
+    second-to-last is a common second-level label (``co``, ``com``, ``org``,
+    ``net``, ``gov``, ``edu``, ``ac``: ``bbc.co.uk``, ``sina.com.cn``). IP
+    addresses and single-label hosts are kept whole. Protocol-relative URLs
+    (``//example.com/path``) and scheme-less ones with a path
+    (``example.com/path``, as some pages write their ``og:url``) are
+    understood; relative paths give None.
+    """
+    if not url or not url.strip():
+        return None
+    url = url.strip()
+    if "://" not in url and not url.startswith("//"):
+        if not SCHEMELESS.match(url):
+            return None
+        url = "//" + url
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.rstrip(".")
+    if IP_ADDRESS.search(host):
+        return host
+    for prefix in SITE_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            host = host[len(prefix):]
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def self_url(html: str) -> str | None:
+    """The first absolute address a page declares for itself (canonical, og:url, base), if any."""
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8"), parser=UTF8_PARSER)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    return next((value.strip() for value in root.xpath(SELF_URL_XPATH)
+                 if registrable_host(value)), None)
+
+
+def page_group(dataset: str, page_id: str, url: str | None, html: str | None) -> str:
+    """Cross-validation group: the registrable host of ``url``, else of the page's own
+    declared address (``html`` is only parsed when ``url`` is None), else the page key."""
+    host = registrable_host(url)
+    if host is None and url is None and html is not None:
+        host = registrable_host(self_url(html))
+    return host or f"{dataset}/{page_id}"
+
+
+def read_html(path: Path) -> str:
+    """A page file as text: gunzipped when it ends in ``.gz``, UTF-8 with replacement."""
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    """One benchmark page: HTML file plus ground-truth main text."""
+
+    dataset: str
+    id: str
+    url: str | None
+    group: str
+    page_type: str
+    lang: str
+    body: str
+    html_path: Path
+
+    @property
+    def key(self) -> str:
+        return f"{self.dataset}/{self.id}"
+
+    def html(self) -> str:
+        return read_html(self.html_path)
+
+    def rendering_path(self, cache: Path = RENDER_CACHE) -> Path:
+        return cache / self.dataset / f"{self.id}.txt"
+
+    def text_rendering(self, cache: Path = RENDER_CACHE) -> str:
+        """innerText-like rendering (``inscriptis.get_text``), cached on disk.
+
+        Identical to the rendering ``benchmarks/quality.py`` scores cleanse on;
+        menus and footers stay in, which is what the arbiter must learn to drop.
+        The cache file is written atomically so parallel renderers never leave
+        a truncated file behind.
+        """
+        cached = self.rendering_path(cache)
+        if cached.exists():
+            return cached.read_text("utf-8")
+        from inscriptis import get_text
+
+        text = get_text(self.html())
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+            os.replace(temporary, cached)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return text
+
+
+def _manifest(folder: Path) -> Path | None:
+    return next((folder / name for name in MANIFESTS if (folder / name).is_file()), None)
+
+
+def load_pages(bench: Path = DEFAULT_BENCH,
+               datasets: Iterable[str] | None = None) -> list[BenchPage]:
+    """All pages of the benchmark folders (or of ``datasets``), sorted by (dataset, id).
+
+    ``page_type`` defaults to "article" for datasets that do not record one.
+    """
+    wanted = set(datasets) if datasets is not None else None
+    pages = []
+    for folder in sorted(p for p in bench.iterdir() if p.is_dir()):
+        if wanted is not None and folder.name not in wanted:
+            continue
+        manifest = _manifest(folder)
+        if manifest is None:
+            log.warning("skipping %s: no %s (unknown layout)", folder, " or ".join(MANIFESTS))
+            continue
+        for line in manifest.read_text("utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            html_path = folder / row["html"]
+            html = read_html(html_path) if row.get("url") is None else None
+            pages.append(BenchPage(
+                dataset=folder.name, id=str(row["id"]), url=row.get("url"),
+                group=page_group(folder.name, str(row["id"]), row.get("url"), html),
+                page_type=row.get("page_type") or "article", lang=row.get("lang") or "",
+                body=row.get("body") or "", html_path=html_path,
+            ))
+    if wanted is not None and (missing := wanted - {page.dataset for page in pages}):
+        log.warning("no pages for dataset(s) %s in %s", ", ".join(sorted(missing)), bench)
+    return sorted(pages, key=lambda page: (page.dataset, page.id))
+
+
+@dataclass(frozen=True)
+class SeedPage:
+    """A bundled text capture with hand-made line labels (1-based line -> label)."""
+
+    name: str
+    text: str
+    labels: dict[int, str]
+
+    @property
+    def key(self) -> str:
+        return f"seeds/{self.name}"
+
+    @property
+    def group(self) -> str:
+        return self.key
+
+
+def load_seeds(folder: Path = SEEDS) -> list[SeedPage]:
+    """Seed captures (``<name>.txt``) that have a ``<name>.labels.tsv``, sorted by name."""
+    seeds = []
+    for path in sorted(folder.glob("*.txt")):
+        name = path.name[: -len(".txt")]
+        labels = path.with_name(f"{name}.labels.tsv")
+        if labels.exists():
+            seeds.append(SeedPage(name, path.read_text("utf-8"), read_labels(labels)))
+    return seeds
+
+
+def _render(page: BenchPage) -> int:
+    return len(page.text_rendering())
+
+
+def render_all(pages: Iterable[BenchPage], jobs: int = 2) -> None:
+    """Fill the rendering cache for ``pages`` (already cached ones are skipped)
+    using ``jobs`` processes; the machine is shared, so keep ``jobs`` small."""
+    todo = [page for page in pages if not page.rendering_path().exists()]
+    if not todo:
+        return
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for _ in tqdm(pool.map(_render, todo, chunksize=4), total=len(todo),
+                      desc="rendering", unit="page"):
+            pass
+
+
+def describe(pages: list[BenchPage]) -> str:
+    """Counts per dataset, page type, language and the number of groups, one table."""
+    out = []
+    for dataset in sorted({page.dataset for page in pages}):
+        subset = [page for page in pages if page.dataset == dataset]
+        types = Counter(page.page_type for page in subset)
+        langs = Counter(page.lang for page in subset)
+        groups = Counter(page.group for page in subset)
+        out.append(f"{dataset}: {len(subset)} pages, {len(groups)} groups "
+                   f"(largest: {', '.join(f'{g} {n}' for g, n in groups.most_common(3))}), "
+                   f"{sum(not page.body.strip() for page in subset)} empty bodies")
+        out.append("  page types: " + ", ".join(f"{k} {v}" for k, v in types.most_common()))
+        out.append("  langs: " + ", ".join(f"{k} {v}" for k, v in langs.most_common()))
+    out.append(f"total: {len(pages)} pages, {len({page.group for page in pages})} groups")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    parser.add_argument("--datasets", nargs="*", help="dataset folder names (default: all)")
+    parser.add_argument("--jobs", type=int, default=2, help="rendering processes")
+    args = parser.parse_args(argv)
+    if not args.bench.is_dir():
+        print(f"no benchmark folder at {args.bench}", file=sys.stderr)
+        return 1
+    pages = load_pages(args.bench, args.datasets)
+    print(describe(pages))
+    print(f"seeds: {len(load_seeds())}")
+    render_all(pages, args.jobs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
