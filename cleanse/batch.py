@@ -7,23 +7,29 @@ how a re-run recognises captures already done (see :mod:`cleanse.outputs`).
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import hashlib
+import json
 import multiprocessing
 import os
 import resource
+import signal
+import stat
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from cleanse.config import Config
 from cleanse.model import CleanedDocument, Status
-from cleanse.outputs import STDIO
-from cleanse.pipeline import Pipeline
+from cleanse.outputs import STDIO, unwritable
+from cleanse.pipeline import Pipeline, TimeLimitExceeded
 from cleanse.warc import html_records, is_warc
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.xhtml", "*.warc",
@@ -43,36 +49,115 @@ class Job:
     charset: str | None = None  # declared by the transport (a WARC record's HTTP header)
 
 
+@dataclass
+class Skipped:
+    """What folder walking passed over, and why: the run summary reports it.
+
+    ``failures`` are skips that lose input (a folder that cannot be read);
+    they make the run exit 1 like a failed capture.
+    """
+
+    reasons: Counter = field(default_factory=Counter)
+    paths: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, path: str, reason: str, failure: bool = False) -> None:
+        self.reasons[reason] += 1
+        self.paths.append((path, reason))
+        if failure:
+            self.failures.append(f"{path}: {reason}")
+
+
+SPECIAL_FILES = [(stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                 (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                 (stat.S_ISDIR, "a directory")]
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a FIFO (named pipe)"), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in SPECIAL_FILES if test(mode)), "not a regular file")
+
+
 def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
                 exclude: Iterable[str] = (), follow_symlinks: bool = False,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Job]:
+                max_bytes: int = DEFAULT_MAX_BYTES,
+                skipped: Skipped | None = None) -> Iterator[Job]:
     """Files named directly, and files under folders matching ``include`` (sorted, streamed).
 
     A file named on the command line is always taken; inside folders,
     ``include``/``exclude`` globs apply to the path relative to the folder.
-    Symlinks inside folders are skipped unless ``follow_symlinks``. A WARC
-    file gives one job per HTML response record.
+    Symlinks inside folders are skipped unless ``follow_symlinks``; followed,
+    each folder is walked once (by device and inode), so a link loop ends.
+    Only regular files are read: a FIFO, socket or device would block or
+    never end, so it becomes an error job. A WARC file gives one job per HTML
+    response record. Whatever is passed over is counted in ``skipped``.
     """
     include, exclude = tuple(include), tuple(exclude)
+    skipped = skipped if skipped is not None else Skipped()
     for given in paths:
         if given == STDIO:
             yield Job(STDIO, "<stdin>", sys.stdin.buffer.read())
             continue
         root = Path(given)
         if not root.is_dir():
-            yield from _expand(Job(str(root), root.name if root.is_absolute() else str(root)),
-                               max_bytes)
+            job = Job(str(root), root.name if root.is_absolute() else str(root))
+            yield from _expand(_checked(job), max_bytes)
             continue
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
+        visited: dict[tuple[int, int], str] = {}
+
+        def unreadable(exc: OSError) -> None:
+            skipped.add(str(exc.filename), f"cannot read folder: {exc.strerror or exc}",
+                        failure=True)
+
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable,
+                                                    followlinks=follow_symlinks):
             dirnames.sort()
+            folder = Path(dirpath)
+            if follow_symlinks:
+                try:
+                    info = os.stat(folder)
+                except OSError as exc:
+                    unreadable(exc)
+                    dirnames.clear()
+                    continue
+                key = (info.st_dev, info.st_ino)
+                if key in visited:
+                    skipped.add(folder.relative_to(root).as_posix(),
+                                "symlink loop or folder seen twice (walked once)")
+                    dirnames.clear()
+                    continue
+                visited[key] = dirpath
+            else:  # os.walk lists a symlink to a folder among dirnames and never enters it
+                for name in [d for d in dirnames if (folder / d).is_symlink()]:
+                    skipped.add((folder / name).relative_to(root).as_posix(),
+                                "symbolic link (see --follow-symlinks)")
             for name in sorted(filenames):
-                full = Path(dirpath) / name
+                full = folder / name
                 rel = full.relative_to(root).as_posix()
                 if not follow_symlinks and full.is_symlink():
+                    skipped.add(rel, "symbolic link (see --follow-symlinks)")
                     continue
-                if (include and not _matches(rel, include)) or _matches(rel, exclude):
+                if include and not _matches(rel, include):
+                    skipped.add(rel, "does not match --include")
                     continue
-                yield from _expand(Job(str(full), rel), max_bytes)
+                if _matches(rel, exclude):
+                    skipped.add(rel, "matches --exclude")
+                    continue
+                yield from _expand(_checked(Job(str(full), rel)), max_bytes)
+
+
+def _checked(job: Job) -> Job:
+    """``job``, or an error job when its path is a special file (FIFO, socket, device)."""
+    try:
+        what = _not_regular(os.stat(job.path).st_mode)
+    except OSError:
+        return job  # a missing file becomes a "cannot read" record when it is read
+    if what is None:
+        return job
+    return Job(job.path, job.source, error=f"not a regular file: {job.source} is {what}; "
+                                           "only regular files are read (use - for stdin)")
 
 
 def _expand(job: Job, max_bytes: int) -> Iterator[Job]:
@@ -100,12 +185,14 @@ class Cleaner:
 
     ``done`` maps a source to the input hash of its finished record from an
     earlier run: such a job gives a ``skipped`` record and is not cleaned again.
+    ``kind`` forces how every capture is read (``--kind``); None detects it.
     """
 
     config: Config = field(default_factory=Config)
     max_bytes: int = DEFAULT_MAX_BYTES
     done: Mapping[str, str] = field(default_factory=dict)
     format: str = "text"  # what the records' ``text`` holds: "text" or "markdown"
+    kind: str | None = None
 
     def __post_init__(self) -> None:
         self.pipeline = Pipeline(self.config)
@@ -118,7 +205,7 @@ class Cleaner:
             data = job.data if job.data is not None else _read(job.path, self.max_bytes)
         except OSError as exc:
             return _error(job, f"cannot read: {exc.strerror or exc}")
-        except InputTooLarge as exc:
+        except (InputTooLarge, NotRegularFile) as exc:
             return _error(job, str(exc))
         if len(data) > self.max_bytes:
             return _error(job, f"too large: over {self.max_bytes} bytes (see --max-bytes)")
@@ -127,25 +214,80 @@ class Cleaner:
             return {"source": job.source, "status": Status.SKIPPED.value, "input_sha256": digest,
                     "input_bytes": len(data)}
         try:
-            record = self.pipeline.clean(data, source=job.source,
-                                         charset=job.charset).to_dict(self.format)
+            with _watchdog(self.config.time_limit):
+                doc = self.pipeline.clean(data, source=job.source, kind=self.kind,
+                                          charset=job.charset)
+            record = doc.to_dict(self.format)
+        except TimeLimitExceeded as exc:  # the watchdog fired outside the pipeline's own checks
+            record = _timeout(job, self.config.time_limit, str(exc))
         except Exception as exc:  # a bug must not stop the batch; report it on the record
             record = _error(job, f"internal error: {type(exc).__name__}: {exc}")
         record.update(source=job.source, input_sha256=digest, input_bytes=len(data))
         if job.metadata:
             record["metadata"] = {**record["metadata"], **job.metadata}
+        try:  # the one part of a record that holds values from the input (front matter)
+            json.dumps(record["metadata"], allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as exc:
+            record = unwritable(record, exc)
         return record
+
+
+# A time limit checked only between pipeline steps is no bound when one step
+# runs long; an interval timer interrupts the step itself (and keeps firing
+# each second, in case something swallowed the first interruption). Calls into
+# C that never return are stopped by run_jobs, which kills the worker process.
+WATCHDOG_STEP = "a step, stopped by the watchdog"
+
+
+class _watchdog:
+    """``with _watchdog(seconds):`` raises TimeLimitExceeded in the block past ``seconds``.
+
+    Only where signals can be used (the main thread of a POSIX process);
+    elsewhere the pipeline's own checks between steps are the bound.
+    """
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.armed = bool(seconds) and hasattr(signal, "setitimer") \
+            and threading.current_thread() is threading.main_thread()
+
+    def __enter__(self) -> None:
+        if self.armed:
+            self.previous = signal.signal(signal.SIGALRM, _interrupt)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds, 1.0)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise TimeLimitExceeded(WATCHDOG_STEP)
 
 
 class InputTooLarge(Exception):
     """A capture over the size limit (``--max-bytes``)."""
 
 
+class NotRegularFile(Exception):
+    """A path that is a FIFO, socket or device: reading it could block forever."""
+
+
 def _read(path: str, max_bytes: int) -> bytes:
-    size = os.path.getsize(path)
-    if size > max_bytes:
-        raise InputTooLarge(f"too large: {size} bytes (limit {max_bytes}; see --max-bytes)")
-    with open(path, "rb") as handle:
+    # O_NONBLOCK: a FIFO put in place after listing must not block the open; fstat then
+    # tells what was opened (stat before open would leave a race).
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+        if (what := _not_regular(info.st_mode)) is not None:
+            raise NotRegularFile(f"not a regular file: {path} is {what}; only regular files "
+                                 "are read (use - for stdin)")
+        if info.st_size > max_bytes:
+            raise InputTooLarge(f"too large: {info.st_size} bytes (limit {max_bytes}; "
+                                "see --max-bytes)")
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:  # the file grew while we read it
         raise InputTooLarge(f"too large: over {max_bytes} bytes (see --max-bytes)")
@@ -156,17 +298,10 @@ def _error(job: Job, message: str) -> dict[str, Any]:
     return CleanedDocument(source=job.source, status=Status.ERROR, error=message).to_dict()
 
 
-_worker: Cleaner | None = None
-
-
-def _init_worker(cleaner: Cleaner) -> None:
-    global _worker
-    _worker = cleaner
-
-
-def _clean_in_worker(job: Job) -> dict[str, Any]:
-    assert _worker is not None, "worker not initialised"
-    return _worker(job)
+def _timeout(job: Job, limit: float | None, where: str) -> dict[str, Any]:
+    return CleanedDocument(source=job.source, status=Status.TIMEOUT,
+                           error=f"time limit of {limit or 0:g} s exceeded during {where}; "
+                                 "raise time_limit or split the capture").to_dict()
 
 
 def run_jobs(jobs: Iterable[Job], cleaner: Cleaner, workers: int) -> Iterator[dict[str, Any]]:
@@ -174,9 +309,150 @@ def run_jobs(jobs: Iterable[Job], cleaner: Cleaner, workers: int) -> Iterator[di
     if workers <= 1:
         yield from map(cleaner, jobs)
         return
-    context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else None)
-    with context.Pool(workers, initializer=_init_worker, initargs=(cleaner,)) as pool:
-        yield from pool.imap(_clean_in_worker, jobs, chunksize=8)
+    pool = _Pool(cleaner, workers)
+    try:
+        yield from pool.run(jobs)
+    finally:
+        pool.close()
+
+
+# How long past its time limit a capture may run before its worker process is
+# killed: the in-process watchdog gets the first chance to stop it cleanly.
+KILL_GRACE_SECONDS = 5.0
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing.Process (the context's own class)
+    conn: Connection
+    job: tuple[int, Job] | None = None
+    started: float = 0.0
+
+
+class _Pool:
+    """Worker processes fed one job at a time, each job under a hard time limit.
+
+    ``multiprocessing.Pool`` cannot stop one task: a capture stuck in C code
+    would hold its worker forever, and a worker killed by the OS loses its
+    task silently. Here a worker past the limit (plus a grace) is killed and
+    replaced, and the job gets a ``timeout`` record; a worker that dies gets
+    an ``error`` record. Workers ignore Ctrl-C (the main process stops them)
+    and exit quietly when the main process is gone.
+    """
+
+    def __init__(self, cleaner: Cleaner, size: int):
+        self.cleaner = cleaner
+        self.limit = cleaner.config.time_limit
+        self.context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else None)
+        self.workers = [self._start() for _ in range(size)]
+
+    def _start(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(child, parent, self.cleaner),
+                                       daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[dict[str, Any]]:
+        queue = enumerate(jobs)
+        results: dict[int, dict[str, Any]] = {}
+        next_out, exhausted = 0, False
+        while True:
+            for worker in self.workers:
+                if worker.job is None and not exhausted:
+                    item = next(queue, None)
+                    if item is None:
+                        exhausted = True
+                    else:
+                        self._give(worker, item)
+            while next_out in results:
+                yield results.pop(next_out)
+                next_out += 1
+            busy = [w for w in self.workers if w.job is not None]
+            if not busy:
+                return
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                 timeout=self._wait_seconds(busy))
+            for worker in busy:
+                self._collect(worker, results)
+
+    def _give(self, worker: _Worker, item: tuple[int, Job]) -> None:
+        worker.job, worker.started = item, time.monotonic()
+        try:
+            worker.conn.send(item[1])
+        except OSError:
+            pass  # the worker is dead; _collect reports it
+
+    def _wait_seconds(self, busy: list[_Worker]) -> float | None:
+        if not self.limit:
+            return None
+        deadline = min(w.started for w in busy) + self.limit + KILL_GRACE_SECONDS
+        return max(0.0, deadline - time.monotonic())
+
+    def _collect(self, worker: _Worker, results: dict[int, dict[str, Any]]) -> None:
+        assert worker.job is not None
+        index, job = worker.job
+        if worker.conn.poll():
+            try:
+                results[index] = worker.conn.recv()
+            except (EOFError, OSError):
+                pass  # died mid-answer: reported below
+            else:
+                worker.job = None
+                return
+        if not worker.process.is_alive():
+            code = worker.process.exitcode
+            how = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"status {code}"
+            results[index] = _error(job, f"internal error: the worker process died ({how}) "
+                                         "while cleaning this capture")
+        elif self.limit and time.monotonic() > worker.started + self.limit + KILL_GRACE_SECONDS:
+            results[index] = _timeout(job, self.limit, "a step that could not be interrupted "
+                                                       "(its worker process was stopped)")
+        else:
+            return  # still working
+        self._replace(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        _stop(worker)
+        fresh = self._start()
+        worker.process, worker.conn, worker.job = fresh.process, fresh.conn, None
+
+    def close(self) -> None:
+        """Stop every worker: politely when idle, by force when busy or stuck."""
+        for worker in self.workers:
+            if worker.job is None:
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    pass
+        deadline = time.monotonic() + 5
+        for worker in self.workers:
+            if worker.job is None:
+                worker.process.join(max(0.0, deadline - time.monotonic()))
+            _stop(worker)
+
+
+def _stop(worker: _Worker) -> None:
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join()
+    worker.conn.close()
+
+
+def _serve(conn: Connection, parent_end: Connection, cleaner: Cleaner) -> None:
+    """A worker process: clean each job received until told to stop (None).
+
+    The main process's end of the pipe is closed here (a forked worker holds a
+    copy), so that when the main process dies, ``recv`` ends instead of waiting.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    parent_end.close()
+    try:
+        while (job := conn.recv()) is not None:
+            conn.send(cleaner(job))
+    except (EOFError, OSError):
+        pass  # the main process is gone: nothing to report to, exit quietly
 
 
 @dataclass
@@ -189,6 +465,7 @@ class Summary:
     failures: list[str] = field(default_factory=list)
     input_bytes: int = 0
     started: float = field(default_factory=time.monotonic)
+    skipped: Skipped = field(default_factory=Skipped)
 
     def add(self, record: dict[str, Any]) -> None:
         self.statuses[record["status"]] += 1
@@ -217,7 +494,9 @@ class Summary:
                 "seconds": round(self.seconds, 3), "input_bytes": self.input_bytes,
                 "peak_rss_mb": peak_rss_mb(),
                 "removed_chars_by_detector": dict(self.removed_chars.most_common()),
-                "languages": dict(self.languages.most_common()), "failures": self.failures}
+                "languages": dict(self.languages.most_common()),
+                "skipped_inputs": dict(self.skipped.reasons.most_common()),
+                "failures": self.skipped.failures + self.failures}
 
 
 def peak_rss_mb() -> dict[str, float]:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import re
+import signal
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +23,7 @@ from cleanse.batch import (
     DEFAULT_MAX_BYTES,
     Cleaner,
     Job,
+    Skipped,
     Summary,
     find_inputs,
     run_jobs,
@@ -29,6 +34,12 @@ from cleanse.model import FORMATS, Status
 from cleanse.outputs import STDIO, atomic_write, open_sink
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a reader that went away
+KINDS = ("text", "markdown", "html", "json")
+# Capture text and file names are the input's, not ours: control characters (ESC starts
+# terminal escape sequences, OSC can set the window title or write files in some
+# terminals) and bidirectional overrides are shown escaped, never sent raw.
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="Ray cluster to join (default: start a local Ray runtime)")
     clean.add_argument("--stats", metavar="FILE", help="write the run summary as JSON here")
     clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    clean.add_argument("-v", "--verbose", action="store_true",
+                       help="list every file or folder skipped, and why (the summary counts them)")
 
     explain = commands.add_parser("explain", help="show every removed line of one capture, and why")
     explain.add_argument("path", metavar="PATH", help="a capture file, or - for stdin")
@@ -87,6 +100,9 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
                         help="turn a detector off (repeatable)")
     parser.add_argument("--time-limit", type=float, metavar="SECONDS",
                         help="per-capture time limit, 0 for none (default: 60, or the config's)")
+    parser.add_argument("--kind", choices=KINDS,
+                        help="read every capture as this kind instead of detecting it (from its "
+                             "content, with the file extension as a hint)")
     parser.add_argument("--full-page", action="store_true",
                         help="HTML: render and judge the whole page, not only its main content")
 
@@ -103,16 +119,19 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _clean(args: argparse.Namespace, config: Config) -> int:
+    skipped = Skipped()
     jobs = list(find_inputs(args.paths, args.include or DEFAULT_INCLUDE, args.exclude,
-                            args.follow_symlinks, args.max_bytes))
+                            args.follow_symlinks, args.max_bytes, skipped))
     if not jobs:
-        print("cleanse: no input files found", file=sys.stderr)
+        print("cleanse: no input files found" + _skip_counts(skipped), file=sys.stderr)
         return EXIT_USAGE
-    inputs = {os.path.realpath(job.path) for job in jobs if job.path != STDIO}
-    if args.output != STDIO and os.path.realpath(args.output) in inputs:
-        print(f"cleanse: refusing to overwrite input {args.output}", file=sys.stderr)
+    if args.output != STDIO and (taken := _same_file(args.output, jobs)):
+        print(f"cleanse: refusing to overwrite input {_printable(taken)} "
+              f"(-o {_printable(args.output)} is the same file)", file=sys.stderr)
         return EXIT_USAGE
     try:
+        if args.stats:  # checked before the run, so a long run never ends without its summary
+            _check_writable(Path(args.stats))
         if args.engine == "ray":  # checked before the sink opens, so OUT is left untouched
             import cleanse.ray_engine  # noqa: F401
             if any(job.data is not None for job in jobs):
@@ -120,18 +139,20 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
                                  "records need the local engine")
         sink = open_sink(args.output, resume=not args.force)
     except (OSError, ValueError, ImportError) as exc:
-        print(f"cleanse: {exc}", file=sys.stderr)
+        print(f"cleanse: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    summary = Summary()
+    summary = Summary(skipped=skipped)
     progress = tqdm(total=len(jobs), unit="file", disable=args.quiet or None, file=sys.stderr)
     interrupted = False
     try:
-        for record in _records(args, jobs,
-                               Cleaner(config, args.max_bytes, sink.done, args.format)):
+        cleaner = Cleaner(config, args.max_bytes, sink.done, args.format, args.kind)
+        for record in _records(args, jobs, cleaner):
             summary.add(record)
             if record["status"] != Status.SKIPPED.value:
                 try:
                     sink.write(record)
+                except BrokenPipeError:
+                    raise  # stdout's reader is gone: no later record can be written either
                 except (OSError, ValueError) as exc:
                     summary.fail(record["source"], f"cannot write record: {exc}")
             progress.update()
@@ -150,11 +171,62 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         return EXIT_INTERRUPTED
     stats = summary.to_dict()
     if args.stats:
-        atomic_write(Path(args.stats), lambda h: h.write(json.dumps(stats, ensure_ascii=False,
-                                                                    indent=1) + "\n"))
+        try:
+            atomic_write(Path(args.stats), lambda h: h.write(
+                json.dumps(stats, ensure_ascii=False, indent=1) + "\n"))
+        except OSError as exc:
+            stats["failures"].append(f"{args.stats}: cannot write the stats: {exc}")
+    if args.verbose:
+        for path, reason in skipped.paths:
+            print(f"cleanse: skipped {_printable(path)}: {reason}", file=sys.stderr)
     if not args.quiet:
         print(_summary_text(stats), file=sys.stderr)
-    return EXIT_FAILURES if summary.failures else EXIT_OK
+    return EXIT_FAILURES if stats["failures"] else EXIT_OK
+
+
+def _same_file(output: str, jobs: list[Job]) -> str | None:
+    """The input that ``output`` is (same device and inode: hard links, symlinks), if any."""
+    try:
+        target = os.stat(output)
+    except OSError:
+        return None  # does not exist yet: it cannot be an input
+    for job in jobs:
+        if job.path == STDIO:
+            continue
+        try:
+            info = os.stat(job.path)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) == (target.st_dev, target.st_ino):
+            return job.path
+    return None
+
+
+def _check_writable(path: Path) -> None:
+    """Raise OSError unless a file can be created at ``path`` (tried, not guessed)."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "Is a directory")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot write --stats {path}: {exc.strerror or exc}") from None
+
+
+def _printable(text: str, keep_newlines: bool = False) -> str:
+    """``text`` with control and direction-changing characters escaped (``\\x1b``)."""
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return char if keep_newlines and char == "\n" else ascii(char)[1:-1]
+    return UNPRINTABLE.sub(escape, text)
+
+
+def _skip_counts(skipped: Skipped) -> str:
+    if not skipped.reasons:
+        return ""
+    return " (skipped: " + ", ".join(f"{n} {why}" for why, n in skipped.reasons.items()) + ")"
 
 
 def _records(args: argparse.Namespace, jobs: list[Job],
@@ -174,7 +246,10 @@ def _summary_text(stats: dict[str, Any]) -> str:
             f"{d} {n}" for d, n in stats["removed_chars_by_detector"].items()))
     if stats["languages"]:
         lines.append("  languages: " + ", ".join(f"{k} {v}" for k, v in stats["languages"].items()))
-    lines += [f"  failed: {failure}" for failure in stats["failures"][:20]]
+    if stats["skipped_inputs"]:
+        lines.append("  skipped (not cleaned; --verbose lists them): " + ", ".join(
+            f"{n} {why}" for why, n in stats["skipped_inputs"].items()))
+    lines += [f"  failed: {_printable(failure)}" for failure in stats["failures"][:20]]
     if len(stats["failures"]) > 20:
         lines.append(f"  ... and {len(stats['failures']) - 20} more failures (see --stats)")
     return "\n".join(lines)
@@ -185,19 +260,21 @@ def _explain(args: argparse.Namespace, config: Config) -> int:
 
     pipeline = Pipeline(config)
     if args.path == STDIO:
-        doc = pipeline.clean(sys.stdin.buffer.read(), source="<stdin>")
+        doc = pipeline.clean(sys.stdin.buffer.read(), source="<stdin>", kind=args.kind)
     else:
-        doc = pipeline.clean(Path(args.path))
-    print(f"source: {doc.source}\nstatus: {doc.status.value}"
-          + (f" ({doc.error})" if doc.error else "")
-          + f"\ntitle: {doc.title}\nlanguage: {doc.language}")
+        doc = pipeline.clean(Path(args.path), kind=args.kind)
+    print(f"source: {_printable(str(doc.source))}\nstatus: {doc.status.value}"
+          + (f" ({_printable(doc.error)})" if doc.error else "")
+          + f"\ntitle: {_printable(str(doc.title))}\nlanguage: {doc.language}")
     for segment in doc.segments:
         print(f"segment: lines {segment.first_line}-{segment.last_line} {segment.language}")
     if "main_content" in doc.metadata:
-        print(f"html main content: {doc.metadata['main_content']} (the rest of the page was "
-              "not rendered; --full-page judges every line)")
+        print(f"html main content: {_printable(str(doc.metadata['main_content']))} (the rest "
+              "of the page was not rendered; --full-page judges every line)")
+    for warning in doc.warnings:
+        print(f"warning: {_printable(warning)}")
     print("removed:")
-    print(doc.explain())
+    print(_printable(doc.explain(), keep_newlines=True))
     return EXIT_FAILURES if doc.status.value == "error" else EXIT_OK
 
 
@@ -211,16 +288,26 @@ def _detectors() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "detectors":
-        return _detectors()
     try:
-        config = _config(args)
-    except ConfigError as exc:
-        print(f"cleanse: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.command == "explain":
-        return _explain(args, config)
-    return _clean(args, config)
+        if args.command == "detectors":
+            return _detectors()
+        try:
+            config = _config(args)
+        except ConfigError as exc:
+            print(f"cleanse: {_printable(str(exc))}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.command == "explain":
+            return _explain(args, config)
+        return _clean(args, config)
+    except BrokenPipeError:
+        # The reader of our output went away (`cleanse explain ... | head`): that ends the
+        # command, quietly. Python would also complain when flushing stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:  # outside a batch run (explain, listing inputs): no traceback
+        print("cleanse: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

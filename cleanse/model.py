@@ -208,6 +208,8 @@ class CleanedDocument:
     segments: list[Segment] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     removed: list[RemovedSpan] = field(default_factory=list)
+    # What the caller should know about this result (content kept by a fallback, input cut off).
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self, format: str = "text") -> dict[str, Any]:
         """The JSON record documented in docs/output.md; ``format`` picks what ``text`` holds."""
@@ -227,6 +229,7 @@ class CleanedDocument:
             "segments": [s.to_dict(format) for s in self.segments],
             "metadata": self.metadata,
             "removed": [r.to_dict() for r in self.removed],
+            "warnings": list(self.warnings),
         }
 
     def explain(self) -> str:

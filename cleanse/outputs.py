@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from cleanse.model import Status
+from cleanse.model import CleanedDocument, Status
 
 STDIO = "-"
 
@@ -34,16 +34,43 @@ LINE_BREAKS_IN_STRINGS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028",
                                         "\u2029": "\\u2029"})
 
 
-def record_json(record: dict[str, Any]) -> str:
-    """One record as one line of JSON (UTF-8 text kept readable, line breaks escaped)."""
-    return json.dumps(record, ensure_ascii=False).translate(LINE_BREAKS_IN_STRINGS)
+def record_json(record: dict[str, Any], indent: int | None = None) -> str:
+    """One record as strict JSON (UTF-8 text kept readable, line breaks escaped).
+
+    A record that is not JSON (a value of another type, NaN) becomes an
+    ``error`` record for the same source: one bad record must not stop a batch,
+    and writing ``NaN`` would give readers a file that is not JSON.
+    """
+    try:
+        text = json.dumps(record, ensure_ascii=False, allow_nan=False, indent=indent)
+    except (TypeError, ValueError, RecursionError) as exc:
+        text = json.dumps(unwritable(record, exc), ensure_ascii=False, indent=indent)
+    return text.translate(LINE_BREAKS_IN_STRINGS)
+
+
+def unwritable(record: dict[str, Any], exc: BaseException) -> dict[str, Any]:
+    """The ``error`` record that stands in for ``record`` when it cannot be written as JSON."""
+    source = record.get("source")
+    replacement = CleanedDocument(
+        source=source if isinstance(source, str) else repr(source), status=Status.ERROR,
+        error=f"internal error: the record cannot be written as JSON: {type(exc).__name__}: "
+              f"{exc}").to_dict()
+    for key in ("input_sha256", "input_bytes"):
+        if isinstance(record.get(key), (str, int)):
+            replacement[key] = record[key]
+    return replacement
 
 
 def atomic_write(path: Path, write: Callable[[IO[str]], None]) -> None:
-    """Write via a temporary file in the same folder, then rename over ``path``."""
+    """Write via a temporary file in the same folder, then rename over ``path``.
+
+    The file gets the mode a plain ``open`` would give (0666 less the umask),
+    not the temporary file's private 0600.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             write(handle)
             handle.flush()
@@ -52,6 +79,13 @@ def atomic_write(path: Path, write: Callable[[IO[str]], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def output_path(out_dir: Path, source: str) -> Path:
@@ -187,7 +221,7 @@ class FolderSink:
                     self.done[finished[0]] = finished[1]
 
     def write(self, record: dict[str, Any]) -> None:
-        text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+        text = record_json(record, indent=1) + "\n"
         atomic_write(output_path(self.root, record["source"]), lambda h: h.write(text))
 
     def close(self) -> None:

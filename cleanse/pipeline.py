@@ -55,7 +55,8 @@ class Pipeline:
                 why = "the HTML has no visible text" if capture.kind == "html" else "empty input"
                 return CleanedDocument(source=capture.source, status=Status.EMPTY,
                                        error=why, kind=capture.kind,
-                                       encoding=capture.encoding)
+                                       encoding=capture.encoding,
+                                       warnings=capture.metadata.get("warnings", []))
             page = self.label(capture, deadline)
         except CaptureError as exc:
             return CleanedDocument(source=source or _path_source(value), status=Status.ERROR,
@@ -64,7 +65,9 @@ class Pipeline:
             return CleanedDocument(source=source or _path_source(value), status=Status.TIMEOUT,
                                    error=f"time limit of {limit:g} s exceeded during {exc}; "
                                          "raise time_limit or split the capture")
-        return assemble(page, self.tagger, self.config.min_segment_tokens)
+        doc = assemble(page, self.tagger, self.config.min_segment_tokens)
+        doc.warnings[:0] = doc.metadata.pop("warnings", [])  # reading and detectors collect them
+        return doc
 
 
 class TimeLimitExceeded(Exception):

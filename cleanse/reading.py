@@ -147,16 +147,74 @@ def decode(data: bytes, charset: str | None = None) -> tuple[str, str, int]:
     return text, encoding, errors
 
 
-def detect_kind(text: str) -> str:
-    """``html``, ``markdown`` or ``text``, judged by content."""
-    head = text[:5000]
-    if head.lstrip().startswith("<") and len(HTML_SIGNS.findall(head)) >= 2:
+SPACE_RUN = regex.compile(r"\s*")
+TAG = regex.compile(r"<[a-zA-Z/!][^<>]{0,2000}>")
+# Kinds that a file name suggests; content still decides, the name only tips the balance.
+EXTENSION_KINDS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+                   ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html"}
+# A page made of markup spends a large share of its characters on tags (the most
+# text-heavy bench pages: 5%); an article that quotes a few lines of HTML, little. A file
+# named .txt or .md must be mostly markup to be read as HTML.
+MIN_MARKUP_SHARE = 0.05
+MIN_MARKUP_SHARE_IN_TEXT_FILES = 0.3
+
+
+def _prolog_end(text: str) -> tuple[int, bool]:
+    """(where the content starts past leading space, comments, ``<!DOCTYPE>`` and ``<?xml?>``,
+    whether a DOCTYPE declared HTML). Licence headers can be many kilobytes of comment."""
+    pos, doctype = 0, False
+    while True:
+        pos = SPACE_RUN.match(text, pos).end()
+        if text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4)
+        elif text[pos:pos + 9].lower() == "<!doctype":
+            end = text.find(">", pos)
+            doctype |= end > 0 and "html" in text[pos:end].lower()
+        elif text.startswith("<?", pos):
+            end = text.find(">", pos)
+        else:
+            return pos, doctype
+        if end < 0:
+            return pos, doctype
+        pos = text.index(">", end) + 1
+
+
+def markup_share(text: str) -> float:
+    """The share of ``text``'s characters inside HTML tags."""
+    return sum(map(len, TAG.findall(text))) / len(text) if text else 0.0
+
+
+def detect_kind(text: str, hint: str | None = None) -> str:
+    """``html``, ``markdown`` or ``text``, judged by content; ``hint`` (from a file
+    extension) decides close calls.
+
+    HTML is what declares itself (``<!DOCTYPE html>``), starts with markup past
+    any leading comments (licence headers can run for pages), or holds enough
+    markup further in. A ``.txt`` or ``.md`` file needs more markup for that
+    last case, so an article quoting a few lines of HTML stays an article.
+    """
+    start, doctype = _prolog_end(text)
+    head = text[start:start + 5000]
+    signs = len(HTML_SIGNS.findall(head))
+    if doctype or (head.startswith("<") and signs >= 2):
         return "html"
-    if len(HTML_SIGNS.findall(head)) >= 8 and "</" in head:
-        return "html"
+    if signs >= (1 if hint == "html" else 8) and "</" in text[start:start + 50_000]:
+        needed = MIN_MARKUP_SHARE_IN_TEXT_FILES if hint in ("text", "markdown") \
+            else MIN_MARKUP_SHARE
+        if markup_share(text) >= needed:
+            return "html"
     if regex.search(r"^(?:---|\+\+\+)\s*$|^#{1,6}\s|^\s*[-*]\s|\*\*\w|\]\(", head, regex.M):
         return "markdown"
     return "text"
+
+
+def extension_kind(source: str | None) -> str | None:
+    """The kind a capture's name suggests (``page.html`` -> ``html``), or None."""
+    if not source:
+        return None
+    name = source.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1].lower()
+    dot = name.rfind(".")
+    return EXTENSION_KINDS.get(name[dot:]) if dot > 0 else None
 
 
 def _unwrap_json(text: str) -> tuple[str, dict] | None:
@@ -164,9 +222,13 @@ def _unwrap_json(text: str) -> tuple[str, dict] | None:
     if not text.lstrip().startswith("{"):
         return None
     try:
-        data = json.loads(text)
+        # NaN and Infinity are not JSON; as metadata they would make the record invalid.
+        data = json.loads(text, parse_constant=lambda name: None)
     except ValueError:
         return None
+    except RecursionError:
+        raise CaptureError("too deeply nested: a JSON capture nested beyond what can be "
+                           "read") from None
     if not isinstance(data, dict):
         return None
     for key in ("html", "content", "text", "body", "markdown"):
@@ -207,7 +269,7 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
         value, metadata = unwrapped
         kind = None if kind == "json" else kind
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    kind = kind or detect_kind(value)
+    kind = kind or detect_kind(value, extension_kind(source))
     hints: list[dict] = []
     if kind == "html":
         value, hints, page_metadata = render(value, html_main_content)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import math
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -20,15 +22,61 @@ else:  # pragma: no cover
 FENCES = {"---": "yaml", "+++": "toml"}
 
 
-def _jsonable(value: Any) -> Any:
-    """Front matter parsers return dates and other objects; records need JSON."""
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
+# A front matter is a few dozen values; aliases can make a small block expand
+# exponentially ("billion laughs") or refer to itself, so conversion has a budget.
+MAX_VALUES = 10_000
+MAX_DEPTH = 50
+
+
+@dataclass
+class _ToJson:
+    """Converts parsed front matter to values ``json.dumps`` writes as strict JSON.
+
+    YAML tags give bytes (``!!binary``), sets (``!!set``), dates and ``.nan``;
+    TOML gives dates and ``nan``. Records must stay valid JSON, so: bytes ->
+    base64 text, sets -> sorted lists, dates -> ISO strings, NaN/infinity ->
+    null. What had to be altered or dropped is noted in ``warnings``.
+    """
+
+    warnings: list[str] = field(default_factory=list)
+    budget: int = MAX_VALUES
+
+    def convert(self, value: Any, key: str = "", depth: int = 0,
+                path: frozenset[int] = frozenset()) -> Any:
+        self.budget -= 1
+        if self.budget < 0 or depth > MAX_DEPTH:
+            self._warn(f"front matter: more than {MAX_VALUES} values or {MAX_DEPTH} levels "
+                       "(aliases expanding?); the rest is left out")
+            return None
+        if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+            return value
+        if isinstance(value, float):
+            if math.isfinite(value):
+                return value
+            self._warn(f"front matter {key}: {value} is not a JSON number; written as null")
+            return None
+        if isinstance(value, (dt.date, dt.datetime, dt.time)):
+            return value.isoformat()
+        if isinstance(value, (bytes, bytearray)):
+            return base64.b64encode(value).decode("ascii")
+        if isinstance(value, (dict, list, tuple, set, frozenset)):
+            if id(value) in path:
+                self._warn(f"front matter {key}: refers to itself; written as null")
+                return None
+            inner = path | {id(value)}
+            if isinstance(value, dict):
+                return {str(k): self.convert(v, f"{key}.{k}" if key else str(k), depth + 1, inner)
+                        for k, v in value.items()}
+            items = value
+            if isinstance(value, (set, frozenset)):
+                items = sorted(value, key=lambda item: (type(item).__name__, str(item)))
+            return [self.convert(v, f"{key}[{i}]", depth + 1, inner) for i, v in enumerate(items)]
+        self._warn(f"front matter {key}: a {type(value).__name__} value, written as text")
+        return str(value)
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
 
 
 @dataclass
@@ -62,8 +110,18 @@ class FrontMatter(Detector):
         except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
             page.metadata["front_matter_error"] = str(exc).splitlines()[0]
             parsed = None
+        except RecursionError:  # the parsers recurse once per nesting level
+            page.metadata["front_matter_error"] = "nested too deeply to read"
+            parsed = None
         if isinstance(parsed, dict):
-            page.metadata.update(_jsonable(parsed))
+            converter = _ToJson()
+            values = converter.convert(parsed)
+            # "warnings" in page metadata is the record's warnings list (see Pipeline.clean).
+            if "warnings" in values:
+                values["front_matter_warnings"] = values.pop("warnings")
+            page.metadata.update(values)
+            if converter.warnings:
+                page.metadata.setdefault("warnings", []).extend(converter.warnings)
             title = parsed.get("title")
             if isinstance(title, str) and title.strip():
                 page.title = title.strip()

@@ -1,0 +1,379 @@
+"""Structurally hostile input (issue 15): nothing kills a batch, hangs, or loses text silently.
+
+Each test reproduces one reported defect as a user would meet it; the docs
+(docs/reliability.md) list the classes, their status and message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import cleanse
+from cleanse.batch import Cleaner, Job, run_jobs
+from cleanse.cli import main
+from cleanse.features import final_mark
+from cleanse.outputs import record_json
+
+from helpers import EN, ZH_HANS, page
+
+TAGGED = ("---\ntitle: Tagged\nblob: !!binary aGk=\ntags: !!set {b, a}\nwhen: 2024-01-02\n"
+          "ratio: .nan\nbig: .inf\n---\n")
+
+
+def records(path: Path) -> dict[str, dict]:
+    return {r["source"]: r for r in map(json.loads, path.read_text("utf-8").splitlines())}
+
+
+def run_cli(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
+    """The CLI in its own process group, killed whole if it outlives ``timeout`` (a hang)."""
+    process = subprocess.Popen([sys.executable, "-m", "cleanse.cli", *args],
+                               start_new_session=True, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"cleanse {' '.join(args)} still running after {timeout} s")
+    return subprocess.CompletedProcess(args, process.returncode, out, err)
+
+
+class Hang(Exception):
+    pass
+
+
+@pytest.fixture()
+def within():
+    """``with within(seconds):`` fails a test that would otherwise hang (blocked in open())."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def guard(seconds: int):
+        def expire(signum, frame):
+            raise Hang(f"still running after {seconds} s")
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.alarm(seconds)
+        try:
+            yield
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+    return guard
+
+
+# 1. Front matter values that are not JSON ------------------------------------------------
+
+def test_front_matter_tags_become_strict_json_with_warnings():
+    doc = cleanse.clean(TAGGED + page(*EN))
+    record = json.loads(json.dumps(doc.to_dict(), allow_nan=False))
+    meta = record["metadata"]
+    assert (meta["blob"], meta["tags"], meta["when"]) == ("aGk=", ["a", "b"], "2024-01-02")
+    assert meta["ratio"] is None and meta["big"] is None
+    assert any(w.startswith("front matter ratio: nan") for w in record["warnings"])
+    assert doc.status.value == "ok" and EN[0] in doc.text
+
+
+def test_a_capture_with_tagged_front_matter_does_not_stop_the_batch(folder, tmp_path):
+    (folder / "00.txt").write_text(TAGGED + page(*EN), "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "-q", "-j", "1"]) == 0
+    result = records(out)
+    assert sorted(result) == [f"{i:02d}.txt" for i in range(6)]
+    assert result["00.txt"]["metadata"]["tags"] == ["a", "b"]
+
+
+def test_a_record_that_is_not_json_is_written_as_an_error_record():
+    line = record_json({"source": "x.txt", "status": "ok", "input_sha256": "ab",
+                        "metadata": {"blob": b"hi", "nan": float("nan")}})
+    record = json.loads(line)
+    assert (record["source"], record["status"], record["input_sha256"]) == ("x.txt", "error", "ab")
+    assert record["error"].startswith("internal error: the record cannot be written as JSON")
+
+
+def test_nan_in_a_json_capture_never_reaches_the_record():
+    doc = cleanse.clean(json.dumps({"text": page(*EN), "score": float("nan")}))
+    json.dumps(doc.to_dict(), allow_nan=False)
+    assert doc.status.value == "ok"
+
+
+# 3. Kind detection looks past leading comments and at the whole capture -------------------
+
+LICENCE = "<!--\n" + "Licensed under the Apache License, Version 2.0. " * 200 + "\n-->\n"
+HTML_ARTICLE = ("<html><head><title>Council approves rail line</title></head><body><nav>"
+                "<a href='/'>Home</a></nav><article>" + "".join(f"<p>{p}</p>" for p in EN)
+                + "</article></body></html>")
+HTML_LESSON = ["<div class=\"video\">", "  <iframe src=\"https://example.com/embed\"></iframe>",
+               "</div>", "<p>A caption</p>", "<span>credit</span>", "<ul><li>one</li></ul>",
+               "<a href=\"/next\">next</a><br>", "<table><tr><td>cell</td></tr></table>"]
+
+
+@pytest.mark.parametrize("prolog", ["<!DOCTYPE html>\n" + LICENCE, LICENCE])
+def test_a_long_comment_before_the_page_does_not_make_it_text(prolog):
+    doc = cleanse.clean(prolog + HTML_ARTICLE, source="page.html")
+    assert doc.kind == "html" and doc.title == "Council approves rail line"
+    assert EN[3] in doc.text and "Apache" not in doc.text
+
+
+def test_a_text_file_quoting_a_few_html_lines_stays_text(tmp_path):
+    article = page("How to embed a video", *EN, "Paste this into the page where the video "
+                   "should appear, then save the file and reload it in the browser:",
+                   "\n".join(HTML_LESSON), "The frame keeps its own size; the caption and the "
+                   "credit line sit below it, and the list and table show how text wraps.",
+                   "Readers on phones will see the same layout, only narrower, because the "
+                   "frame scales with the width of the column it sits in.",
+                   "If the video does not load, check that the address starts with https "
+                   "and that the site allows embedding, which most video hosts do by default.")
+    capture = tmp_path / "lesson.txt"
+    capture.write_text(article, "utf-8")
+    doc = cleanse.clean(capture)
+    assert doc.kind == "text" and "Readers on phones" in doc.text
+
+
+def test_kind_can_be_forced_on_the_command_line(tmp_path):
+    capture = tmp_path / "page.txt"
+    capture.write_text(HTML_ARTICLE, "utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(capture), "-o", str(out), "-q", "--kind", "text"]) in (0, 1)
+    assert records(out)["page.txt"]["kind"] == "text"
+
+
+# 10. Recursion never escapes clean() --------------------------------------------------------
+
+@pytest.mark.parametrize("capture,status", [
+    ("---\nx: &x [*x]\ny: 1\n---\n" + page(*EN), "ok"),
+    ("---\nx: " + "[" * 50_000 + "\n---\n" + page(*EN), "ok"),
+    ('{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", "error"),
+    ('{"a": ' + "[" * 100_000, "error"),
+], ids=["yaml-self-alias", "yaml-deep", "json-deep", "json-deep-unclosed"])
+def test_deep_or_self_referencing_structures_give_a_record(capture, status):
+    doc = cleanse.clean(capture)
+    json.dumps(doc.to_dict(), allow_nan=False)
+    assert doc.status.value == status
+    if status == "error":
+        assert doc.error.startswith("too deeply nested")
+
+
+# 5. Quadratic final_mark, and a time limit that holds inside a step ---------------------
+
+def test_final_mark_is_linear_in_closing_characters():
+    text = "He said it." + '"' * 1_000_000
+    start = time.perf_counter()
+    assert final_mark(text) == "."
+    assert time.perf_counter() - start < 1.0  # quadratic: about 10 s
+
+
+def _stuck(seconds: float, block_alarm: bool = False):
+    """A pipeline.clean that takes ``seconds`` for "slow.txt" (optionally deaf to SIGALRM)."""
+    def clean(data, *, source, kind=None, charset=None):
+        if source == "slow.txt":
+            if block_alarm:  # like a call into C that never returns to Python
+                signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+            time.sleep(seconds)
+        return cleanse.clean(data, source=source)
+    return clean
+
+
+def test_the_time_limit_interrupts_a_long_step_in_process():
+    cleaner = Cleaner(cleanse.Config(time_limit=1))
+    cleaner.pipeline.clean = _stuck(30)
+    start = time.monotonic()
+    record = cleaner(Job("slow.txt", "slow.txt", page(*EN).encode()))
+    assert time.monotonic() - start < 5
+    assert record["status"] == "timeout"
+    assert record["error"].startswith("time limit of 1 s exceeded during a step, stopped by")
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="workers are spawned, not forked")
+def test_a_worker_stuck_past_the_time_limit_is_killed_and_the_run_goes_on():
+    cleaner = Cleaner(cleanse.Config(time_limit=1))
+    cleaner.pipeline.clean = _stuck(120, block_alarm=True)
+    jobs = [Job(name, name, page(*EN).encode()) for name in ("a.txt", "slow.txt", "b.txt")]
+    start = time.monotonic()
+    result = {r["source"]: r for r in run_jobs(jobs, cleaner, 2)}
+    assert time.monotonic() - start < 30
+    assert result["slow.txt"]["status"] == "timeout"
+    assert "worker process was stopped" in result["slow.txt"]["error"]
+    assert result["a.txt"]["status"] == result["b.txt"]["status"] == "ok"
+
+
+# 8. Special files in an input folder -----------------------------------------------------
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_fifo_in_the_input_folder_is_an_error_record_not_a_hang(folder, tmp_path, jobs):
+    os.mkfifo(folder / "pipe.txt")
+    out = tmp_path / "out.jsonl"
+    run = run_cli(["clean", str(folder), "-o", str(out), "-q", "-j", jobs], timeout=60)
+    assert run.returncode == 1
+    result = records(out)
+    assert len(result) == 7 and sum(r["status"] == "ok" for r in result.values()) == 6
+    assert result["pipe.txt"]["status"] == "error"
+    assert result["pipe.txt"]["error"].startswith("not a regular file: pipe.txt is a FIFO")
+
+
+def test_a_fifo_swapped_in_after_listing_does_not_block_the_read(tmp_path, within):
+    os.mkfifo(tmp_path / "late.txt")
+    with within(10):
+        record = Cleaner()(Job(str(tmp_path / "late.txt"), "late.txt"))
+    assert record["status"] == "error" and "is a FIFO" in record["error"]
+
+
+# 9. Symlink loops with --follow-symlinks --------------------------------------------------
+
+def test_symlink_loops_are_walked_once(folder, tmp_path):
+    (folder / "sub").mkdir()
+    (folder / "sub" / "deep.txt").write_text(page(*EN), "utf-8")
+    (folder / "sub" / "up").symlink_to(folder)  # two loops back to the top
+    (folder / "again").symlink_to(folder / "sub")
+    out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    run = run_cli(["clean", str(folder), "-o", str(out), "-q", "--follow-symlinks",
+                   "--stats", str(stats)], timeout=120)
+    assert run.returncode == 0, run.stderr
+    sources = sorted(records(out))
+    assert sources == [f"{i:02d}.txt" for i in range(6)] + ["again/deep.txt"]
+    assert json.loads(stats.read_text("utf-8"))["skipped_inputs"] == {
+        "symlink loop or folder seen twice (walked once)": 2}
+
+
+# 12. Nothing is skipped without a word -----------------------------------------------------
+
+def test_skipped_files_and_unreadable_folders_are_counted_and_listed(folder, tmp_path,
+                                                                    monkeypatch, capsys):
+    (folder / "notes.tsv").write_text("a\tb\n", "utf-8")
+    (folder / "link.txt").symlink_to(folder / "00.txt")
+    (folder / "locked").mkdir()
+    (folder / "locked" / "lost.txt").write_text(page(*EN), "utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # tests run as root: deny one folder by hand
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    code = main(["clean", str(folder), "-o", str(out), "-j", "1", "-v", "--stats", str(stats)])
+    assert code == 1  # a folder that cannot be read is input lost
+    summary = json.loads(stats.read_text("utf-8"))
+    assert summary["skipped_inputs"] == {"does not match --include": 1,
+                                         "symbolic link (see --follow-symlinks)": 1,
+                                         "cannot read folder: Permission denied": 1}
+    err = capsys.readouterr().err
+    assert "skipped notes.tsv: does not match --include" in err
+    assert "locked: cannot read folder: Permission denied" in err
+    assert "1 does not match --include" in err
+
+
+# 13. --stats checked up front; hard-linked output -----------------------------------------
+
+def test_an_unwritable_stats_path_is_a_usage_error_before_the_run(folder, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", "utf-8")
+    out = tmp_path / "out.jsonl"
+    code = main(["clean", str(folder), "-o", str(out), "-q", "--stats", str(blocker / "s.json")])
+    assert code == 2 and not out.exists()
+    assert "cannot write --stats" in capsys.readouterr().err
+
+
+def test_stats_that_fail_at_the_end_keep_the_summary(folder, tmp_path, monkeypatch, capsys):
+    import cleanse.cli
+
+    def fail(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cleanse.cli, "atomic_write", fail)
+    code = main(["clean", str(folder), "-o", str(tmp_path / "o.jsonl"), "--stats",
+                 str(tmp_path / "s.json")])
+    err = capsys.readouterr().err
+    assert code == 1 and "6 ok" in err and "cannot write the stats" in err
+
+
+def test_a_hard_link_to_an_input_is_refused_as_output(folder, tmp_path):
+    link = tmp_path / "out.jsonl"
+    os.link(folder / "00.txt", link)
+    before = link.read_bytes()
+    assert main(["clean", str(folder), "-o", str(link), "-q"]) == 2
+    assert link.read_bytes() == before
+
+
+# 14. Terminal escapes in names and text ---------------------------------------------------
+
+def test_control_characters_are_escaped_in_the_summary_and_explain(tmp_path, capsys):
+    bad = tmp_path / "in" / "evil\x1b]0;pwned\x07.txt"
+    bad.parent.mkdir()
+    bad.write_bytes(b"%PDF-1.4\n" + bytes(20))
+    main(["clean", str(bad.parent), "-o", str(tmp_path / "o.jsonl"), "-j", "1"])
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "evil\\x1b]0;pwned\\x07.txt" in err
+    capture = tmp_path / "title.txt"
+    capture.write_text(page("Share on \x1b[2J\x1b]52;c;cHduZWQ=\x07 Facebook", *EN), "utf-8")
+    main(["explain", str(capture)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+
+
+# 15. Output files honour the umask ----------------------------------------------------------
+
+def test_output_files_honour_the_umask(folder, tmp_path):
+    old = os.umask(0o022)
+    try:
+        main(["clean", str(folder), "-o", str(tmp_path / "tree"), "-q", "-j", "1",
+              "--stats", str(tmp_path / "stats.json")])
+        main(["clean", str(folder), "-o", str(tmp_path / "o.jsonl"), "-q", "-j", "1"])
+        (folder / "00.txt").write_text(page(*ZH_HANS), "utf-8")  # the rerun rewrites o.jsonl
+        main(["clean", str(folder), "-o", str(tmp_path / "o.jsonl"), "-q", "-j", "1"])
+    finally:
+        os.umask(old)
+    for path in [tmp_path / "tree" / "00.txt.json", tmp_path / "stats.json",
+                 tmp_path / "o.jsonl"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+# 16. Quiet exits ------------------------------------------------------------------------------
+
+def _many(root: Path, count: int) -> Path:
+    root.mkdir()
+    for i in range(count):
+        (root / f"{i:04d}.txt").write_text(page(f"Story {i}", *EN), "utf-8")
+    return root
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path):
+    inputs = _many(tmp_path / "in", 120)
+    process = subprocess.Popen([sys.executable, "-m", "cleanse.cli", "clean", str(inputs), "-o",
+                                "-", "-q", "-j", "1"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.read(100)
+    process.stdout.close()  # like `| head -c 100`
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 128 + signal.SIGPIPE
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err
+
+
+@pytest.mark.parametrize("how", ["interrupt-group", "kill-main"])
+def test_interrupting_a_parallel_run_prints_no_worker_tracebacks(tmp_path, how):
+    inputs = _many(tmp_path / "in", 400)
+    out = tmp_path / "out.jsonl"
+    process = subprocess.Popen([sys.executable, "-m", "cleanse.cli", "clean", str(inputs), "-o",
+                                str(out), "-q", "-j", "2"], start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 5):
+        time.sleep(0.02)
+    if how == "interrupt-group":  # Ctrl-C in a terminal reaches every process of the group
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        os.kill(process.pid, signal.SIGKILL)
+    # stderr closes only when every worker has exited too: no orphan keeps working.
+    _, err = process.communicate(timeout=60)
+    assert b"Traceback" not in err, err.decode()
+    if how == "interrupt-group":
+        assert process.returncode == 130
