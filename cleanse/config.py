@@ -22,7 +22,7 @@ or from a TOML file (``Config.from_toml(path)``, the CLI's ``--config``)::
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,77 @@ MODES: dict[str, dict[str, Any]] = {
 
 
 class ConfigError(ValueError):
-    """A configuration that names an unknown detector, option or mode."""
+    """A configuration that names an unknown detector, option or mode, or has a value of
+    the wrong type."""
+
+
+# What each config-file section may hold; a misspelt key would otherwise be ignored.
+SECTION_KEYS = {"pipeline": {"detectors", "disable"}, "language": {"backend", "min_letters"},
+                "segments": {"min_tokens"}, "limits": {"time_limit"}, "html": {"main_content"},
+                "arbiter": {"model"}}
+
+
+def _kind(value: Any) -> str:
+    """How an error message names what a value must be."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a whole number" if isinstance(value, int) else "a number"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a string" if isinstance(value, str) else f"a {type(value).__name__}"
+
+
+def _fits(value: Any, default: Any) -> bool:
+    """Whether ``value`` has the type of ``default`` (ints pass for floats, never bools)."""
+    if default is None:
+        return True
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    if isinstance(default, (list, tuple, set, frozenset)):
+        sample = next(iter(default), None)
+        return isinstance(value, (list, tuple)) and all(_fits(v, sample) for v in value)
+    if isinstance(default, dict):
+        sample = next(iter(default.values()), None)
+        return isinstance(value, dict) and all(_fits(v, sample) for v in value.values())
+    return isinstance(value, type(default))
+
+
+def _check_value(what: str, value: Any, default: Any) -> None:
+    if not _fits(value, default):
+        raise ConfigError(f"{what} must be {_kind(default)}, not {type(value).__name__} "
+                          f"{value!r}")
+
+
+def _check_option_types(name: str, cls: type[Detector], options: dict[str, Any]) -> None:
+    """Options must have their field's type: a string where a number belongs would only
+    fail later, on every capture, as an internal error."""
+    defaults = {f.name: f.default if f.default is not MISSING else f.default_factory()
+                for f in fields(cls)}
+    for key, value in options.items():
+        default = defaults[key]
+        what = f"detector {name!r} option {key!r}"
+        if isinstance(default, dict) and isinstance(value, dict):
+            unknown = set(value) - set(default)
+            if unknown:
+                raise ConfigError(f"{what} has no group(s) {sorted(unknown)}; "
+                                  f"groups: {sorted(default)}")
+            for group, words in value.items():
+                _check_value(f"{what} group {group!r}", words, default[group])
+        _check_value(what, value, default)
+
+
+def _check_known(names: Any) -> None:
+    """Every name in ``names`` is a detector (a typo must not silently do nothing)."""
+    for name in names:
+        try:
+            detector_class(name)
+        except KeyError as exc:
+            raise ConfigError(str(exc.args[0])) from None
 
 
 @dataclass(frozen=True)
@@ -65,6 +135,11 @@ class Config:
     html_main_content: bool = True
 
     def __post_init__(self) -> None:
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            default = spec.default if spec.default is not MISSING else spec.default_factory()
+            if not (value is None and spec.name == "time_limit"):
+                _check_value(spec.name, value, default)
         if self.time_limit is not None and self.time_limit <= 0:
             raise ConfigError(f"time_limit must be positive or None, not {self.time_limit!r}")
         if self.mode not in MODES:
@@ -80,12 +155,14 @@ class Config:
             if unknown:
                 raise ConfigError(f"detector {name!r} has no option(s) {sorted(unknown)}; "
                                   f"options: {cls.option_names()}")
+            _check_option_types(name, cls, opts)
 
     @property
     def removal_threshold(self) -> float:
         return MODES[self.mode]["removal_threshold"]
 
     def disable(self, *names: str) -> Config:
+        _check_known(names)
         return replace(self, detectors=tuple(d for d in self.detectors if d not in names))
 
     def enable(self, name: str, *, before: str | None = None,
@@ -124,7 +201,21 @@ class Config:
         if unknown:
             raise ConfigError(f"unknown config section(s) {sorted(unknown)}; "
                               f"known: {sorted(known)}")
+        for section, value in data.items():
+            if section in SECTION_KEYS:
+                _check_value(f"[{section}]", value, {})
+                unknown = set(value) - SECTION_KEYS[section]
+                if unknown:
+                    raise ConfigError(f"[{section}] has no key(s) {sorted(unknown)}; "
+                                      f"keys: {sorted(SECTION_KEYS[section])}")
+        if not isinstance(data.get("detectors", {}), dict) or not all(
+                isinstance(v, dict) for v in data.get("detectors", {}).values()):
+            raise ConfigError("[detectors] must hold one table per detector: "
+                              "[detectors.main_region]")
         pipeline = data.get("pipeline", {})
+        _check_value("[pipeline] disable", pipeline.get("disable", []), [""])
+        _check_value("[pipeline] detectors", pipeline.get("detectors", []), [""])
+        _check_known(pipeline.get("disable", []))
         order = tuple(pipeline.get("detectors", DEFAULT_PIPELINE))
         disabled = set(pipeline.get("disable", []))
         language = data.get("language", {})

@@ -35,7 +35,62 @@ BOILERPLATE_TOKEN = regex.compile(
 CONTENT_TAGS = {"article", "main"}
 # Plain lxml elements (no lxml.html classes: walking them is several times faster). Comments
 # go at parse time, their tails kept: the tree walk would never visit them.
-PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True)
+# huge_tree lifts libxml2's limits (nesting depth 256, text nodes and attributes of 10 MB),
+# past which it drops the rest of the page without an error: a SingleFile capture's data:
+# image would cut its article off. Input size is bounded before parsing (--max-bytes).
+PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+# Even huge_tree stops at a nesting depth of 2048; deeper elements are flattened first.
+MAX_DEPTH = 1000
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr"}
+TAG_TOKEN = regex.compile(r"<(/?)([a-zA-Z][\w:-]{0,60})(?:\s[^<>]{0,20000})?(/?)>")
+
+
+def parse(html: str) -> tuple[Element | None, list[str]]:
+    """(the page's root element or None, warnings about what parsing altered or lost).
+
+    Every fatal parser error is reported: libxml2 stops at one and keeps only
+    what came before, which would otherwise pass as a complete page.
+    """
+    warnings: list[str] = []
+    root = _parse(html)
+    if _errors("Excessive depth"):
+        html = _flatten(html)
+        root = _parse(html)
+        warnings.append(f"HTML nested deeper than {MAX_DEPTH} elements: the deeper tags were "
+                        "dropped, their text kept")
+    warnings += [f"HTML parser stopped early, text after it is missing: {error.message.strip()}"
+                 for error in PARSER.error_log if error.level_name == "FATAL"]
+    return root, warnings
+
+
+def _parse(html: str) -> Element | None:
+    try:
+        return lxml.etree.fromstring(html, PARSER)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def _errors(text: str) -> bool:
+    return any(text in error.message for error in PARSER.error_log)
+
+
+def _flatten(html: str) -> str:
+    """``html`` without the tags that would nest deeper than ``MAX_DEPTH`` (their text stays;
+    a dropped block tag becomes a line break). Counting every unclosed tag overestimates
+    the depth the parser sees, so the result always parses whole."""
+    pieces, depth, last = [], 0, 0
+    for match in TAG_TOKEN.finditer(html):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in VOID or self_closing:
+            continue
+        depth += -1 if closing else 1
+        if depth + (1 if closing else 0) > MAX_DEPTH:
+            pieces += [html[last:match.start()], "<br>" if name in BLOCKS else ""]
+            last = match.end()
+        depth = max(depth, 0)
+    pieces.append(html[last:])
+    return "".join(pieces)
 # A "furniture" container with more than this share of the page's text is the layout itself.
 MAX_BOILERPLATE_SHARE = 0.5
 MAX_PROSE_SHARE = 0.5
@@ -112,13 +167,12 @@ def render(html: str, main_content_only: bool = True
     page is.
     """
     html = XML_DECLARATION.sub("", html)
-    try:
-        root = lxml.etree.fromstring(html, PARSER)
-    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
-        return "", [], {}
+    root, warnings = parse(html)
     if root is None:
-        return "", [], {}
+        return "", [], {"warnings": warnings} if warnings else {}
     metadata = _metadata(root)
+    if warnings:  # the pipeline moves them to the record's warnings
+        metadata["warnings"] = warnings
     parts = main_content(root) if main_content_only else None
     renderer = _Renderer()
     for part in parts or [root]:

@@ -105,6 +105,34 @@ def test_nan_in_a_json_capture_never_reaches_the_record():
     assert doc.status.value == "ok"
 
 
+# 2. lxml's limits never drop text silently -------------------------------------------------
+
+def _article(inner_before: str = "", inner_after: str = "") -> str:
+    return ("<html><head><title>Council approves rail line</title></head><body>" + inner_before
+            + "<article>" + "".join(f"<p>{p}</p>" for p in EN) + "</article>" + inner_after
+            + "</body></html>")
+
+
+@pytest.mark.parametrize("depth", [300, 5000])
+def test_deeply_nested_html_keeps_its_text_and_says_so(depth):
+    doc = cleanse.clean(_article("<div>" * depth, "</div>" * depth))
+    assert doc.status.value == "ok" and doc.title == "Council approves rail line"
+    assert all(p in doc.text for p in EN)
+    assert bool(doc.warnings) == (depth > 1000)
+    if doc.warnings:
+        assert doc.warnings[0].startswith("HTML nested deeper than 1000 elements")
+
+
+@pytest.mark.parametrize("blob", [
+    "<img src='data:image/png;base64," + "A" * 11_000_000 + "'>",
+    "<script>var image = '" + "A" * 11_000_000 + "';</script>",
+], ids=["attribute", "text-node"])
+def test_a_huge_attribute_or_text_node_does_not_cut_the_page_off(blob):
+    doc = cleanse.clean(_article(blob))
+    assert doc.status.value == "ok" and all(p in doc.text for p in EN)
+    assert doc.warnings == []
+
+
 # 3. Kind detection looks past leading comments and at the whole capture -------------------
 
 LICENCE = "<!--\n" + "Licensed under the Apache License, Version 2.0. " * 200 + "\n-->\n"
@@ -241,6 +269,41 @@ def test_symlink_loops_are_walked_once(folder, tmp_path):
     assert sources == [f"{i:02d}.txt" for i in range(6)] + ["again/deep.txt"]
     assert json.loads(stats.read_text("utf-8"))["skipped_inputs"] == {
         "symlink loop or folder seen twice (walked once)": 2}
+
+
+# 11. Config mistakes are found when the config is built -----------------------------------
+
+@pytest.mark.parametrize("make,message", [
+    (lambda: cleanse.Config().disable("no_such_detector"), "unknown detector 'no_such_detector'"),
+    (lambda: cleanse.Config().with_options("duplicates", max_tokens="80"),
+     "detector 'duplicates' option 'max_tokens' must be a whole number, not str '80'"),
+    (lambda: cleanse.Config(min_letters="12"), "min_letters must be a whole number"),
+    (lambda: cleanse.Config.from_dict({"limits": {"timelimit": 5}}),
+     "[limits] has no key(s) ['timelimit']"),
+    (lambda: cleanse.Config.from_dict({"pipeline": {"disable": ["promoo"]}}),
+     "unknown detector 'promoo'"),
+    (lambda: cleanse.Config.from_dict({"detectors": {"newsletter": {"keywords": {"strong": "x"}}}}),
+     "detector 'newsletter' option 'keywords' group 'strong' must be a list"),
+], ids=["disable-unknown", "option-type", "field-type", "section-key", "toml-disable",
+        "keyword-group"])
+def test_config_mistakes_raise_config_error(make, message):
+    with pytest.raises(cleanse.ConfigError) as raised:
+        make()
+    assert str(raised.value).startswith(message)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--disable", "no_such_detector"], "unknown detector 'no_such_detector'"),
+    (["--config", "{toml}"], "option 'max_tokens' must be a whole number, not str '80'"),
+], ids=["disable", "option-type"])
+def test_config_mistakes_are_usage_errors_before_any_output(folder, tmp_path, capsys, args,
+                                                           message):
+    toml = tmp_path / "c.toml"
+    toml.write_text('[detectors.duplicates]\nmax_tokens = "80"\n', "utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "-q",
+                 *(a.format(toml=toml) for a in args)]) == 2
+    assert message in capsys.readouterr().err and not out.exists()
 
 
 # 12. Nothing is skipped without a word -----------------------------------------------------
