@@ -168,7 +168,7 @@ def _expand(job: Job, max_bytes: int) -> Iterator[Job]:
     try:
         for record in html_records(job.path, max_bytes):
             yield Job(job.path, record.source, record.data, record.metadata,
-                      charset=record.charset)
+                      error=record.error, charset=record.charset)
     except Exception as exc:  # warcio raises several types for damaged archives
         yield Job(job.path, job.source, error=f"cannot read WARC: {type(exc).__name__}: {exc}")
 

@@ -15,6 +15,7 @@ re-running the same command resumes instead of starting over.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -204,25 +205,44 @@ class JsonlSink:
 
 
 class FolderSink:
-    """One ``<source>.json`` per capture under ``root``, each written atomically."""
+    """One ``<source>.json`` per capture under ``root``, each written atomically.
+
+    Two sources can map to one file name (``http://x/`` and ``http://x``, or
+    URLs that differ only in characters a path drops); the second one gets a
+    short hash of its source in its name, so no record overwrites another and
+    a rerun finds both done. Which file holds which source is read back from
+    the records themselves.
+    """
 
     def __init__(self, root: Path, resume: bool = True):
         if root.exists() and not root.is_dir():
             raise ValueError(f"{root} exists and is not a folder (use a .jsonl name for one file)")
         self.root = root
         self.done: dict[str, str] = {}
-        if resume and root.is_dir():
-            for path in root.rglob("*.json"):
+        self._owner: dict[Path, str] = {}  # file -> the source whose record it holds
+        self._path: dict[str, Path] = {}  # source -> its file
+        if root.is_dir():
+            for path in sorted(root.rglob("*.json")):
                 try:
-                    finished = _finished(json.loads(path.read_text("utf-8")))
+                    record = json.loads(path.read_text("utf-8"))
                 except (OSError, ValueError):
                     continue
-                if finished:
+                source = record.get("source") if isinstance(record, dict) else None
+                if isinstance(source, str):
+                    self._owner[path] = source
+                    self._path.setdefault(source, path)
+                if resume and (finished := _finished(record)):
                     self.done[finished[0]] = finished[1]
 
     def write(self, record: dict[str, Any]) -> None:
+        source = record["source"]
+        target = self._path.get(source) or output_path(self.root, source)
+        if self._owner.get(target, source) != source:
+            digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+            target = target.with_name(f"{target.name[:-len('.json')]}.{digest}.json")
         text = record_json(record, indent=1) + "\n"
-        atomic_write(output_path(self.root, record["source"]), lambda h: h.write(text))
+        atomic_write(target, lambda h: h.write(text))
+        self._owner[target], self._path[source] = source, target
 
     def close(self) -> None:
         pass

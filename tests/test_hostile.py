@@ -190,6 +190,37 @@ def test_deep_or_self_referencing_structures_give_a_record(capture, status):
         assert doc.error.startswith("too deeply nested")
 
 
+# 4. Duplicates: digits matter in sentences, repeated paragraphs and labels are the article's --
+
+def _repeats(*lines: str) -> list[str]:
+    """The lines of a page that the duplicates detector marks."""
+    from cleanse.detectors.duplicates import Duplicates
+    from cleanse.model import Capture, Page
+
+    labelled = Page.from_capture(Capture(text=page(*lines)))
+    Duplicates().detect(labelled)
+    return [line.text for line in labelled.lines
+            if any(d.detector == "duplicates" for d in line.decisions)]
+
+
+@pytest.mark.parametrize("lines", [
+    ["Q1 revenue rose to $5.2 billion, the company said in a statement on Tuesday.",
+     "Q2 revenue rose to $5.9 billion, the company said in a statement on Tuesday."],
+    ["2月销量同比增长百分之十二，公司在周二发布的声明中表示。",
+     "3月销量同比增长百分之十二，公司在周二发布的声明中表示。"],
+    ["The council said the new line would cut commuting times by a third for the forty "
+     "thousand residents of the east side who now drive to work every day."] * 2,
+], ids=["digits-en", "digits-zh", "repeated-paragraph"])
+def test_duplicates_keeps_body_sentences(lines):
+    assert _repeats(EN[0], lines[0], EN[1], EN[2], lines[1], EN[3]) == []
+
+
+def test_duplicates_keeps_repeated_interview_labels_but_not_repeated_chrome():
+    assert _repeats("Interview with the mayor", EN[0], "Question:", EN[1], "Answer:", EN[2],
+                    "Question:", EN[3], "Answer:", ZH_HANS[0], "2 comments", "Read more",
+                    "3 comments", "Read more") == ["3 comments", "Read more"]
+
+
 # 5. Quadratic final_mark, and a time limit that holds inside a step ---------------------
 
 def test_final_mark_is_linear_in_closing_characters():
@@ -231,6 +262,63 @@ def test_a_worker_stuck_past_the_time_limit_is_killed_and_the_run_goes_on():
     assert result["slow.txt"]["status"] == "timeout"
     assert "worker process was stopped" in result["slow.txt"]["error"]
     assert result["a.txt"]["status"] == result["b.txt"]["status"] == "ok"
+
+
+# 6, 7, 17. WARC: unique output names, bounded memory, cuts anywhere reported --------------
+
+def test_warc_urls_that_map_to_one_file_name_get_their_own_files(tmp_path):
+    from test_warc import _html, _write_warc
+
+    path = tmp_path / "crawl.warc"
+    _write_warc(path, [("response", url, "text/html", _html(f"Story {n}", EN))
+                       for n, url in enumerate(["http://x.com/", "http://x.com",
+                                                "http://x.com/a/", "http://x.com/a"])])
+    out = tmp_path / "out"
+    assert main(["clean", str(path), "-o", str(out), "-q", "-j", "1"]) == 0
+    files = sorted(out.rglob("*.json"))
+    sources = sorted(json.loads(f.read_text("utf-8"))["source"] for f in files)
+    assert sources == ["http://x.com", "http://x.com/", "http://x.com/a", "http://x.com/a/"]
+    stats = tmp_path / "stats.json"
+    assert main(["clean", str(path), "-o", str(out), "-q", "--stats", str(stats)]) == 0
+    assert json.loads(stats.read_text("utf-8"))["status"] == {"skipped": 4}
+    assert sorted(out.rglob("*.json")) == files
+
+
+def test_a_gzip_bomb_in_a_warc_is_refused_without_loading_it(tmp_path):
+    import gzip
+    import resource
+
+    from test_warc import _html, _write_warc
+
+    from cleanse.warc import html_records
+
+    bomb = gzip.compress(b"<html><body>" + b"<p>x</p>" * 25_000_000, 9)  # 200 MB, 0.3 MB packed
+    path = tmp_path / "bomb.warc"
+    _write_warc(path, [("response", f"http://x.com/{n}", "text/html", bomb) for n in range(4)]
+                + [("response", "http://x.com/ok", "text/html", gzip.compress(_html("Ok", EN)))],
+                encoding="gzip")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    found = list(html_records(path, max_bytes=50 * 1024 * 1024))
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert [r.error is None for r in found] == [False] * 4 + [True]
+    assert found[0].error.startswith("too large: over 52428800 bytes once decoded")
+    assert all(r.data == b"" for r in found[:4]) and b"<p>" in found[4].data
+    assert grown_mb < 120  # one limit's worth at most, not a body per record
+
+
+def test_a_warc_cut_inside_an_http_header_is_reported(tmp_path):
+    from test_warc import _html, _write_warc
+
+    path = tmp_path / "cut.warc"
+    _write_warc(path, [("response", f"https://example.com/{n}", "text/html",
+                        _html(f"Story {n}", EN)) for n in range(3)])
+    data = path.read_bytes()
+    cut = data.rindex(b"text/htm") + len(b"text/htm")  # the third record's Content-Type
+    path.write_bytes(data[:cut])
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(path), "-o", str(out), "-q"]) == 1
+    statuses = [r["status"] for r in map(json.loads, out.read_text("utf-8").splitlines())]
+    assert statuses == ["ok", "ok", "error"]
 
 
 # 8. Special files in an input folder -----------------------------------------------------

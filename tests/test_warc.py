@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import uuid
 from io import BytesIO
 
 import pytest
@@ -25,15 +26,21 @@ def _html(title: str, paragraphs: list[str], charset: str = "utf-8") -> bytes:
             f"<article><h1>{title}</h1>{body}</article></body></html>").encode(charset)
 
 
-def _write_warc(path, records) -> None:
+def _write_warc(path, records, encoding: str | None = None) -> None:
+    """A WARC file of (type, URL, content type, payload); the same bytes on every run
+    (record IDs are numbered, not random, so a cut at a given offset is reproducible)."""
     with open(path, "wb") as stream:
         writer = WARCWriter(stream, gzip=str(path).endswith(".gz"))
-        for rec_type, url, content_type, payload in records:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)],
-                                       protocol="HTTP/1.1") if rec_type == "response" else None
-            record = writer.create_warc_record(url, rec_type, payload=BytesIO(payload),
-                                               http_headers=headers,
-                                               warc_headers_dict={"WARC-Date": DATE})
+        for number, (rec_type, url, content_type, payload) in enumerate(records):
+            fields = [("Content-Type", content_type)]
+            if encoding:
+                fields.append(("Content-Encoding", encoding))
+            headers = StatusAndHeaders("200 OK", fields, protocol="HTTP/1.1") \
+                if rec_type == "response" else None
+            record = writer.create_warc_record(
+                url, rec_type, payload=BytesIO(payload), http_headers=headers,
+                warc_headers_dict={"WARC-Date": DATE,
+                                   "WARC-Record-ID": f"<urn:uuid:{uuid.UUID(int=number)}>"})
             writer.write_record(record)
 
 

@@ -5,41 +5,68 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cleanse.detectors.base import Detector
-from cleanse.features import normalize_for_matching
-from cleanse.model import Category, Page
+from cleanse.features import NOT_ALNUM_RUN, normalize_for_matching, plain_text
+from cleanse.model import Category, Line, Page
+
+LABEL_ENDINGS = (":", "：")
+
+
+def exact_key(text: str) -> str:
+    """``text`` compared with case, punctuation and spaces ignored but digits kept."""
+    return NOT_ALNUM_RUN.sub("", plain_text(text).lower())
 
 
 @dataclass
 class Duplicates(Detector):
     """Removes every repeat of a short line after its first occurrence.
 
-    Lines are compared after normalisation (case, digits, punctuation and
-    spaces ignored). Only lines up to ``max_tokens`` are considered: a
-    repeated long paragraph is more likely a pull quote than page chrome.
-    A repeat of the page title is removed too. Inside an HTML page's main
-    content (:mod:`cleanse.main_content`) only title repeats go: chrome that
-    repeats (a menu echoed in the footer) lies outside it, and a repeat
-    inside the article is the article's own ("Photo:", an embedded tweet's
-    signature).
+    Chrome lines are compared after normalisation (case, digits, punctuation
+    and spaces ignored: "3 comments" repeats "12 comments"). Sentences keep
+    their digits ("Q1 revenue rose to $5.2 billion" is not "Q2 revenue rose
+    to $5.9 billion"), and a sentence of ``long_sentence_tokens`` or more is
+    never removed for repeating: a repeated paragraph is the author's (a pull
+    quote, a refrain), not page chrome. Only lines up to ``max_tokens`` are
+    considered. A label that introduces prose ("Question:", a markdown
+    heading) may repeat, as an interview's subheadings do. A repeat of the
+    page title is removed too. Inside an HTML page's main content
+    (:mod:`cleanse.main_content`) only title repeats go: chrome that repeats
+    (a menu echoed in the footer) lies outside it, and a repeat inside the
+    article is the article's own ("Photo:", an embedded tweet's signature).
     """
 
     name = "duplicates"
     max_tokens: int = 80
     min_key_chars: int = 4
+    long_sentence_tokens: int = 25
 
     def detect(self, page: Page) -> None:
         first_seen: dict[str, int] = {}
         if page.title:
             first_seen[normalize_for_matching(page.title)] = 0
-        for line in page.content_lines():
+            first_seen[exact_key(page.title)] = 0
+        content = page.content_lines()
+        for index, line in enumerate(content):
             if line.features.tokens > self.max_tokens:
                 continue
-            key = line.match_key
+            sentence = line.features.is_prose()
+            key = exact_key(line.text) if sentence else line.match_key
             if len(key) < self.min_key_chars:
                 continue
-            if key in first_seen and (first_seen[key] == 0 or not line.hints.get("main_content")):
-                where = first_seen[key]
-                reason = ("repeats the title" if where == 0 else f"repeats line {where}")
-                self.label(page, line, "repeated_line", Category.DUPLICATE, 0.6, reason)
-            else:
+            where = first_seen.get(key)
+            if where is None:
                 first_seen[key] = line.number
+                continue
+            if where != 0 and (line.hints.get("main_content")
+                               or (sentence and line.features.tokens >= self.long_sentence_tokens)
+                               or _introduces_prose(line, content[index + 1:index + 2])):
+                continue
+            reason = "repeats the title" if where == 0 else f"repeats line {where}"
+            self.label(page, line, "repeated_line", Category.DUPLICATE, 0.6, reason)
+
+
+def _introduces_prose(line: Line, following: list[Line]) -> bool:
+    """A subheading or speaker label ("Question:", "## Answer") right before a sentence."""
+    features = line.features
+    label = features.heading or features.plain.endswith(LABEL_ENDINGS) \
+        or (features.stripped.startswith("**") and features.stripped.endswith("**"))
+    return label and features.tokens <= 6 and bool(following) and following[0].features.is_prose()
