@@ -8,17 +8,28 @@ Not part of the test suite (it takes minutes). Inputs start from the seed
 fixtures and, when present, the pages of ``../shared/bench``; each is mutated
 by a seeded random choice of damage (byte flips, truncation, legacy
 encodings, NULs, magic numbers, spliced HTML, adversarial runs, one huge
-line...). Reports crashes (an exception escaping ``clean()``), hangs (no
-answer within ``--hang-seconds``), statuses, and the slowest inputs; crashing
-and slow inputs are saved under ``benchmarks/.fuzz/`` to reproduce them.
+line...). A share of the inputs (``--structure-share``) is instead built
+around a known article with hostile *structure*: YAML tags and aliases, deep
+nesting (HTML, JSON, YAML), huge attributes and text nodes, long comments
+before ``<!DOCTYPE>``-less or -ful pages, runs of closing punctuation. For
+those, an ``ok`` or ``empty`` record that lost the article without a warning
+counts as a *silent drop*. The CLI phase also cleans folders holding FIFOs,
+symlink loops and WARC files with colliding URLs and a gzip bomb.
+
+Reports crashes (an exception escaping ``clean()``), hangs (no answer within
+``--hang-seconds``), silent drops, statuses, and the slowest inputs; crashing,
+dropping and slow inputs are saved under ``benchmarks/.fuzz/`` to reproduce them.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
+import io
 import json
 import multiprocessing
+import os
 import random
 import subprocess
 import sys
@@ -26,6 +37,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 import cleanse  # noqa: E402
 
-from quality import DEFAULT_BENCH, load_pages  # noqa: E402
+DEFAULT_BENCH = ROOT.parent / "shared" / "bench"
 
 SAVED = ROOT / "benchmarks" / ".fuzz"
 CODECS = ["gb18030", "gbk", "big5", "shift_jis", "euc-kr", "utf-16", "utf-16-le", "utf-16-be",
@@ -103,52 +115,150 @@ def _mutations(rng: random.Random, corpus: list[bytes]) -> dict:
                                     random_text)}
 
 
-def generate(count: int, seed: int, corpus: list[bytes]) -> list[tuple[str, bytes]]:
-    """``count`` (description, bytes) inputs, the same for the same seed and corpus."""
+# Article paragraphs a structurally hostile capture is built around: each must come back.
+PROSE = [
+    "The city council approved a new light rail line on Wednesday, ending years of debate.",
+    "Officials said the line would run for twenty-eight miles and serve thirty stations.",
+    "Transport experts expect the project to shorten commutes for residents of the east side.",
+    "Some residents worry that construction will disrupt local roads for several years.",
+    "The mayor said the first trains could run within five years if funding holds steady.",
+    "Opponents argued that buses would serve the same neighbourhoods at a fraction of the cost.",
+    "上海市政府周三宣布，将在明年投入两百亿元建设新的地铁线路，以缓解城市交通压力。",
+    "据官方介绍，新线路全长四十五公里，设站三十座，预计二零二八年建成通车。",
+    "交通专家认为，这一计划将显著改善城市东部居民的通勤条件，同时带动沿线经济发展。",
+]
+YAML_VALUES = [
+    "blob: !!binary aGVsbG8gd29ybGQ=", "tags: !!set {a, b, c}", "ratio: .nan", "low: -.inf",
+    "when: 2024-01-02", "at: 2024-01-02T03:04:05Z", "self: &s [*s]", "map: &m {me: *m}",
+    "laughs: " + "[" * 3000 + "]" * 3000, "bad: [unclosed", "? [complex, key]\n: value",
+    "obj: !!python/object:os.system 'x'", "pairs: !!omap [{a: 1}, {b: 2}]", "n: 0x1F",
+    "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+    "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]",
+]
+CLOSERS = ['"', ")", "”", "」", "*", "_", "】", "'"]
+
+
+def _html_page(paragraphs: list[str], title: str = "Council approves rail line") -> str:
+    return (f"<html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav>"
+            "<article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+
+
+def _structures(rng: random.Random) -> dict[str, Callable[[list[str]], str | bytes]]:
+    """Generators of hostile structure around ``paragraphs`` (the article to keep)."""
+    def yaml_front_matter(paragraphs: list[str]) -> str:
+        values = rng.sample(YAML_VALUES, rng.randint(1, 4))
+        return "---\ntitle: Fuzz\n" + "\n".join(values) + "\n---\n" + "\n\n".join(paragraphs)
+
+    def deep_html(paragraphs: list[str]) -> str:
+        depth = rng.choice([255, 257, 2047, 2049, 5000, 20_000, 100_000])
+        tag = rng.choice(["div", "span", "b", "section", "li", "table"])
+        page = _html_page(paragraphs)
+        at = page.index("<article>")
+        closing = f"</{tag}>" * depth if rng.random() < 0.5 else ""
+        return page[:at] + f"<{tag}>" * depth + page[at:-len("</body></html>")] + closing \
+            + "</body></html>"
+
+    def deep_json(paragraphs: list[str]) -> str:
+        depth = rng.choice([500, 5000, 100_000])
+        return ('{"text": ' + json.dumps("\n\n".join(paragraphs)) + ', "meta": '
+                + "[" * depth + "]" * depth + "}")
+
+    def huge_attribute(paragraphs: list[str]) -> str:
+        # Over lxml's 10 MB limits only now and then: each such input is big.
+        size = 10_500_000 if rng.random() < 0.02 else rng.randint(10_000, 1_000_000)
+        blob = rng.choice(["<img src='data:image/png;base64,{}'>", "<script>var x='{}';</script>",
+                           "<div title='{}'></div>"]).format("A" * size)
+        page = _html_page(paragraphs)
+        at = page.index("<article>")
+        return page[:at] + blob + page[at:]
+
+    def doctype_comment(paragraphs: list[str]) -> str:
+        licence = "Licensed under the Apache License, Version 2.0. " * rng.randint(100, 2000)
+        doctype = "<!DOCTYPE html>\n" if rng.random() < 0.7 else ""
+        return f"{doctype}<!--\n{licence}\n-->\n" + _html_page(paragraphs)
+
+    def closing_run(paragraphs: list[str]) -> str:
+        size = 2_000_000 if rng.random() < 0.01 else rng.randint(1000, 200_000)
+        lines = list(paragraphs)
+        at = rng.randrange(len(lines))
+        lines[at] += rng.choice(CLOSERS) * size
+        return "\n\n".join(lines)
+
+    return {f.__name__: f for f in (yaml_front_matter, deep_html, deep_json, huge_attribute,
+                                    doctype_comment, closing_run)}
+
+
+def generate(count: int, seed: int, corpus: list[bytes],
+             structure_share: float = 0.3) -> list[tuple[str, bytes, list[str]]]:
+    """``count`` (description, bytes, paragraphs that must survive) inputs, the same for
+    the same seed and corpus; mutated captures have no paragraphs to check."""
     rng = random.Random(seed)
     mutations = _mutations(rng, corpus)
+    structures = _structures(rng)
     inputs = []
     for _ in range(count):
+        if rng.random() < structure_share:
+            name = rng.choice(sorted(structures))
+            paragraphs = rng.sample(PROSE, rng.randint(3, 5))
+            data = structures[name](paragraphs)
+            inputs.append((name, data.encode("utf-8") if isinstance(data, str) else data,
+                           paragraphs))
+            continue
         data = rng.choice(corpus)
         names = rng.sample(sorted(mutations), rng.randint(1, 3))
         for name in names:
             data = mutations[name](data)
-        inputs.append(("+".join(names), data))
+        inputs.append(("+".join(names), data, []))
     return inputs
 
 
 _pipeline: cleanse.Pipeline | None = None
 
 
-def _clean(item: tuple[int, bytes, float]) -> tuple[int, str, float, str | None]:
+def _clean(item: tuple[int, bytes, list[str], float]
+           ) -> tuple[int, str, float, str | None, bool]:
+    """(index, status, seconds, traceback of a crash, whether the article was dropped silently)."""
     global _pipeline
-    index, data, limit = item
+    index, data, paragraphs, limit = item
     if _pipeline is None:
         _pipeline = cleanse.Pipeline(cleanse.Config(time_limit=limit))
     start = time.perf_counter()
     try:
         doc = _pipeline.clean(data)
+        json.dumps(doc.to_dict(), allow_nan=False)  # a record that cannot be written is a crash
     except Exception:
-        return index, "crash", time.perf_counter() - start, traceback.format_exc()
-    return index, doc.status.value, time.perf_counter() - start, None
+        return index, "crash", time.perf_counter() - start, traceback.format_exc(), False
+    return index, doc.status.value, time.perf_counter() - start, None, _dropped(doc, paragraphs)
 
 
-def fuzz_library(inputs: list[tuple[str, bytes]], limit: float, hang_seconds: float,
+def _dropped(doc: cleanse.CleanedDocument, paragraphs: list[str]) -> bool:
+    """An ok or empty record that lost more than one article paragraph and says nothing."""
+    if not paragraphs or doc.status.value not in ("ok", "empty") or doc.warnings:
+        return False
+    return sum(p not in doc.text for p in paragraphs) > 1
+
+
+def fuzz_library(inputs: list[tuple[str, bytes, list[str]]], limit: float, hang_seconds: float,
                  workers: int) -> tuple[Counter, list, list]:
-    """Statuses, failures (crash or hang) and (seconds, index) timings."""
+    """Statuses, failures (crash, hang or silent drop) and (seconds, index) timings."""
     statuses: Counter = Counter()
     failures, timings = [], []
     pending = list(range(len(inputs)))
     while pending:
         with multiprocessing.Pool(workers) as pool:
-            results = pool.imap(_clean, ((i, inputs[i][1], limit) for i in pending), chunksize=1)
+            results = pool.imap(_clean, ((i, inputs[i][1], inputs[i][2], limit) for i in pending),
+                                chunksize=1)
             done = 0
             try:
-                for index, status, seconds, error in _with_timeout(results, hang_seconds):
+                for index, status, seconds, error, dropped in _with_timeout(results, hang_seconds):
                     statuses[status] += 1
                     timings.append((seconds, index))
                     if error:
                         failures.append((index, "crash", error))
+                    if dropped:
+                        failures.append((index, "drop", "ok/empty record without the article "
+                                                        "and without a warning"))
                     done += 1
                     if done % 1000 == 0:
                         print(f"  {done + len(inputs) - len(pending)} / {len(inputs)}",
@@ -170,12 +280,12 @@ def _with_timeout(results, seconds: float):
             return
 
 
-def fuzz_cli(inputs: list[tuple[str, bytes]], limit: float) -> dict:
+def fuzz_cli(inputs: list[tuple[str, bytes, list[str]]], limit: float) -> dict:
     """Write inputs as files, clean the folder with the CLI, check the run's promises."""
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder, "in")
         root.mkdir()
-        for i, (_, data) in enumerate(inputs):
+        for i, (_, data, _) in enumerate(inputs):
             (root / f"{i:05d}.txt").write_bytes(data)
         before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in root.iterdir()}
         out = Path(folder, "out.jsonl")
@@ -192,6 +302,81 @@ def fuzz_cli(inputs: list[tuple[str, bytes]], limit: float) -> dict:
             "stderr_tail": run.stderr[-300:]}
 
 
+def _warc(path: Path, rng: random.Random) -> list[str]:
+    """A WARC of HTML records whose URLs collide as file names, plus a gzip bomb; the
+    sources a run must report, in order."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    base = f"http://x{rng.randrange(1000)}.com"
+    urls = rng.sample([base, base + "/", base + "/a", base + "/a/", base + "/a?", base + "//a"],
+                      4)
+    bomb = rng.random() < 0.5
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=rng.random() < 0.5)
+        for url in urls + ([base + "/bomb"] if bomb else []):
+            body = _html_page(rng.sample(PROSE, 3), url).encode()
+            fields = [("Content-Type", "text/html; charset=utf-8")]
+            if url.endswith("/bomb"):
+                body = gzip.compress(b"<p>x</p>" * 8_000_000, 9)  # 64 MB unpacked
+                fields.append(("Content-Encoding", "gzip"))
+            headers = StatusAndHeaders("200 OK", fields, protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response",
+                                                          payload=io.BytesIO(body),
+                                                          http_headers=headers))
+    return urls + ([base + "/bomb"] if bomb else [])
+
+
+def fuzz_cli_structure(rounds: int, seed: int, limit: float, timeout: float) -> dict:
+    """Folders with FIFOs, symlink loops and colliding WARC URLs through the CLI
+    (``--follow-symlinks``, folder output, run twice): no hang, every regular file and
+    WARC record exactly once in its own file, the rerun skips everything it finished."""
+    rng = random.Random(seed)
+    problems: list[str] = []
+    captures = 0
+    for round_number in range(rounds):
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder, "in")
+            (root / "sub").mkdir(parents=True)
+            expected = []
+            for i in range(rng.randint(1, 4)):
+                name = f"sub/{i}.txt" if i % 2 else f"{i}.txt"
+                (root / name).write_text("\n\n".join(rng.sample(PROSE, 3)), "utf-8")
+                expected.append(name)
+            specials = []
+            for i in range(rng.randint(1, 2)):
+                os.mkfifo(root / f"pipe{i}.txt")
+                specials.append(f"pipe{i}.txt")
+            (root / "sub" / "loop").symlink_to(root)
+            if rng.random() < 0.5:
+                (root / "sub" / "loop2").symlink_to(root / "sub")
+            expected += _warc(root / "crawl.warc", rng)
+            out = Path(folder, "out")
+            command = [sys.executable, "-m", "cleanse.cli", "clean", str(root), "-o", str(out),
+                       "-j", "2", "-q", "--follow-symlinks", "--time-limit", str(limit),
+                       "--max-bytes", str(20 * 1024 * 1024)]
+            for attempt in ("first", "rerun"):
+                try:
+                    run = subprocess.run(command, capture_output=True, text=True,
+                                         timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    problems.append(f"round {round_number} {attempt}: hang")
+                    break
+                if "Traceback" in run.stderr or run.returncode not in (0, 1):
+                    problems.append(f"round {round_number} {attempt}: exit {run.returncode} "
+                                    f"{run.stderr[-300:]}")
+                records = [json.loads(p.read_text("utf-8")) for p in out.rglob("*.json")]
+                sources = Counter(r["source"] for r in records)
+                if sorted(sources) != sorted(expected + specials) or max(sources.values()) > 1:
+                    problems.append(f"round {round_number} {attempt}: records for "
+                                    f"{sorted(sources)}, expected {sorted(expected + specials)}")
+                if any(not r["error"].startswith("not a regular file")
+                       for r in records if r["source"] in specials):
+                    problems.append(f"round {round_number}: a FIFO without its error record")
+            captures += len(expected) + len(specials)
+    return {"rounds": rounds, "captures": captures, "problems": problems}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
@@ -201,17 +386,25 @@ def main() -> int:
     parser.add_argument("--hang-seconds", type=float, default=60.0)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    parser.add_argument("--structure-share", type=float, default=0.3,
+                        help="share of inputs built with hostile structure around an article")
+    parser.add_argument("--structure-rounds", type=int, default=20,
+                        help="CLI runs over folders with FIFOs, symlink loops and WARC files")
     parser.add_argument("--write", action="store_true", help="update docs/reliability.md")
     args = parser.parse_args()
     corpus = [p.read_bytes() for p in sorted((ROOT / "fixtures").rglob("*.txt"))]
     if args.bench.exists():
-        corpus += [page["html_text"].encode("utf-8") for page in load_pages(args.bench)]
-    inputs = generate(args.count, args.seed, corpus)
+        corpus += _bench_pages(args.bench)
+    inputs = generate(args.count, args.seed, corpus, args.structure_share)
     started = time.perf_counter()
     statuses, failures, timings = fuzz_library(inputs, args.time_limit, args.hang_seconds,
                                                args.jobs)
     library_seconds = time.perf_counter() - started
     cli = fuzz_cli(inputs[: args.cli_count], args.time_limit)
+    started = time.perf_counter()
+    structure = fuzz_cli_structure(args.structure_rounds, args.seed, args.time_limit,
+                                   args.hang_seconds * 4)
+    structure_seconds = time.perf_counter() - started
     SAVED.mkdir(parents=True, exist_ok=True)
     for index, kind, _ in failures:
         (SAVED / f"{kind}-{index:05d}.bin").write_bytes(inputs[index][1])
@@ -225,7 +418,12 @@ def main() -> int:
         *[f"| {status} | {n} |" for status, n in sorted(statuses.items())],
         "", f"Crashes: {sum(1 for f in failures if f[1] == 'crash')}. "
             f"Hangs (no answer in {args.hang_seconds:g} s): "
-            f"{sum(1 for f in failures if f[1] == 'hang')}.",
+            f"{sum(1 for f in failures if f[1] == 'hang')}. "
+            f"Silent drops (ok/empty, article lost, no warning): "
+            f"{sum(1 for f in failures if f[1] == 'drop')}.",
+        "", "Hostile-structure inputs by generator:", "", "| generator | inputs |", "|---|---|",
+        *[f"| {name} | {n} |" for name, n in sorted(Counter(
+            name for name, _, paragraphs in inputs if paragraphs).items())],
         "", "Slowest inputs:", "", "| input | mutations | size | seconds |", "|---|---|---|---|",
         *[f"| {index} | {inputs[index][0]} | {len(inputs[index][1]):,} B | {seconds:.2f} |"
           for seconds, index in slowest],
@@ -233,6 +431,12 @@ def main() -> int:
             f"-j 2`: exit status {cli['exit_status']}, {cli['records']} records, every input "
             f"exactly once: {cli['every_input_once']}, inputs unchanged: "
             f"{cli['inputs_unchanged']}, statuses {cli['statuses']}.",
+        "", f"CLI, hostile folders: {structure['rounds']} runs (each run twice, `--follow-symlinks "
+            f"-o DIR -j 2`) over {structure['captures']} captures among FIFOs, symlink loops and "
+            f"WARC files with colliding URLs and gzip bombs, in {structure_seconds:.0f} s: "
+            f"{len(structure['problems'])} problems (hangs, tracebacks, missing, doubled or "
+            "overwritten records).",
+        *[f"- {problem}" for problem in structure["problems"][:5]],
     ]
     for index, kind, detail in failures[:5]:
         lines += ["", f"{kind} on input {index} ({inputs[index][0]}):", "```", detail.strip(),
@@ -242,7 +446,17 @@ def main() -> int:
     if args.write:
         _write_doc(report, f"python benchmarks/fuzz.py --count {args.count} --cli-count "
                            f"{args.cli_count} --write")
-    return 1 if failures or not (cli["every_input_once"] and cli["inputs_unchanged"]) else 0
+    return 1 if failures or structure["problems"] or not (
+        cli["every_input_once"] and cli["inputs_unchanged"]) else 0
+
+
+def _bench_pages(bench: Path) -> list[bytes]:
+    """The HTML of every page listed in the bench's ``*/manifest.jsonl`` files."""
+    pages = []
+    for manifest in sorted(bench.glob("*/manifest.jsonl")):
+        for row in manifest.read_text("utf-8").splitlines():
+            pages.append((manifest.parent / json.loads(row)["html"]).read_bytes())
+    return pages
 
 
 def _write_doc(report: str, command: str) -> None:
