@@ -264,6 +264,23 @@ def test_a_worker_stuck_past_the_time_limit_is_killed_and_the_run_goes_on():
     assert result["a.txt"]["status"] == result["b.txt"]["status"] == "ok"
 
 
+# 18. Memory on big captures -----------------------------------------------------------------
+
+def test_features_of_a_huge_line_do_not_hold_a_list_of_its_words():
+    import tracemalloc
+
+    from cleanse.features import line_features
+
+    line = " ".join([EN[0]] * 60_000)  # about 5 MB
+    tracemalloc.start()
+    features = line_features(line)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert features.tokens > 60_000
+    # The line itself and its markup-free copy, not one object per word (was 10x the line).
+    assert peak < 4 * len(line.encode("utf-8")) + 1_000_000
+
+
 # 6, 7, 17. WARC: unique output names, bounded memory, cuts anywhere reported --------------
 
 def test_warc_urls_that_map_to_one_file_name_get_their_own_files(tmp_path):
