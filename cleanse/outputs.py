@@ -144,7 +144,7 @@ class JsonlSink:
         if resume and path.exists():
             self._load()
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if resume else os.O_TRUNC)
-        self._fd = os.open(path, flags, 0o644)
+        self._fd = os.open(path, flags, 0o666)  # less the umask, like open()
 
     def _load(self) -> None:
         with open(self.path, "rb+") as handle:

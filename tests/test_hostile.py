@@ -491,18 +491,19 @@ def test_control_characters_are_escaped_in_the_summary_and_explain(tmp_path, cap
 # 15. Output files honour the umask ----------------------------------------------------------
 
 def test_output_files_honour_the_umask(folder, tmp_path):
-    old = os.umask(0o022)
+    old = os.umask(0o007)
     try:
         main(["clean", str(folder), "-o", str(tmp_path / "tree"), "-q", "-j", "1",
               "--stats", str(tmp_path / "stats.json")])
+        main(["clean", str(folder), "-o", str(tmp_path / "fresh.jsonl"), "-q", "-j", "1"])
         main(["clean", str(folder), "-o", str(tmp_path / "o.jsonl"), "-q", "-j", "1"])
         (folder / "00.txt").write_text(page(*ZH_HANS), "utf-8")  # the rerun rewrites o.jsonl
         main(["clean", str(folder), "-o", str(tmp_path / "o.jsonl"), "-q", "-j", "1"])
     finally:
         os.umask(old)
     for path in [tmp_path / "tree" / "00.txt.json", tmp_path / "stats.json",
-                 tmp_path / "o.jsonl"]:
-        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+                 tmp_path / "fresh.jsonl", tmp_path / "o.jsonl"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o660, path
 
 
 # 16. Quiet exits ------------------------------------------------------------------------------
