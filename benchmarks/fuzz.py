@@ -3,6 +3,7 @@
     python benchmarks/fuzz.py                  # 10,000 inputs via clean(), 1,000 via the CLI
     python benchmarks/fuzz.py --count 500      # a quick look
     python benchmarks/fuzz.py --write          # ... and write the counts into docs/reliability.md
+    python benchmarks/fuzz.py --big --write    # peak memory and time of the big hostile inputs
 
 Not part of the test suite (it takes minutes). Inputs start from the seed
 fixtures and, when present, the pages of ``../shared/bench``; each is mutated
@@ -377,6 +378,87 @@ def fuzz_cli_structure(rounds: int, seed: int, limit: float, timeout: float) -> 
     return {"rounds": rounds, "captures": captures, "problems": problems}
 
 
+# Each big case runs in a fresh process that reports its own peak RSS (VmHWM) and time.
+BIG_SCRIPT = """
+import json, resource, sys, time
+import cleanse
+from cleanse.cli import main
+data = open(sys.argv[1], "rb").read()
+start = time.perf_counter()
+if sys.argv[2] == "clean":
+    doc = cleanse.Pipeline(cleanse.Config(time_limit=None)).clean(data)
+    status = doc.status.value
+else:
+    status = main(["clean", sys.argv[1], "-o", sys.argv[1] + ".jsonl", "-q", "-j", "2",
+                   *sys.argv[3:]])
+seconds = time.perf_counter() - start
+peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"status": status, "seconds": seconds, "peak_mb": peak / 1024,
+                  "worker_peak_mb": children / 1024}))
+"""
+
+
+def _big_cases(folder: Path) -> list[tuple[str, Path, list[str]]]:
+    """(description, input file, how to run it) for the big hostile inputs of issue 15."""
+    rng = random.Random(7)
+    english = " ".join(rng.choice(PROSE[:6]) for _ in range(600_000))[:50_000_000]
+    chinese = "".join(rng.choice(PROSE[6:]) for _ in range(420_000))[:16_700_000]  # ~50 MB
+    cases = {
+        "50 MB English, one line": (english.encode(), ["clean"]),
+        "50 MB Chinese, one line": (chinese.encode(), ["clean"]),
+        "3 MB line ending in 2M quotes, CLI --time-limit 5":
+            (("He said it." + '"' * 3_000_000).encode(), ["cli", "--time-limit", "5"]),
+        "HTML with an 11 MB data: image": (_html_page(PROSE[:4]).replace(
+            "<article>", "<img src='data:image/png;base64," + "A" * 11_000_000 + "'><article>"
+        ).encode(), ["clean"]),
+        "HTML nested 100,000 deep": (_html_page(PROSE[:4]).replace(
+            "<article>", "<div>" * 100_000 + "<article>").encode(), ["clean"]),
+    }
+    made = []
+    for number, (name, (data, how)) in enumerate(cases.items()):
+        path = folder / f"big{number}.txt"
+        path.write_bytes(data)
+        made.append((name, path, how))
+    bomb = folder / "bombs.warc"
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    payload = gzip.compress(b"<p>x</p>" * 40_000_000, 9)  # 320 MB each once unpacked
+    with open(bomb, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for n in range(16):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html"),
+                                                  ("Content-Encoding", "gzip")],
+                                       protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                f"http://bomb/{n}", "response", payload=io.BytesIO(payload),
+                http_headers=headers))
+    made.append((f"WARC of 16 gzip-bomb records ({bomb.stat().st_size // 1024} KB), CLI",
+                 bomb, ["cli"]))
+    return made
+
+
+def measure_big() -> str:
+    """A markdown table: size, status, seconds and peak memory of each big case."""
+    rows = ["| input | size | status | seconds | peak RSS (main) | peak RSS (workers) |",
+            "|---|---|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as folder:
+        for name, path, how in _big_cases(Path(folder)):
+            run = subprocess.run([sys.executable, "-c", BIG_SCRIPT, str(path), *how],
+                                 capture_output=True, text=True, cwd=ROOT)
+            if run.returncode != 0:
+                rows.append(f"| {name} | {path.stat().st_size:,} B | crash: "
+                            f"{run.stderr.strip().splitlines()[-1]} | | | |")
+                continue
+            result = json.loads(run.stdout.strip().splitlines()[-1])
+            rows.append(f"| {name} | {path.stat().st_size / 1e6:.1f} MB | {result['status']} | "
+                        f"{result['seconds']:.1f} | {result['peak_mb']:.0f} MB | "
+                        f"{result['worker_peak_mb']:.0f} MB |")
+            print(rows[-1], file=sys.stderr)
+    return "\n".join(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
@@ -391,7 +473,15 @@ def main() -> int:
     parser.add_argument("--structure-rounds", type=int, default=20,
                         help="CLI runs over folders with FIFOs, symlink loops and WARC files")
     parser.add_argument("--write", action="store_true", help="update docs/reliability.md")
+    parser.add_argument("--big", action="store_true",
+                        help="only measure peak memory and time of the big hostile inputs")
     args = parser.parse_args()
+    if args.big:
+        report = measure_big()
+        print(report)
+        if args.write:
+            _write_doc(report, "python benchmarks/fuzz.py --big --write", "big")
+        return 0
     corpus = [p.read_bytes() for p in sorted((ROOT / "fixtures").rglob("*.txt"))]
     if args.bench.exists():
         corpus += _bench_pages(args.bench)
@@ -459,10 +549,10 @@ def _bench_pages(bench: Path) -> list[bytes]:
     return pages
 
 
-def _write_doc(report: str, command: str) -> None:
+def _write_doc(report: str, command: str, section: str = "fuzz") -> None:
     path = ROOT / "docs" / "reliability.md"
     text = path.read_text("utf-8")
-    start, end = "<!-- fuzz:start -->", "<!-- fuzz:end -->"
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
     head, tail = text.split(start)[0], text.split(end)[1]
     path.write_text(f"{head}{start}\nFrom `{command}`:\n\n{report}\n{end}{tail}", "utf-8")
 
