@@ -1,9 +1,10 @@
-"""The one step that turns labelled lines into a :class:`CleanedDocument`.
+"""The one step that turns the arbiter's judgement into a :class:`CleanedDocument`.
 
-Detectors only label. Here a line is kept when it carries no junk decision
-strong enough to remove it (the title is always kept apart); every other
-non-blank line becomes part of a removed span with the reason of its
-strongest decision.
+Detectors only label and :mod:`cleanse.arbiter` decides; here the kept
+lines become the text, its markdown and its language segments (the title
+is kept apart), and every removed line joins a span with the detector,
+rule and reason of the decision that explains it, plus the arbiter's
+probability.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cleanse.arbiter import HARD_DETECTORS, Judgement, Verdict
 from cleanse.language import CHINESE, UNDETERMINED, LanguageTagger
 from cleanse.model import (
     Category,
@@ -31,36 +33,29 @@ class _Tagged:
     language: str | None
 
 
-def _removal_decision(page: Page, line: Line):
-    """The decision that removes ``line``, or None when it is kept."""
-    meta = next((d for d in line.decisions if d.category is Category.META), None)
-    if meta:
-        return meta
-    return line.strongest(junk=True) if page.is_junk(line) else None
-
-
-def _removed_spans(page: Page, title_line: Line | None) -> list[RemovedSpan]:
-    runs: list[tuple[Decision, list[Line]]] = []
-    for line in page.content_lines():
-        if line is title_line:
-            continue
-        decision = _removal_decision(page, line)
-        if decision is None:
+def _removed_spans(page: Page, judgement: Judgement,
+                   title_line: Line | None) -> list[RemovedSpan]:
+    runs: list[tuple[Decision, list[Verdict]]] = []
+    for verdict in judgement.verdicts:
+        line, decision = verdict.line, verdict.decision
+        if verdict.kept or line is title_line or decision is None:
             continue
         if runs:
-            last_decision, last_lines = runs[-1]
+            last_decision, last_verdicts = runs[-1]
             same_reason = ((last_decision.detector, last_decision.rule, last_decision.reason)
                            == (decision.detector, decision.rule, decision.reason))
             only_blanks_between = all(page.lines[n - 1].blank for n in
-                                      range(last_lines[-1].number + 1, line.number))
+                                      range(last_verdicts[-1].line.number + 1, line.number))
             if same_reason and only_blanks_between:
-                last_lines.append(line)
+                last_verdicts.append(verdict)
                 continue
-        runs.append((decision, [line]))
-    return [RemovedSpan(lines[0].number, lines[-1].number, decision.detector, decision.rule,
-                        decision.category.value, decision.reason,
-                        "\n".join(line.features.stripped for line in lines))
-            for decision, lines in runs]
+        runs.append((decision, [verdict]))
+    return [RemovedSpan(verdicts[0].line.number, verdicts[-1].line.number, decision.detector,
+                        decision.rule, decision.category.value, decision.reason,
+                        "\n".join(v.line.features.stripped for v in verdicts),
+                        None if decision.detector in HARD_DETECTORS else
+                        round(1 - sum(v.keep_probability for v in verdicts) / len(verdicts), 3))
+            for decision, verdicts in runs]
 
 
 HEADING_PREFIXES = {f"h{level}": "#" * level + " " for level in range(1, 7)}
@@ -135,12 +130,13 @@ def _resolve_chinese(tags: list[str | None]) -> list[str | None]:
     return [default if t == CHINESE else t for t in tags]
 
 
-def assemble(page: Page, tagger: LanguageTagger, min_segment_tokens: int = 25) -> CleanedDocument:
+def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
+             min_segment_tokens: int = 25) -> CleanedDocument:
+    """The cleaned document: the lines the arbiter kept, the title apart, spans of the rest."""
     capture = page.capture
     title_line = next((line for line in page.lines
                        if any(d.category is Category.TITLE for d in line.decisions)), None)
-    kept = [line for line in page.content_lines()
-            if line is title_line or _removal_decision(page, line) is None]
+    kept = [v.line for v in judgement.verdicts if v.kept or v.line is title_line]
     body = [line for line in kept if line is not title_line]
     tags = _resolve_chinese([tagger.tag(line.features.plain) for line in kept])
     segments = _segments([_Tagged(line, tag) for line, tag in zip(kept, tags)],
@@ -169,5 +165,6 @@ def assemble(page: Page, tagger: LanguageTagger, min_segment_tokens: int = 25) -
         markdown=_join(body, capture.kind, markdown),
         segments=segments,
         metadata=page.metadata,
-        removed=_removed_spans(page, title_line),
+        removed=_removed_spans(page, judgement, title_line),
+        warnings=list(judgement.warnings),
     )

@@ -103,8 +103,8 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", choices=KINDS,
                         help="read every capture as this kind instead of detecting it (from its "
                              "content, with the file extension as a hint)")
-    parser.add_argument("--full-page", action="store_true",
-                        help="HTML: render and judge the whole page, not only its main content")
+    parser.add_argument("--model", metavar="DIR",
+                        help="the arbiter's model directory (default: the shipped model)")
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -113,8 +113,8 @@ def _config(args: argparse.Namespace) -> Config:
         config = replace(config, mode=args.mode)
     if args.time_limit is not None:
         config = replace(config, time_limit=args.time_limit or None)
-    if args.full_page:
-        config = replace(config, html_main_content=False)
+    if args.model:
+        config = replace(config, arbiter_model=args.model)
     return config.disable(*args.disable) if args.disable else config
 
 
@@ -269,8 +269,8 @@ def _explain(args: argparse.Namespace, config: Config) -> int:
     for segment in doc.segments:
         print(f"segment: lines {segment.first_line}-{segment.last_line} {segment.language}")
     if "main_content" in doc.metadata:
-        print(f"html main content: {_printable(str(doc.metadata['main_content']))} (the rest "
-              "of the page was not rendered; --full-page judges every line)")
+        print(f"html main content (the DOM scorer's pick, evidence for the arbiter): "
+              f"{_printable(str(doc.metadata['main_content']))}")
     for warning in doc.warnings:
         print(f"warning: {_printable(warning)}")
     print("removed:")

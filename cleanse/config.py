@@ -15,8 +15,8 @@ or from a TOML file (``Config.from_toml(path)``, the CLI's ``--config``)::
     strong = ["subscribe to our"]
     [limits]
     time_limit = 60                   # seconds per capture; 0 for none
-    [html]
-    main_content = true               # false: render and judge the whole page
+    [arbiter]
+    model = "path/to/model-dir"       # another trained model (default: the shipped one)
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from cleanse.arbiter import SHIPPED_MODEL, Arbiter
 from cleanse.detectors import DEFAULT_PIPELINE, detector_class
 from cleanse.detectors.base import Detector
 
@@ -34,17 +35,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-# One knob for the precision/recall trade-off: each mode is a removal
-# threshold plus detector options layered under the user's own options.
-MODES: dict[str, dict[str, Any]] = {
-    "precision": {"removal_threshold": 0.45,
-                  "options": {"main_region": {"short_penalty": 3.0, "content_weight": 0.3,
-                                              "max_lead_lines": 0}}},
-    "balanced": {"removal_threshold": 0.5, "options": {}},
-    "recall": {"removal_threshold": 0.6,
-               "options": {"main_region": {"short_penalty": 1.0, "content_weight": 0.8,
-                                           "junk_penalty": 6.0, "max_lead_lines": 2}}},
-}
+# One knob for the precision/recall trade-off: the arbiter's calibrated article
+# probability a line needs to stay (cleanse.arbiter).
+MODES: dict[str, float] = {"precision": 0.7, "balanced": 0.5, "recall": 0.25}
 
 
 class ConfigError(ValueError):
@@ -131,8 +124,8 @@ class Config:
     min_segment_tokens: int = 25
     # Seconds one capture may take; checked between pipeline steps. None: no limit.
     time_limit: float | None = 60.0
-    # HTML: render only the DOM's main content (see cleanse.main_content), or the whole page.
-    html_main_content: bool = True
+    # The arbiter's model directory (model.txt.gz + manifest.json); "shipped": the package's own.
+    arbiter_model: str = SHIPPED_MODEL
 
     def __post_init__(self) -> None:
         for spec in fields(self):
@@ -158,8 +151,12 @@ class Config:
             _check_option_types(name, cls, opts)
 
     @property
-    def removal_threshold(self) -> float:
-        return MODES[self.mode]["removal_threshold"]
+    def keep_threshold(self) -> float:
+        """The article probability a line needs to stay, set by the mode."""
+        return MODES[self.mode]
+
+    def arbiter(self) -> Arbiter:
+        return Arbiter(keep_threshold=self.keep_threshold, model=self.arbiter_model)
 
     def disable(self, *names: str) -> Config:
         _check_known(names)
@@ -182,12 +179,11 @@ class Config:
         return replace(self, options=merged)
 
     def build(self) -> list[Detector]:
-        """Instantiate the detectors in order, mode defaults under user options."""
-        mode_options = MODES[self.mode]["options"]
+        """Instantiate the detectors in order with the user's options."""
         built = []
         for name in self.detectors:
             cls = detector_class(name)
-            options = {**mode_options.get(name, {}), **self.options.get(name, {})}
+            options = dict(self.options.get(name, {}))
             if "keywords" in options:
                 defaults = cls().keywords  # type: ignore[attr-defined]
                 options["keywords"] = {**defaults, **options["keywords"]}
@@ -196,7 +192,7 @@ class Config:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Config:
-        known = {"mode", "pipeline", "language", "detectors", "segments", "limits", "html"}
+        known = {"mode", "pipeline", "language", "detectors", "segments", "limits", "arbiter"}
         unknown = set(data) - known
         if unknown:
             raise ConfigError(f"unknown config section(s) {sorted(unknown)}; "
@@ -227,7 +223,7 @@ class Config:
             min_letters=language.get("min_letters", 12),
             min_segment_tokens=data.get("segments", {}).get("min_tokens", 25),
             time_limit=data.get("limits", {}).get("time_limit", 60.0) or None,
-            html_main_content=bool(data.get("html", {}).get("main_content", True)),
+            arbiter_model=str(data.get("arbiter", {}).get("model", SHIPPED_MODEL)),
         )
 
     @classmethod

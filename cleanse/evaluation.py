@@ -19,7 +19,10 @@ import regex
 
 from cleanse.model import CleanedDocument
 
-TOKEN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[\p{L}\p{N}]+")
+# One token per CJK character, one per run of other letters and digits: "1956年生人" is
+# five tokens, as "1956 年生人" is.
+TOKEN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
+                      r"|[^\W_\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+")
 KEPT_LABELS = {"title", "meta", "body", "optional"}
 
 

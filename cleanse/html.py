@@ -18,6 +18,8 @@ import regex
 from lxml.etree import _Element as Element
 
 from cleanse.main_content import INVISIBLE, main_content
+from cleanse.main_content import NEGATIVE as NEGATIVE_NAME
+from cleanse.main_content import POSITIVE as CONTENT_NAME
 
 BLOCKS = {"address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl",
           "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
@@ -96,6 +98,11 @@ MAX_BOILERPLATE_SHARE = 0.5
 MAX_PROSE_SHARE = 0.5
 PARAGRAPH_CHARS = 80
 SPACE = regex.compile(r"\s+")
+# A line's structural signature: the tag and first class of its last few enclosing elements.
+# Lines sharing one are items of one repeated structure (a list of cards, posts, menu links).
+SIGNATURE_LEVELS = 4
+ROOT_STATE: dict[str, Any] = {"containers": (), "content": False, "link": False, "main": False,
+                              "hidden": False, "content_classes": 0, "signature": ()}
 XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
 
 
@@ -125,8 +132,9 @@ class _Renderer:
 
 
 def _hidden(element: Element) -> bool:
+    """Not shown by a browser running scripts (the page's own hiding, or ``<noscript>``)."""
     style = (element.get("style") or "").replace(" ", "").lower()
-    return (element.get("hidden") is not None or element.get("aria-hidden") == "true"
+    return (element.tag == "noscript" or element.get("hidden") is not None or element.get("aria-hidden") == "true"
             or "display:none" in style or "visibility:hidden" in style)
 
 
@@ -156,15 +164,16 @@ def _metadata(root: Element) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v}
 
 
-def render(html: str, main_content_only: bool = True
-           ) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
+def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
     """(text with one line per rendered line, hints per line, page metadata).
 
-    With ``main_content_only``, only the elements that
-    :func:`cleanse.main_content.main_content` picks are rendered, and their
-    lines carry the hint ``main_content``; otherwise, or when the scorer
-    declines (no paragraph, a list of links, a scrap of the page), the whole
-    page is.
+    The whole page is rendered: what the DOM says is evidence for the
+    arbiter, never a gate. Lines inside the elements that
+    :func:`cleanse.main_content.main_content` picks carry the hint
+    ``main_content`` (and the metadata names those elements); lines inside a
+    hidden element (``hidden``, ``display:none``: often content that a
+    script reveals, as React's streamed ``<div hidden id="S:0">``) are
+    rendered with the hint ``hidden``.
     """
     html = XML_DECLARATION.sub("", html)
     root, warnings = parse(html)
@@ -173,17 +182,12 @@ def render(html: str, main_content_only: bool = True
     metadata = _metadata(root)
     if warnings:  # the pipeline moves them to the record's warnings
         metadata["warnings"] = warnings
-    parts = main_content(root) if main_content_only else None
+    parts = main_content(root) or []
     renderer = _Renderer()
-    for part in parts or [root]:
-        _walk(part, renderer)
-        renderer.flush({}, paragraph_end=True)
+    _walk(root, renderer, set(parts))
+    renderer.flush({}, paragraph_end=True)
     _settle_containers(renderer.lines, renderer.hints)
     if parts:
-        for hint in renderer.hints:
-            if hint:
-                hint["main_content"] = True
-        # Lines outside the main content are never rendered; this says what was kept instead.
         names = Counter(map(_describe, parts))
         metadata["main_content"] = ", ".join(name if count == 1 else f"{name} ×{count}"
                                              for name, count in names.items())
@@ -199,17 +203,17 @@ def _describe(element: Element) -> str:
     return name + (f".{classes[0]}" if classes else "")
 
 
-def _walk(root: Element, renderer: _Renderer) -> None:
+def _walk(root: Element, renderer: _Renderer, main_parts: set[Element]) -> None:
     stack: list[dict[str, Any]] = []  # per open element: tag, containers, content, link
-    # Elements inside a dropped or hidden element are counted, not rendered.
+    # Elements inside a dropped element (script, style, ...) are counted, not rendered.
     skip_depth = 0
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
         tag = element.tag if isinstance(element.tag, str) else ""
         if event == "start":
-            if skip_depth or tag in INVISIBLE or not tag or _hidden(element):
+            if skip_depth or tag in INVISIBLE or not tag:
                 skip_depth += 1
                 continue
-            parent = stack[-1] if stack else {"containers": (), "content": False, "link": False}
+            parent = stack[-1] if stack else ROOT_STATE
             marker = _boilerplate_marker(element, tag)
             renderer.opened += 1
             containers = parent["containers"] + ((renderer.opened, marker),) if marker \
@@ -217,7 +221,12 @@ def _walk(root: Element, renderer: _Renderer) -> None:
             state = {"tag": tag, "containers": containers,
                      "content": parent["content"] or tag in CONTENT_TAGS,
                      "quote": parent.get("quote", False) or tag == "blockquote",
-                     "link": parent["link"] or tag == "a"}
+                     "link": parent["link"] or tag == "a",
+                     "main": parent["main"] or element in main_parts,
+                     "hidden": parent["hidden"] or _hidden(element),
+                     "content_classes": parent["content_classes"] + _content_named(element),
+                     "signature": (*parent["signature"][1 - SIGNATURE_LEVELS:],
+                                   f"{tag}.{(element.get('class') or '').split(' ')[0]}")}
             if tag in BLOCKS:
                 renderer.flush(_context(stack))
             stack.append(state)
@@ -235,6 +244,12 @@ def _walk(root: Element, renderer: _Renderer) -> None:
             stack.pop()
             if stack:  # the tail of the walk's root lies outside it
                 renderer.add(element.tail, stack[-1]["link"])
+
+
+def _content_named(element: Element) -> int:
+    """1 when the element's class or id names content ("article-body", "post"), else 0."""
+    names = f"{element.get('class', '')} {element.get('id', '')}"
+    return int(bool(CONTENT_NAME.search(names)) and not NEGATIVE_NAME.search(names))
 
 
 def _boilerplate_marker(element: Element, tag: str) -> str:
@@ -278,5 +293,12 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
 def _context(stack: list[dict[str, Any]]) -> dict[str, Any]:
     block = next((s["tag"] for s in reversed(stack) if s["tag"] in BLOCKS | {"td", "th"}), "")
     top = stack[-1] if stack else {}
-    return {"tag": block, "containers": top.get("containers", ()),
-            "in_content": top.get("content", False), "quote": top.get("quote", False)}
+    context = {"tag": block, "containers": top.get("containers", ()),
+               "in_content": top.get("content", False), "quote": top.get("quote", False),
+               "depth": len(stack), "furniture_depth": len(top.get("containers", ())),
+               "content_classes": top.get("content_classes", 0),
+               "signature": "/".join(top.get("signature", ()))}
+    for flag in ("main", "hidden"):
+        if top.get(flag):
+            context["main_content" if flag == "main" else flag] = True
+    return context

@@ -40,7 +40,10 @@ BLOCK_CHILDREN = {"blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "
                   "article", "h1", "h2", "h3", "h4", "h5", "h6", "form", "header", "footer",
                   "nav", "aside", "li", "tr", "td"}
 # Never rendered, never scored.
-INVISIBLE = {"script", "style", "noscript", "template", "svg", "iframe", "head", "select",
+# Not <head> itself: on malformed pages lxml puts body elements there, and the head's own
+# text lives in <title>. Not <noscript>: script-driven sites (Discourse forums) serve their
+# content there to clients without scripts; cleanse.html renders it as hidden.
+INVISIBLE = {"script", "style", "template", "svg", "iframe", "title", "select",
              "option", "button", "input", "textarea", "canvas", "object", "embed", "map", "math"}
 TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")
 _text = lxml.etree.XPath("string()")  # an element's text content, computed in C

@@ -18,6 +18,9 @@ from typing import Any
 
 from cleanse.features import LineFeatures, line_features, normalize_for_matching
 
+# The score from which other detectors treat a junk decision as settled.
+JUNK_SCORE = 0.5
+
 
 class Category(str, enum.Enum):
     """What a line is. The first three are kept; everything else is junk."""
@@ -72,8 +75,9 @@ class Capture:
 class Decision:
     """One detector's verdict on one line.
 
-    ``score`` is the detector's confidence in [0, 1]; a junk decision removes
-    its line when ``score`` reaches the pipeline's ``removal_threshold``.
+    ``score`` is the detector's confidence in [0, 1]. Detectors reading
+    earlier decisions count a junk decision from :data:`JUNK_SCORE` up; what
+    is removed is decided by the arbiter (:mod:`cleanse.arbiter`).
     """
 
     detector: str
@@ -117,13 +121,12 @@ class Page:
 
     capture: Capture
     lines: list[Line]
-    removal_threshold: float = 0.5
     metadata: dict[str, Any] = field(default_factory=dict)
     title: str | None = None
     _content: list[Line] | None = field(default=None, init=False, repr=False)
 
     @classmethod
-    def from_capture(cls, capture: Capture, removal_threshold: float = 0.5) -> Page:
+    def from_capture(cls, capture: Capture) -> Page:
         hints = capture.line_hints
         lines = [
             Line(number=i, text=text, features=line_features(text),
@@ -131,8 +134,7 @@ class Page:
             for i, text in enumerate(capture.text.split("\n"), start=1)
         ]
         title = capture.metadata.get("title") if capture.kind == "html" else None
-        return cls(capture=capture, lines=lines, removal_threshold=removal_threshold,
-                   metadata=dict(capture.metadata), title=title)
+        return cls(capture=capture, lines=lines, metadata=dict(capture.metadata), title=title)
 
     def content_lines(self) -> list[Line]:
         """Non-blank lines, in order (a fresh list each call; the lines are shared)."""
@@ -145,9 +147,9 @@ class Page:
         line.decisions.append(Decision(detector, rule, category, round(score, 3), reason))
 
     def is_junk(self, line: Line) -> bool:
-        """True when a junk decision on ``line`` is strong enough to remove it."""
+        """True when ``line`` carries a junk decision of at least :data:`JUNK_SCORE`."""
         decision = line.strongest(junk=True)
-        return decision is not None and decision.score >= self.removal_threshold
+        return decision is not None and decision.score >= JUNK_SCORE
 
     def has_category(self, line: Line, categories: Iterable[Category]) -> bool:
         wanted = set(categories)
@@ -184,11 +186,14 @@ class RemovedSpan:
     category: str
     reason: str
     text: str
+    # The arbiter's mean probability that these lines are junk (None: a hard rule removed them).
+    junk_probability: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"first_line": self.first_line, "last_line": self.last_line,
                 "detector": self.detector, "rule": self.rule,
-                "category": self.category, "reason": self.reason, "chars": len(self.text)}
+                "category": self.category, "reason": self.reason, "chars": len(self.text),
+                "junk_probability": self.junk_probability}
 
 
 @dataclass
@@ -243,6 +248,8 @@ class CleanedDocument:
             preview = span.text.replace("\n", " ⏎ ")
             if len(preview) > 60:
                 preview = preview[:57] + "..."
-            rows.append(f"{where:>9}  {span.category:<11} {span.detector}/{span.rule}: "
-                        f"{span.reason}  | {preview}")
+            probability = ("hard rule" if span.junk_probability is None
+                           else f"p(junk) {span.junk_probability:.2f}")
+            rows.append(f"{where:>9}  {span.category:<11} {span.detector}/{span.rule} "
+                        f"[{probability}]: {span.reason}  | {preview}")
         return "\n".join(rows)

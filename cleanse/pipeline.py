@@ -6,8 +6,9 @@ import os
 import time
 from dataclasses import dataclass, field
 
+from cleanse.arbiter import ModelError
 from cleanse.assemble import assemble
-from cleanse.config import Config
+from cleanse.config import Config, ConfigError
 from cleanse.detectors.base import Detector
 from cleanse.language import LanguageTagger
 from cleanse.model import Capture, CleanedDocument, Page, Status
@@ -22,20 +23,15 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         self.detectors: list[Detector] = self.config.build()
+        try:
+            self.arbiter = self.config.arbiter()
+        except ModelError as exc:
+            raise ConfigError(str(exc)) from None
         self.tagger = LanguageTagger(self.config.language_backend, self.config.min_letters)
 
     def label(self, capture: Capture, deadline: float | None = None) -> Page:
-        """Run every detector over ``capture`` and return the labelled page.
-
-        ``deadline`` (a ``time.monotonic()`` value) is checked after each step;
-        past it, :class:`TimeLimitExceeded` names the step that was running.
-        """
-        page = Page.from_capture(capture, self.config.removal_threshold)
-        _check(deadline, "splitting into lines")
-        for detector in self.detectors:
-            detector.detect(page)
-            _check(deadline, f"detector {detector.name}")
-        return page
+        """Run every detector over ``capture`` and return the labelled page (see :func:`label`)."""
+        return label(capture, self.detectors, deadline)
 
     def clean(self, value: str | bytes | os.PathLike[str] | Capture, *,
               source: str | None = None, kind: str | None = None,
@@ -48,8 +44,7 @@ class Pipeline:
         limit = self.config.time_limit
         deadline = time.monotonic() + limit if limit else None
         try:
-            capture = to_capture(value, source=source, kind=kind, charset=charset,
-                                 html_main_content=self.config.html_main_content)
+            capture = to_capture(value, source=source, kind=kind, charset=charset)
             _check(deadline, "decoding")
             if not capture.text.strip():
                 why = "the HTML has no visible text" if capture.kind == "html" else "empty input"
@@ -58,6 +53,7 @@ class Pipeline:
                                        encoding=capture.encoding,
                                        warnings=capture.metadata.get("warnings", []))
             page = self.label(capture, deadline)
+            judgement = self.arbiter.judge(page)
         except CaptureError as exc:
             return CleanedDocument(source=source or _path_source(value), status=Status.ERROR,
                                    error=str(exc))
@@ -65,9 +61,23 @@ class Pipeline:
             return CleanedDocument(source=source or _path_source(value), status=Status.TIMEOUT,
                                    error=f"time limit of {limit:g} s exceeded during {exc}; "
                                          "raise time_limit or split the capture")
-        doc = assemble(page, self.tagger, self.config.min_segment_tokens)
+        doc = assemble(page, judgement, self.tagger, self.config.min_segment_tokens)
         doc.warnings[:0] = doc.metadata.pop("warnings", [])  # reading and detectors collect them
         return doc
+
+
+def label(capture: Capture, detectors: list[Detector], deadline: float | None = None) -> Page:
+    """Run ``detectors`` in order over ``capture``: the labelled page, nothing decided yet.
+
+    ``deadline`` (a ``time.monotonic()`` value) is checked after each step;
+    past it, :class:`TimeLimitExceeded` names the step that was running.
+    """
+    page = Page.from_capture(capture)
+    _check(deadline, "splitting into lines")
+    for detector in detectors:
+        detector.detect(page)
+        _check(deadline, f"detector {detector.name}")
+    return page
 
 
 class TimeLimitExceeded(Exception):

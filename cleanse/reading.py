@@ -240,14 +240,13 @@ def _unwrap_json(text: str) -> tuple[str, dict] | None:
 
 
 def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str | None = None,
-               kind: str | None = None, html_main_content: bool = True,
-               charset: str | None = None) -> Capture:
+               kind: str | None = None, charset: str | None = None) -> Capture:
     """Build a Capture from text, bytes, or a path (``pathlib.Path`` / ``os.PathLike``).
 
     A plain ``str`` is always treated as the capture's text, never as a path.
-    HTML is rendered to lines: only its main content, unless ``html_main_content``
-    is false. ``charset`` is the encoding a transport declared for bytes (an
-    HTTP ``Content-Type``); it beats the page's own ``<meta charset>``.
+    HTML is rendered to lines (the whole page, with DOM hints). ``charset`` is
+    the encoding a transport declared for bytes (an HTTP ``Content-Type``); it
+    beats the page's own ``<meta charset>``.
     """
     if isinstance(value, Capture):
         return value
@@ -272,7 +271,7 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
     kind = kind or detect_kind(value, extension_kind(source))
     hints: list[dict] = []
     if kind == "html":
-        value, hints, page_metadata = render(value, html_main_content)
+        value, hints, page_metadata = render(value)
         metadata = {**page_metadata, **metadata}
     return Capture(text=value, source=source, kind=kind, encoding=encoding,
                    decode_errors=errors, metadata=metadata, line_hints=hints)

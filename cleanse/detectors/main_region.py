@@ -27,9 +27,8 @@ class MainRegion(Detector):
     short headings inside the article stay while menus, lists and footers
     around it -- which add nothing but cost -- fall outside. Up to
     ``max_lead_lines`` heading-like lines right above the region join it
-    (a subtitle above the first paragraph). On HTML rendered from its main
-    content (:mod:`cleanse.main_content`) the DOM already chose the region,
-    and this detector stands aside.
+    (a subtitle above the first paragraph). Its labels are evidence for the
+    arbiter, which also knows where the DOM scorer put the main content.
     """
 
     name = "main_region"
@@ -56,8 +55,8 @@ class MainRegion(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        if not content or content[0].hints.get("main_content"):
-            return  # no text, or the HTML front-end already cut the page to its main content
+        if not content:
+            return
         weights = [self.weight(page, line) for line in content]
         # A few junk lines between paragraphs (an "Advert" slot, a share bar,
         # a sign-up box) interrupt the article; they must not split it.

@@ -1,0 +1,172 @@
+"""The one place that decides which lines stay: a learned model weighing all the evidence.
+
+Detectors label lines; :mod:`cleanse.evidence` turns their labels, the
+line's text and layout, its neighbours and (for HTML) its DOM context into
+a row of numbers; a gradient-boosted tree model (LightGBM), trained on
+~1,750 pages whose article text people wrote down (``training/``), gives
+each line a calibrated probability of being article text. A line is kept
+when that probability reaches the mode's threshold (``precision`` keeps
+less, ``recall`` more). Only certain structure stays a hard rule: front
+matter and skip-links always go, whatever the model says.
+
+A page with visible text never comes out empty: when no line reaches the
+threshold, the lines the model finds most article-like are kept and the
+record says so in its ``warnings``.
+
+The model ships as ``cleanse/data/arbiter/`` (``model.txt.gz``, LightGBM's
+text format, and ``manifest.json``: the feature names, the calibration
+table, the training data and the cross-validated scores). Another model
+directory can be given with ``Config(arbiter_model=...)``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleanse.evidence import FEATURES, page_features
+from cleanse.model import Category, Decision, Line, Page
+
+# Structure that is certain: no model may keep it.
+HARD_DETECTORS = frozenset({"front_matter", "skip_links"})
+# The shipped model, inside the package.
+SHIPPED_MODEL = "shipped"
+# When nothing reaches the threshold, lines at least this share of the best line's probability stay.
+FALLBACK_SHARE = 0.5
+EVIDENCE_ITEMS = 3
+
+
+class ModelError(ValueError):
+    """An arbiter model that cannot be loaded or does not fit this version's evidence."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The arbiter's judgement of one non-blank line."""
+
+    line: Line
+    keep_probability: float
+    kept: bool
+    # Why it went: the strongest junk or meta decision on the line, a hard rule's decision,
+    # or the arbiter's own when no detector flagged the line.
+    decision: Decision | None = None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdicts: list[Verdict]
+    warnings: tuple[str, ...] = ()
+
+
+class _Model:
+    """A loaded booster with its manifest (feature names, calibration)."""
+
+    def __init__(self, directory: Path | None) -> None:
+        import lightgbm
+
+        if directory is None:
+            root = resources.files("cleanse") / "data" / "arbiter"
+            manifest_text = (root / "manifest.json").read_text("utf-8")
+            model_bytes = (root / "model.txt.gz").read_bytes()
+        else:
+            try:
+                manifest_text = (directory / "manifest.json").read_text("utf-8")
+                model_bytes = (directory / "model.txt.gz").read_bytes()
+            except OSError as exc:
+                raise ModelError(f"cannot read arbiter model in {directory}: {exc}") from exc
+        try:
+            self.manifest: dict[str, Any] = json.loads(manifest_text)
+        except ValueError as exc:
+            raise ModelError(f"arbiter manifest of {directory or 'shipped'} is not JSON: "
+                             f"{exc}") from exc
+        if tuple(self.manifest.get("features", ())) != FEATURES:
+            raise ModelError(f"arbiter model {directory or 'shipped'} was trained on other "
+                             "features than this version of cleanse computes; retrain it "
+                             "(python -m training.train)")
+        try:
+            self.booster = lightgbm.Booster(
+                model_str=gzip.decompress(model_bytes).decode("utf-8"))
+        except (OSError, ValueError, lightgbm.basic.LightGBMError) as exc:
+            raise ModelError(f"cannot load arbiter model {directory or 'shipped'}: {exc}") from exc
+        calibration = self.manifest.get("calibration") or {"x": [0.0, 1.0], "y": [0.0, 1.0]}
+        self.calibration_x = np.asarray(calibration["x"], dtype=np.float64)
+        self.calibration_y = np.asarray(calibration["y"], dtype=np.float64)
+
+    def keep_probabilities(self, rows: np.ndarray) -> np.ndarray:
+        raw = self.booster.predict(rows, num_threads=1)
+        return np.interp(raw, self.calibration_x, self.calibration_y)
+
+    def evidence(self, row: np.ndarray) -> list[str]:
+        """The features that pushed this line hardest towards removal, strongest first."""
+        contributions = self.booster.predict(row[None, :], pred_contrib=True, num_threads=1)[0]
+        order = np.argsort(contributions[:-1])  # most negative (towards junk) first
+        return [f"{FEATURES[i]}={row[i]:.2f}" for i in order[:EVIDENCE_ITEMS]
+                if contributions[i] < 0]
+
+
+@lru_cache(maxsize=8)
+def load_model(directory: str = SHIPPED_MODEL) -> _Model:
+    """The model in ``directory`` (``"shipped"``: the package's own), loaded once per process."""
+    return _Model(None if directory == SHIPPED_MODEL else Path(directory))
+
+
+@dataclass(frozen=True)
+class Arbiter:
+    """Keeps a line when its calibrated article probability reaches ``keep_threshold``."""
+
+    keep_threshold: float = 0.5
+    model: str = SHIPPED_MODEL
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.keep_threshold < 1.0:
+            raise ModelError(f"keep_threshold must lie in (0, 1), not {self.keep_threshold!r}")
+        load_model(self.model)  # a missing or mismatched model fails here, not mid-batch
+
+    def judge(self, page: Page) -> Judgement:
+        lines, rows = page_features(page)
+        if not lines:
+            return Judgement([])
+        model = load_model(self.model)
+        probabilities = model.keep_probabilities(rows)
+        hard = [next((d for d in line.decisions if d.detector in HARD_DETECTORS), None)
+                for line in lines]
+        keep = [h is None and p >= self.keep_threshold for h, p in zip(hard, probabilities)]
+        # The title is kept apart (cleanse.assemble); the body must not be empty without it.
+        title = next((i for i, line in enumerate(lines)
+                      if any(d.category is Category.TITLE for d in line.decisions)), None)
+        candidates = [i for i, h in enumerate(hard) if h is None and i != title]
+        warnings: tuple[str, ...] = ()
+        if candidates and not any(keep[i] for i in candidates):
+            best = max(probabilities[i] for i in candidates)
+            for i in candidates:
+                keep[i] = probabilities[i] >= FALLBACK_SHARE * best
+            warnings = (f"no line reached the keep threshold {self.keep_threshold:g}; kept the "
+                        f"most article-like lines (probability >= {FALLBACK_SHARE * best:.2f})",)
+        verdicts = []
+        for i, line in enumerate(lines):
+            probability = float(probabilities[i])
+            decision = None
+            if not keep[i]:
+                decision = hard[i] or _strongest_removal(line) or Decision(
+                    "arbiter", "learned", Category.BOILERPLATE, round(1 - probability, 3),
+                    "no detector flagged this line; the arbiter judged it junk from its "
+                    "evidence: " + ", ".join(model.evidence(rows[i])))
+            verdicts.append(Verdict(line, round(probability, 3), keep[i], decision))
+        return Judgement(verdicts, warnings)
+
+
+def _strongest_removal(line: Line) -> Decision | None:
+    """The meta decision, else the strongest junk decision, that explains a removal."""
+    meta = next((d for d in line.decisions if d.category is Category.META), None)
+    return meta or line.strongest(junk=True)
+
+
+__all__ = ["HARD_DETECTORS", "Arbiter", "Judgement", "ModelError", "Verdict",
+           "load_model"]

@@ -1,0 +1,227 @@
+"""Evidence: every non-blank line of a labelled page as a row of numbers for the arbiter.
+
+Detectors no longer decide alone; what they said becomes evidence beside
+what the line and its neighbourhood look like. Every column is
+language-neutral -- a "newsletter vocabulary hit" (the newsletter
+detector's score), never a word -- so what is learned on English pages
+carries to Chinese ones, and no column names a site, a dataset or a string
+from one. Columns:
+
+* the detectors: per detector of :data:`DETECTORS`, its strongest junk
+  score on the line; per category, the strongest score; and the same
+  strongest-junk score smoothed over neighbouring lines;
+* the text: length, tokens (one per CJK character, one per word), CJK and
+  digit shares, punctuation and sentence shape, dates, links, list and
+  heading markup, capitalised words, separators (``|``, ``·``);
+* position and runs: where the line sits in the page (by lines and by
+  characters), how much prose lies before and after it, how long the run
+  of short lines around it is, neighbours' lengths and prose shares in
+  windows of 2, 5 and 10 lines;
+* the DOM (HTML only, missing for text captures): block tag, link
+  density, furniture-named container, ``<article>``/``<main>``, quote,
+  hidden, and whether the readability-style scorer
+  (:mod:`cleanse.main_content`) put the line in the main content.
+
+The arbiter's model file records :data:`FEATURES`; loading a model built
+for other columns is an error (see :mod:`cleanse.arbiter`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import regex
+
+from cleanse.detectors import DEFAULT_PIPELINE
+from cleanse.model import Category, Line, Page
+
+# Detectors the shipped model knows by name; a user's own detector still
+# counts through the category columns.
+DETECTORS: tuple[str, ...] = tuple(d for d in DEFAULT_PIPELINE if d != "title")
+CATEGORIES: tuple[Category, ...] = tuple(Category)
+TAG_GROUPS: dict[str, str] = {
+    "p": "p", "h1": "h1", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4",
+    "li": "li", "td": "cell", "th": "cell", "dt": "cell", "dd": "cell", "pre": "pre",
+    "blockquote": "quote", "figcaption": "caption", "caption": "caption", "summary": "caption",
+}
+TAG_COLUMNS = ("p", "h1", "h2", "h3", "h4", "li", "cell", "pre", "quote", "caption")
+# Names the renderer gives a furniture container (cleanse.html BOILERPLATE_TOKEN), grouped.
+FURNITURE_GROUPS: dict[str, str] = {
+    "nav": "nav", "navbar": "nav", "menu": "nav", "breadcrumb": "nav", "breadcrumbs": "nav",
+    "pagination": "nav", "pager": "nav", "toolbar": "nav", "masthead": "nav",
+    "footer": "footer", "aside": "aside", "sidebar": "aside", "side-bar": "aside",
+    "widget": "aside", "form": "form", "comment": "comment", "comments": "comment",
+    "related": "related", "popular": "related", "trending": "related", "tags": "related",
+    "share": "share", "sharing": "share", "social": "share",
+}
+FURNITURE_COLUMNS = ("nav", "footer", "aside", "form", "comment", "related", "share", "other")
+SEPARATORS = re.compile(r"[|·•/>»›]")
+CAPITALISED = regex.compile(r"(?<![\w'’-])\p{Lu}")
+WINDOWS = (2, 5, 10)
+
+_LINE_COLUMNS = (
+    "log_chars", "log_tokens", "cjk_share", "digit_share", "inner_punct_rate", "terminal",
+    "question_or_exclamation", "colon_end", "heading_markup", "list_item", "link_like",
+    "date_share", "mostly_date", "prose", "long_prose", "capitalised_share", "separators",
+    "markdown_links",
+)
+_POSITION_COLUMNS = (
+    "rel_line", "rel_chars", "log_page_lines", "log_page_chars", "prose_before", "prose_after",
+    "short_run", "prev_log_tokens", "next_log_tokens", "prev_prose", "next_prose",
+    "tokens_vs_page_median", "page_prose_share", "page_long_lines", "page_list_share",
+)
+_DOM_COLUMNS = (
+    "is_html", "link_density", "in_article", "quote", "hidden", "main_content",
+    "depth", "furniture_depth", "content_classes", "structure_repeats", "structure_share",
+    "page_main_content_share", "page_link_density", *(f"tag_{t}" for t in TAG_COLUMNS),
+    *(f"furniture_{f}" for f in FURNITURE_COLUMNS),
+)
+_DETECTOR_COLUMNS = (
+    *(f"detector_{d}" for d in DETECTORS), *(f"category_{c.value}" for c in CATEGORIES),
+    "strongest_junk", "junk_decisions",
+)
+_WINDOW_COLUMNS = tuple(
+    f"{what}_w{w}" for w in WINDOWS
+    for what in ("prose", "log_tokens", "strongest_junk", "main_content", "link_density"))
+
+FEATURES: tuple[str, ...] = (_LINE_COLUMNS + _POSITION_COLUMNS + _DOM_COLUMNS
+                             + _DETECTOR_COLUMNS + _WINDOW_COLUMNS)
+COLUMN = {name: i for i, name in enumerate(FEATURES)}
+
+
+def _line_row(line: Line) -> list[float]:
+    f = line.features
+    plain = f.plain
+    chars = max(len(plain), 1)
+    capitalised = len(CAPITALISED.findall(plain)) if f.words else 0
+    return [
+        math.log1p(len(plain)), math.log1p(f.tokens),
+        f.cjk / f.alnum if f.alnum else 0.0, f.digit_share,
+        f.inner_punct / max(f.tokens, 1), float(f.terminal),
+        float(f.final_mark in "?？!！"), float(f.final_mark in ":："),
+        float(f.heading), float(f.list_item), float(f.link_like),
+        min(f.date_chars / chars, 1.0), float(f.mostly_date), float(f.is_prose()),
+        float(f.tokens >= 40), min(capitalised / f.words, 1.0) if f.words else 0.0,
+        float(len(SEPARATORS.findall(plain))), float(f.stripped.count("](")),
+    ]
+
+
+def _dom_row(line: Line, is_html: bool) -> list[float]:
+    if not is_html:
+        return [0.0] + [math.nan] * (len(_DOM_COLUMNS) - 1)
+    hints = line.hints
+    tag = TAG_GROUPS.get(hints.get("tag", ""), "")
+    furniture = hints.get("boilerplate", "")
+    group = FURNITURE_GROUPS.get(furniture, "other") if furniture else ""
+    return [1.0, float(hints.get("link_density", 0.0)), float(bool(hints.get("in_content"))),
+            float(bool(hints.get("quote"))), float(bool(hints.get("hidden"))),
+            float(bool(hints.get("main_content"))), float(hints.get("depth", 0)),
+            float(hints.get("furniture_depth", 0)), float(min(hints.get("content_classes", 0), 3)),
+            0.0, 0.0, 0.0, 0.0,  # structure and page shares: filled per page
+            *(float(tag == t) for t in TAG_COLUMNS),
+            *(float(group == g) for g in FURNITURE_COLUMNS)]
+
+
+_DETECTOR_SLOT = {name: i for i, name in enumerate(DETECTORS)}
+_CATEGORY_SLOT = {category: len(DETECTORS) + i for i, category in enumerate(CATEGORIES)}
+_STRONGEST, _JUNK_COUNT = len(DETECTORS) + len(CATEGORIES), len(DETECTORS) + len(CATEGORIES) + 1
+
+
+def _detector_row(line: Line) -> list[float]:
+    row = [0.0] * (_JUNK_COUNT + 1)
+    for decision in line.decisions:
+        score = decision.score
+        slot = _CATEGORY_SLOT[decision.category]
+        row[slot] = max(row[slot], score)
+        if decision.category.is_junk:
+            row[_JUNK_COUNT] += 1
+            row[_STRONGEST] = max(row[_STRONGEST], score)
+            slot = _DETECTOR_SLOT.get(decision.detector, -1)
+            if slot >= 0:
+                row[slot] = max(row[slot], score)
+    return row
+
+
+def _window_mean(values: np.ndarray, w: int) -> np.ndarray:
+    """Mean of ``values`` over the lines within ``w`` of each line (ignoring NaN)."""
+    valid = ~np.isnan(values)
+    padded = np.concatenate(([0.0], np.cumsum(np.where(valid, values, 0.0))))
+    counts = np.concatenate(([0], np.cumsum(valid)))
+    n = len(values)
+    lo = np.clip(np.arange(n) - w, 0, n)
+    hi = np.clip(np.arange(n) + w + 1, 0, n)
+    total, count = padded[hi] - padded[lo], counts[hi] - counts[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
+    """(the page's non-blank lines, one row of :data:`FEATURES` per line)."""
+    lines = page.content_lines()
+    if not lines:
+        return lines, np.zeros((0, len(FEATURES)))
+    is_html = page.capture.kind == "html"
+    rows = np.array([_line_row(line) + [0.0] * len(_POSITION_COLUMNS)
+                     + _dom_row(line, is_html) + _detector_row(line)
+                     + [0.0] * len(_WINDOW_COLUMNS) for line in lines], dtype=np.float64)
+    col = COLUMN
+    n = len(lines)
+    chars = np.expm1(rows[:, col["log_chars"]])
+    prose = rows[:, col["prose"]]
+    prose_chars = chars * prose
+    total_chars, total_prose = max(chars.sum(), 1.0), max(prose_chars.sum(), 1.0)
+    rows[:, col["rel_line"]] = np.arange(n) / max(n - 1, 1)
+    rows[:, col["rel_chars"]] = (np.cumsum(chars) - chars) / total_chars
+    rows[:, col["log_page_lines"]] = math.log1p(n)
+    rows[:, col["log_page_chars"]] = math.log1p(total_chars)
+    before = np.cumsum(prose_chars) - prose_chars
+    rows[:, col["prose_before"]] = before / total_prose
+    rows[:, col["prose_after"]] = (total_prose - before - prose_chars) / total_prose
+    log_tokens = rows[:, col["log_tokens"]]
+    rows[:, col["short_run"]] = _short_runs(log_tokens < math.log1p(8))
+    rows[1:, col["prev_log_tokens"]] = log_tokens[:-1]
+    rows[:-1, col["next_log_tokens"]] = log_tokens[1:]
+    rows[1:, col["prev_prose"]] = prose[:-1]
+    rows[:-1, col["next_prose"]] = prose[1:]
+    rows[:, col["tokens_vs_page_median"]] = log_tokens - float(np.median(log_tokens))
+    rows[:, col["page_prose_share"]] = float(prose_chars.sum() / total_chars)
+    rows[:, col["page_long_lines"]] = math.log1p(float(rows[:, col["long_prose"]].sum()))
+    rows[:, col["page_list_share"]] = float(np.mean(
+        np.maximum(rows[:, col["list_item"]], np.nan_to_num(rows[:, col["tag_li"]]))))
+    if is_html:
+        main = rows[:, col["main_content"]]
+        rows[:, col["page_main_content_share"]] = float((chars * main).sum() / total_chars)
+        rows[:, col["page_link_density"]] = float(
+            (chars * rows[:, col["link_density"]]).sum() / total_chars)
+        _structure_columns(lines, chars, total_chars, rows)
+    for w in WINDOWS:
+        for what in ("prose", "log_tokens", "strongest_junk", "main_content", "link_density"):
+            rows[:, col[f"{what}_w{w}"]] = _window_mean(rows[:, col[what]], w)
+    return lines, rows
+
+
+def _structure_columns(lines: list[Line], chars: np.ndarray, total_chars: float,
+                       rows: np.ndarray) -> None:
+    """How many lines, and what share of the text, sit in the same repeated DOM structure."""
+    signatures = [line.hints.get("signature", "") for line in lines]
+    count: dict[str, int] = {}
+    share: dict[str, float] = {}
+    for signature, size in zip(signatures, chars):
+        count[signature] = count.get(signature, 0) + 1
+        share[signature] = share.get(signature, 0.0) + size
+    rows[:, COLUMN["structure_repeats"]] = [math.log1p(count[s]) for s in signatures]
+    rows[:, COLUMN["structure_share"]] = [share[s] / total_chars for s in signatures]
+
+
+def _short_runs(short: np.ndarray) -> np.ndarray:
+    """log(1 + length of the run of consecutive short lines each line belongs to; 0 if long)."""
+    runs = np.zeros(len(short))
+    start = 0
+    for i in range(1, len(short) + 1):
+        if i == len(short) or short[i] != short[start]:
+            if short[start]:
+                runs[start:i] = math.log1p(i - start)
+            start = i
+    return runs

@@ -1,0 +1,174 @@
+"""The evidence rows and the arbiter that decides from them, with the shipped model."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import cleanse
+from cleanse.arbiter import HARD_DETECTORS, Arbiter, ModelError, load_model
+from cleanse.evidence import COLUMN, FEATURES, page_features
+from cleanse.reading import to_capture
+
+from helpers import EN, ZH_HANS, page
+
+SHIPPED = Path(str(resources.files("cleanse") / "data" / "arbiter"))
+NEWSLETTER = "Subscribe to our newsletter for the latest news delivered to your inbox"
+
+
+def labelled(text: str, kind: str | None = None) -> cleanse.model.Page:
+    return cleanse.Pipeline().label(to_capture(text, kind=kind))
+
+
+def row_of(text: str, needle: str, kind: str | None = None) -> dict[str, float]:
+    lines, rows = page_features(labelled(text, kind))
+    index = next(i for i, line in enumerate(lines) if needle in line.text)
+    return dict(zip(FEATURES, rows[index]))
+
+
+def test_one_row_per_non_blank_line_with_every_feature():
+    text = page("Home | News | Sport", *EN, NEWSLETTER)
+    lines, rows = page_features(labelled(text))
+    assert [line.text for line in lines] == [line for line in text.split("\n") if line]
+    assert rows.shape == (len(lines), len(FEATURES))
+    assert len(set(FEATURES)) == len(FEATURES)
+
+
+def test_detector_labels_become_evidence_by_detector_and_category():
+    row = row_of(page(*EN, NEWSLETTER), "Subscribe")
+    assert row["detector_newsletter"] >= 0.5
+    assert row["category_newsletter"] >= 0.5
+    assert row["strongest_junk"] >= 0.5
+    body = row_of(page(*EN, NEWSLETTER), EN[1][:30])
+    assert body["strongest_junk"] == 0.0 and body["prose"] == 1.0
+
+
+def test_text_captures_have_no_dom_evidence_and_html_has_it():
+    text_row = row_of(page(*EN), EN[0][:30])
+    assert text_row["is_html"] == 0.0 and math.isnan(text_row["link_density"])
+    html = ("<html><body><nav><a href='/'>Home</a> <a href='/n'>News</a></nav><article>"
+            + "".join(f"<p>{p}</p>" for p in EN) + "</article></body></html>")
+    article = row_of(html, EN[0][:30], kind="html")
+    menu = row_of(html, "Home", kind="html")
+    assert article["is_html"] == 1.0 and article["tag_p"] == 1.0 and article["in_article"] == 1.0
+    assert article["main_content"] == 1.0 and menu["main_content"] == 0.0
+    assert menu["link_density"] >= 0.8 and menu["furniture_nav"] == 1.0
+
+
+def test_hidden_streamed_content_is_rendered_and_marked():
+    html = ("<html><body><div>Loading…</div><div hidden id='S:0'>"
+            + "".join(f"<p>{p}</p>" for p in EN) + "</div></body></html>")
+    row = row_of(html, EN[2][:30], kind="html")
+    assert row["hidden"] == 1.0
+    assert cleanse.clean(html, kind="html").text  # the streamed article is not lost
+
+
+def test_windows_see_the_neighbourhood():
+    _, rows = page_features(labelled(page(*EN, *["Menu item"] * 12)))
+    prose = rows[:, COLUMN["prose_w5"]]
+    assert prose[0] > prose[-1]  # the first line sits among prose, the last among menu items
+    assert rows[-1, COLUMN["short_run"]] == pytest.approx(math.log1p(12))
+
+
+def test_the_arbiter_keeps_an_article_and_drops_its_furniture():
+    capture = page("Skip to main content", "Home | World | Business | Sport", *EN,
+                   NEWSLETTER, "© 2024 Example News. All rights reserved.")
+    doc = cleanse.clean(capture)
+    for paragraph in EN:
+        assert paragraph in doc.text
+    assert "Skip to main content" not in doc.text and NEWSLETTER not in doc.text
+
+
+def test_every_removed_span_says_who_and_how_sure():
+    capture = page("Skip to main content", "Home | World | Business", *ZH_HANS, NEWSLETTER)
+    doc = cleanse.clean(capture)
+    assert doc.removed
+    for span in doc.removed:
+        assert span.detector and span.rule and span.reason
+        if span.detector in HARD_DETECTORS:
+            assert span.junk_probability is None
+        else:
+            assert 0.0 <= span.junk_probability <= 1.0
+    record = doc.to_dict()
+    assert all("junk_probability" in span for span in record["removed"])
+    assert "p(junk)" in doc.explain() or "hard rule" in doc.explain()
+
+
+def test_hard_rules_remove_whatever_the_model_says():
+    capture = "---\ntitle: Light rail\n---\n\nSkip to main content\n\n" + page(*EN)
+    keep_all = cleanse.Pipeline(cleanse.Config())
+    keep_all.arbiter = Arbiter(keep_threshold=0.001)
+    doc = keep_all.clean(capture)
+    assert "Skip to main content" not in doc.text and "title:" not in doc.text
+    assert {s.detector for s in doc.removed} >= {"front_matter", "skip_links"}
+
+
+def test_a_page_with_text_never_comes_out_empty():
+    strict = cleanse.Pipeline(cleanse.Config())
+    strict.arbiter = Arbiter(keep_threshold=0.999)
+    doc = strict.clean(page(*EN))
+    assert doc.status is cleanse.Status.OK and doc.text
+    assert any("no line reached the keep threshold" in w for w in doc.warnings)
+
+
+def test_modes_are_nested_thresholds_on_one_probability():
+    capture = page("Home | World | Business", "Trending: Markets rally as rates fall",
+                   *EN, "Related: Ten things to know about trains", NEWSLETTER)
+    kept = {}
+    for mode in ("precision", "balanced", "recall"):
+        doc = cleanse.clean(capture, config=cleanse.Config(mode=mode))
+        kept[mode] = set(doc.text.split("\n"))
+    assert kept["precision"] <= kept["balanced"] <= kept["recall"]
+
+
+def test_same_input_same_output():
+    capture = page("Home | World", *EN, NEWSLETTER)
+    assert cleanse.clean(capture).to_dict() == cleanse.clean(capture).to_dict()
+
+
+def test_shipped_model_matches_the_evidence_and_is_calibrated():
+    model = load_model()
+    assert tuple(model.manifest["features"]) == FEATURES
+    xs, ys = model.calibration_x, model.calibration_y
+    assert np.all(np.diff(xs) > 0) and np.all(np.diff(ys) >= 0)
+    assert model.manifest["training_data"]["pages_per_dataset"]
+
+
+def test_a_model_for_other_features_is_refused(tmp_path):
+    other = tmp_path / "model"
+    shutil.copytree(SHIPPED, other)
+    manifest = json.loads((other / "manifest.json").read_text("utf-8"))
+    manifest["features"] = manifest["features"][:-1]
+    (other / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(cleanse.ConfigError, match="other features"):
+        cleanse.Pipeline(cleanse.Config(arbiter_model=str(other)))
+
+
+@pytest.mark.parametrize("damage", ["missing", "not gzip"])
+def test_an_unreadable_model_is_a_config_error(tmp_path, damage):
+    other = tmp_path / "model"
+    shutil.copytree(SHIPPED, other)
+    if damage == "missing":
+        (other / "model.txt.gz").unlink()
+    else:
+        (other / "model.txt.gz").write_bytes(b"not a model")
+    with pytest.raises(cleanse.ConfigError):
+        cleanse.Pipeline(cleanse.Config(arbiter_model=str(other)))
+
+
+def test_a_user_model_directory_is_used(tmp_path):
+    other = tmp_path / "model"
+    shutil.copytree(SHIPPED, other)
+    text = gzip.decompress((other / "model.txt.gz").read_bytes())
+    (other / "model.txt.gz").write_bytes(gzip.compress(text))
+    config = cleanse.Config(arbiter_model=str(other))
+    assert cleanse.Pipeline(config).clean(page(*EN)).text == cleanse.clean(page(*EN)).text
+    with pytest.raises(ModelError):
+        Arbiter(keep_threshold=1.5)

@@ -1,0 +1,183 @@
+"""The arbiter's training table: one row of evidence per rendered line, labelled by alignment.
+
+Every bench page is cleaned twice, as HTML and as its inscriptis text
+rendering; the detectors label its lines (``Pipeline.label``, no arbiter),
+:func:`cleanse.evidence.page_features` turns each non-blank line into a row,
+and :func:`training.labels.line_labels` says how much of the line belongs to
+the ground-truth article. The seed captures add their hand-made line labels
+(title, meta and optional lines carry no weight: they are neither body nor
+junk the text is scored on).
+
+Each page weighs the same in total, and within a page a line weighs by its
+tokens, as the token F1 that judges the output does.
+
+    python -m training.dataset          # build (or reuse) the cached table and describe it
+
+The table is cached under ``benchmarks/.cache/dataset/`` keyed by a hash of
+the cleanse sources (changing a detector changes the evidence).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+import cleanse
+from cleanse.detectors import Detector
+from cleanse.evidence import FEATURES, page_features
+from cleanse.model import Page
+from cleanse.pipeline import label
+from cleanse.reading import to_capture
+from training.corpus import PROJECT_ROOT, BenchPage, SeedPage, load_pages, load_seeds
+from training.labels import line_labels
+
+CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "dataset"
+BODY_SHARE = 0.5  # a line is article text when at least this share of it aligns to the truth
+PAGE_WEIGHT = 100.0
+SEED_KEPT = {"body": 1.0}
+SEED_JUNK = {"nav", "trending", "ad", "newsletter", "share", "chrome"}
+KINDS = ("html", "text")
+
+
+@dataclass
+class Table:
+    """Rows of evidence with labels, weights and where each row came from."""
+
+    X: np.ndarray
+    y: np.ndarray
+    weight: np.ndarray
+    page: np.ndarray    # page key per row ("dataset/id")
+    kind: np.ndarray    # "html" or "text" per row
+    group: dict[str, str]  # page key -> cross-validation group (its site)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = sorted(self.group)
+        temporary = path.with_suffix(".tmp.npz")
+        np.savez_compressed(temporary, X=self.X, y=self.y, weight=self.weight, page=self.page,
+                            kind=self.kind, group_keys=np.array(keys),
+                            group_values=np.array([self.group[k] for k in keys]))
+        temporary.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Table:
+        data = np.load(path, allow_pickle=False)
+        group = dict(zip(data["group_keys"].tolist(), data["group_values"].tolist()))
+        return cls(data["X"], data["y"], data["weight"], data["page"], data["kind"], group)
+
+
+def source_hash() -> str:
+    """A hash of everything that shapes the evidence: cleanse's code and vocabulary."""
+    digest = hashlib.sha256()
+    package = Path(cleanse.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_DETECTORS: list[Detector] = []
+
+
+def _label(text: str, kind: str) -> Page:
+    """The capture labelled by the default detectors (no arbiter: it is what we train)."""
+    if not _DETECTORS:
+        _DETECTORS.extend(cleanse.Config().build())
+    return label(to_capture(text, kind="html" if kind == "html" else None), _DETECTORS)
+
+
+def _weights(page_lines: list, labels: np.ndarray) -> np.ndarray:
+    tokens = np.array([1.0 + line.features.tokens for line in page_lines])
+    tokens[np.isnan(labels)] = 0.0
+    total = tokens.sum()
+    return tokens * (PAGE_WEIGHT / total) if total else tokens
+
+
+def _capture_rows(text: str, kind: str, truth: str
+                  ) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """(kind, rows, labels, weights) of one capture against its ground-truth text."""
+    captured = _label(text, kind)
+    lines, rows = page_features(captured)
+    shares = line_labels([line.text for line in captured.lines], truth)
+    labels = np.array([float(shares[line.number - 1] >= BODY_SHARE) for line in lines])
+    return kind, rows, labels, _weights(lines, labels)
+
+
+def _bench_rows(page: BenchPage) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    return [_capture_rows(page.html(), "html", page.body),
+            _capture_rows(page.text_rendering(), "text", page.body)]
+
+
+def _seed_rows(seed: SeedPage) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    captured = _label(seed.text, "text")
+    lines, rows = page_features(captured)
+    labels = np.array([SEED_KEPT.get(seed.labels.get(line.number, ""), 0.0)
+                       if seed.labels.get(line.number) in SEED_JUNK | set(SEED_KEPT)
+                       else np.nan for line in lines])
+    weights = _weights(lines, labels)
+    return [("text", rows, np.nan_to_num(labels), weights)]
+
+
+def _rows(item: BenchPage | SeedPage) -> tuple[str, list]:
+    rows = _bench_rows(item) if isinstance(item, BenchPage) else _seed_rows(item)
+    return item.key, rows
+
+
+def build(pages: list[BenchPage], seeds: list[SeedPage], jobs: int = 2) -> Table:
+    """Clean every page (both renderings) and every seed into one labelled table."""
+    items: list[BenchPage | SeedPage] = [*pages, *seeds]
+    parts: list[tuple[str, list]] = []
+    with ProcessPoolExecutor(jobs) as pool:
+        for result in tqdm(pool.map(_rows, items, chunksize=4), total=len(items),
+                           desc="evidence", unit="page"):
+            parts.append(result)
+    X, y, w, page_keys, kinds = [], [], [], [], []
+    for key, rows in parts:
+        for kind, matrix, labels, weights in rows:
+            if not len(labels):
+                continue
+            X.append(matrix)
+            y.append(labels)
+            w.append(weights)
+            page_keys += [key] * len(labels)
+            kinds += [kind] * len(labels)
+    group = {p.key: p.group for p in pages} | {s.key: s.group for s in seeds}
+    return Table(np.vstack(X).astype(np.float32), np.concatenate(y).astype(np.float32),
+                 np.concatenate(w).astype(np.float32), np.array(page_keys), np.array(kinds),
+                 group)
+
+
+def load_or_build(jobs: int = 2, rebuild: bool = False) -> Table:
+    """The cached table for the current cleanse sources, built if missing."""
+    path = CACHE / f"table-{source_hash()}.npz"
+    if path.exists() and not rebuild:
+        return Table.load(path)
+    table = build(load_pages(), load_seeds(), jobs)
+    table.save(path)
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args(argv)
+    table = load_or_build(args.jobs, args.rebuild)
+    print(f"{len(table.y):,} lines from {len(set(table.page.tolist())):,} pages, "
+          f"{len(set(table.group.values())):,} groups; {len(FEATURES)} features")
+    for kind in KINDS:
+        mask = table.kind == kind
+        print(f"  {kind}: {mask.sum():,} lines, {table.y[mask].mean():.1%} body")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
