@@ -1,8 +1,18 @@
-"""Invented captures for detector tests: an article body plus junk around it."""
+"""Invented captures for detector tests: an article body plus junk around it.
+
+Detectors only attach decisions (evidence); the arbiter decides what goes. A
+detector test therefore reads the labelled page (:func:`labelled`, every
+default detector in order, since later detectors read earlier decisions) and
+asks which rules fired on a line (:func:`rules`); only "the article is kept"
+is also asserted end to end, through ``cleanse.clean``.
+"""
 
 from __future__ import annotations
 
 import cleanse
+import cleanse.pipeline
+import cleanse.reading
+from cleanse.model import JUNK_SCORE, Category, Line
 
 ZH_HANS = [
     "上海市政府周三宣布，将在明年投入两百亿元建设新的地铁线路，以缓解城市交通压力。",
@@ -41,3 +51,46 @@ def kept(text: str, **kwargs) -> str:
 
 def removed_lines(doc: cleanse.CleanedDocument) -> set[int]:
     return {n for span in doc.removed for n in range(span.first_line, span.last_line + 1)}
+
+
+def labelled(text: str, kind: str | None = None,
+             config: cleanse.Config | None = None) -> cleanse.Page:
+    """``text`` labelled by every detector of ``config`` (default: all), in order: no arbiter."""
+    capture = cleanse.reading.to_capture(text, kind=kind)
+    return cleanse.pipeline.label(capture, (config or cleanse.Config()).build())
+
+
+def _removing(line: Line) -> set[tuple[str, str]]:
+    """(detector, rule) of the junk or meta decisions of at least JUNK_SCORE on ``line``."""
+    return {(d.detector, d.rule) for d in line.decisions
+            if (d.category.is_junk or d.category is Category.META) and d.score >= JUNK_SCORE}
+
+
+def lines_with(page: cleanse.Page, needle: str) -> list[Line]:
+    """The lines containing ``needle``; at least one must, so that no assertion is vacuous."""
+    found = [line for line in page.lines if needle in line.text]
+    assert found, f"no line contains {needle!r}"
+    return found
+
+
+def rules(page: cleanse.Page, needle: str) -> set[tuple[str, str]]:
+    """(detector, rule) of the junk/meta decisions scoring at least 0.5 on the lines that hold
+    ``needle``."""
+    return {rule for line in lines_with(page, needle) for rule in _removing(line)}
+
+
+def assert_flagged(page: cleanse.Page, needle: str, *wanted: tuple[str, str]) -> None:
+    """Every line holding ``needle`` carries a junk/meta decision of at least 0.5, and (if any are
+    given) one of the ``wanted`` (detector, rule) pairs."""
+    for line in lines_with(page, needle):
+        found = _removing(line)
+        assert found, f"line {line.number} carries no junk decision: {line.text!r}"
+        if wanted:
+            assert found & set(wanted), f"line {line.number} {line.text!r}: {found}, not {wanted}"
+
+
+def assert_unflagged(page: cleanse.Page, body: list[str]) -> None:
+    """No junk/meta decision of at least 0.5 lands on a line of ``body``."""
+    for paragraph in body:
+        for line in lines_with(page, paragraph):
+            assert not _removing(line), f"body line {line.number} flagged: {_removing(line)}"

@@ -11,8 +11,9 @@ import pytest
 
 import cleanse
 from cleanse import Config, ConfigError, Status
+from cleanse.reading import to_capture
 
-from helpers import EN, ZH_HANS, ZH_HANT, page
+from helpers import EN, ZH_HANS, ZH_HANT, labelled, lines_with, page, rules
 
 SEED = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "seeds").glob("*.txt"))[4]
 
@@ -97,11 +98,28 @@ def test_explain_lists_detector_and_reason():
 
 # --- configuration ------------------------------------------------------------------
 
+def keep_probability(pipeline: cleanse.Pipeline, capture: str, needle: str) -> float:
+    """The arbiter's probability that the line holding ``needle`` is article text."""
+    labels = pipeline.label(to_capture(capture))
+    judgement = pipeline.arbiter.judge(labels)
+    (line,) = lines_with(labels, needle)
+    return next(v.keep_probability for v in judgement.verdicts if v.line is line)
+
+
 def test_disabling_a_detector_changes_the_output():
-    capture = page(*EN[:2], "Subscribe to our newsletter for free today!", *EN[2:])
-    assert "Subscribe" not in cleanse.clean(capture).text
+    prompt = "Subscribe to our newsletter for free today!"
+    capture = page(*EN[:2], prompt, *EN[2:])
     config = Config().disable("newsletter", "main_region")
-    assert "Subscribe" in cleanse.clean(capture, config=config).text
+    # The detector's evidence is there, and then it is gone.
+    assert ("newsletter", "subscribe_prompt") in rules(labelled(capture), prompt)
+    disabled = labelled(capture, config=config)
+    assert not any(d.detector in ("newsletter", "main_region")
+                   for line in disabled.lines for d in line.decisions)
+    assert not rules(disabled, prompt)
+    # The arbiter weighs it: without that evidence the prompt looks more like article text.
+    assert (keep_probability(cleanse.Pipeline(config), capture, prompt)
+            > keep_probability(cleanse.Pipeline(), capture, prompt))
+    assert prompt in cleanse.clean(capture, config=config).text
 
 
 def test_options_and_keywords_override_from_toml(tmp_path):
@@ -115,6 +133,13 @@ def test_options_and_keywords_override_from_toml(tmp_path):
     assert "Jump right in" not in text
 
 
+def test_the_arbiters_model_is_configurable(tmp_path):
+    path = tmp_path / "cleanse.toml"
+    path.write_text(f'[arbiter]\nmodel = "{tmp_path / "model"}"\n', "utf-8")
+    assert Config.from_toml(path).arbiter_model == str(tmp_path / "model")
+    assert Config().arbiter_model != Config.from_toml(path).arbiter_model
+
+
 def test_reordering_and_enabling_by_name():
     config = Config().disable("title").enable("title", before="main_region")
     assert config.detectors.index("title") == config.detectors.index("main_region") - 1
@@ -125,6 +150,7 @@ def test_reordering_and_enabling_by_name():
     ({"detectors": {"promo": {"bogus": 1}}}, "has no option"),
     ({"mode": "fast"}, "unknown mode"),
     ({"colour": {}}, "unknown config section"),
+    ({"html": {"main_content": False}}, "unknown config section"),  # the whole page, always
 ])
 def test_bad_configuration_is_a_clear_error(data, message):
     with pytest.raises(ConfigError, match=message):

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+import cleanse
 from cleanse.cli import main
 from cleanse.outputs import output_path
 
-from helpers import EN, ZH_HANS, page
+from helpers import EN, ZH_HANS, labelled, lines_with, page
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 
@@ -96,19 +97,62 @@ def test_explain_command(capsys):
     assert "language: zh-Hans" in out and "related_lists/list_heading" in out
 
 
-@pytest.mark.parametrize("how", [["--full-page"], ["--config", "{toml}"]])
-def test_explain_can_render_the_whole_html_page(tmp_path, capsys, how):
+NAV_PAGE = ("<html><body><nav><a href='/'>Home</a> <a href='/n'>News</a> <a href='/s'>Sport</a> "
+            "<a href='/w'>Weather</a></nav><div>" + "".join(f"<p>{p}</p>" for p in EN)
+            + "</div></body></html>")
+SHIPPED_MODEL = Path(cleanse.__file__).resolve().parent / "data" / "arbiter"
+
+
+def test_explain_shows_why_the_navigation_of_an_html_page_went(tmp_path, capsys):
     capture = tmp_path / "page.html"
-    capture.write_text("<html><body><nav><a href='/'>Home</a> <a href='/n'>News</a> "
-                       "<a href='/s'>Sport</a> <a href='/w'>Weather</a></nav><div>"
-                       + "".join(f"<p>{p}</p>" for p in EN) + "</div></body></html>", "utf-8")
-    toml = tmp_path / "full.toml"
-    toml.write_text("[html]\nmain_content = false\n", "utf-8")
+    capture.write_text(NAV_PAGE, "utf-8")
     assert main(["explain", str(capture)]) == 0
     out = capsys.readouterr().out
-    assert "Home News Sport" not in out and "html main content: div" in out  # never rendered
-    assert main(["explain", str(capture), *(a.format(toml=toml) for a in how)]) == 0
-    assert "Home News Sport" in capsys.readouterr().out  # rendered, then removed with a reason
+    # The whole page is rendered; the DOM scorer's pick is named as evidence, not a cut.
+    (pick,) = [line for line in out.splitlines() if line.startswith("html main content")]
+    assert pick.endswith(": div")
+    removed = out.split("\nremoved:\n", 1)[1]
+    (nav,) = [line for line in removed.splitlines() if "Home News Sport Weather" in line]
+    labels = labelled(NAV_PAGE)
+    strongest = lines_with(labels, "Home News Sport Weather")[0].strongest(junk=True)
+    assert strongest is not None and strongest.score >= 0.5
+    assert f"{strongest.detector}/{strongest.rule}" in nav and "p(junk)" in nav
+    assert not any(p in removed for p in EN)
+
+
+def test_the_removed_html_options_are_usage_errors(tmp_path, capsys):
+    capture = tmp_path / "page.html"
+    capture.write_text(NAV_PAGE, "utf-8")
+    toml = tmp_path / "full.toml"
+    toml.write_text("[html]\nmain_content = false\n", "utf-8")
+    assert main(["explain", str(capture), "--config", str(toml)]) == 2
+    assert "unknown config section" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["explain", str(capture), "--full-page"])
+    assert exc.value.code == 2
+
+
+@pytest.mark.parametrize("how", ["--model", "--config"])
+def test_another_model_directory(tmp_path, capsys, how):
+    capture = tmp_path / "page.html"
+    capture.write_text(NAV_PAGE, "utf-8")
+    model = tmp_path / "model"
+    shutil.copytree(SHIPPED_MODEL, model)
+    toml = tmp_path / "model.toml"
+    toml.write_text(f'[arbiter]\nmodel = "{model}"\n', "utf-8")
+    assert main(["explain", str(capture)]) == 0
+    shipped = capsys.readouterr().out
+    assert main(["explain", str(capture), how, str(model if how == "--model" else toml)]) == 0
+    assert capsys.readouterr().out == shipped  # the same model, read from elsewhere
+
+
+@pytest.mark.parametrize("command", ["explain", "clean"])
+def test_a_missing_model_directory_is_a_usage_error(tmp_path, capsys, command):
+    capture = tmp_path / "page.html"
+    capture.write_text(NAV_PAGE, "utf-8")
+    output = ["-o", str(tmp_path / "out.jsonl")] if command == "clean" else []
+    assert main([command, str(capture), *output, "--model", str(tmp_path / "nowhere")]) == 2
+    assert "model" in capsys.readouterr().err
 
 
 def test_bad_config_is_a_usage_error(tmp_path, capsys):

@@ -1,4 +1,8 @@
-"""The HTML front-end: DOM hints that remove furniture, and layout wrappers that are not."""
+"""The HTML front-end: DOM hints that flag furniture, and layout wrappers that are not.
+
+The whole page is always rendered; the DOM scorer's pick of the main content is a line hint
+(``main_content``), evidence for the arbiter like every detector's decision.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,13 @@ import pytest
 
 import cleanse
 
-from helpers import EN, ZH_HANS
+from helpers import EN, ZH_HANS, assert_flagged, assert_unflagged, labelled, lines_with, rules
 
 MENU = '<ul>' + "".join(f'<li><a href="/{w}">{w}</a></li>' for w in
                         ["News", "Sport", "Weather", "Travel", "Culture"]) + "</ul>"
 RELATED = ("<ul>" + "".join(f'<li><a href="/s{n}">{t}</a></li>' for n, t in enumerate(
     ["Bus fares rise again next month", "Bridge closes for three weeks of repairs",
      "New cycle lanes open on the ring road"])) + "</ul>")
-
-
-FULL_PAGE = cleanse.Config(html_main_content=False)
 
 
 def html_page(body: str) -> str:
@@ -32,22 +33,33 @@ PAGE = (f"<nav>{MENU}</nav><div class='story'>{article(EN)}</div>"
         "<footer><p>Contact the newsroom at any time of day.</p></footer>")
 
 
-def test_only_the_main_content_is_rendered_and_the_choice_is_recorded():
+def test_the_whole_page_is_rendered_and_the_scorers_pick_is_a_hint():
+    labels = labelled(html_page(PAGE))
+    assert labels.capture.kind == "html"
+    assert labels.metadata["main_content"] == "div.story"
+    assert [line.text for line in labels.lines if line.hints.get("main_content")] == EN
+    for furniture in ("Weather", "Bridge closes", "newsroom"):  # rendered, outside the pick
+        assert not any(line.hints.get("main_content") for line in lines_with(labels, furniture))
+    doc = cleanse.clean(html_page(PAGE))
+    assert doc.metadata["main_content"] == "div.story"
+    assert all(p in doc.text for p in EN)
+
+
+def test_navigation_and_related_containers_are_flagged_and_removed_with_reasons():
+    labels = labelled(html_page(PAGE))
+    for item in ("News", "Weather", "Culture"):
+        assert_flagged(labels, item, ("menus", "menu_run"), ("dom_hints", "boilerplate_container"))
+    for furniture in ("Elsewhere", "Bridge closes", "newsroom"):
+        assert_flagged(labels, furniture, ("dom_hints", "boilerplate_container"))
+    assert_unflagged(labels, EN)
     doc = cleanse.clean(html_page(PAGE))
     assert all(p in doc.text for p in EN)
     assert "Bridge closes" not in doc.text and "Weather" not in doc.text
     assert "newsroom" not in doc.text
-    assert doc.metadata["main_content"] == "div.story"
-
-
-def test_full_page_mode_removes_navigation_and_related_containers_with_reasons():
-    doc = cleanse.clean(html_page(PAGE), config=FULL_PAGE)
-    assert all(p in doc.text for p in EN)
-    assert "Bridge closes" not in doc.text and "Weather" not in doc.text
-    assert "newsroom" not in doc.text
-    assert "main_content" not in doc.metadata
-    rules = {span.rule for span in doc.removed}
-    assert "boilerplate_container" in rules
+    spans = {span.text.split("\n")[0]: span for span in doc.removed}
+    assert {"News", "Elsewhere", "Contact the newsroom at any time of day."} <= set(spans)
+    assert all(span.reason and span.junk_probability is not None for span in spans.values())
+    assert "boilerplate_container" in {span.rule for span in doc.removed}
 
 
 def test_an_article_split_by_an_ad_slot_is_rendered_whole():
@@ -65,10 +77,18 @@ def test_a_list_of_links_is_left_to_the_line_detectors():
     replies = "".join(f"<li><a href='/r{n}'>{reply}</a>【网友{n}】08-1{n % 10} 17:0{n % 10}</li>"
                       for n in range(40))
     post = f"<p>{''.join(ZH_HANS)}</p>"
-    doc = cleanse.clean(html_page(f"<div>{post}</div><ul>{replies}</ul>"))
-    assert "main_content" not in doc.metadata  # the reply index scores highest, but is links
+    capture = html_page(f"<div>{post}</div><ul>{replies}</ul>")
+    labels = labelled(capture)
+    assert "main_content" not in labels.metadata  # the reply index scores highest, but is links
+    items = lines_with(labels, "支持楼主")
+    assert len(items) == 40
+    for item in items:  # flagged by a detector reading the lines, not by the DOM
+        line_rules = rules(labels, item.text)
+        assert {detector for detector, _ in line_rules} - {"dom_hints", "main_region"}, line_rules
+    assert_unflagged(labels, ZH_HANS)
+    doc = cleanse.clean(capture)
+    assert "main_content" not in doc.metadata
     assert all(p in doc.text for p in ZH_HANS)
-    assert "支持楼主" not in doc.text
 
 
 @pytest.mark.parametrize("wrapper", [
@@ -79,7 +99,7 @@ def test_a_list_of_links_is_left_to_the_line_detectors():
 ])
 def test_a_furniture_named_wrapper_around_the_whole_page_is_layout(wrapper):
     body = f"<div class='menu'>{MENU}</div>{article(ZH_HANS + EN)}"
-    doc = cleanse.clean(html_page(wrapper.format(body)), config=FULL_PAGE)
+    doc = cleanse.clean(html_page(wrapper.format(body)))
     assert all(p in doc.text for p in ZH_HANS + EN)
     assert "Weather" not in doc.text
 
@@ -87,7 +107,7 @@ def test_a_furniture_named_wrapper_around_the_whole_page_is_layout(wrapper):
 def test_a_small_widget_beside_the_article_is_still_furniture():
     side = ("<div class='widget'><p>Our weekly digest lands every Friday morning, "
             "with the best stories of the week.</p></div>")
-    doc = cleanse.clean(html_page(f"<div>{article(EN)}</div>{side}"), config=FULL_PAGE)
+    doc = cleanse.clean(html_page(f"<div>{article(EN)}</div>{side}"))
     assert all(p in doc.text for p in EN)
     assert "weekly digest" not in doc.text
 
@@ -114,9 +134,15 @@ def test_inside_the_main_content_only_title_repeats_are_duplicates():
             f"minutes, all day.</p>{tweet}</blockquote>{article(EN[2:])}<blockquote><p>Stations "
             f"open at five in the morning.</p>{tweet}</blockquote><p>New light rail line</p>")
     head = "<html><head><title>New light rail line</title></head>"
-    doc = cleanse.clean(f"{head}<body><div class='story'>{body}</div></body></html>")
-    assert doc.text.count(tweet) == 2
-    assert "New light rail line" not in doc.text
+    capture = f"{head}<body><div class='story'>{body}</div></body></html>"
+    labels = labelled(capture)
+    tweets = lines_with(labels, tweet)
+    assert len(tweets) == 2 and all(line.hints.get("main_content") for line in tweets)
+    assert not any(d.detector == "duplicates" for line in tweets for d in line.decisions)
+    repeat = lines_with(labels, "New light rail line")[-1]
+    assert repeat.hints.get("main_content") and repeat.text == "New light rail line"
+    assert ("duplicates", "repeated_line") in rules(labels, repeat.text)
+    assert cleanse.clean(capture).text.count(tweet) == 2
 
 
 def test_figure_captions_and_capitalised_headings():
@@ -137,14 +163,25 @@ def test_the_h1_is_the_title_when_the_head_title_differs():
     assert all(p in doc.text for p in EN)
 
 
+SLIDES = "".join(f"<div class='gallery-slide'><div>Image {n} of 3</div><div>Workers lay track "
+                 f"near station {n}.</div><div>(Image credit: City Transit)</div></div>"
+                 for n in range(1, 4))
+GALLERY_IN_ARTICLE = html_page(f"<div class='story'>{article(EN[:2])}<div class='gallery'>{SLIDES}"
+                               f"</div>{article(EN[2:])}</div>")
+
+
 def test_a_photo_gallery_inside_the_article_is_furniture():
-    slides = "".join(f"<div class='gallery-slide'><div>Image {n} of 3</div><div>Workers lay track "
-                     f"near station {n}.</div><div>(Image credit: City Transit)</div></div>"
-                     for n in range(1, 4))
-    body = f"{article(EN[:2])}<div class='gallery'>{slides}</div>{article(EN[2:])}"
-    doc = cleanse.clean(html_page(f"<div class='story'>{body}</div>"))
-    assert all(p in doc.text for p in EN)
-    assert "Workers lay track" not in doc.text and "Image credit" not in doc.text
+    labels = labelled(GALLERY_IN_ARTICLE)
+    for needle in ("Workers lay track", "Image credit", " of 3"):
+        assert_flagged(labels, needle, ("dom_hints", "boilerplate_container"))
+    assert not any(d.detector == "dom_hints" for p in EN for line in lines_with(labels, p)
+                   for d in line.decisions)
+    assert all(p in cleanse.clean(GALLERY_IN_ARTICLE).text for p in EN)
+
+
+def test_a_photo_gallery_does_not_split_the_article():
+    # main_region reads the furniture decisions: the article goes on after the gallery.
+    assert_unflagged(labelled(GALLERY_IN_ARTICLE), EN)
 
 
 def test_article_blocks_styled_alike_are_joined_however_far_apart():
@@ -176,13 +213,18 @@ def test_linked_headings_over_summaries_are_teasers_but_linked_headings_in_prose
                ("New cycle lanes open", "The ring road gets a protected lane.")]
     cards = "".join(f"<h3><a href='/s{n}'>{title}</a></h3><p>{summary}</p>"
                     for n, (title, summary) in enumerate(teasers))
-    doc = cleanse.clean(html_page(f"<div class='story'>{article(EN)}<h2>Deals</h2>{cards}</div>"))
-    assert all(p in doc.text for p in EN)
-    assert "Bridge closes" not in doc.text and "detours" not in doc.text
-    assert any(span.rule == "teaser_cards" for span in doc.removed)
+    capture = html_page(f"<div class='story'>{article(EN)}<h2>Deals</h2>{cards}</div>")
+    labels = labelled(capture)
+    for title, summary in teasers:
+        assert_flagged(labels, title, ("dom_hints", "teaser_cards"))
+        assert_flagged(labels, summary, ("dom_hints", "teaser_cards"))
+    assert_unflagged(labels, EN)
+    assert all(p in cleanse.clean(capture).text for p in EN)
     # Linked headings spread between the story's own paragraphs are no card list.
     spread = "".join(f"<h3><a href='/s{n}'>{title}</a></h3>{article(EN[n:n + 2])}"
                      for n, (title, _) in enumerate(teasers))
-    doc = cleanse.clean(html_page(f"<div class='story'>{spread}</div>"))
-    assert all(p in doc.text for p in EN)
-    assert not any(span.rule == "teaser_cards" for span in doc.removed)
+    capture = html_page(f"<div class='story'>{spread}</div>")
+    labels = labelled(capture)
+    assert not any(d.rule == "teaser_cards" for line in labels.lines for d in line.decisions)
+    assert_unflagged(labels, EN)
+    assert all(p in cleanse.clean(capture).text for p in EN)
