@@ -41,6 +41,7 @@ SHIPPED_MODEL = "shipped"
 # When nothing reaches the threshold, lines at least this share of the best line's probability stay.
 FALLBACK_SHARE = 0.5
 EVIDENCE_ITEMS = 3
+ARBITER_REASON = "no detector flagged this line; the arbiter judged it junk from its context"
 
 
 class ModelError(ValueError):
@@ -57,6 +58,8 @@ class Verdict:
     # Why it went: the strongest junk or meta decision on the line, a hard rule's decision,
     # or the arbiter's own when no detector flagged the line.
     decision: Decision | None = None
+    # The features that pushed an arbiter-only removal hardest (only when asked to explain).
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,18 @@ class _Model:
         raw = self.booster.predict(rows, num_threads=1)
         return np.interp(raw, self.calibration_x, self.calibration_y)
 
-    def evidence(self, row: np.ndarray) -> list[str]:
-        """The features that pushed this line hardest towards removal, strongest first."""
-        contributions = self.booster.predict(row[None, :], pred_contrib=True, num_threads=1)[0]
-        order = np.argsort(contributions[:-1])  # most negative (towards junk) first
-        return [f"{FEATURES[i]}={row[i]:.2f}" for i in order[:EVIDENCE_ITEMS]
-                if contributions[i] < 0]
+    def evidence(self, rows: np.ndarray) -> list[tuple[str, ...]]:
+        """Per row, the features that pushed it hardest towards removal, strongest first.
+
+        SHAP contributions cost milliseconds per row, so only explanations ask for them.
+        """
+        contributions = self.booster.predict(rows, pred_contrib=True, num_threads=1)
+        found = []
+        for row, contribution in zip(rows, contributions):
+            order = np.argsort(contribution[:-1])  # most negative (towards junk) first
+            found.append(tuple(f"{FEATURES[i]}={row[i]:.2f}" for i in order[:EVIDENCE_ITEMS]
+                               if contribution[i] < 0))
+        return found
 
 
 @lru_cache(maxsize=8)
@@ -129,7 +138,12 @@ class Arbiter:
             raise ModelError(f"keep_threshold must lie in (0, 1), not {self.keep_threshold!r}")
         load_model(self.model)  # a missing or mismatched model fails here, not mid-batch
 
-    def judge(self, page: Page) -> Judgement:
+    def judge(self, page: Page, explain: bool = False) -> Judgement:
+        """Keep or remove every non-blank line.
+
+        With ``explain``, the first line of each run of arbiter-only removals (one removed
+        span) gets its strongest evidence.
+        """
         lines, rows = page_features(page)
         if not lines:
             return Judgement([])
@@ -142,6 +156,8 @@ class Arbiter:
         title = next((i for i, line in enumerate(lines)
                       if any(d.category is Category.TITLE for d in line.decisions)), None)
         candidates = [i for i, h in enumerate(hard) if h is None and i != title]
+        if title is not None:
+            keep[title] = True  # never a removed span: assemble shows it as the title
         warnings: tuple[str, ...] = ()
         if candidates and not any(keep[i] for i in candidates):
             best = max(probabilities[i] for i in candidates)
@@ -149,16 +165,17 @@ class Arbiter:
                 keep[i] = probabilities[i] >= FALLBACK_SHARE * best
             warnings = (f"no line reached the keep threshold {self.keep_threshold:g}; kept the "
                         f"most article-like lines (probability >= {FALLBACK_SHARE * best:.2f})",)
-        verdicts = []
-        for i, line in enumerate(lines):
-            probability = float(probabilities[i])
-            decision = None
-            if not keep[i]:
-                decision = hard[i] or _strongest_removal(line) or Decision(
-                    "arbiter", "learned", Category.BOILERPLATE, round(1 - probability, 3),
-                    "no detector flagged this line; the arbiter judged it junk from its "
-                    "evidence: " + ", ".join(model.evidence(rows[i])))
-            verdicts.append(Verdict(line, round(probability, 3), keep[i], decision))
+        decisions = [None if keep[i] else hard[i] or _strongest_removal(line) or Decision(
+            "arbiter", "learned", Category.BOILERPLATE, round(1 - float(probabilities[i]), 3),
+            ARBITER_REASON) for i, line in enumerate(lines)]
+        evidence: dict[int, tuple[str, ...]] = {}
+        if explain:
+            alone = {i for i, d in enumerate(decisions) if d and d.detector == "arbiter"}
+            firsts = sorted(i for i in alone if i - 1 not in alone)
+            if firsts:
+                evidence = dict(zip(firsts, model.evidence(rows[firsts])))
+        verdicts = [Verdict(line, round(float(probabilities[i]), 3), keep[i], decisions[i],
+                            evidence.get(i, ())) for i, line in enumerate(lines)]
         return Judgement(verdicts, warnings)
 
 

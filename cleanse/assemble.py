@@ -54,7 +54,8 @@ def _removed_spans(page: Page, judgement: Judgement,
                         decision.rule, decision.category.value, decision.reason,
                         "\n".join(v.line.features.stripped for v in verdicts),
                         None if decision.detector in HARD_DETECTORS else
-                        round(1 - sum(v.keep_probability for v in verdicts) / len(verdicts), 3))
+                        round(1 - sum(v.keep_probability for v in verdicts) / len(verdicts), 3),
+                        list(verdicts[0].evidence))
             for decision, verdicts in runs]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from tqdm import tqdm
 
 from cleanse import __version__
+from cleanse.arbiter import ModelError
 from cleanse.batch import (
     DEFAULT_INCLUDE,
     DEFAULT_MAX_BYTES,
@@ -260,9 +261,10 @@ def _explain(args: argparse.Namespace, config: Config) -> int:
 
     pipeline = Pipeline(config)
     if args.path == STDIO:
-        doc = pipeline.clean(sys.stdin.buffer.read(), source="<stdin>", kind=args.kind)
+        doc = pipeline.clean(sys.stdin.buffer.read(), source="<stdin>", kind=args.kind,
+                             explain=True)
     else:
-        doc = pipeline.clean(Path(args.path), kind=args.kind)
+        doc = pipeline.clean(Path(args.path), kind=args.kind, explain=True)
     print(f"source: {_printable(str(doc.source))}\nstatus: {doc.status.value}"
           + (f" ({_printable(doc.error)})" if doc.error else "")
           + f"\ntitle: {_printable(str(doc.title))}\nlanguage: {doc.language}")
@@ -293,7 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _detectors()
         try:
             config = _config(args)
-        except ConfigError as exc:
+            config.arbiter()  # a missing or mismatched model is a usage error, found up front
+        except (ConfigError, ModelError) as exc:
             print(f"cleanse: {_printable(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
         if args.command == "explain":

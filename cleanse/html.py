@@ -134,8 +134,8 @@ class _Renderer:
 def _hidden(element: Element) -> bool:
     """Not shown by a browser running scripts (the page's own hiding, or ``<noscript>``)."""
     style = (element.get("style") or "").replace(" ", "").lower()
-    return (element.tag == "noscript" or element.get("hidden") is not None or element.get("aria-hidden") == "true"
-            or "display:none" in style or "visibility:hidden" in style)
+    return (element.tag == "noscript" or element.get("hidden") is not None
+            or element.get("aria-hidden") == "true" or "display:none" in style or "visibility:hidden" in style)
 
 
 def _metadata(root: Element) -> dict[str, Any]:

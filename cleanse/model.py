@@ -14,7 +14,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from cleanse.features import LineFeatures, line_features, normalize_for_matching
 
@@ -71,9 +71,8 @@ class Capture:
     line_hints: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Decision:
-    """One detector's verdict on one line.
+class Decision(NamedTuple):
+    """One detector's verdict on one line (a tuple: detectors make many of them).
 
     ``score`` is the detector's confidence in [0, 1]. Detectors reading
     earlier decisions count a junk decision from :data:`JUNK_SCORE` up; what
@@ -188,12 +187,15 @@ class RemovedSpan:
     text: str
     # The arbiter's mean probability that these lines are junk (None: a hard rule removed them).
     junk_probability: float | None = None
+    # For spans the arbiter removed on its own, when asked to explain: the features that
+    # weighed most towards removal (``Pipeline.clean(..., explain=True)``).
+    evidence: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"first_line": self.first_line, "last_line": self.last_line,
                 "detector": self.detector, "rule": self.rule,
                 "category": self.category, "reason": self.reason, "chars": len(self.text),
-                "junk_probability": self.junk_probability}
+                "junk_probability": self.junk_probability, "evidence": list(self.evidence)}
 
 
 @dataclass
@@ -250,6 +252,7 @@ class CleanedDocument:
                 preview = preview[:57] + "..."
             probability = ("hard rule" if span.junk_probability is None
                            else f"p(junk) {span.junk_probability:.2f}")
+            evidence = f" (evidence: {', '.join(span.evidence)})" if span.evidence else ""
             rows.append(f"{where:>9}  {span.category:<11} {span.detector}/{span.rule} "
-                        f"[{probability}]: {span.reason}  | {preview}")
+                        f"[{probability}]: {span.reason}{evidence}  | {preview}")
         return "\n".join(rows)

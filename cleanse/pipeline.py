@@ -35,11 +35,12 @@ class Pipeline:
 
     def clean(self, value: str | bytes | os.PathLike[str] | Capture, *,
               source: str | None = None, kind: str | None = None,
-              charset: str | None = None) -> CleanedDocument:
+              charset: str | None = None, explain: bool = False) -> CleanedDocument:
         """Clean one capture. Unreadable input gives ``status='error'``, never an exception.
 
         ``charset`` is the encoding declared for ``bytes`` by their transport
-        (an HTTP ``Content-Type``), if any.
+        (an HTTP ``Content-Type``), if any. ``explain`` adds to each span the arbiter
+        removed on its own the evidence that weighed most (milliseconds per span).
         """
         limit = self.config.time_limit
         deadline = time.monotonic() + limit if limit else None
@@ -53,7 +54,7 @@ class Pipeline:
                                        encoding=capture.encoding,
                                        warnings=capture.metadata.get("warnings", []))
             page = self.label(capture, deadline)
-            judgement = self.arbiter.judge(page)
+            judgement = self.arbiter.judge(page, explain)
         except CaptureError as exc:
             return CleanedDocument(source=source or _path_source(value), status=Status.ERROR,
                                    error=str(exc))

@@ -172,3 +172,16 @@ def test_a_user_model_directory_is_used(tmp_path):
     assert cleanse.Pipeline(config).clean(page(*EN)).text == cleanse.clean(page(*EN)).text
     with pytest.raises(ModelError):
         Arbiter(keep_threshold=1.5)
+
+
+def test_arbiter_only_removals_say_so_and_explain_on_request():
+    pipeline = cleanse.Pipeline(cleanse.Config(detectors=("title",)))
+    capture = page("Home | World | Business | Sport", *EN, "© 2024 Example News")
+    doc = pipeline.clean(capture, explain=True)
+    alone = [span for span in doc.removed if span.detector == "arbiter"]
+    assert alone, "with no detector but the title, every removal is the arbiter's own"
+    for span in alone:
+        assert span.reason.startswith("no detector flagged")
+        assert span.evidence and all("=" in item for item in span.evidence)
+        assert "evidence:" in doc.explain()
+    assert not any(span.evidence for span in pipeline.clean(capture).removed)

@@ -43,7 +43,9 @@ BODY_SHARE = 0.5  # a line is article text when at least this share of it aligns
 PAGE_WEIGHT = 100.0
 SEED_KEPT = {"body": 1.0}
 SEED_JUNK = {"nav", "trending", "ad", "newsletter", "share", "chrome"}
-KINDS = ("html", "text")
+KINDS = ("html", "text")  # what is scored; "crop" rows (see crop_around_article) only train
+CROP_MARGIN = 3
+CROP_WEIGHT = 0.5
 
 
 @dataclass
@@ -111,9 +113,38 @@ def _capture_rows(text: str, kind: str, truth: str
     return kind, rows, labels, _weights(lines, labels)
 
 
+def crop_around_article(text: str, truth: str, key: str) -> str | None:
+    """The text capture cut to its article plus up to ``CROP_MARGIN`` lines either side.
+
+    Captures come with more or less page around the article: a saved innerText has all of
+    it, a reader-mode copy almost none. Training only on whole pages teaches the model that
+    the first lines are never article text; this crop shows it captures that start right
+    at the article. The margins are fixed per page (a hash of its key): deterministic.
+    """
+    lines = text.split("\n")
+    shares = line_labels(lines, truth)
+    body = [i for i, share in enumerate(shares) if share is not None and share >= BODY_SHARE]
+    if not body:
+        return None
+    digest = hashlib.sha256(key.encode()).digest()
+    content = [i for i, share in enumerate(shares) if share is not None]
+    first, last = content.index(body[0]), content.index(body[-1])
+    start = content[max(0, first - digest[0] % (CROP_MARGIN + 1))]
+    end = content[min(len(content) - 1, last + digest[1] % (CROP_MARGIN + 1))]
+    if start == content[0] and end == content[-1]:
+        return None  # nothing to cut: the page is its own crop
+    return "\n".join(lines[start:end + 1])
+
+
 def _bench_rows(page: BenchPage) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
-    return [_capture_rows(page.html(), "html", page.body),
-            _capture_rows(page.text_rendering(), "text", page.body)]
+    text = page.text_rendering()
+    rows = [_capture_rows(page.html(), "html", page.body),
+            _capture_rows(text, "text", page.body)]
+    crop = crop_around_article(text, page.body, page.key)
+    if crop is not None:
+        _, matrix, labels, weights = _capture_rows(crop, "text", page.body)
+        rows.append(("crop", matrix, labels, weights * CROP_WEIGHT))
+    return rows
 
 
 def _seed_rows(seed: SeedPage) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:

@@ -1,0 +1,89 @@
+"""The training code's guarantees: folds never split a site, calibration is monotone,
+tables round-trip, every page weighs the same. Small invented tables; no bench data needed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cleanse.evidence import FEATURES
+from training.corpus import SeedPage
+from training.dataset import PAGE_WEIGHT, Table, _seed_rows
+from training.train import calibration, fit, fold_of_pages
+
+
+def invented_table(pages: int = 40, lines: int = 12, seed: int = 3) -> Table:
+    rng = np.random.default_rng(seed)
+    keys = [f"set/{i:03d}" for i in range(pages)]
+    group = {key: f"site{i % 13}.example" for i, key in enumerate(keys)}
+    X = rng.random((pages * lines, len(FEATURES))).astype(np.float32)
+    y = (X[:, 0] > 0.5).astype(np.float32)  # learnable from one column
+    page = np.repeat(keys, lines)
+    kind = np.array(["html", "text"] * (pages * lines // 2))
+    weight = np.full(pages * lines, PAGE_WEIGHT / lines, dtype=np.float32)
+    return Table(X, y, weight, page, kind, group)
+
+
+def test_folds_never_put_one_site_on_both_sides():
+    table = invented_table()
+    folds = fold_of_pages(table, folds=5)
+    assert set(folds) == set(table.group)
+    fold_of_site: dict[str, set[int]] = {}
+    for key, fold in folds.items():
+        fold_of_site.setdefault(table.group[key], set()).add(fold)
+    assert all(len(f) == 1 for f in fold_of_site.values())
+    assert len(set(folds.values())) == 5
+
+
+def test_calibration_is_a_monotone_table_within_zero_and_one():
+    rng = np.random.default_rng(0)
+    raw = rng.random(2000)
+    y = (rng.random(2000) < raw ** 2).astype(float)  # over-confident raw scores
+    table = calibration(raw, y, np.ones_like(raw))
+    xs, ys = np.array(table["x"]), np.array(table["y"])
+    assert np.all(np.diff(xs) > 0) and np.all(np.diff(ys) >= 0)
+    assert ys.min() >= 0.0 and ys.max() <= 1.0
+    assert np.interp(0.5, xs, ys) < 0.4  # it corrected the over-confidence
+
+
+def test_a_table_round_trips_through_its_file(tmp_path):
+    table = invented_table(pages=6)
+    table.save(tmp_path / "table.npz")
+    again = Table.load(tmp_path / "table.npz")
+    assert np.array_equal(again.X, table.X) and np.array_equal(again.y, table.y)
+    assert again.page.tolist() == table.page.tolist() and again.group == table.group
+
+
+def test_a_model_learns_the_invented_rule_deterministically():
+    table = invented_table()
+    first = fit(table.X, table.y, table.weight).predict(table.X[:50])
+    second = fit(table.X, table.y, table.weight).predict(table.X[:50])
+    assert np.array_equal(first, second)
+    assert np.mean((first >= 0.5) == (table.y[:50] >= 0.5)) > 0.9
+
+
+def test_seed_rows_weigh_one_page_and_skip_unscored_labels():
+    text = "Skip to content\n\nRail line approved\n\n" + "The council approved a line. " * 5
+    seed = SeedPage("x", text, {1: "nav", 3: "title", 5: "body"})
+    [(kind, rows, labels, weights)] = _seed_rows(seed)
+    assert kind == "text" and rows.shape == (3, len(FEATURES))
+    assert labels.tolist() == [0.0, 0.0, 1.0]
+    assert weights[1] == 0.0  # the title is neither body nor junk: no weight
+    assert weights.sum() == np.float32(PAGE_WEIGHT) or abs(weights.sum() - PAGE_WEIGHT) < 1e-6
+
+
+def test_a_crop_keeps_the_article_and_a_few_lines_around_it():
+    from training.dataset import CROP_MARGIN, crop_around_article
+
+    menu = [f"Menu {i}" for i in range(10)]
+    footer = [f"Footer {i}" for i in range(10)]
+    article = ["The council approved a new light rail line on Wednesday, ending years of debate.",
+               "Officials said the line would run for twenty-eight miles and serve thirty stations."]
+    text = "\n\n".join(menu + article + footer)
+    crops = {crop_around_article(text, "\n\n".join(article), f"page/{i}") for i in range(20)}
+    for crop in crops:
+        assert crop is not None and all(paragraph in crop for paragraph in article)
+        kept_menu = sum(item in crop.split("\n") for item in menu)
+        kept_footer = sum(item in crop.split("\n") for item in footer)
+        assert kept_menu <= CROP_MARGIN and kept_footer <= CROP_MARGIN
+    assert len(crops) > 1  # margins vary between pages
+    assert crop_around_article(text, "", "page/0") is None  # no article, no crop
