@@ -135,7 +135,8 @@ def _hidden(element: Element) -> bool:
     """Not shown by a browser running scripts (the page's own hiding, or ``<noscript>``)."""
     style = (element.get("style") or "").replace(" ", "").lower()
     return (element.tag == "noscript" or element.get("hidden") is not None
-            or element.get("aria-hidden") == "true" or "display:none" in style or "visibility:hidden" in style)
+            or element.get("aria-hidden") == "true" or "display:none" in style
+            or "visibility:hidden" in style)
 
 
 def _metadata(root: Element) -> dict[str, Any]:
@@ -210,7 +211,7 @@ def _walk(root: Element, renderer: _Renderer, main_parts: set[Element]) -> None:
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
         tag = element.tag if isinstance(element.tag, str) else ""
         if event == "start":
-            if skip_depth or tag in INVISIBLE or not tag:
+            if skip_depth or not tag or (tag in INVISIBLE and not _swallowed_page(element)):
                 skip_depth += 1
                 continue
             parent = stack[-1] if stack else ROOT_STATE
@@ -244,6 +245,11 @@ def _walk(root: Element, renderer: _Renderer, main_parts: set[Element]) -> None:
             stack.pop()
             if stack:  # the tail of the walk's root lies outside it
                 renderer.add(element.tail, stack[-1]["link"])
+
+
+def _swallowed_page(element: Element) -> bool:
+    """An unclosed ``<button>`` the parser let swallow the rest of the page (its blocks)."""
+    return element.tag == "button" and element.find(".//div") is not None
 
 
 def _content_named(element: Element) -> int:

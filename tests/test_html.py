@@ -228,3 +228,11 @@ def test_linked_headings_over_summaries_are_teasers_but_linked_headings_in_prose
     assert not any(d.rule == "teaser_cards" for line in labels.lines for d in line.decisions)
     assert_unflagged(labels, EN)
     assert all(p in cleanse.clean(capture).text for p in EN)
+
+
+def test_an_unclosed_button_does_not_swallow_the_page():
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in EN)
+    html = (f"<html><body><header><button class='menu'><div>Menu</div>"
+            f"<main><article>{body}</article></main></body></html>")
+    text = cleanse.clean(html, kind="html").text
+    assert all(paragraph in text for paragraph in EN)

@@ -76,10 +76,11 @@ def test_a_crop_keeps_the_article_and_a_few_lines_around_it():
 
     menu = [f"Menu {i}" for i in range(10)]
     footer = [f"Footer {i}" for i in range(10)]
-    article = ["The council approved a new light rail line on Wednesday, ending years of debate.",
-               "Officials said the line would run for twenty-eight miles and serve thirty stations."]
+    article = ["The council approved a new light rail line on Wednesday, ending the debate.",
+               "Officials said the line would run for twenty-eight miles and serve many stations."]
     text = "\n\n".join(menu + article + footer)
-    crops = {crop_around_article(text, "\n\n".join(article), f"page/{i}") for i in range(20)}
+    truth = "\n\n".join(article)
+    crops = {crop_around_article(text, truth, f"page/{i}") for i in range(20)}
     for crop in crops:
         assert crop is not None and all(paragraph in crop for paragraph in article)
         kept_menu = sum(item in crop.split("\n") for item in menu)

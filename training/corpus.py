@@ -23,10 +23,8 @@ import argparse
 import gzip
 import json
 import logging
-import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -39,6 +37,7 @@ import lxml.html
 from tqdm import tqdm
 
 from cleanse.evaluation import read_labels
+from cleanse.outputs import atomic_write
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH = PROJECT_ROOT.parent / "shared" / "bench"
@@ -165,15 +164,7 @@ class BenchPage:
         from inscriptis import get_text
 
         text = get_text(self.html())
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
-            os.replace(temporary, cached)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        atomic_write(cached, lambda out: out.write(text))
         return text
 
 

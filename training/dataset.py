@@ -58,6 +58,7 @@ class Table:
     page: np.ndarray    # page key per row ("dataset/id")
     kind: np.ndarray    # "html" or "text" per row
     group: dict[str, str]  # page key -> cross-validation group (its site)
+    sources: str = ""      # source_hash() of the cleanse sources that computed the evidence
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,7 +73,8 @@ class Table:
     def load(cls, path: Path) -> Table:
         data = np.load(path, allow_pickle=False)
         group = dict(zip(data["group_keys"].tolist(), data["group_values"].tolist()))
-        return cls(data["X"], data["y"], data["weight"], data["page"], data["kind"], group)
+        return cls(data["X"], data["y"], data["weight"], data["page"], data["kind"], group,
+                   sources=path.stem.removeprefix("table-"))
 
 
 def source_hash() -> str:
@@ -193,7 +195,7 @@ def load_or_build(jobs: int = 2, rebuild: bool = False) -> Table:
         return Table.load(path)
     table = build(load_pages(), load_seeds(), jobs)
     table.save(path)
-    return table
+    return Table.load(path)
 
 
 def main(argv: list[str] | None = None) -> int:

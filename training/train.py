@@ -118,7 +118,7 @@ def _manifest(table: Table, pages: list[str], calibration_table: dict, extra: di
             "pages_per_dataset": datasets,
             "pages_sha256": hashlib.sha256("\n".join(sorted(pages)).encode()).hexdigest(),
             "lines": int(np.isin(table.page, pages).sum()),
-            "cleanse_sources": source_hash(), "credit": CREDIT,
+            "cleanse_sources": table.sources, "credit": CREDIT,
         },
         **extra,
     }
@@ -145,7 +145,7 @@ def cross_validate(table: Table) -> np.ndarray:
             {"fold": fold, "folds": FOLDS}))
     np.save(FOLD_DIR / "out-of-fold.npy", raw)
     (FOLD_DIR / "folds.json").write_text(json.dumps(
-        {"folds": FOLDS, "cleanse_sources": source_hash(), "pages": assignment},
+        {"folds": FOLDS, "cleanse_sources": table.sources, "pages": assignment},
         indent=0, sort_keys=True), "utf-8")
     return raw
 
@@ -159,8 +159,14 @@ def main(argv: list[str] | None = None) -> int:
                       help="train the shipped model, calibrated on the saved out-of-fold "
                            "predictions of the last cross-validation")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--table", type=Path,
+                        help="train on this table file instead of the one for the current "
+                             "sources (the manifest records the sources it came from)")
     args = parser.parse_args(argv)
-    table = load_or_build(args.jobs)
+    table = Table.load(args.table) if args.table else load_or_build(args.jobs)
+    if table.sources != source_hash():
+        print(f"note: the table's evidence comes from cleanse sources {table.sources}, the "
+              f"tree is at {source_hash()}", file=sys.stderr)
     if args.shipped_only:
         raw = np.load(FOLD_DIR / "out-of-fold.npy")
         if len(raw) != len(table.y):
