@@ -12,7 +12,8 @@ The floors are the targets of issue 14, which are about all pages; the ones
 not met yet are marked xfail (not strict). An XPASS on this subset (it is
 within about 0.02 of the full run on wcxb_dev) says to check the full run
 before dropping the mark. Skipped when the benchmark data is not next to the
-project.
+project, or when the cross-validation models have not been trained here
+(`python -m training.train --folds-only`; CI never trains).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ FLOORS = {
     ("cleanse (text)", "scrapinghub_aeb"): 0.93,
     ("cleanse (text)", "wcxb_dev"): 0.86,
 }
-# Measured over all pages (5 folds): html 0.928 / 0.944 / 0.842, text 0.924 / 0.907 / 0.809.
+# Measured over all pages (5 folds): html 0.926 / 0.947 / 0.848, text 0.908 / 0.897 / 0.812.
 NOT_MET_YET = {
     ("cleanse (html)", "cwced_zh"), ("cleanse (html)", "scrapinghub_aeb"),
     ("cleanse (html)", "wcxb_dev"), ("cleanse (text)", "cwced_zh"),
@@ -49,10 +50,13 @@ def gate():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from quality import load_pages, pipelines_for, score_pages, stratified_sample
 
+    try:
+        pipelines = pipelines_for("balanced", shipped_model=False)
+    except FileNotFoundError as exc:  # CI never trains: the fold models live in a local cache
+        pytest.skip(str(exc))
     pages = [page for dataset, every in EVERY.items()
              for page in stratified_sample(load_pages(BENCH, [dataset]), every)]
-    results, _ = score_pages(pages, pipelines_for("balanced", shipped_model=False), jobs=2,
-                             progress=False)
+    results, _ = score_pages(pages, pipelines, jobs=2, progress=False)
     return pages, results
 
 
