@@ -153,8 +153,8 @@ class Arbiter:
                 for line in lines]
         keep = [h is None and p >= self.keep_threshold for h, p in zip(hard, probabilities)]
         # The title is kept apart (cleanse.assemble); the body must not be empty without it.
-        title = next((i for i, line in enumerate(lines)
-                      if any(d.category is Category.TITLE for d in line.decisions)), None)
+        title_line = page.title_line()
+        title = next((i for i, line in enumerate(lines) if line is title_line), None)
         candidates = [i for i, h in enumerate(hard) if h is None and i != title]
         if title is not None:
             keep[title] = True  # never a removed span: assemble shows it as the title

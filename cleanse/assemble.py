@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from cleanse.arbiter import HARD_DETECTORS, Judgement, Verdict
 from cleanse.language import CHINESE, UNDETERMINED, LanguageTagger
 from cleanse.model import (
-    Category,
     CleanedDocument,
     Decision,
     Line,
@@ -33,12 +32,11 @@ class _Tagged:
     language: str | None
 
 
-def _removed_spans(page: Page, judgement: Judgement,
-                   title_line: Line | None) -> list[RemovedSpan]:
+def _removed_spans(page: Page, judgement: Judgement) -> list[RemovedSpan]:
     runs: list[tuple[Decision, list[Verdict]]] = []
     for verdict in judgement.verdicts:
         line, decision = verdict.line, verdict.decision
-        if verdict.kept or line is title_line or decision is None:
+        if verdict.kept or decision is None:
             continue
         if runs:
             last_decision, last_verdicts = runs[-1]
@@ -135,9 +133,8 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
              min_segment_tokens: int = 25) -> CleanedDocument:
     """The cleaned document: the lines the arbiter kept, the title apart, spans of the rest."""
     capture = page.capture
-    title_line = next((line for line in page.lines
-                       if any(d.category is Category.TITLE for d in line.decisions)), None)
-    kept = [v.line for v in judgement.verdicts if v.kept or v.line is title_line]
+    title_line = page.title_line()  # the arbiter keeps it; here it leaves the body
+    kept = [v.line for v in judgement.verdicts if v.kept]
     body = [line for line in kept if line is not title_line]
     tags = _resolve_chinese([tagger.tag(line.features.plain) for line in kept])
     segments = _segments([_Tagged(line, tag) for line, tag in zip(kept, tags)],
@@ -166,6 +163,6 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
         markdown=_join(body, capture.kind, markdown),
         segments=segments,
         metadata=page.metadata,
-        removed=_removed_spans(page, judgement, title_line),
+        removed=_removed_spans(page, judgement),
         warnings=list(judgement.warnings),
     )

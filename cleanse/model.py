@@ -135,6 +135,11 @@ class Page:
         title = capture.metadata.get("title") if capture.kind == "html" else None
         return cls(capture=capture, lines=lines, metadata=dict(capture.metadata), title=title)
 
+    def title_line(self) -> Line | None:
+        """The line the title detector chose (kept apart from the body), if any."""
+        return next((line for line in self.lines
+                     if any(d.category is Category.TITLE for d in line.decisions)), None)
+
     def content_lines(self) -> list[Line]:
         """Non-blank lines, in order (a fresh list each call; the lines are shared)."""
         if self._content is None:
