@@ -74,16 +74,12 @@ class _Model:
     def __init__(self, directory: Path | None) -> None:
         import lightgbm
 
-        if directory is None:
-            root = resources.files("cleanse") / "data" / "arbiter"
+        root = directory or resources.files("cleanse") / "data" / "arbiter"
+        try:
             manifest_text = (root / "manifest.json").read_text("utf-8")
             model_bytes = (root / "model.txt.gz").read_bytes()
-        else:
-            try:
-                manifest_text = (directory / "manifest.json").read_text("utf-8")
-                model_bytes = (directory / "model.txt.gz").read_bytes()
-            except OSError as exc:
-                raise ModelError(f"cannot read arbiter model in {directory}: {exc}") from exc
+        except OSError as exc:
+            raise ModelError(f"cannot read arbiter model in {root}: {exc}") from exc
         try:
             self.manifest: dict[str, Any] = json.loads(manifest_text)
         except ValueError as exc:

@@ -304,7 +304,8 @@ def _context(stack: list[dict[str, Any]]) -> dict[str, Any]:
                "depth": len(stack), "furniture_depth": len(top.get("containers", ())),
                "content_classes": top.get("content_classes", 0),
                "signature": "/".join(top.get("signature", ()))}
-    for flag in ("main", "hidden"):
-        if top.get(flag):
-            context["main_content" if flag == "main" else flag] = True
+    if top.get("main"):
+        context["main_content"] = True
+    if top.get("hidden"):
+        context["hidden"] = True
     return context
