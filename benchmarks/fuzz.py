@@ -290,7 +290,7 @@ def fuzz_cli(inputs: list[tuple[str, bytes, list[str]]], limit: float) -> dict:
             (root / f"{i:05d}.txt").write_bytes(data)
         before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in root.iterdir()}
         out = Path(folder, "out.jsonl")
-        run = subprocess.run([sys.executable, "-m", "cleanse.cli", "clean", str(root), "-o",
+        run = subprocess.run([sys.executable, "-m", "cleanse", "clean", str(root), "-o",
                               str(out), "-j", "2", "-q", "--time-limit", str(limit)],
                              capture_output=True, text=True)
         records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
@@ -353,7 +353,7 @@ def fuzz_cli_structure(rounds: int, seed: int, limit: float, timeout: float) -> 
                 (root / "sub" / "loop2").symlink_to(root / "sub")
             expected += _warc(root / "crawl.warc", rng)
             out = Path(folder, "out")
-            command = [sys.executable, "-m", "cleanse.cli", "clean", str(root), "-o", str(out),
+            command = [sys.executable, "-m", "cleanse", "clean", str(root), "-o", str(out),
                        "-j", "2", "-q", "--follow-symlinks", "--time-limit", str(limit),
                        "--max-bytes", str(20 * 1024 * 1024)]
             for attempt in ("first", "rerun"):
@@ -382,7 +382,7 @@ def fuzz_cli_structure(rounds: int, seed: int, limit: float, timeout: float) -> 
 BIG_SCRIPT = """
 import json, resource, sys, time
 import cleanse
-from cleanse.cli import main
+from cleanse.running.cli import main
 data = open(sys.argv[1], "rb").read()
 start = time.perf_counter()
 if sys.argv[2] == "clean":

@@ -89,7 +89,7 @@ def workers(texts: list[str], count: int) -> list[str]:
         peaks = []
         for n in (1, 2):
             stats = Path(folder, f"stats{n}.json")
-            command = [sys.executable, "-m", "cleanse.cli", "clean", str(inputs), "-o",
+            command = [sys.executable, "-m", "cleanse", "clean", str(inputs), "-o",
                        str(Path(folder, f"out{n}.jsonl")), "-j", str(n), "-q", "--stats",
                        str(stats)]
             start = time.perf_counter()

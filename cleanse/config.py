@@ -26,7 +26,7 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from cleanse.arbiter import SHIPPED_MODEL, Arbiter
+from cleanse.deciding.arbiter import SHIPPED_MODEL, Arbiter
 from cleanse.detectors import DEFAULT_PIPELINE, detector_class
 from cleanse.detectors.base import Detector
 
@@ -36,7 +36,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 # One knob for the precision/recall trade-off: the arbiter's calibrated article
-# probability a line needs to stay (cleanse.arbiter).
+# probability a line needs to stay (cleanse.deciding.arbiter).
 MODES: dict[str, float] = {"precision": 0.7, "balanced": 0.5, "recall": 0.25}
 
 

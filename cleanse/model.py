@@ -3,7 +3,7 @@
 A :class:`Capture` (raw text plus where it came from) is split into a
 :class:`Page` of :class:`Line` objects. Detectors never delete anything: they
 attach :class:`Decision` objects to lines. One final step
-(:mod:`cleanse.assemble`) reads those decisions and builds the
+(:mod:`cleanse.deciding.assemble`) reads those decisions and builds the
 :class:`CleanedDocument`, so every removal can be traced to a detector, a rule
 and a human-readable reason.
 """
@@ -59,7 +59,7 @@ class Capture:
     ``decode_errors`` say how bytes were turned into text (``None`` / 0 when
     the caller passed ``str``). An HTML page arrives here already rendered
     to lines; ``line_hints`` then holds each line's DOM hints (see
-    :mod:`cleanse.html`).
+    :mod:`cleanse.reading.html`).
     """
 
     text: str
@@ -76,7 +76,7 @@ class Decision(NamedTuple):
 
     ``score`` is the detector's confidence in [0, 1]. Detectors reading
     earlier decisions count a junk decision from :data:`JUNK_SCORE` up; what
-    is removed is decided by the arbiter (:mod:`cleanse.arbiter`).
+    is removed is decided by the arbiter (:mod:`cleanse.deciding.arbiter`).
     """
 
     detector: str

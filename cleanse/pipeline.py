@@ -6,13 +6,13 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from cleanse.arbiter import ModelError
-from cleanse.assemble import assemble
 from cleanse.config import Config, ConfigError
+from cleanse.deciding.arbiter import ModelError
+from cleanse.deciding.assemble import assemble
+from cleanse.deciding.language import LanguageTagger
 from cleanse.detectors.base import Detector
-from cleanse.language import LanguageTagger
 from cleanse.model import Capture, CleanedDocument, Page, Status
-from cleanse.reading import CaptureError, to_capture
+from cleanse.reading.capture import CaptureError, to_capture
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import cleanse
 import cleanse.pipeline
-import cleanse.reading
+import cleanse.reading.capture
 from cleanse.model import JUNK_SCORE, Category, Line
 
 ZH_HANS = [
@@ -56,7 +56,7 @@ def removed_lines(doc: cleanse.CleanedDocument) -> set[int]:
 def labelled(text: str, kind: str | None = None,
              config: cleanse.Config | None = None) -> cleanse.Page:
     """``text`` labelled by every detector of ``config`` (default: all), in order: no arbiter."""
-    capture = cleanse.reading.to_capture(text, kind=kind)
+    capture = cleanse.reading.capture.to_capture(text, kind=kind)
     return cleanse.pipeline.label(capture, (config or cleanse.Config()).build())
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import cleanse
 from cleanse import Config, ConfigError, Status
-from cleanse.reading import to_capture
+from cleanse.reading.capture import to_capture
 
 from helpers import EN, ZH_HANS, ZH_HANT, labelled, lines_with, page, rules
 

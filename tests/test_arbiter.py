@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 import cleanse
-from cleanse.arbiter import HARD_DETECTORS, Arbiter, ModelError, load_model
-from cleanse.evidence import COLUMN, FEATURES, page_features
-from cleanse.reading import to_capture
+from cleanse.deciding.arbiter import HARD_DETECTORS, Arbiter, ModelError, load_model
+from cleanse.deciding.evidence import COLUMN, FEATURES, page_features
+from cleanse.reading.capture import to_capture
 
 from helpers import EN, ZH_HANS, page
 

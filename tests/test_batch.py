@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import cleanse.outputs
-from cleanse.batch import Cleaner, Job
-from cleanse.cli import main
+import cleanse.running.cli
+import cleanse.running.outputs
+from cleanse.running.batch import Cleaner, Job
+from cleanse.running.cli import main
 
 from helpers import EN, page
 from test_cli import digests
@@ -94,7 +95,7 @@ def _big_folder(root: Path, copies: int) -> Path:
 
 
 def _start(args: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "cleanse.cli", *args], start_new_session=True,
+    return subprocess.Popen([sys.executable, "-m", "cleanse", *args], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -141,27 +142,27 @@ def test_files_that_vanish_or_cannot_be_read_become_error_records(tmp_path):
 
 
 def test_permission_denied_is_an_error_record(folder, monkeypatch):
-    import cleanse.batch
+    import cleanse.running.batch
 
     def denied(path, *args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", path)
 
-    monkeypatch.setattr(cleanse.batch, "open", denied, raising=False)  # tests run as root
+    monkeypatch.setattr(cleanse.running.batch, "open", denied, raising=False)  # tests run as root
     record = Cleaner()(Job(str(folder / "00.txt"), "00.txt"))
     assert record["status"] == "error" and record["error"] == "cannot read: Permission denied"
 
 
 def test_file_deleted_after_listing_does_not_stop_the_run(folder, tmp_path, monkeypatch):
-    import cleanse.cli
+    import cleanse.running.cli
 
-    listed = cleanse.cli.find_inputs
+    listed = cleanse.running.cli.find_inputs
 
     def list_then_delete(*args, **kwargs):
         jobs = list(listed(*args, **kwargs))
         (folder / "02.txt").unlink()
         return iter(jobs)
 
-    monkeypatch.setattr(cleanse.cli, "find_inputs", list_then_delete)
+    monkeypatch.setattr(cleanse.running.cli, "find_inputs", list_then_delete)
     out = tmp_path / "out.jsonl"
     assert main(["clean", str(folder), "-o", str(out), "-q", "-j", "1"]) == 1
     result = {r["source"]: r["status"] for r in records(out)}
@@ -180,7 +181,7 @@ def test_disk_full_leaves_no_partial_record_and_the_run_goes_on(folder, tmp_path
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(fd, data)
 
-    monkeypatch.setattr(cleanse.outputs.os, "write", write_until_full)
+    monkeypatch.setattr(cleanse.running.outputs.os, "write", write_until_full)
     out = tmp_path / "out.jsonl"
     assert main(["clean", str(folder), "-o", str(out), "-j", "1"]) == 1
     assert [r["source"] for r in records(out)] == ["00.txt", "01.txt", "03.txt", "04.txt",
@@ -193,7 +194,7 @@ def test_read_only_output_folder_is_reported_per_record(folder, tmp_path, monkey
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(cleanse.outputs.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(cleanse.running.outputs.tempfile, "mkstemp", read_only)
     out = tmp_path / "out"
     assert main(["clean", str(folder), "-o", str(out), "-j", "1"]) == 1
     assert not list(out.rglob("*")) if out.exists() else True
@@ -216,7 +217,7 @@ def test_folder_output_never_leaves_its_root(tmp_path, source):
     root.mkdir()
     (root / "loop").symlink_to(root / "loop")  # a symlink loop inside the output folder
     try:
-        target = cleanse.outputs.output_path(root, source)
+        target = cleanse.running.outputs.output_path(root, source)
     except (ValueError, OSError, RuntimeError):
         return  # refused: fine
     assert root.resolve() in target.resolve().parents

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import cleanse
-from cleanse.cli import main
-from cleanse.outputs import output_path
+from cleanse.running.cli import main
+from cleanse.running.outputs import output_path
 
 from helpers import EN, ZH_HANS, labelled, lines_with, page
 
@@ -84,7 +84,7 @@ def test_refuses_to_overwrite_an_input(corpus):
 
 
 def test_stdin_to_stdout():
-    result = subprocess.run([sys.executable, "-m", "cleanse.cli", "clean", "-", "-o", "-", "-q"],
+    result = subprocess.run([sys.executable, "-m", "cleanse", "clean", "-", "-o", "-", "-q"],
                             input=page(*EN).encode(), capture_output=True, check=True)
     record = json.loads(result.stdout)
     assert record["source"] == "<stdin>" and EN[0] in record["text"]

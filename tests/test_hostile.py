@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 import cleanse
-from cleanse.batch import Cleaner, Job, run_jobs
-from cleanse.cli import main
 from cleanse.features import final_mark
-from cleanse.outputs import record_json
+from cleanse.running.batch import Cleaner, Job, run_jobs
+from cleanse.running.cli import main
+from cleanse.running.outputs import record_json
 
 from helpers import EN, ZH_HANS, page
 
@@ -35,7 +35,7 @@ def records(path: Path) -> dict[str, dict]:
 
 def run_cli(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
     """The CLI in its own process group, killed whole if it outlives ``timeout`` (a hang)."""
-    process = subprocess.Popen([sys.executable, "-m", "cleanse.cli", *args],
+    process = subprocess.Popen([sys.executable, "-m", "cleanse", *args],
                                start_new_session=True, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     try:
@@ -307,7 +307,7 @@ def test_a_gzip_bomb_in_a_warc_is_refused_without_loading_it(tmp_path):
 
     from test_warc import _html, _write_warc
 
-    from cleanse.warc import html_records
+    from cleanse.reading.warc import html_records
 
     bomb = gzip.compress(b"<html><body>" + b"<p>x</p>" * 25_000_000, 9)  # 200 MB, 0.3 MB packed
     path = tmp_path / "bomb.warc"
@@ -452,12 +452,12 @@ def test_an_unwritable_stats_path_is_a_usage_error_before_the_run(folder, tmp_pa
 
 
 def test_stats_that_fail_at_the_end_keep_the_summary(folder, tmp_path, monkeypatch, capsys):
-    import cleanse.cli
+    import cleanse.running.cli
 
     def fail(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cleanse.cli, "atomic_write", fail)
+    monkeypatch.setattr(cleanse.running.cli, "atomic_write", fail)
     code = main(["clean", str(folder), "-o", str(tmp_path / "o.jsonl"), "--stats",
                  str(tmp_path / "s.json")])
     err = capsys.readouterr().err
@@ -517,7 +517,7 @@ def _many(root: Path, count: int) -> Path:
 
 def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path):
     inputs = _many(tmp_path / "in", 120)
-    process = subprocess.Popen([sys.executable, "-m", "cleanse.cli", "clean", str(inputs), "-o",
+    process = subprocess.Popen([sys.executable, "-m", "cleanse", "clean", str(inputs), "-o",
                                 "-", "-q", "-j", "1"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     process.stdout.read(100)
@@ -531,7 +531,7 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path):
 def test_interrupting_a_parallel_run_prints_no_worker_tracebacks(tmp_path, how):
     inputs = _many(tmp_path / "in", 400)
     out = tmp_path / "out.jsonl"
-    process = subprocess.Popen([sys.executable, "-m", "cleanse.cli", "clean", str(inputs), "-o",
+    process = subprocess.Popen([sys.executable, "-m", "cleanse", "clean", str(inputs), "-o",
                                 str(out), "-q", "-j", "2"], start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import cleanse
-from cleanse.language import LanguageTagger, chinese_variant
+from cleanse.deciding.language import LanguageTagger, chinese_variant
 
 from helpers import EN, JA, ZH_HANS, ZH_HANT, page
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cleanse.cli import main
+from cleanse.running.cli import main
 
 from helpers import EN, ZH_HANS, page
 
@@ -30,7 +30,7 @@ def test_ray_engine_gives_the_same_records_as_local_workers(local_ray, folder, t
 
 
 def test_clean_dataset_maps_a_ray_dataset(local_ray):
-    from cleanse.ray_engine import clean_dataset
+    from cleanse.running.ray_engine import clean_dataset
 
     dataset = ray.data.from_items([
         {"source": "zh.txt", "text": page("新闻", *ZH_HANS)},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cleanse.evidence import FEATURES
+from cleanse.deciding.evidence import FEATURES
 from training.corpus import SeedPage
 from training.dataset import PAGE_WEIGHT, Table, _seed_rows
 from training.train import calibration, fit, fold_of_pages

@@ -11,7 +11,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from cleanse.cli import main
+from cleanse.running.cli import main
 
 from helpers import EN, ZH_HANS, page
 from test_cli import digests

@@ -37,7 +37,7 @@ import lxml.html
 from tqdm import tqdm
 
 from cleanse.evaluation import read_labels
-from cleanse.outputs import atomic_write
+from cleanse.running.outputs import atomic_write
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH = PROJECT_ROOT.parent / "shared" / "bench"

@@ -2,7 +2,7 @@
 
 Every bench page is cleaned twice, as HTML and as its inscriptis text
 rendering; the detectors label its lines (``Pipeline.label``, no arbiter),
-:func:`cleanse.evidence.page_features` turns each non-blank line into a row,
+:func:`cleanse.deciding.evidence.page_features` turns each non-blank line into a row,
 and :func:`training.labels.line_labels` says how much of the line belongs to
 the ground-truth article. The seed captures add their hand-made line labels
 (title, meta and optional lines carry no weight: they are neither body nor
@@ -30,11 +30,11 @@ import numpy as np
 from tqdm import tqdm
 
 import cleanse
+from cleanse.deciding.evidence import FEATURES, page_features
 from cleanse.detectors import Detector
-from cleanse.evidence import FEATURES, page_features
 from cleanse.model import Page
 from cleanse.pipeline import label
-from cleanse.reading import to_capture
+from cleanse.reading.capture import to_capture
 from training.corpus import PROJECT_ROOT, BenchPage, SeedPage, load_pages, load_seeds
 from training.labels import line_labels
 

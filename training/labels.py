@@ -340,7 +340,7 @@ def label_quality(lines: list[str], truth: str, labels: list[float | None]) -> f
 
 def _html_lines(html: str) -> list[str]:
     """cleanse's HTML rendering of the whole page (menus and footers included)."""
-    from cleanse.html import render
+    from cleanse.reading.html import render
 
     return render(html)[0].split("\n")
 
@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(tqdm(pool.map(_measure, pages, chunksize=4), total=len(pages),
                             desc="labelling", unit="page"))
-    print("html = cleanse.html.render (whole page), text = inscriptis; pages with an empty "
+    print("html = cleanse.reading.html.render (whole page), text = inscriptis; pages with an empty "
           "truth left out.\nquality = mean token recall of the truth by lines labelled >= 0.5 "
           "(q<0.9: pages below 0.9); precision = mean token precision of those lines (pages "
           "with any); "

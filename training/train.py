@@ -38,7 +38,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
-from cleanse.evidence import FEATURES
+from cleanse.deciding.evidence import FEATURES
 from training.corpus import PROJECT_ROOT
 from training.dataset import KINDS, Table, load_or_build, source_hash
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import regex
 
 from cleanse.detectors.base import Detector
+from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.model import Category, Line, Page
-from cleanse.vocabulary import Keywords, vocabulary
 
 # "Jane Doe", "J. R. Smith", "Julius", "Molly Wood (@mollywood)" at the start of a line;
 # "The Times is ..." is not a person.

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from cleanse.detectors.base import Detector
+from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.model import Category, Page
-from cleanse.vocabulary import Keywords, vocabulary
 
 # Crumbs are stripped after splitting: a pattern with "\s*" on both sides
 # backtracks quadratically over long runs of spaces.

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import regex
 
 from cleanse.detectors.base import Detector
+from cleanse.detectors.vocabulary import Keywords, compile_patterns, vocabulary
 from cleanse.features import ALNUM_RUN, LineFeatures, run_length, strip_punctuation
 from cleanse.model import Category, Line, Page
-from cleanse.vocabulary import Keywords, compile_patterns, vocabulary
 
 CREDIT_TAIL_CHARS = 80
 # A tag, raw or escaped: <SCRIPT SRC="...">, </a>, &lt;span class="x"&gt;.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cleanse.detectors.base import Detector
+from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.features import DATE_OR_TIME
 from cleanse.model import Category, Line, Page
-from cleanse.vocabulary import Keywords, vocabulary
 
 
 @dataclass

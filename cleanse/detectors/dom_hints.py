@@ -15,7 +15,7 @@ HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 class DomHints(Detector):
     """Removes lines whose DOM context marks them as page furniture.
 
-    Only HTML captures carry these hints (see :mod:`cleanse.html`). A line
+    Only HTML captures carry these hints (see :mod:`cleanse.reading.html`). A line
     inside ``<nav>``, ``<footer>``, ``<aside>``, ``<form>`` or an element
     whose class/id says nav, menu, footer, sidebar, comments, related,
     share... is boilerplate unless an ``<article>``/``<main>`` encloses it.

@@ -29,7 +29,7 @@ class Duplicates(Detector):
     considered. A label that introduces prose ("Question:", a markdown
     heading) may repeat, as an interview's subheadings do. A repeat of the
     page title is removed too. Inside an HTML page's main content
-    (:mod:`cleanse.main_content`) only title repeats go: chrome that repeats
+    (:mod:`cleanse.reading.main_content`) only title repeats go: chrome that repeats
     (a menu echoed in the footer) lies outside it, and a repeat inside the
     article is the article's own ("Photo:", an embedded tweet's signature).
     """

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cleanse.detectors.base import Detector
+from cleanse.detectors.structure import prose_anchors
 from cleanse.model import Category, Line, Page
-from cleanse.structure import prose_anchors
 
 # Portal headline lists tag their items: "[法制] ...", "【热点】...", "...(图)".
 TAGGED_HEADLINE = re.compile(r"^\s*[\[【［][^\]】］]{1,6}[\]】］]|[(（](?:组|附)?图[)）]\s*$")

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from cleanse.detectors.base import Detector
+from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.features import CJK
 from cleanse.model import Category, Line, Page
-from cleanse.vocabulary import Keywords, vocabulary
 
 # Bars, dots, slashes or any whitespace (a run of spaces or a tab is whitespace too).
 ITEM_SEPARATOR = re.compile(r"\s*[|·•｜/]\s*|\s+")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cleanse.detectors.base import Detector
+from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.model import Category, Line, Page
-from cleanse.vocabulary import Keywords, vocabulary
 
 
 @dataclass

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 import regex
 
 from cleanse.detectors.base import Detector
+from cleanse.detectors.structure import prose_anchors
+from cleanse.detectors.vocabulary import Keywords, compile_patterns, vocabulary
 from cleanse.features import DIGIT, strip_punctuation
 from cleanse.model import Category, Line, Page
-from cleanse.structure import prose_anchors
-from cleanse.vocabulary import Keywords, compile_patterns, vocabulary
 
 COUNT_SUFFIX = regex.compile(r"[（(]\d+[)）]$")  # "评论 (12)"
 INLINE_SEPARATOR = regex.compile(r"^\s*[:：|｜>›»-]\s*")

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from cleanse.detectors.base import Detector
+from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.model import Category, Page
-from cleanse.vocabulary import Keywords, vocabulary
 
 COUNTER = re.compile(r"^[\d,.]+\s*[kKmMwW万萬]?\+?\s*(?:赞|讚|评论|評論|条|次|阅读|閱讀|likes?|"
                         r"comments?|shares?|views?|reads?)?$", re.I)

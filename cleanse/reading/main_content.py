@@ -42,7 +42,7 @@ BLOCK_CHILDREN = {"blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "
 # Never rendered, never scored.
 # Not <head> itself: on malformed pages lxml puts body elements there, and the head's own
 # text lives in <title>. Not <noscript>: script-driven sites (Discourse forums) serve their
-# content there to clients without scripts; cleanse.html renders it as hidden.
+# content there to clients without scripts; cleanse.reading.html renders it as hidden.
 INVISIBLE = {"script", "style", "template", "svg", "iframe", "title", "select",
              "option", "button", "input", "textarea", "canvas", "object", "embed", "map", "math"}
 TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")

@@ -17,9 +17,9 @@ import lxml.etree
 import regex
 from lxml.etree import _Element as Element
 
-from cleanse.main_content import INVISIBLE, main_content
-from cleanse.main_content import NEGATIVE as NEGATIVE_NAME
-from cleanse.main_content import POSITIVE as CONTENT_NAME
+from cleanse.reading.main_content import INVISIBLE, main_content
+from cleanse.reading.main_content import NEGATIVE as NEGATIVE_NAME
+from cleanse.reading.main_content import POSITIVE as CONTENT_NAME
 
 BLOCKS = {"address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl",
           "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",

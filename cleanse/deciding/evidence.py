@@ -20,10 +20,10 @@ from one. Columns:
 * the DOM (HTML only, missing for text captures): block tag, link
   density, furniture-named container, ``<article>``/``<main>``, quote,
   hidden, and whether the readability-style scorer
-  (:mod:`cleanse.main_content`) put the line in the main content.
+  (:mod:`cleanse.reading.main_content`) put the line in the main content.
 
 The arbiter's model file records :data:`FEATURES`; loading a model built
-for other columns is an error (see :mod:`cleanse.arbiter`).
+for other columns is an error (see :mod:`cleanse.deciding.arbiter`).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ TAG_GROUPS: dict[str, str] = {
     "blockquote": "quote", "figcaption": "caption", "caption": "caption", "summary": "caption",
 }
 TAG_COLUMNS = ("p", "h1", "h2", "h3", "h4", "li", "cell", "pre", "quote", "caption")
-# Names the renderer gives a furniture container (cleanse.html BOILERPLATE_TOKEN), grouped.
+# Names the renderer gives a furniture container (cleanse.reading.html BOILERPLATE_TOKEN), grouped.
 FURNITURE_GROUPS: dict[str, str] = {
     "nav": "nav", "navbar": "nav", "menu": "nav", "breadcrumb": "nav", "breadcrumbs": "nav",
     "pagination": "nav", "pager": "nav", "toolbar": "nav", "masthead": "nav",

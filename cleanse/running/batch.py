@@ -2,7 +2,7 @@
 
 Inputs are only ever read. A capture that fails becomes an ``error`` record
 and the run goes on. Each record carries the SHA-256 of its input, which is
-how a re-run recognises captures already done (see :mod:`cleanse.outputs`).
+how a re-run recognises captures already done (see :mod:`cleanse.running.outputs`).
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from typing import Any
 
 from cleanse.config import Config
 from cleanse.model import CleanedDocument, Status
-from cleanse.outputs import STDIO, unwritable
 from cleanse.pipeline import Pipeline, TimeLimitExceeded
-from cleanse.warc import html_records, is_warc
+from cleanse.reading.warc import html_records, is_warc
+from cleanse.running.outputs import STDIO, unwritable
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.xhtml", "*.warc",
                    "*.warc.gz")

@@ -17,8 +17,8 @@ from pathlib import Path
 import charset_normalizer
 import regex
 
-from cleanse.html import render
 from cleanse.model import Capture
+from cleanse.reading.html import render
 
 MAGIC = [
     (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),

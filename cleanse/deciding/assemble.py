@@ -1,6 +1,6 @@
 """The one step that turns the arbiter's judgement into a :class:`CleanedDocument`.
 
-Detectors only label and :mod:`cleanse.arbiter` decides; here the kept
+Detectors only label and :mod:`cleanse.deciding.arbiter` decides; here the kept
 lines become the text, its markdown and its language segments (the title
 is kept apart), and every removed line joins a span with the detector,
 rule and reason of the decision that explains it, plus the arbiter's
@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cleanse.arbiter import HARD_DETECTORS, Judgement, Verdict
-from cleanse.language import CHINESE, UNDETERMINED, LanguageTagger
+from cleanse.deciding.arbiter import HARD_DETECTORS, Judgement, Verdict
+from cleanse.deciding.language import CHINESE, UNDETERMINED, LanguageTagger
 from cleanse.model import (
     CleanedDocument,
     Decision,

@@ -1,6 +1,6 @@
 """The one place that decides which lines stay: a learned model weighing all the evidence.
 
-Detectors label lines; :mod:`cleanse.evidence` turns their labels, the
+Detectors label lines; :mod:`cleanse.deciding.evidence` turns their labels, the
 line's text and layout, its neighbours and (for HTML) its DOM context into
 a row of numbers; a gradient-boosted tree model (LightGBM), trained on
 ~1,750 pages whose article text people wrote down (``training/``), gives
@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from cleanse.evidence import FEATURES, page_features
+from cleanse.deciding.evidence import FEATURES, page_features
 from cleanse.model import Category, Decision, Line, Page
 
 # Structure that is certain: no model may keep it.
@@ -148,7 +148,7 @@ class Arbiter:
         hard = [next((d for d in line.decisions if d.detector in HARD_DETECTORS), None)
                 for line in lines]
         keep = [h is None and p >= self.keep_threshold for h, p in zip(hard, probabilities)]
-        # The title is kept apart (cleanse.assemble); the body must not be empty without it.
+        # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = next((i for i, line in enumerate(lines) if line is title_line), None)
         candidates = [i for i, h in enumerate(hard) if h is None and i != title]

@@ -4,7 +4,7 @@ Needs the optional extra: ``pip install 'cleanse[ray]'``. Each Ray actor
 builds one :class:`~cleanse.batch.Cleaner` (one pipeline) and reuses it for
 every batch it is given, exactly like a local worker process.
 
-    >>> import ray, cleanse.ray_engine
+    >>> import ray, cleanse.running.ray_engine
     >>> ds = ray.data.from_items([{"source": "a.txt", "text": "..."}])
     >>> cleaned = cleanse.ray_engine.clean_dataset(ds, workers=4)
     >>> cleaned.take(1)[0]["text"]
@@ -17,9 +17,9 @@ import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from cleanse.batch import Cleaner, Job
 from cleanse.config import Config
-from cleanse.outputs import record_json
+from cleanse.running.batch import Cleaner, Job
+from cleanse.running.outputs import record_json
 
 try:
     import ray

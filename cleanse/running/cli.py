@@ -1,4 +1,4 @@
-"""Command line: a thin layer over :mod:`cleanse.batch` and the library API."""
+"""Command line: a thin layer over :mod:`cleanse.running.batch` and the library API."""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ from typing import Any
 from tqdm import tqdm
 
 from cleanse import __version__
-from cleanse.arbiter import ModelError
-from cleanse.batch import (
+from cleanse.config import MODES, Config, ConfigError
+from cleanse.deciding.arbiter import ModelError
+from cleanse.detectors import available, detector_class
+from cleanse.model import FORMATS, Status
+from cleanse.running.batch import (
     DEFAULT_INCLUDE,
     DEFAULT_MAX_BYTES,
     Cleaner,
@@ -29,10 +32,7 @@ from cleanse.batch import (
     find_inputs,
     run_jobs,
 )
-from cleanse.config import MODES, Config, ConfigError
-from cleanse.detectors import available, detector_class
-from cleanse.model import FORMATS, Status
-from cleanse.outputs import STDIO, atomic_write, open_sink
+from cleanse.running.outputs import STDIO, atomic_write, open_sink
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a reader that went away
@@ -134,7 +134,7 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         if args.stats:  # checked before the run, so a long run never ends without its summary
             _check_writable(Path(args.stats))
         if args.engine == "ray":  # checked before the sink opens, so OUT is left untouched
-            import cleanse.ray_engine  # noqa: F401
+            import cleanse.running.ray_engine  # noqa: F401
             if any(job.data is not None for job in jobs):
                 raise ValueError("the Ray engine reads files on its workers; stdin and WARC "
                                  "records need the local engine")
@@ -233,7 +233,7 @@ def _skip_counts(skipped: Skipped) -> str:
 def _records(args: argparse.Namespace, jobs: list[Job],
              cleaner: Cleaner) -> Iterator[dict[str, Any]]:
     if args.engine == "ray":
-        from cleanse.ray_engine import run_jobs_on_ray
+        from cleanse.running.ray_engine import run_jobs_on_ray
 
         return run_jobs_on_ray(jobs, cleaner, args.jobs, args.address)
     return run_jobs(jobs, cleaner, max(1, args.jobs))
@@ -312,6 +312,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("cleanse: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
