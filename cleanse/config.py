@@ -105,6 +105,15 @@ def _check_option_types(name: str, cls: type[Detector], options: dict[str, Any])
         _check_value(what, value, default)
 
 
+def _check_order(order: tuple[str, ...]) -> None:
+    """Every detector runs after the enabled detectors whose decisions it reads."""
+    for position, name in enumerate(order):
+        late = [read for read in detector_class(name).reads if read in order[position + 1:]]
+        if late:
+            raise ConfigError(f"detector {name!r} reads the decisions of {', '.join(late)}, so "
+                              f"{'they' if len(late) > 1 else 'it'} must run before it")
+
+
 def _check_known(names: Any) -> None:
     """Every name in ``names`` is a detector (a typo must not silently do nothing)."""
     for name in names:
@@ -142,6 +151,7 @@ class Config:
                 detector_class(name)
             except KeyError as exc:
                 raise ConfigError(str(exc.args[0])) from None
+        _check_order(self.detectors)
         for name, opts in self.options.items():
             cls = detector_class(name)
             unknown = set(opts) - set(cls.option_names())

@@ -11,6 +11,7 @@ import pytest
 
 import cleanse
 from cleanse import Config, ConfigError, Status
+from cleanse.detectors import available, detector_class
 from cleanse.reading.capture import to_capture
 
 from helpers import EN, ZH_HANS, ZH_HANT, labelled, lines_with, page, rules
@@ -141,8 +142,24 @@ def test_the_arbiters_model_is_configurable(tmp_path):
 
 
 def test_reordering_and_enabling_by_name():
-    config = Config().disable("title").enable("title", before="main_region")
-    assert config.detectors.index("title") == config.detectors.index("main_region") - 1
+    config = Config().disable("promo").enable("promo", before="menus")
+    assert config.detectors.index("promo") == config.detectors.index("menus") - 1
+
+
+def test_a_detector_cannot_run_before_the_detectors_whose_decisions_it_reads():
+    with pytest.raises(ConfigError, match="'title' reads the decisions of main_region"):
+        Config().disable("title").enable("title", before="main_region")
+    with pytest.raises(ConfigError, match="'main_region' reads the decisions of menus"):
+        Config.from_dict({"pipeline": {"detectors": ["main_region", "menus"]}})
+
+
+def test_a_disabled_detector_that_another_reads_is_allowed():
+    assert "menus" not in Config().disable("menus").detectors
+
+
+def test_every_declared_read_names_a_detector():
+    for name in available():
+        assert set(detector_class(name).reads) <= set(available()), name
 
 
 @pytest.mark.parametrize("data,message", [

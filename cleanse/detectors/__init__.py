@@ -1,7 +1,9 @@
 """Detectors: one module each. The default pipeline runs them in this order.
 
 To add a detector, add a module here defining a :class:`Detector` subclass
-with a ``name``, and add that name to ``DEFAULT_PIPELINE``.
+with a ``name``, and add that name to one of the stages below. A detector
+that reads earlier decisions declares whose (``Detector.reads``); the
+configuration refuses an order that runs it before them.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import importlib
 
 from cleanse.detectors.base import REGISTRY, Detector
 
-DEFAULT_PIPELINE: tuple[str, ...] = (
+# Detectors that judge one line at a time.
+LINE_DETECTORS: tuple[str, ...] = (
     "front_matter",
     "skip_links",
     "breadcrumbs",
@@ -20,14 +23,22 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
     "dom_hints",
     "newsletter",
     "promo",
+)
+# Detectors that judge runs and repeats of lines.
+LIST_DETECTORS: tuple[str, ...] = (
     "related_lists",
     "headline_runs",
     "author_bio",
     "duplicates",
+)
+# Detectors that read what the others found: bylines among the remaining lines, the
+# article's region, its title.
+PAGE_DETECTORS: tuple[str, ...] = (
     "dateline",
     "main_region",
     "title",
 )
+DEFAULT_PIPELINE: tuple[str, ...] = LINE_DETECTORS + LIST_DETECTORS + PAGE_DETECTORS
 
 
 def detector_class(name: str) -> type[Detector]:
@@ -49,4 +60,5 @@ def available() -> list[str]:
     return sorted(REGISTRY)
 
 
-__all__ = ["DEFAULT_PIPELINE", "Detector", "available", "detector_class"]
+__all__ = ["DEFAULT_PIPELINE", "LINE_DETECTORS", "LIST_DETECTORS", "PAGE_DETECTORS", "Detector",
+           "available", "detector_class"]

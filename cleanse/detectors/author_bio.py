@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from cleanse.detectors import LINE_DETECTORS
 from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.model import Category, Line, Page
@@ -49,6 +50,7 @@ class AuthorBio(Detector):
     """
 
     name = "author_bio"
+    reads = (*LINE_DETECTORS, "related_lists", "headline_runs")  # whether a line is junk already
     max_bio_tokens: int = 80
     max_company_tokens: int = 120
     min_prose_share: float = 0.5

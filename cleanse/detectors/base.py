@@ -20,6 +20,9 @@ class Detector:
     """
 
     name: ClassVar[str] = ""
+    # Detectors whose decisions this one reads. Each of them that is enabled must run
+    # earlier (checked when the configuration is built); a disabled one just says nothing.
+    reads: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cleanse.detectors import LINE_DETECTORS, LIST_DETECTORS
 from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.features import DATE_OR_TIME
@@ -27,6 +28,7 @@ class Dateline(Detector):
     """
 
     name = "dateline"
+    reads = LINE_DETECTORS + LIST_DETECTORS  # a byline that is junk already stays junk
     max_tokens: int = 30
     max_byline_tokens: int = 8
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("dateline"))

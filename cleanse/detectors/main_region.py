@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cleanse.detectors import LINE_DETECTORS, LIST_DETECTORS
 from cleanse.detectors.base import Detector
 from cleanse.model import Category, Line, Page
 
@@ -32,6 +33,7 @@ class MainRegion(Detector):
     """
 
     name = "main_region"
+    reads = (*LINE_DETECTORS, *LIST_DETECTORS, "dateline")  # junk lines cost the region
     content_tokens: int = 10
     content_weight: float = 0.5
     short_penalty: float = 2.0

@@ -44,6 +44,7 @@ class RelatedLists(Detector):
     """
 
     name = "related_lists"
+    reads = ("skip_links", "breadcrumbs", "menus", "dom_hints")  # a menu entry heads no list
     max_heading_tokens: int = 10
     max_comment_heading_tokens: int = 60
     max_inline_tokens: int = 60

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from cleanse.detectors import LINE_DETECTORS, LIST_DETECTORS
 from cleanse.detectors.base import Detector
 from cleanse.features import normalize_for_matching
 from cleanse.model import Category, Line, Page
@@ -29,6 +30,7 @@ class Title(Detector):
     """
 
     name = "title"
+    reads = (*LINE_DETECTORS, *LIST_DETECTORS, "dateline", "main_region")  # junk is no title
     lookback: int = 8
     max_tokens: int = 60
     min_match_chars: int = 6
