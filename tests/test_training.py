@@ -88,3 +88,40 @@ def test_a_crop_keeps_the_article_and_a_few_lines_around_it():
         assert kept_menu <= CROP_MARGIN and kept_footer <= CROP_MARGIN
     assert len(crops) > 1  # margins vary between pages
     assert crop_around_article(text, "", "page/0") is None  # no article, no crop
+
+
+def test_the_source_hash_ignores_form_and_moves_but_not_what_code_does(tmp_path):
+    from training.dataset import source_hash
+
+    def package(name: str, files: dict[str, str]):
+        root = tmp_path / name
+        for path, text in files.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(text, "utf-8")
+        return root
+
+    original = package("a", {
+        "__init__.py": "",
+        "rules.py": "from cleanse.x import b\nimport re\n\nLIMIT = 3\n\n\ndef f(x):\n"
+                    "    return x > LIMIT\n",
+        "words.toml": "[menu]\nen = ['home', 'about']\n",
+    })
+    moved = package("b", {
+        "__init__.py": '"""Only a docstring."""\n',
+        "reading/__init__.py": '"""A new folder."""\n',
+        "reading/rules.py": '"""Rules."""\nimport re\n\nfrom cleanse.y.x import b\n\n'
+                            'LIMIT = 3  # why three\n\n\ndef f(x):\n    """Doc."""\n'
+                            "    return (x >\n            LIMIT)\n",
+        "words.toml": "# comment\n[menu]\nen = [\"home\", \"about\"]\n",
+    })
+    changed = package("c", {
+        "__init__.py": "",
+        "rules.py": "from cleanse.x import b\nimport re\n\nLIMIT = 4\n\n\ndef f(x):\n"
+                    "    return x > LIMIT\n",
+        "words.toml": "[menu]\nen = ['home', 'about']\n",
+    })
+    after = package("d", {**{p: (original / p).read_text() for p in
+                             ("__init__.py", "rules.py", "words.toml")},
+                          "running/cli.py": "print('the command line does not shape evidence')\n"})
+    assert source_hash(original) == source_hash(moved) == source_hash(after)
+    assert source_hash(original) != source_hash(changed)

@@ -14,19 +14,23 @@ tokens, as the token F1 that judges the output does.
     python -m training.dataset          # build (or reuse) the cached table and describe it
 
 The table is cached under ``benchmarks/.cache/dataset/`` keyed by a hash of
-the cleanse sources (changing a detector changes the evidence).
+the cleanse sources (changing a detector changes the evidence; reformatting,
+comments, docstrings and moving modules do not: see :func:`source_hash`).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
+import json
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import tomllib
 from tqdm import tqdm
 
 import cleanse
@@ -46,6 +50,10 @@ SEED_JUNK = {"nav", "trending", "ad", "newsletter", "share", "chrome"}
 KINDS = ("html", "text")  # what is scored; "crop" rows (see crop_around_article) only train
 CROP_MARGIN = 3
 CROP_WEIGHT = 0.5
+# Parts of the package that only use the evidence, never shape it (paths inside cleanse/).
+# Were one to move, it would count again: a stale flag too many, never one too few.
+AFTER_EVIDENCE = ("running", "__main__.py", "deciding/arbiter.py", "deciding/assemble.py",
+                  "deciding/language.py")
 
 
 @dataclass
@@ -77,15 +85,65 @@ class Table:
                    sources=path.stem.removeprefix("table-"))
 
 
-def source_hash() -> str:
-    """A hash of everything that shapes the evidence: cleanse's code and vocabulary."""
-    digest = hashlib.sha256()
-    package = Path(cleanse.__file__).parent
+def source_hash(package: Path = Path(cleanse.__file__).parent) -> str:
+    """A hash of everything that shapes the evidence: cleanse's code and vocabulary.
+
+    Each module counts by its syntax tree without docstrings, and an import from
+    inside cleanse by the names it imports, not the module path; data files count by
+    their parsed content. So reformatting, comments, docstrings and moving modules
+    between folders keep the hash (and the cached table and fold models), while any
+    change to what the code does changes it. Module digests are sorted, not keyed by
+    path, for the same reason. What runs only after the evidence (``AFTER_EVIDENCE``: the
+    arbiter, assembly, language tags, the command line and batch runs) does not count.
+    """
+    digests = []
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+        where = path.relative_to(package).as_posix()
+        if "__pycache__" in path.parts or any(where == after or where.startswith(f"{after}/")
+                                              for after in AFTER_EVIDENCE):
+            continue
+        if path.suffix == ".py":
+            digest = _code_digest(path.read_text("utf-8"))
+            if digest is not None:
+                digests.append(digest)
+        elif path.suffix == ".toml":
+            content = tomllib.loads(path.read_text("utf-8"))
+            digests.append(hashlib.sha256(json.dumps(content, sort_keys=True).encode())
+                           .hexdigest())
+    return hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()[:16]
+
+
+def _code_digest(source: str) -> str | None:
+    """SHA-256 of a module's syntax tree without docstrings; None for a module without code.
+
+    Imports from inside cleanse count by the names they bring in, whatever module path
+    and order they take: moving a module or re-sorting imports changes no behaviour.
+    """
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                    and isinstance(body[0].value.value, str)):
+                node.body = body[1:] or ([] if isinstance(node, ast.Module) else [ast.Pass()])
+    imports: list[str] = []
+    code: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            module = "cleanse" if node.level or _inside_cleanse(node.module) else node.module
+            imports += [f"from {module} import {a.name} as {a.asname}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            imports += [f"import {a.name} as {a.asname}" for a in node.names]
+        else:
+            code.append(ast.dump(node, include_attributes=False))
+    if not code and not imports:
+        return None
+    text = "\n".join(sorted(imports) + code)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _inside_cleanse(module: str | None) -> bool:
+    return module is not None and (module == "cleanse" or module.startswith("cleanse."))
 
 
 _DETECTORS: list[Detector] = []
