@@ -141,14 +141,36 @@ def test_shipped_model_matches_the_evidence_and_is_calibrated():
     assert model.manifest["training_data"]["pages_per_dataset"]
 
 
-def test_a_model_for_other_features_is_refused(tmp_path):
+def test_a_model_for_features_this_version_does_not_compute_is_refused(tmp_path):
     other = tmp_path / "model"
     shutil.copytree(SHIPPED, other)
     manifest = json.loads((other / "manifest.json").read_text("utf-8"))
-    manifest["features"] = manifest["features"][:-1]
+    manifest["features"][-1] = "a_feature_from_the_future"
     (other / "manifest.json").write_text(json.dumps(manifest), "utf-8")
-    with pytest.raises(cleanse.ConfigError, match="other features"):
+    with pytest.raises(cleanse.ConfigError, match="a_feature_from_the_future"):
         cleanse.Pipeline(cleanse.Config(arbiter_model=str(other)))
+
+
+def test_a_model_reads_its_own_columns_by_name(tmp_path):
+    """A model trained before the evidence grew new columns keeps working."""
+    import lightgbm
+
+    names = ["prose", "log_tokens"]  # long prose is article text, anything else is not
+    rng = np.random.default_rng(0)
+    rows = rng.uniform(0, 6, size=(400, 2))
+    labels = (rows[:, 0] > 3) & (rows[:, 1] > 3)
+    booster = lightgbm.train({"objective": "binary", "verbose": -1, "min_data_in_leaf": 5},
+                             lightgbm.Dataset(rows, labels.astype(float)), num_boost_round=20)
+    other = tmp_path / "model"
+    other.mkdir()
+    (other / "model.txt.gz").write_bytes(gzip.compress(booster.model_to_string().encode()))
+    (other / "manifest.json").write_text(json.dumps({"features": names}), "utf-8")
+    model = load_model(str(other))
+    _, evidence = page_features(labelled(page(*EN, "Menu item")))
+    probabilities = model.keep_probabilities(evidence)
+    expected = booster.predict(evidence[:, [COLUMN[name] for name in names]])
+    assert len(FEATURES) > len(names)
+    assert np.allclose(probabilities, expected)
 
 
 @pytest.mark.parametrize("damage", ["missing", "not gzip"])

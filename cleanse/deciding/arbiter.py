@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from cleanse.deciding.evidence import FEATURES, page_features
+from cleanse.deciding.evidence import COLUMN, page_features
 from cleanse.model import Category, Decision, Line, Page
 
 # Structure that is certain: no model may keep it.
@@ -85,10 +85,15 @@ class _Model:
         except ValueError as exc:
             raise ModelError(f"arbiter manifest of {directory or 'shipped'} is not JSON: "
                              f"{exc}") from exc
-        if tuple(self.manifest.get("features", ())) != FEATURES:
-            raise ModelError(f"arbiter model {directory or 'shipped'} was trained on other "
-                             "features than this version of cleanse computes; retrain it "
-                             "(python -m training.train)")
+        # A model reads the columns it was trained on, by name: evidence may grow
+        # columns without breaking models trained before, never lose one they need.
+        self.features: tuple[str, ...] = tuple(self.manifest.get("features", ()))
+        missing = [name for name in self.features if name not in COLUMN]
+        if missing or not self.features:
+            raise ModelError(f"arbiter model {directory or 'shipped'} was trained on features "
+                             f"this version of cleanse does not compute ({', '.join(missing)}); "
+                             "retrain it (python -m training.train)")
+        self.columns = np.array([COLUMN[name] for name in self.features])
         try:
             self.booster = lightgbm.Booster(
                 model_str=gzip.decompress(model_bytes).decode("utf-8"))
@@ -99,7 +104,7 @@ class _Model:
         self.calibration_y = np.asarray(calibration["y"], dtype=np.float64)
 
     def keep_probabilities(self, rows: np.ndarray) -> np.ndarray:
-        raw = self.booster.predict(rows, num_threads=1)
+        raw = self.booster.predict(rows[:, self.columns], num_threads=1)
         return np.interp(raw, self.calibration_x, self.calibration_y)
 
     def evidence(self, rows: np.ndarray) -> list[tuple[str, ...]]:
@@ -107,11 +112,12 @@ class _Model:
 
         SHAP contributions cost milliseconds per row, so only explanations ask for them.
         """
+        rows = rows[:, self.columns]
         contributions = self.booster.predict(rows, pred_contrib=True, num_threads=1)
         found = []
         for row, contribution in zip(rows, contributions):
             order = np.argsort(contribution[:-1])  # most negative (towards junk) first
-            found.append(tuple(f"{FEATURES[i]}={row[i]:.2f}" for i in order[:EVIDENCE_ITEMS]
+            found.append(tuple(f"{self.features[i]}={row[i]:.2f}" for i in order[:EVIDENCE_ITEMS]
                                if contribution[i] < 0))
         return found
 
