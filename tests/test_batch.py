@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import cleanse
 import cleanse.running.cli
 import cleanse.running.outputs
 from cleanse.running.batch import Cleaner, Job
@@ -221,3 +223,81 @@ def test_folder_output_never_leaves_its_root(tmp_path, source):
     except (ValueError, OSError, RuntimeError):
         return  # refused: fine
     assert root.resolve() in target.resolve().parents
+
+
+# Resume and changed options (issue 16) ------------------------------------------------------
+
+SHIPPED_MODEL = Path(cleanse.__file__).resolve().parent / "data" / "arbiter"
+
+
+def _config_file(tmp_path: Path) -> Path:
+    config = tmp_path / "shorter.toml"
+    config.write_text("[detectors.main_region]\nshort_penalty = 3.0\n", "utf-8")
+    return config
+
+
+def _retrained_model(tmp_path: Path) -> Path:
+    """The shipped model with another manifest: what a retrained model looks like to resume."""
+    model = tmp_path / "model"
+    shutil.copytree(SHIPPED_MODEL, model)
+    manifest = json.loads((model / "manifest.json").read_text("utf-8"))
+    manifest["trained_on"] = "another corpus"
+    (model / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    return model
+
+
+@pytest.mark.parametrize("change", ["format", "mode", "kind", "config", "model"])
+def test_a_rerun_with_other_options_cleans_again(folder, tmp_path, change, capsys):
+    out, stats_file = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    assert main(["clean", str(folder), "-o", str(out), "-q"]) == 0
+    first = {r["source"]: r for r in records(out)}
+    changed = {"format": ["--format", "markdown"], "mode": ["--mode", "precision"],
+               "kind": ["--kind", "markdown"],
+               "config": ["--config", str(_config_file(tmp_path))],
+               "model": ["--model", str(_retrained_model(tmp_path))]}[change]
+    assert main(["clean", str(folder), "-o", str(out), "--stats", str(stats_file),
+                 *changed]) == 0
+    assert stats(stats_file)["status"] == {"ok": 6}
+    assert stats(stats_file)["cleaned_again_for_other_options"] == 6
+    err = capsys.readouterr().err
+    assert "6 records in" in err and "were made with other options" in err
+    second = {r["source"]: r for r in records(out)}
+    assert set(second) == set(first)  # replaced, one record per source
+    assert all(second[s]["options_fingerprint"] != first[s]["options_fingerprint"]
+               for s in first)
+    # The same changed options again: now everything is done.
+    assert main(["clean", str(folder), "-o", str(out), "-q", "--stats", str(stats_file),
+                 *changed]) == 0
+    assert stats(stats_file)["status"] == {"skipped": 6}
+
+
+@pytest.mark.parametrize("same", [[], ["--time-limit", "30"], ["--max-bytes", "1000000"],
+                                  ["-j", "2"], ["--model", "copy"]])
+def test_options_that_do_not_change_records_still_resume(folder, tmp_path, same):
+    out, stats_file = tmp_path / "out", tmp_path / "stats.json"
+    assert main(["clean", str(folder), "-o", str(out), "-q"]) == 0
+    if same[:1] == ["--model"]:  # the shipped model, copied elsewhere: the same model
+        same = ["--model", str(shutil.copytree(SHIPPED_MODEL, tmp_path / "copy"))]
+    assert main(["clean", str(folder), "-o", str(out), "-q", "--stats", str(stats_file),
+                 *same]) == 0
+    assert stats(stats_file)["status"] == {"skipped": 6}
+
+
+def test_another_cleanse_version_cleans_again(folder, tmp_path, monkeypatch):
+    import cleanse.running.batch
+
+    out, stats_file = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    assert main(["clean", str(folder), "-o", str(out), "-q"]) == 0
+    monkeypatch.setattr(cleanse.running.batch, "__version__", "99.0")
+    assert main(["clean", str(folder), "-o", str(out), "-q", "--stats", str(stats_file)]) == 0
+    assert stats(stats_file)["status"] == {"ok": 6}
+
+
+def test_records_without_a_fingerprint_are_cleaned_again(folder, tmp_path):
+    out, stats_file = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    assert main(["clean", str(folder), "-o", str(out), "-q"]) == 0
+    old = [{k: v for k, v in r.items() if k != "options_fingerprint"} for r in records(out)]
+    out.write_text("".join(json.dumps(r) + "\n" for r in old), "utf-8")
+    assert main(["clean", str(folder), "-o", str(out), "-q", "--stats", str(stats_file)]) == 0
+    assert stats(stats_file)["status"] == {"ok": 6}
+    assert all(r["options_fingerprint"] for r in records(out))

@@ -1,8 +1,9 @@
 """Cleaning many captures: finding inputs, running workers, summarising the run.
 
 Inputs are only ever read. A capture that fails becomes an ``error`` record
-and the run goes on. Each record carries the SHA-256 of its input, which is
-how a re-run recognises captures already done (see :mod:`cleanse.running.outputs`).
+and the run goes on. Each record carries the SHA-256 of its input and a
+fingerprint of the options that made it (:func:`options_fingerprint`): a
+re-run skips a capture only when both match (see :mod:`cleanse.running.outputs`).
 """
 
 from __future__ import annotations
@@ -21,16 +22,20 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from cleanse import __version__
 from cleanse.config import Config
+from cleanse.deciding.arbiter import SHIPPED_MODEL
 from cleanse.model import CleanedDocument, Status
 from cleanse.pipeline import Pipeline, TimeLimitExceeded
 from cleanse.reading.warc import html_records, is_warc
-from cleanse.running.outputs import STDIO, unwritable
+from cleanse.running.outputs import STDIO, Done, unwritable
 
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.xhtml", "*.warc",
                    "*.warc.gz")
@@ -179,23 +184,56 @@ def _matches(relative: str, globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(relative, g) or fnmatch.fnmatch(name, g) for g in globs)
 
 
+@lru_cache(maxsize=8)
+def _model_sha256(model: str) -> str:
+    """SHA-256 of an arbiter model's files: a retrained model at the same path is another
+    model, and the same model read from elsewhere (``--model`` on a copy) is not."""
+    root = resources.files("cleanse") / "data" / "arbiter" if model == SHIPPED_MODEL \
+        else Path(model)
+    digest = hashlib.sha256()
+    for name in ("manifest.json", "model.txt.gz"):
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()
+
+
+def options_fingerprint(config: Config, format: str = "text", kind: str | None = None) -> str:
+    """A short hash of everything that decides what an ``ok`` record holds.
+
+    The cleanse version, the record ``format``, the forced ``kind``, and the
+    effective configuration: mode, detector order and options, language
+    settings, and the arbiter model's *content*. Left out: the time limit and
+    the size limit, which only decide whether a capture times out or is too
+    large (and ``error`` records are retried anyway), and where the model lives.
+    """
+    settings = asdict(config)
+    del settings["time_limit"], settings["arbiter_model"]
+    settings.update(cleanse=__version__, format=format, kind=kind,
+                    model_sha256=_model_sha256(config.arbiter_model))
+    text = json.dumps(settings, sort_keys=True, ensure_ascii=True,
+                      default=lambda value: sorted(value) if isinstance(value, (set, frozenset))
+                      else repr(value))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
+
+
 @dataclass
 class Cleaner:
     """Cleans jobs into records with one pipeline; what each worker process holds.
 
-    ``done`` maps a source to the input hash of its finished record from an
-    earlier run: such a job gives a ``skipped`` record and is not cleaned again.
+    ``done`` maps a source to what its finished record from an earlier run
+    says: a job with the same input hash and :attr:`fingerprint` gives a
+    ``skipped`` record and is not cleaned again; any other is cleaned anew.
     ``kind`` forces how every capture is read (``--kind``); None detects it.
     """
 
     config: Config = field(default_factory=Config)
     max_bytes: int = DEFAULT_MAX_BYTES
-    done: Mapping[str, str] = field(default_factory=dict)
+    done: Mapping[str, Done] = field(default_factory=dict)
     format: str = "text"  # what the records' ``text`` holds: "text" or "markdown"
     kind: str | None = None
 
     def __post_init__(self) -> None:
         self.pipeline = Pipeline(self.config)
+        self.fingerprint = options_fingerprint(self.config, self.format, self.kind)
 
     def __call__(self, job: Job) -> dict[str, Any]:
         """The record for ``job``; never raises for bad input."""
@@ -210,9 +248,9 @@ class Cleaner:
         if len(data) > self.max_bytes:
             return _error(job, f"too large: over {self.max_bytes} bytes (see --max-bytes)")
         digest = hashlib.sha256(data).hexdigest()
-        if self.done.get(job.source) == digest:
+        if self.done.get(job.source) == Done(digest, self.fingerprint):
             return {"source": job.source, "status": Status.SKIPPED.value, "input_sha256": digest,
-                    "input_bytes": len(data)}
+                    "input_bytes": len(data), "options_fingerprint": self.fingerprint}
         try:
             with _watchdog(self.config.time_limit):
                 doc = self.pipeline.clean(data, source=job.source, kind=self.kind,
@@ -222,7 +260,8 @@ class Cleaner:
             record = _timeout(job, self.config.time_limit, str(exc))
         except Exception as exc:  # a bug must not stop the batch; report it on the record
             record = _error(job, f"internal error: {type(exc).__name__}: {exc}")
-        record.update(source=job.source, input_sha256=digest, input_bytes=len(data))
+        record.update(source=job.source, input_sha256=digest, input_bytes=len(data),
+                      options_fingerprint=self.fingerprint)
         if job.metadata:
             record["metadata"] = {**record["metadata"], **job.metadata}
         try:  # the one part of a record that holds values from the input (front matter)
@@ -466,9 +505,16 @@ class Summary:
     input_bytes: int = 0
     started: float = field(default_factory=time.monotonic)
     skipped: Skipped = field(default_factory=Skipped)
+    # Captures cleaned again because their earlier record was made with other options.
+    options_changed: int = 0
 
-    def add(self, record: dict[str, Any]) -> None:
+    def add(self, record: dict[str, Any], earlier: Done | None = None) -> None:
+        """Count ``record``; ``earlier`` is what the output held for its source before."""
         self.statuses[record["status"]] += 1
+        if earlier is not None and record["status"] != Status.SKIPPED.value \
+                and earlier.input_sha256 == record.get("input_sha256") \
+                and earlier.options_fingerprint != record.get("options_fingerprint"):
+            self.options_changed += 1
         self.input_bytes += record.get("input_bytes") or 0
         if record["status"] in (Status.ERROR.value, Status.TIMEOUT.value):
             self.fail(record["source"], record["error"])
@@ -496,6 +542,7 @@ class Summary:
                 "removed_chars_by_detector": dict(self.removed_chars.most_common()),
                 "languages": dict(self.languages.most_common()),
                 "skipped_inputs": dict(self.skipped.reasons.most_common()),
+                "cleaned_again_for_other_options": self.options_changed,
                 "failures": self.skipped.failures + self.failures}
 
 

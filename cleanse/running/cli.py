@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     clean = commands.add_parser(
         "clean", help="clean files or folders into JSONL or a folder of JSON records",
         description="Re-running the same command resumes: captures whose record is already in "
-                    "OUT (same source, same input SHA-256) are skipped; --force redoes all. "
+                    "OUT (same source, same input SHA-256, same options fingerprint) are "
+                    "skipped; records made with other options are cleaned again; --force "
+                    "redoes all. "
                     "Exit status: 0 when every capture is ok or empty, 1 when some failed or "
                     "timed out (their records say why), 2 on a usage error, 130 when "
                     "interrupted.")
@@ -143,12 +145,17 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         print(f"cleanse: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     summary = Summary(skipped=skipped)
+    cleaner = Cleaner(config, args.max_bytes, sink.done, args.format, args.kind)
+    if (stale := sum(d.options_fingerprint != cleaner.fingerprint for d in sink.done.values())) \
+            and not args.quiet:
+        print(f"cleanse: {_count(stale, 'record')} in {_printable(args.output)} were made with "
+              "other options (format, mode, kind, config, model or cleanse version); their "
+              "captures will be cleaned again", file=sys.stderr)
     progress = tqdm(total=len(jobs), unit="file", disable=args.quiet or None, file=sys.stderr)
     interrupted = False
     try:
-        cleaner = Cleaner(config, args.max_bytes, sink.done, args.format, args.kind)
         for record in _records(args, jobs, cleaner):
-            summary.add(record)
+            summary.add(record, sink.done.get(record["source"]))
             if record["status"] != Status.SKIPPED.value:
                 try:
                     sink.write(record)
@@ -167,8 +174,9 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         except OSError as exc:
             summary.fail(args.output, f"cannot finish the output: {exc}")
     if interrupted:
-        print(f"cleanse: interrupted after {sum(summary.statuses.values())} of {len(jobs)} "
-              "captures; run the same command again to resume", file=sys.stderr)
+        print(f"cleanse: interrupted after {sum(summary.statuses.values())} of "
+              f"{_count(len(jobs), 'capture')}; run the same command again to resume",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     stats = summary.to_dict()
     if args.stats:
@@ -239,9 +247,17 @@ def _records(args: argparse.Namespace, jobs: list[Job],
     return run_jobs(jobs, cleaner, max(1, args.jobs))
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 capture``, ``2 captures``: English plurals of the nouns used here."""
+    return f"{number} {noun if number == 1 else noun + 's'}"
+
+
 def _summary_text(stats: dict[str, Any]) -> str:
-    lines = [f"cleanse: {stats['captures']} captures in {stats['seconds']:.1f} s: " +
+    lines = [f"cleanse: {_count(stats['captures'], 'capture')} in {stats['seconds']:.1f} s: " +
              ", ".join(f"{n} {status}" for status, n in sorted(stats["status"].items()))]
+    if again := stats["cleaned_again_for_other_options"]:
+        lines.append(f"  cleaned again: {_count(again, 'capture')} whose records were made "
+                     "with other options")
     if stats["removed_chars_by_detector"]:
         lines.append("  removed characters by detector: " + ", ".join(
             f"{d} {n}" for d, n in stats["removed_chars_by_detector"].items()))

@@ -1,8 +1,9 @@
 """Where batch records go: a JSONL file, a folder of JSON files, or stdout.
 
 Every sink writes whole records only and can tell which captures an earlier,
-interrupted run already finished (``done``: source -> input SHA-256), so that
-re-running the same command resumes instead of starting over.
+interrupted run already finished (``done``: source -> input SHA-256 and options
+fingerprint), so that re-running the same command resumes instead of starting
+over, and a run with other options cleans again what they would change.
 
 * JSONL: each record is appended with a single ``write`` on an ``O_APPEND``
   descriptor, so a kill leaves at most one partial line at the end; the next
@@ -21,12 +22,22 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from cleanse.model import CleanedDocument, Status
 
 STDIO = "-"
+
+
+@dataclass(frozen=True)
+class Done:
+    """What an earlier run's record says about its capture: resume skips the capture only
+    when its input and the options are both the same."""
+
+    input_sha256: str
+    options_fingerprint: str | None  # None: a record written before fingerprints existed
 
 
 # Characters json.dumps leaves raw but str.splitlines() (and many JSONL readers)
@@ -56,7 +67,7 @@ def unwritable(record: dict[str, Any], exc: BaseException) -> dict[str, Any]:
         source=source if isinstance(source, str) else repr(source), status=Status.ERROR,
         error=f"internal error: the record cannot be written as JSON: {type(exc).__name__}: "
               f"{exc}").to_dict()
-    for key in ("input_sha256", "input_bytes"):
+    for key in ("input_sha256", "input_bytes", "options_fingerprint"):
         if isinstance(record.get(key), (str, int)):
             replacement[key] = record[key]
     return replacement
@@ -102,16 +113,20 @@ def output_path(out_dir: Path, source: str) -> Path:
     return target
 
 
-def _finished(record: Any) -> tuple[str, str] | None:
-    """(source, input hash) of a record a resumed run may skip; errors are retried."""
+def _finished(record: Any) -> tuple[str, Done] | None:
+    """(source, what it was made from) of a record a resumed run may skip; errors are
+    retried."""
     if not isinstance(record, dict) or record.get("status") == Status.ERROR.value:
         return None
     source, digest = record.get("source"), record.get("input_sha256")
-    return (source, digest) if isinstance(source, str) and isinstance(digest, str) else None
+    if not (isinstance(source, str) and isinstance(digest, str)):
+        return None
+    fingerprint = record.get("options_fingerprint")
+    return source, Done(digest, fingerprint if isinstance(fingerprint, str) else None)
 
 
 class Sink(Protocol):
-    done: dict[str, str]
+    done: dict[str, Done]
 
     def write(self, record: dict[str, Any]) -> None: ...
 
@@ -122,7 +137,7 @@ class StdoutSink:
     """Records as JSON lines on stdout; nothing to resume from."""
 
     def __init__(self) -> None:
-        self.done: dict[str, str] = {}
+        self.done: dict[str, Done] = {}
 
     def write(self, record: dict[str, Any]) -> None:
         sys.stdout.write(record_json(record) + "\n")
@@ -137,7 +152,7 @@ class JsonlSink:
 
     def __init__(self, path: Path, resume: bool = True):
         self.path = path
-        self.done: dict[str, str] = {}
+        self.done: dict[str, Done] = {}
         self._present: set[str] = set()  # every source with a record in the file
         self._rewrite = False
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -218,7 +233,7 @@ class FolderSink:
         if root.exists() and not root.is_dir():
             raise ValueError(f"{root} exists and is not a folder (use a .jsonl name for one file)")
         self.root = root
-        self.done: dict[str, str] = {}
+        self.done: dict[str, Done] = {}
         self._owner: dict[Path, str] = {}  # file -> the source whose record it holds
         self._path: dict[str, Path] = {}  # source -> its file
         if root.is_dir():
