@@ -281,6 +281,39 @@ def test_features_of_a_huge_line_do_not_hold_a_list_of_its_words():
     assert peak < 4 * len(line.encode("utf-8")) + 1_000_000
 
 
+@pytest.mark.parametrize("line", [" ".join([EN[0]] * 60_000), "".join([ZH_HANS[0]] * 40_000)],
+                         ids=["english", "chinese"])
+def test_cleaning_a_huge_line_takes_a_small_multiple_of_its_size(line):
+    import tracemalloc
+
+    pipeline = cleanse.Pipeline(cleanse.Config(time_limit=None))
+    pipeline.clean(page(*EN))  # vocabularies and language tables are loaded once, not counted
+    tracemalloc.start()
+    doc = pipeline.clean(line)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert doc.text == line
+    # The line, its lines and its text: about 3 copies (was 12x in English and 40x in
+    # Chinese: lowercasing takes 12 bytes a character, and lists of every word or character).
+    assert peak < 4 * sys.getsizeof(line)
+
+
+def test_huge_lines_are_processed_in_slices_with_the_same_results(monkeypatch):
+    import random
+
+    import cleanse.features
+    from cleanse.deciding.language import _script_counts
+    from cleanse.features import normalize_for_matching
+
+    rng = random.Random(18)
+    alphabet = "aZΣσς ΟΔΟΣ.'’-_12٣\t中文，字カナ한글İﬁ"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+             for _ in range(3000)]
+    whole = [(normalize_for_matching(text), _script_counts(text)) for text in texts]
+    monkeypatch.setattr(cleanse.features, "SLICE", 3)
+    assert [(normalize_for_matching(text), _script_counts(text)) for text in texts] == whole
+
+
 # 6, 7, 17. WARC: unique output names, bounded memory, cuts anywhere reported --------------
 
 def test_warc_urls_that_map_to_one_file_name_get_their_own_files(tmp_path):
@@ -428,7 +461,8 @@ def test_skipped_files_and_unreadable_folders_are_counted_and_listed(folder, tmp
 
     monkeypatch.setattr(os, "scandir", scandir)
     out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
-    code = main(["clean", str(folder), "-o", str(out), "-j", "1", "-v", "--stats", str(stats)])
+    code = main(["clean", str(folder), "-o", str(out), "-j", "1", "-v", "--stats", str(stats),
+                 "--include", "*.txt"])  # without it, notes.tsv would be sniffed (not a page)
     assert code == 1  # a folder that cannot be read is input lost
     summary = json.loads(stats.read_text("utf-8"))
     assert summary["skipped_inputs"] == {"does not match --include": 1,

@@ -19,10 +19,16 @@ from typing import Protocol
 
 import regex
 
+from cleanse.features import slice_bounds
+
 HAN = regex.compile(r"\p{Han}")
 KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 HANGUL = regex.compile(r"\p{Hangul}")
 LETTER = regex.compile(r"[^\W\d_\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+")
+
+# Counting a 50 MB line at once builds a list per character, so it is counted in slices
+# (cleanse.features.slice_bounds) cut where no run of LETTER goes on: every run counts once.
+LETTER_RUN_BREAK = regex.compile(r"[\W\d_\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 
 UNDETERMINED = "und"
 CHINESE = "zh"  # Chinese whose script variant is not yet known
@@ -45,6 +51,19 @@ def variant_tables() -> tuple[frozenset[str], frozenset[str]]:
     simplified = _table_keys("STCharacters.txt")
     traditional = _table_keys("TSCharacters.txt")
     return frozenset(simplified - traditional), frozenset(traditional - simplified)
+
+
+def _script_counts(text: str) -> tuple[int, int, int, int, int]:
+    """Han, kana and hangul characters, Latin-like words, and letters in all of them."""
+    han = kana = hangul = words = word_letters = 0
+    for start, end in slice_bounds(text, LETTER_RUN_BREAK):
+        han += len(HAN.findall(text, start, end))
+        kana += len(KANA.findall(text, start, end))
+        hangul += len(HANGUL.findall(text, start, end))
+        found = LETTER.findall(text, start, end)
+        words += len(found)
+        word_letters += sum(map(len, found))
+    return han, kana, hangul, words, han + kana + hangul + word_letters
 
 
 def chinese_variant(text: str) -> str:
@@ -111,15 +130,11 @@ class LanguageTagger:
 
     def tag(self, text: str) -> str | None:
         """A tag, ``"zh"`` for Chinese of unknown variant, or None when too short."""
-        han = len(HAN.findall(text))
-        kana = len(KANA.findall(text))
-        hangul = len(HANGUL.findall(text))
-        latin_words = LETTER.findall(text)
-        letters = han + kana + hangul + sum(len(w) for w in latin_words)
+        han, kana, hangul, words, letters = _script_counts(text)
         if letters < self.min_letters and han + kana + hangul < self.min_letters // 3:
             return None
         cjk = han + kana + hangul
-        if cjk >= len(latin_words) and cjk:
+        if cjk >= words and cjk:
             if kana >= max(2, 0.05 * cjk):
                 return "ja"
             if hangul >= 0.3 * cjk:

@@ -52,13 +52,14 @@ class Menus(Detector):
             return False
         if CJK.search(text):
             return len(text) <= (cjk_chars or self.max_item_chars)
-        words = text.split()
-        return len(words) <= self.max_item_words and len(text) <= 24
+        return len(text) <= 24 and len(text.split()) <= self.max_item_words
 
     def _menu_line(self, line: Line) -> bool:
         features = line.features
         if features.terminal or features.has_date or line.hints.get("tag") in HEADING_TAGS:
             return False  # "WHAT YOU NEED TO MAKE JAM" in an <h3> is a heading, not a menu
+        if not features.cjk and features.inner_punct > 1:
+            return False  # decided before splitting: a 50 MB line would be a list of every word
         items = [i for i in ITEM_SEPARATOR.split(features.plain) if i.strip()]
         if len(items) < self.min_items:
             return False

@@ -46,6 +46,9 @@ class Keywords:
     def __init__(self, words: Iterable[str]):
         self.words = sorted({w.lower() for w in words if w}, key=len, reverse=True)
         self._set = frozenset(self.words)
+        # Lowercasing never shortens text, so a longer line cannot be a keyword (and a
+        # 50 MB line is not lowercased, at 12 bytes a character, to learn that).
+        self._longest = len(self.words[0]) if self.words else 0
         ascii_words = [w for w in self.words if ASCII_WORD.fullmatch(w)]
         others = [w for w in self.words if not ASCII_WORD.fullmatch(w)]
         alternatives = []
@@ -67,7 +70,8 @@ class Keywords:
         return self._any.sub(replacement, text.lower())
 
     def fullmatch(self, text: str) -> bool:
-        return text.strip().lower() in self._set
+        text = text.strip()
+        return len(text) <= self._longest and text.lower() in self._set
 
     def startswith(self, text: str) -> str | None:
         match = self._any.match(text.lower())
