@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import regex
 
+from cleanse import native
+
 # Per-line counting runs on every line of every capture, so it uses the
 # standard library's ``re`` with explicit ranges (about twice as fast as
 # ``regex`` with Unicode properties) and counts runs rather than characters.
@@ -170,6 +172,16 @@ BLANK = LineFeatures(stripped="", plain="", cjk=0, words=0, alnum=0, digits=0, i
 
 
 def line_features(text: str) -> LineFeatures:
+    """The features of one line: by the native core when it is built and enabled
+    (``cleanse.native``), else by :func:`python_line_features`, the reference. Both give
+    equal results (tests/test_native.py)."""
+    if native.enabled:
+        return _native_line_features(text)
+    return python_line_features(text)
+
+
+def python_line_features(text: str) -> LineFeatures:
+    """The reference implementation of :func:`line_features`."""
     stripped = text.strip()
     if not stripped:
         return BLANK
@@ -191,6 +203,13 @@ def line_features(text: str) -> LineFeatures:
         # Every date or time form contains a digit.
         date_chars=run_length(DATE_OR_TIME, plain) if digits else 0,
     )
+
+
+if native.core is not None:
+    # The core builds LineFeatures (and returns BLANK) itself, reads its character classes
+    # off this Python on first use, and hands text UTF-8 cannot hold to the reference.
+    native.core.configure(native.character_tables, LineFeatures, BLANK, python_line_features)
+    _native_line_features = native.core.line_features
 
 
 LEADING_PUNCTUATION = regex.compile(r"^[\p{P}\p{S}\s]+")

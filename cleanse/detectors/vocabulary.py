@@ -10,6 +10,8 @@ from importlib import resources
 
 import regex
 
+from cleanse import native
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -33,6 +35,41 @@ ASCII_WORD = re.compile(r"[a-z][a-z' ’.-]*")
 NOT_ALNUM_BEFORE, NOT_ALNUM_AFTER = r"(?<![^\W_])", r"(?![^\W_])"
 
 
+class _Groups:
+    """Every keyword group in the process, for one native automaton over all of them.
+
+    Groups are registered as matchers are built (equal word lists share one group) and the
+    automaton is rebuilt on the next search after a new group arrives, so the pipeline's
+    detectors, built once, cost one build.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, ...], int] = {}
+        self._automaton = None
+
+    def register(self, words: list[str]) -> int:
+        key = tuple(words)
+        if key not in self._ids:
+            self._ids[key] = len(self._ids)
+            self._automaton = None
+        return self._ids[key]
+
+    def automaton(self):
+        """The automaton over every registered group (built when missing)."""
+        automaton = self._automaton
+        if automaton is None:
+            words = sorted({w for group in self._ids for w in group})
+            index = {w: i for i, w in enumerate(words)}
+            automaton = native.core.KeywordAutomaton(
+                words, [bool(ASCII_WORD.fullmatch(w)) for w in words],
+                [[index[w] for w in group] for group in self._ids])
+            self._automaton = automaton
+        return automaton
+
+
+_GROUPS = _Groups()
+
+
 class Keywords:
     """Case-insensitive matcher for a keyword list.
 
@@ -41,6 +78,10 @@ class Keywords:
     over ``"share"``. Text is lowercased once and matched with the standard
     library's ``re`` (several times faster here than ``regex`` with
     per-alternative lookarounds); whole-line matches are a set lookup.
+
+    The native core (``cleanse.native``), when enabled, answers instead from one
+    Aho-Corasick automaton over every group, with the same results; the ``re`` pattern is
+    the reference, and takes text the core cannot (strings with lone surrogates).
     """
 
     def __init__(self, words: Iterable[str]):
@@ -57,16 +98,33 @@ class Keywords:
                                 + ")" + NOT_ALNUM_AFTER)
         alternatives.extend(map(re.escape, others))
         self._any = re.compile("|".join(alternatives) or r"(?!)")
+        self._group = _GROUPS.register(sorted(self.words)) if native.core is not None else -1
 
     def search(self, text: str) -> str | None:
+        if native.enabled:
+            try:
+                return _GROUPS.automaton().search(self._group, text)
+            except UnicodeEncodeError:
+                pass
         match = self._any.search(text.lower())
         return match.group(0) if match else None
 
     def findall(self, text: str) -> list[str]:
+        if native.enabled:
+            try:
+                return _GROUPS.automaton().findall(self._group, text)
+            except UnicodeEncodeError:
+                pass
         return self._any.findall(text.lower())
 
     def remove(self, text: str, replacement: str = " ") -> str:
         """``text`` lowercased, with every keyword replaced."""
+        # re.sub reads escapes in the replacement; the core takes it literally.
+        if native.enabled and "\\" not in replacement:
+            try:
+                return _GROUPS.automaton().remove(self._group, text, replacement)
+            except UnicodeEncodeError:
+                pass
         return self._any.sub(replacement, text.lower())
 
     def fullmatch(self, text: str) -> bool:
@@ -74,6 +132,11 @@ class Keywords:
         return len(text) <= self._longest and text.lower() in self._set
 
     def startswith(self, text: str) -> str | None:
+        if native.enabled:
+            try:
+                return _GROUPS.automaton().startswith(self._group, text)
+            except UnicodeEncodeError:
+                pass
         match = self._any.match(text.lower())
         return match.group(0) if match else None
 

@@ -1,0 +1,90 @@
+"""The switch between the native core (``cleanse._native``, Rust) and the Python reference.
+
+The native core computes line features and keyword matches with byte-identical results
+(tests/test_native.py); the pure-Python code stays the reference implementation. It is used
+when the extension is built and importable, unless the environment says ``CLEANSE_NATIVE=0``;
+``use_native(False)`` switches to the reference for the rest of the process (or inside a
+``with`` block). See docs/native.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import ModuleType
+
+import numpy
+import regex
+
+ENV_VAR = "CLEANSE_NATIVE"
+
+
+def _load() -> ModuleType | None:
+    try:
+        from cleanse import _native
+    except ImportError:
+        return None
+    return _native
+
+
+core: ModuleType | None = _load()
+"""The extension module, or None when it was not built."""
+
+enabled: bool = core is not None and os.environ.get(ENV_VAR, "1").strip() != "0"
+"""Whether the native core answers (read on every call by the code that dispatches)."""
+
+
+@contextmanager
+def _restoring(previous: bool) -> Iterator[None]:
+    global enabled
+    try:
+        yield
+    finally:
+        enabled = previous
+
+
+def use_native(on: bool = True):
+    """Use the native core (``True``, when built) or the Python reference (``False``).
+
+    Takes effect at once, for the whole process; used as a context manager, it lasts until
+    the block ends. Asking for the native core when it is not built raises ImportError.
+    """
+    global enabled
+    if on and core is None:
+        raise ImportError("cleanse._native is not built: reinstall cleanse with a Rust "
+                          "toolchain (see docs/native.md)")
+    previous, enabled = enabled, on
+    return _restoring(previous)
+
+
+def _every_character() -> str:
+    """All code points but the surrogates (the core never sees those: UTF-8 cannot hold them)."""
+    codes = numpy.arange(sys.maxunicode + 1, dtype="<u4")
+    codes = codes[(codes < 0xD800) | (codes > 0xDFFF)]
+    return codes.tobytes().decode("utf-32-le")
+
+
+def character_tables() -> tuple[str, str, str, str, str, str, list[str]]:
+    r"""The character classes the core's patterns use, as the running Python sees them.
+
+    ``re`` and ``regex`` each carry their own Unicode database, which changes with their
+    versions, so the core reads the classes off them instead of using its own (0.1-0.2 s,
+    once per process, on first use): the members of ``re``'s ``\w``, ``\d``, ``\s`` (``\s``
+    is also what ``str.strip`` removes), of ``regex``'s ``\w``, ``\d``, ``\s``, and for each
+    letter a..z the characters ``regex`` matches for it when ignoring case.
+    """
+    everything = _every_character()
+
+    def members(pattern: re.Pattern[str] | regex.Pattern[str]) -> str:
+        return "".join(pattern.findall(everything))
+
+    cased = regex.findall(r"[a-z]", everything, regex.I)
+    cases = ["".join(c for c in cased if regex.fullmatch(letter, c, regex.I))
+             for letter in string.ascii_lowercase]
+    return (members(re.compile(r"\w+")), members(re.compile(r"\d+")),
+            members(re.compile(r"\s+")), members(regex.compile(r"\w+")),
+            members(regex.compile(r"\d+")), members(regex.compile(r"\s+")), cases)

@@ -1,0 +1,14 @@
+//! Native core of `cleanse` (the Python extension `cleanse._native`).
+//!
+//! The pure-Python code in `cleanse/` is the reference implementation; everything here must
+//! give byte-identical results (tests/test_native.py checks it). Ported so far: per-line
+//! features (`cleanse.features.line_features`) and the keyword matcher
+//! (`cleanse.detectors.vocabulary.Keywords`). See docs/native.md.
+
+pub mod features;
+pub mod keywords;
+pub mod pattern;
+pub mod tables;
+
+#[cfg(feature = "python")]
+mod python;

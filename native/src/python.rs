@@ -1,0 +1,237 @@
+//! The PyO3 bindings: `cleanse._native`.
+
+use std::sync::{Mutex, OnceLock};
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::features::{Core, Features};
+use crate::keywords::{Automaton, Hit};
+use crate::tables::{Bits, Tables};
+
+/// What `configure` hands over: the Python objects the core returns or defers to.
+struct Config {
+    /// Called once, on first use: returns the character classes (see `cleanse/native.py`).
+    tables_source: Py<PyAny>,
+    features_class: Py<PyAny>,
+    blank: Py<PyAny>,
+    /// The reference `line_features`, for text the core cannot take (lone surrogates).
+    fallback: Py<PyAny>,
+    object_new: Py<PyAny>,
+    field_names: Vec<Py<PyString>>,
+}
+
+static CONFIG: OnceLock<Config> = OnceLock::new();
+static CORE: OnceLock<Core> = OnceLock::new();
+
+const FIELDS: [&str; 12] = ["stripped", "plain", "cjk", "words", "alnum", "digits",
+                            "inner_punct", "final_mark", "heading", "list_item", "link_like",
+                            "date_chars"];
+
+fn config() -> PyResult<&'static Config> {
+    CONFIG.get().ok_or_else(|| PyRuntimeError::new_err(
+        "cleanse._native is not configured: import cleanse.features first"))
+}
+
+fn core(py: Python<'_>) -> PyResult<&'static Core> {
+    if let Some(core) = CORE.get() {
+        return Ok(core);
+    }
+    let source = config()?.tables_source.call0(py)?;
+    let (re_word, re_digit, re_space, rx_word, rx_digit, rx_space, cases):
+        (String, String, String, String, String, String, Vec<String>) = source.extract(py)?;
+    if cases.len() != 26 {
+        return Err(PyRuntimeError::new_err("expected the case variants of 26 letters"));
+    }
+    let letter_cases = std::array::from_fn(|i| cases[i].chars().collect());
+    let tables = Tables {
+        re_word: Bits::from_members(&re_word),
+        re_digit: Bits::from_members(&re_digit),
+        re_space: Bits::from_members(&re_space),
+        rx_word: Bits::from_members(&rx_word),
+        rx_digit: Bits::from_members(&rx_digit),
+        rx_space: Bits::from_members(&rx_space),
+        letter_cases,
+    };
+    // Two threads may both build it; either result is the same.
+    let _ = CORE.set(Core::new(tables));
+    Ok(CORE.get().expect("just set"))
+}
+
+/// Hand over the reference's objects: `tables_source()` gives the character classes,
+/// `features_class` and `blank` are what `line_features` returns, `fallback` takes text the
+/// core cannot (a str with lone surrogates). Later calls are ignored.
+#[pyfunction]
+fn configure(py: Python<'_>, tables_source: Py<PyAny>, features_class: Py<PyAny>,
+             blank: Py<PyAny>, fallback: Py<PyAny>) -> PyResult<()> {
+    let object_new = py.import("builtins")?.getattr("object")?.getattr("__new__")?.unbind();
+    let field_names = FIELDS.iter().map(|name| PyString::intern(py, name).unbind()).collect();
+    let _ = CONFIG.set(Config { tables_source, features_class, blank, fallback, object_new,
+                                field_names });
+    Ok(())
+}
+
+fn features_object(py: Python<'_>, config: &Config, text: &Bound<'_, PyString>, whole: usize,
+                   f: Features) -> PyResult<Py<PyAny>> {
+    // The frozen dataclass's __init__ sets each field through object.__setattr__; filling
+    // the instance's __dict__ directly gives an equal object in a fraction of the time.
+    let object = config.object_new.call1(py, (config.features_class.clone_ref(py),))?;
+    let dict = object.bind(py).getattr("__dict__")?.downcast_into::<PyDict>()?;
+    // Most lines need no stripping and carry no markdown: share one str, as Python's
+    // str.strip() returns the same object when there is nothing to strip.
+    let stripped = if f.stripped.len() == whole {
+        text.clone()
+    } else {
+        PyString::new(py, &f.stripped)
+    };
+    let plain = if f.plain == f.stripped { stripped.clone() } else { PyString::new(py, &f.plain) };
+    let mut mark = [0u8; 4];
+    let final_mark = f.final_mark.map_or("", |c| c.encode_utf8(&mut mark));
+    let names = &config.field_names;
+    dict.set_item(&names[0], stripped)?;
+    dict.set_item(&names[1], plain)?;
+    dict.set_item(&names[2], f.cjk)?;
+    dict.set_item(&names[3], f.words)?;
+    dict.set_item(&names[4], f.alnum)?;
+    dict.set_item(&names[5], f.digits)?;
+    dict.set_item(&names[6], f.inner_punct)?;
+    dict.set_item(&names[7], final_mark)?;
+    dict.set_item(&names[8], f.heading)?;
+    dict.set_item(&names[9], f.list_item)?;
+    dict.set_item(&names[10], f.link_like)?;
+    dict.set_item(&names[11], f.date_chars)?;
+    Ok(object)
+}
+
+/// `cleanse.features.line_features`, natively.
+#[pyfunction]
+fn line_features(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let config = config()?;
+    let Ok(string) = text.downcast::<PyString>() else {
+        // Not a str: the reference raises what it raises.
+        return config.fallback.call1(py, (text,));
+    };
+    let Ok(utf8) = string.to_str() else {
+        // Lone surrogates, which UTF-8 cannot hold: the reference takes them.
+        return config.fallback.call1(py, (text,));
+    };
+    match core(py)?.line_features(utf8) {
+        None => Ok(config.blank.clone_ref(py)),
+        Some(f) => features_object(py, config, string, utf8.len(), f),
+    }
+}
+
+/// `cleanse.features.plain_text`, natively (raises UnicodeEncodeError for lone surrogates).
+#[pyfunction]
+fn plain_text(py: Python<'_>, text: &str) -> PyResult<String> {
+    Ok(core(py)?.plain_text(text))
+}
+
+/// The keyword groups of every `Keywords` matcher, in one automaton.
+///
+/// `search` and `startswith` remember the last text they scanned (by identity): the
+/// detectors ask several groups about the same line in turn, and one scan answers them all.
+#[pyclass(frozen, module = "cleanse._native")]
+struct KeywordAutomaton {
+    automaton: Automaton,
+    words: Vec<Py<PyString>>,
+    last: Mutex<Option<(Py<PyString>, Vec<Option<Hit>>)>>,
+}
+
+impl KeywordAutomaton {
+    fn check_group(&self, group: usize) -> PyResult<()> {
+        if group < self.automaton.group_count() {
+            Ok(())
+        } else {
+            Err(PyRuntimeError::new_err(format!("no keyword group {group}")))
+        }
+    }
+
+    /// The lowercased text as UTF-8 (UnicodeEncodeError for lone surrogates).
+    fn lowered(text: &Bound<'_, PyString>) -> PyResult<String> {
+        Ok(text.call_method0("lower")?.downcast::<PyString>()?.to_str()?.to_string())
+    }
+
+    fn first_hit(&self, py: Python<'_>, group: usize, text: &Bound<'_, PyString>)
+                 -> PyResult<Option<Hit>> {
+        self.check_group(group)?;
+        let mut last = self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((seen, hits)) = last.as_ref() {
+            if seen.bind(py).is(text) {
+                return Ok(hits[group]);
+            }
+        }
+        let tables = &core(py)?.tables;
+        let hits = self.automaton.first_hits(tables, &Self::lowered(text)?);
+        let hit = hits[group];
+        *last = Some((text.clone().unbind(), hits));
+        Ok(hit)
+    }
+}
+
+#[pymethods]
+impl KeywordAutomaton {
+    /// `words`: distinct lowercased keywords; `ascii_word[i]`: whether word i must stand
+    /// alone; `groups`: per group, the indices of its words.
+    #[new]
+    fn new(py: Python<'_>, words: Vec<String>, ascii_word: Vec<bool>, groups: Vec<Vec<usize>>)
+           -> PyResult<Self> {
+        if ascii_word.len() != words.len() || groups.iter().flatten().any(|&w| w >= words.len()) {
+            return Err(PyRuntimeError::new_err("inconsistent keyword groups"));
+        }
+        let automaton = Automaton::new(&words, ascii_word, &groups)
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        let words = words.iter().map(|w| PyString::new(py, w).unbind()).collect();
+        Ok(KeywordAutomaton { automaton, words, last: Mutex::new(None) })
+    }
+
+    /// `Keywords.search`: the first keyword of the group in the lowercased text, or None.
+    fn search(&self, py: Python<'_>, group: usize, text: &Bound<'_, PyString>)
+              -> PyResult<Option<Py<PyString>>> {
+        Ok(self.first_hit(py, group, text)?.map(|hit| self.words[hit.word].clone_ref(py)))
+    }
+
+    /// `Keywords.startswith`: the keyword the lowercased text starts with, or None.
+    fn startswith(&self, py: Python<'_>, group: usize, text: &Bound<'_, PyString>)
+                  -> PyResult<Option<Py<PyString>>> {
+        Ok(self.first_hit(py, group, text)?.filter(|hit| hit.start == 0)
+            .map(|hit| self.words[hit.word].clone_ref(py)))
+    }
+
+    /// `Keywords.findall`: the group's non-overlapping keywords, left to right.
+    fn findall<'py>(&self, py: Python<'py>, group: usize, text: &Bound<'_, PyString>)
+                    -> PyResult<Vec<Py<PyString>>> {
+        self.check_group(group)?;
+        let lowered = Self::lowered(text)?;
+        let hits = self.automaton.all_hits(&core(py)?.tables, &lowered, group);
+        Ok(hits.iter().map(|hit| self.words[hit.word].clone_ref(py)).collect())
+    }
+
+    /// `Keywords.remove`: the lowercased text with each of the group's keywords replaced by
+    /// `replacement` (taken literally).
+    fn remove(&self, py: Python<'_>, group: usize, text: &Bound<'_, PyString>,
+              replacement: &str) -> PyResult<String> {
+        self.check_group(group)?;
+        let lowered = Self::lowered(text)?;
+        let hits = self.automaton.all_hits(&core(py)?.tables, &lowered, group);
+        let mut out = String::with_capacity(lowered.len());
+        let mut copied = 0;
+        for hit in hits {
+            out.push_str(&lowered[copied..hit.start]);
+            out.push_str(replacement);
+            copied = hit.end;
+        }
+        out.push_str(&lowered[copied..]);
+        Ok(out)
+    }
+}
+
+#[pymodule]
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_function(wrap_pyfunction!(configure, module)?)?;
+    module.add_function(wrap_pyfunction!(line_features, module)?)?;
+    module.add_function(wrap_pyfunction!(plain_text, module)?)?;
+    module.add_class::<KeywordAutomaton>()?;
+    Ok(())
+}

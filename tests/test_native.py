@@ -1,0 +1,189 @@
+"""The native core (cleanse._native) gives exactly what the Python reference gives.
+
+Line features and keyword matches are compared value for value on the seeds, on bench
+renderings when ../shared is present, and on generated strings (mixed scripts, markup, dates,
+URLs, case-variant letters, control characters, lone surrogates); whole records are compared
+byte for byte with and without the core.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cleanse
+from cleanse import native
+from cleanse.detectors.vocabulary import Keywords, _all_vocabulary
+from cleanse.features import plain_text, python_line_features
+from cleanse.running.outputs import record_json
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+BENCH = ROOT.parent / "shared" / "bench"
+RENDERINGS = ROOT / "benchmarks" / ".cache" / "renderings"
+
+built = pytest.mark.skipif(native.core is None, reason="cleanse._native is not built")
+
+
+def test_core_is_built_unless_switched_off():
+    """CI builds the core with the package; only CLEANSE_NATIVE=0 may run without it."""
+    if os.environ.get(native.ENV_VAR, "1").strip() == "0":
+        assert not native.enabled
+    else:
+        assert native.core is not None and native.enabled
+
+
+def test_switch_selects_the_reference():
+    with native.use_native(False):
+        assert not native.enabled
+    assert native.enabled == (native.core is not None
+                              and os.environ.get(native.ENV_VAR, "1").strip() != "0")
+
+
+def assert_same_features(lines: list[str]) -> None:
+    """Equal, and equal in repr too, so a 1 cannot pass for True."""
+    for text in lines:
+        expected = python_line_features(text)
+        got = native.core.line_features(text)
+        assert got == expected and repr(got) == repr(expected), text
+        if _utf8(text):
+            assert native.core.plain_text(text) == plain_text(text), text
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _seed_lines() -> list[str]:
+    lines = []
+    for path in sorted((FIXTURES / "seeds").glob("*.txt")):
+        lines += path.read_text("utf-8").split("\n")
+    return lines
+
+
+@built
+def test_seed_lines():
+    lines = _seed_lines()
+    assert len(lines) > 100
+    assert_same_features(lines)
+
+
+@built
+@pytest.mark.skipif(not BENCH.is_dir(), reason="../shared/bench is not here")
+def test_bench_lines():
+    """Every 5th bench page: its text rendering (when cached) or its raw HTML, line by line."""
+    pages = sorted(BENCH.glob("*/*.html"))[::5]
+    lines = []
+    for page in pages:
+        rendering = RENDERINGS / page.parent.name / (page.stem + ".txt")
+        source = rendering if rendering.is_file() else page
+        lines += source.read_text("utf-8", errors="replace").split("\n")
+    assert len(lines) > 1000
+    assert_same_features(lines)
+
+
+# Pieces that steer generated lines into every branch of the ported patterns.
+PIECES = [
+    "http://", "HTTPS://", "httpſ://", "www.", "WWW.", "example", ".com", ".CN", ".info", ".app",
+    ".io", "-", "/", ".", ":", "2024", "1999", "05", "12", "31", "3", "年", "月", "日", "号",
+    "12:30", "23:59:59", "点", "時", "分", "秒", "分钟", "小時", "天", "前", "ago", "AGO", "hours",
+    "mins", "weeks", "Months", "Jan", "January", "Sept", "september", "MAY", "sep.", "1st",
+    "nd", ",", " ", "  ", "\t", "\u3000", "\xa0", "\u2028", "[", "]", "(", ")", "](", "![",
+    "**", "__", "_", "*", "`", "#", "##", "####### ", "> ", "- ", "• ", "1. ", "123) ",
+    "1234. ", "、", "（", "）", "。", "！", "？", "!", "?", "…", "”", "’", "」", "'", "\"",
+    "K", "ſ", "İ", "ı", "ß", "Σ", "ς", "٣", "१२", "²", "½", "Ⅻ", "中文", "한국어", "カタカナ",
+    "😀", "👍🏽", "\u200d", "\u0301", "\x00", "\x1f", "\x85", "\ud800", "\udfff", "\U00020000",
+]
+
+lines_strategy = st.one_of(
+    st.text(max_size=80),
+    st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=25).map("".join),
+)
+
+
+@built
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines_strategy)
+def test_generated_lines(text):
+    assert_same_features([text, text.strip(), "# " + text, text + " (完)", text + "。（小小）"])
+
+
+@built
+@pytest.mark.parametrize("text", [
+    "word " * 30_000,  # cut into pieces at spaces
+    "x" * 250_001,  # cut anywhere
+    "Posted 3 hours ago " * 8_000 + "2024-05-06",  # a date across a cut
+    "1" + " " * 200_000 + "hours ago",  # a long space run inside a date candidate
+    "字" * 150_000 + "。（完）",
+])
+def test_long_lines(text):
+    assert_same_features([text])
+
+
+def _keyword_groups() -> list[list[str]]:
+    return [words for section in _all_vocabulary().values() for words in section.values()]
+
+
+@built
+def test_every_vocabulary_group_on_seed_lines():
+    matchers = [Keywords(words) for words in _keyword_groups()]
+    lines = [line for line in _seed_lines() if line.strip()]
+    for text in lines + [line.upper() for line in lines[:50]]:
+        for matcher in matchers:
+            with native.use_native(False):
+                expected = (matcher.search(text), matcher.startswith(text),
+                            matcher.findall(text), matcher.remove(text))
+            assert (matcher.search(text), matcher.startswith(text), matcher.findall(text),
+                    matcher.remove(text)) == expected, text
+
+
+KEYWORD_WORDS = sorted({w for group in _keyword_groups() for w in group})
+
+
+@built
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(KEYWORD_WORDS) | st.sampled_from(PIECES)
+                | st.text(alphabet=string.ascii_letters + "'’.- _", max_size=4), max_size=12)
+       .map("".join),
+       st.lists(st.sampled_from(KEYWORD_WORDS), min_size=1, max_size=6))
+def test_generated_keyword_matches(text, words):
+    """Invented groups too: overlapping words, words that are prefixes of others."""
+    for matcher in (Keywords(words), Keywords([w[:3] for w in words] + words)):
+        with native.use_native(False):
+            expected = (matcher.search(text), matcher.startswith(text),
+                        matcher.findall(text), matcher.remove(text, "_"))
+        assert (matcher.search(text), matcher.startswith(text), matcher.findall(text),
+                matcher.remove(text, "_")) == expected
+
+
+def _records(value, **options) -> str:
+    doc = cleanse.clean(value, **options)
+    return record_json(doc.to_dict())
+
+
+def _captures() -> list[Path]:
+    """The seeds, the encoding fixtures and, when present, every 40th bench page."""
+    expected = json.loads((FIXTURES / "encodings" / "expected.json").read_text("utf-8"))
+    captures = sorted((FIXTURES / "seeds").glob("*.txt"))
+    captures += [FIXTURES / "encodings" / name for name in sorted(expected)]
+    if BENCH.is_dir():
+        captures += sorted(BENCH.glob("*/*.html"))[::40]
+    return captures
+
+
+@built
+@pytest.mark.parametrize("path", _captures(), ids=lambda p: f"{p.parent.name}/{p.name[:20]}")
+def test_whole_records_are_byte_identical(path):
+    with native.use_native(False):
+        expected = _records(path)
+    assert _records(path) == expected
