@@ -6,7 +6,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::features::{Core, Features};
+use crate::features::{Core, Features, STREAM_CHARS};
 use crate::keywords::{Automaton, Hit};
 use crate::tables::{Bits, Tables};
 
@@ -116,6 +116,12 @@ fn line_features(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>>
         // Lone surrogates, which UTF-8 cannot hold: the reference takes them.
         return config.fallback.call1(py, (text,));
     };
+    if utf8.len() > STREAM_CHARS && utf8.chars().count() > STREAM_CHARS {
+        // A line the reference matches piece by piece: the core's patterns index characters,
+        // which for a 50 MB line would hold 4 bytes per character; such lines are rare
+        // enough that the reference's time does not count, and its memory is bounded.
+        return config.fallback.call1(py, (text,));
+    }
     match core(py)?.line_features(utf8) {
         None => Ok(config.blank.clone_ref(py)),
         Some(f) => features_object(py, config, string, utf8.len(), f),
@@ -148,9 +154,10 @@ impl KeywordAutomaton {
         }
     }
 
-    /// The lowercased text as UTF-8 (UnicodeEncodeError for lone surrogates).
-    fn lowered(text: &Bound<'_, PyString>) -> PyResult<String> {
-        Ok(text.call_method0("lower")?.downcast::<PyString>()?.to_str()?.to_string())
+    /// The text lowercased by Python's str.lower() (the core's own lowercasing would follow
+    /// Rust's Unicode version, not the running Python's).
+    fn lowered<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+        Ok(text.call_method0("lower")?.downcast_into::<PyString>()?)
     }
 
     fn first_hit(&self, py: Python<'_>, group: usize, text: &Bound<'_, PyString>)
@@ -163,7 +170,8 @@ impl KeywordAutomaton {
             }
         }
         let tables = &core(py)?.tables;
-        let hits = self.automaton.first_hits(tables, &Self::lowered(text)?);
+        // UnicodeEncodeError for lone surrogates: the caller falls back to the reference.
+        let hits = self.automaton.first_hits(tables, Self::lowered(text)?.to_str()?);
         let hit = hits[group];
         *last = Some((text.clone().unbind(), hits));
         Ok(hit)
@@ -204,7 +212,7 @@ impl KeywordAutomaton {
                     -> PyResult<Vec<Py<PyString>>> {
         self.check_group(group)?;
         let lowered = Self::lowered(text)?;
-        let hits = self.automaton.all_hits(&core(py)?.tables, &lowered, group);
+        let hits = self.automaton.all_hits(&core(py)?.tables, lowered.to_str()?, group);
         Ok(hits.iter().map(|hit| self.words[hit.word].clone_ref(py)).collect())
     }
 
@@ -214,7 +222,8 @@ impl KeywordAutomaton {
               replacement: &str) -> PyResult<String> {
         self.check_group(group)?;
         let lowered = Self::lowered(text)?;
-        let hits = self.automaton.all_hits(&core(py)?.tables, &lowered, group);
+        let lowered = lowered.to_str()?;
+        let hits = self.automaton.all_hits(&core(py)?.tables, lowered, group);
         let mut out = String::with_capacity(lowered.len());
         let mut copied = 0;
         for hit in hits {
