@@ -11,6 +11,7 @@ and a human-readable reason.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -162,6 +163,49 @@ class Page:
 
 FORMATS = ("text", "markdown")
 
+# The record's ``metadata``: the same keys, each always of one type, in every record -- what
+# a column store (Arrow, HF ``datasets``) needs to read a JSONL file as a table. Unknown
+# values are null (str fields) or empty lists. docs/output.md says what each one holds.
+METADATA_FIELDS: dict[str, type] = {
+    "title": str, "published": str, "modified": str, "author": list, "editor": str,
+    "source": str, "site_name": str, "url": str, "hostname": str, "description": str,
+    "image": str, "tags": list, "categories": list, "html_lang": str, "main_content": str,
+    "capture_fields": str,
+    # Set by batch runs over WARC files (cleanse.reading.warc).
+    "warc_file": str, "warc_date": str, "warc_record_id": str, "http_content_type": str,
+}
+# A removed span's text is kept in the record up to this many characters (``text_preview``).
+PREVIEW_CHARS = 200
+
+
+def metadata_record(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` in the fixed shape of :data:`METADATA_FIELDS`.
+
+    Missing fields become null or ``[]``; a value of another type is converted (a
+    number to text, a single name to a list). Keys outside the schema (a JSON capture's
+    own fields) join ``capture_fields``, the JSON object text that holds what varies from
+    capture to capture.
+    """
+    record: dict[str, Any] = {name: [] if kind is list else None
+                              for name, kind in METADATA_FIELDS.items()}
+    extra: dict[str, Any] = {}
+    for key, value in values.items():
+        kind = METADATA_FIELDS.get(key)
+        if kind is None:
+            extra[key] = value
+        elif value is None or value == "":
+            continue
+        elif kind is list:
+            items = value if isinstance(value, (list, tuple)) else [value]
+            record[key] = [str(item) for item in items if item is not None and item != ""]
+        else:
+            record[key] = value if isinstance(value, str) else str(value)
+    if extra:
+        fields = json.loads(record["capture_fields"]) if record["capture_fields"] else {}
+        record["capture_fields"] = json.dumps({**fields, **extra}, ensure_ascii=False,
+                                              allow_nan=False, default=str)
+    return record
+
 
 @dataclass
 class Segment:
@@ -197,9 +241,12 @@ class RemovedSpan:
     evidence: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The span as a record: ``text_preview`` is its first ``PREVIEW_CHARS`` characters
+        (lines joined by newlines), ``chars`` its full length."""
         return {"first_line": self.first_line, "last_line": self.last_line,
                 "detector": self.detector, "rule": self.rule,
-                "category": self.category, "reason": self.reason, "chars": len(self.text),
+                "category": self.category, "reason": self.reason,
+                "text_preview": self.text[:PREVIEW_CHARS], "chars": len(self.text),
                 "junk_probability": self.junk_probability, "evidence": list(self.evidence)}
 
 
@@ -239,7 +286,7 @@ class CleanedDocument:
             "format": format,
             "text": self.markdown if format == "markdown" else self.text,
             "segments": [s.to_dict(format) for s in self.segments],
-            "metadata": self.metadata,
+            "metadata": metadata_record(self.metadata),
             "removed": [r.to_dict() for r in self.removed],
             "warnings": list(self.warnings),
         }

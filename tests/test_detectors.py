@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -46,7 +47,8 @@ def test_yaml_front_matter_goes_to_metadata():
     capture = "---\ntitle: 新線路\ndate: 2024-05-01\ntags: [交通, 地铁]\n---\n\n" + page(*ZH_HANS)
     doc = cleanse.clean(capture)
     assert doc.metadata["title"] == "新線路"
-    assert doc.metadata["date"] == "2024-05-01"
+    assert doc.metadata["published"] == "2024-05-01"
+    assert doc.metadata["tags"] == ["交通", "地铁"]
     assert "tags:" not in doc.text and "---" not in doc.text
     assert_body_kept(doc.text, ZH_HANS)
 
@@ -54,7 +56,7 @@ def test_yaml_front_matter_goes_to_metadata():
 def test_toml_front_matter_goes_to_metadata():
     capture = '+++\ntitle = "Light rail"\ndraft = false\n+++\n\n' + page(*EN)
     doc = cleanse.clean(capture)
-    assert doc.metadata == {"title": "Light rail", "draft": False}
+    assert json.loads(doc.metadata["capture_fields"]) == {"title": "Light rail", "draft": False}
     assert "draft" not in doc.text
     assert doc.title == "Light rail"
 
@@ -62,7 +64,7 @@ def test_toml_front_matter_goes_to_metadata():
 def test_broken_front_matter_is_still_not_body():
     capture = "---\ntitle: [unclosed\n---\n\n" + page(*EN)
     doc = cleanse.clean(capture)
-    assert "front_matter_error" in doc.metadata
+    assert any(w.startswith("front matter could not be read") for w in doc.warnings)
     assert "unclosed" not in doc.text
 
 
@@ -412,6 +414,17 @@ def test_a_byline_is_metadata_but_a_sentence_starting_with_by_is_body():
     doc = cleanse.clean(page("New light rail line approved", byline, EN[0], sentence, *EN[1:]))
     assert byline not in doc.text
     assert sentence in doc.text
+
+
+@pytest.mark.parametrize("byline,reason", [
+    ("By Jane Doe", "names the author"),
+    ("By Jane Doe, Nov. 20, 2019", "who wrote it and when"),  # mostly a date, still a byline
+])
+def test_a_bylines_reason_says_it_names_the_author(byline, reason):
+    labels = labelled(page("New light rail line approved", byline, *EN))
+    (line,) = lines_with(labels, byline)
+    decision = next(d for d in line.decisions if d.detector == "dateline")
+    assert decision.rule == "byline" and reason in decision.reason
 
 
 def test_a_dated_item_of_a_related_list_stays_with_the_list():

@@ -1,10 +1,11 @@
 """The one step that turns the arbiter's judgement into a :class:`CleanedDocument`.
 
 Detectors only label and :mod:`cleanse.deciding.arbiter` decides; here the kept
-lines become the text, its markdown and its language segments (the title
-is kept apart), and every removed line joins a span with the detector,
-rule and reason of the decision that explains it, plus the arbiter's
-probability.
+lines become the text, its markdown (headed by the title) and its language
+segments (the title is kept apart from the text); the page's metadata is completed
+from its datelines and bylines (:mod:`cleanse.reading.metadata`); every removed
+line joins a span with the detector, rule and reason of the decision that explains
+it, plus the arbiter's probability.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from cleanse.deciding.arbiter import HARD_DETECTORS, Judgement, Verdict
 from cleanse.deciding.language import CHINESE, UNDETERMINED, LanguageTagger
+from cleanse.deciding.units import is_code
 from cleanse.model import (
     CleanedDocument,
     Decision,
@@ -24,6 +26,7 @@ from cleanse.model import (
     Segment,
     Status,
 )
+from cleanse.reading import metadata
 
 
 @dataclass
@@ -62,13 +65,15 @@ HEADING_PREFIXES = {f"h{level}": "#" * level + " " for level in range(1, 7)}
 
 def plain(line: Line, kind: str) -> str:
     """A kept line as plain text: markdown markup (``##``, ``**``, link targets) removed."""
+    if is_code(line, kind):
+        return line.text.rstrip()  # code keeps its indentation
     return line.features.plain if kind == "markdown" else line.features.stripped
 
 
 def markdown(line: Line, kind: str) -> str:
     """A kept line as markdown: text captures as they are, HTML blocks with their markup."""
     if kind != "html":
-        return line.features.stripped
+        return line.text.rstrip() if is_code(line, kind) else line.features.stripped
     tag = line.hints.get("tag", "")
     prefix = HEADING_PREFIXES.get(tag) or ("- " if tag == "li" else "")
     return ("> " if line.hints.get("quote") else "") + prefix + line.features.stripped
@@ -150,6 +155,7 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
     language = weight.most_common(1)[0][0] if weight else None
     text = _join(body, capture.kind)
     title = page.title or (title_line.features.plain if title_line else None)
+    body_markdown = _join(body, capture.kind, markdown)
     return CleanedDocument(
         source=capture.source,
         status=Status.OK if text else Status.EMPTY,
@@ -160,9 +166,11 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
         title=title,
         language=language,
         text=text,
-        markdown=_join(body, capture.kind, markdown),
+        # The markdown is a document of its own: its title heads it.
+        markdown=f"# {title}\n\n{body_markdown}" if title and body_markdown else body_markdown,
         segments=segments,
-        metadata=page.metadata,
+        metadata=metadata.complete(page, body, title),
         removed=_removed_spans(page, judgement),
-        warnings=list(judgement.warnings),
+        # Reading and detectors collect warnings in the page's working metadata.
+        warnings=[*page.metadata.get("warnings", []), *judgement.warnings],
     )

@@ -9,6 +9,10 @@ from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.features import DATE_OR_TIME
 from cleanse.model import Category, Line, Page
+from cleanse.reading.metadata import labelled_fields
+
+# Fields whose label makes a short line a credit line ("作者：王小明", "来源：新华网").
+CREDITS = {"author", "editor", "source"}
 
 
 @dataclass
@@ -20,7 +24,9 @@ class Dateline(Detector):
     ("Nov. 20, 2019, 9:28 AM UTC") or opens with it or with a dateline word
     ("Published Monday, November 18, 2019", "Posted by J. Doe on ...",
     "发表于 2004年12月27日"). A byline is a short line that opens with a
-    byline word and names someone ("By Jane Doe"). Both are metadata: they
+    byline word and names someone ("By Jane Doe"), with or without a date; a
+    credit line labels its author, editor or source ("作者：王小明 来源：新华网",
+    the labels of :mod:`cleanse.reading.metadata`). All are metadata: they
     leave the body text but are not junk, so the main-region detector charges
     a dateline between headline and first paragraph like any short line.
     Lines other detectors already removed (dated items of a related list)
@@ -42,16 +48,22 @@ class Dateline(Detector):
         if features.tokens > self.max_tokens or features.list_item or features.terminal:
             return None
         plain = features.plain
+        byline = (self._byline_words.startswith(plain)
+                  if features.words >= 2 and features.tokens <= self.max_byline_tokens else None)
         if features.has_date:
+            if byline:
+                return "byline", f"byline with its date ('{byline}'): who wrote it and when"
+            if hit := self._dateline_words.startswith(plain):
+                return "dateline", f"dateline ('{hit}')"
             if features.mostly_date:
                 return "dateline", "a date or time on a line of its own"
             if DATE_OR_TIME.match(plain):
                 return "dateline", "opens with the publication date"
-            if hit := self._dateline_words.startswith(plain):
-                return "dateline", f"dateline ('{hit}')"
-        if (features.tokens <= self.max_byline_tokens and features.words >= 2
-                and (hit := self._byline_words.startswith(plain))):
-            return "byline", f"byline ('{hit}')"
+        if byline:
+            return "byline", f"byline ('{byline}'): names the author"
+        credited = sorted(CREDITS & labelled_fields(plain).keys())
+        if credited:
+            return "credit", f"credit line: names the {' and '.join(credited)}"
         return None
 
     def detect(self, page: Page) -> None:

@@ -105,23 +105,23 @@ class FrontMatter(Detector):
         block = page.lines[start:closing.number]
         raw = "\n".join(line.text for line in block[1:-1])
         parsed: Any
+        error = None
         try:
             parsed = yaml.safe_load(raw) if FENCES[fence] == "yaml" else tomllib.loads(raw)
         except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-            page.metadata["front_matter_error"] = str(exc).splitlines()[0]
-            parsed = None
+            error, parsed = str(exc).splitlines()[0], None
         except RecursionError:  # the parsers recurse once per nesting level
-            page.metadata["front_matter_error"] = "nested too deeply to read"
-            parsed = None
+            error, parsed = "nested too deeply to read", None
+        # "warnings" in page metadata become the record's warnings (see assemble).
+        warnings = page.metadata.setdefault("warnings", [])
+        if error:
+            warnings.append(f"front matter could not be read, its fields are left out: {error}")
         if isinstance(parsed, dict):
             converter = _ToJson()
-            values = converter.convert(parsed)
-            # "warnings" in page metadata is the record's warnings list (see Pipeline.clean).
-            if "warnings" in values:
-                values["front_matter_warnings"] = values.pop("warnings")
-            page.metadata.update(values)
-            if converter.warnings:
-                page.metadata.setdefault("warnings", []).extend(converter.warnings)
+            # Kept whole: cleanse.reading.metadata maps its fields (title, date, author...)
+            # to the record's and keeps the rest as capture_fields.
+            page.metadata["front_matter"] = converter.convert(parsed)
+            warnings.extend(converter.warnings)
             title = parsed.get("title")
             if isinstance(title, str) and title.strip():
                 page.title = title.strip()

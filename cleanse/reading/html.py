@@ -3,8 +3,9 @@
 The same detectors then run on HTML and on text captures. Each rendered line
 keeps hints the text alone cannot give: the block tag it came from, how much
 of it is link text, and whether it sits inside navigation-like containers
-(``<nav>``, ``<footer>``, ``class="related"``...). Metadata (title, author,
-date, canonical URL, site name, ``<html lang>``) comes from the head.
+(``<nav>``, ``<footer>``, ``class="related"``...). What the page declares about
+itself (JSON-LD, OpenGraph, ``<meta>``, ``<time>``) is read by
+:func:`cleanse.reading.metadata.from_html`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lxml.etree import _Element as Element
 from cleanse.reading.main_content import INVISIBLE, main_content
 from cleanse.reading.main_content import NEGATIVE as NEGATIVE_NAME
 from cleanse.reading.main_content import POSITIVE as CONTENT_NAME
+from cleanse.reading.metadata import from_html, htmldate_published
 
 BLOCKS = {"address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl",
           "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
@@ -139,32 +141,6 @@ def _hidden(element: Element) -> bool:
             or "visibility:hidden" in style)
 
 
-def _metadata(root: Element) -> dict[str, Any]:
-    declared: dict[str, str] = {}  # first non-empty content per property/name/itemprop
-    for tag in root.iter("meta"):
-        content = (tag.get("content") or "").strip()
-        for attr in ("property", "name", "itemprop"):
-            key = tag.get(attr)
-            if key and content:
-                declared.setdefault(key, content)
-
-    def meta(*names: str) -> str | None:
-        return next((declared[name] for name in names if name in declared), None)
-
-    title = meta("og:title", "twitter:title") or (root.findtext(".//title") or "").strip()
-    canonical = root.xpath('//link[@rel="canonical"]/@href')
-    data = {
-        "title": title or None,
-        "author": meta("author", "article:author", "byline"),
-        "date": meta("article:published_time", "datePublished", "pubdate", "date",
-                     "publishdate", "og:published_time"),
-        "url": canonical[0].strip() if canonical else meta("og:url"),
-        "site_name": meta("og:site_name", "application-name"),
-        "html_lang": (root.get("lang") or root.get("xml:lang") or "").strip() or None,
-    }
-    return {k: v for k, v in data.items() if v}
-
-
 def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
     """(text with one line per rendered line, hints per line, page metadata).
 
@@ -180,7 +156,9 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
     root, warnings = parse(html)
     if root is None:
         return "", [], {"warnings": warnings} if warnings else {}
-    metadata = _metadata(root)
+    metadata = from_html(root)
+    if "published" not in metadata:  # the last resort, after the article's datelines
+        metadata["htmldate"] = htmldate_published(html)
     if warnings:  # the pipeline moves them to the record's warnings
         metadata["warnings"] = warnings
     parts = main_content(root) or []
