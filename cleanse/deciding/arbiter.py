@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from cleanse.deciding.evidence import COLUMN, page_features
+from cleanse.deciding.units import units
 from cleanse.model import Category, Decision, Line, Page
 
 # Structure that is certain: no model may keep it.
@@ -154,6 +155,7 @@ class Arbiter:
         hard = [next((d for d in line.decisions if d.detector in HARD_DETECTORS), None)
                 for line in lines]
         keep = [h is None and p >= self.keep_threshold for h, p in zip(hard, probabilities)]
+        _keep_units_whole(page, lines, hard, probabilities, keep, self.keep_threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = next((i for i, line in enumerate(lines) if line is title_line), None)
@@ -179,6 +181,21 @@ class Arbiter:
         verdicts = [Verdict(line, round(float(probabilities[i]), 3), keep[i], decisions[i],
                             evidence.get(i, ())) for i, line in enumerate(lines)]
         return Judgement(verdicts, warnings)
+
+
+def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None],
+                      probabilities: np.ndarray, keep: list[bool], threshold: float) -> None:
+    """Keeps or removes each unit (a code block, a table) whole, by its length-weighted
+    probability: its fences and its ``|---|`` row are decided with its text."""
+    index = {line.number: i for i, line in enumerate(lines)}
+    for unit in units(page):
+        members = [index[line.number] for line in unit if hard[index[line.number]] is None]
+        if len(members) < 2:
+            continue
+        weights = [1 + len(lines[i].features.stripped) for i in members]
+        whole = float(np.average(probabilities[members], weights=weights)) >= threshold
+        for i in members:
+            keep[i] = whole
 
 
 def _strongest_removal(line: Line) -> Decision | None:

@@ -19,6 +19,7 @@ import regex
 
 from cleanse.model import Capture
 from cleanse.reading.html import render
+from cleanse.reading.markdown import markdown_hints
 
 MAGIC = [
     (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
@@ -269,9 +270,10 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
         kind = None if kind == "json" else kind
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     kind = kind or detect_kind(value, extension_kind(source))
-    hints: list[dict] = []
     if kind == "html":
         value, hints, page_metadata = render(value)
         metadata = {**page_metadata, **metadata}
+    else:
+        hints = markdown_hints(value)
     return Capture(text=value, source=source, kind=kind, encoding=encoding,
                    decode_errors=errors, metadata=metadata, line_hints=hints)

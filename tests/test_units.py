@@ -1,0 +1,75 @@
+"""Code blocks and tables are decided whole, and code keeps its lines and indentation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import cleanse
+from cleanse.deciding.arbiter import _keep_units_whole
+from cleanse.deciding.units import units
+from cleanse.model import Page
+from cleanse.reading.capture import to_capture
+from cleanse.reading.markdown import markdown_hints
+from helpers import EN
+
+CODE = ["```python", "def load(path):", "    with open(path) as f:",
+        "        return parse(f.read())", "}", "```"]
+TABLE = ["| option | default |", "|---|:---:|", "| strict | false |", "| encoding | utf-8 |"]
+
+
+def _blocks(lines: list[str]) -> list[tuple[str | None, int | None]]:
+    hints = markdown_hints("\n".join(lines))
+    hints += [{}] * (len(lines) - len(hints))
+    return [(h.get("tag"), h.get("block")) for h in hints]
+
+
+def test_a_fenced_code_block_and_its_fences_are_one_block():
+    blocks = _blocks(["Some text.", *CODE, "More text."])
+    assert blocks[0] == blocks[-1] == (None, None)
+    assert {b for b in blocks[1:-1]} == {("pre", 0)}
+
+
+@pytest.mark.parametrize("lines", [
+    ["```", "code", "~~~"],            # closed by the other fence character
+    ["````", "code", "```"],           # closed by a shorter fence
+    ["``` a`b", "code", "```"],        # a backtick in a backtick fence's info: not a fence
+    ["```", "code never closed"],      # everything after would be code: no block
+], ids=["other-character", "shorter", "backtick-info", "unclosed"])
+def test_what_is_not_a_closed_fenced_block(lines):
+    assert all(tag is None for tag, _ in _blocks(lines))
+
+
+def test_a_pipe_table_is_one_block_and_a_line_with_pipes_is_not():
+    blocks = _blocks(["Intro.", *TABLE, "", "a | b", "c | d"])
+    assert blocks[1:5] == [("cell", 0)] * 4
+    assert all(tag is None for tag, _ in blocks[5:])
+
+
+def _page(lines: list[str]) -> Page:
+    return Page.from_capture(to_capture("\n".join(lines), kind="markdown"))
+
+
+def test_a_unit_is_kept_or_removed_whole_by_its_length_weighted_probability():
+    page = _page(["Intro.", *CODE])
+    lines = page.content_lines()
+    [unit] = units(page)
+    assert [line.text for line in unit] == CODE
+    # The fences and the brace look like junk; the code lines, longer, do not.
+    probabilities = np.array([0.9] + [0.1, 0.8, 0.8, 0.8, 0.1, 0.1])
+    keep = [p >= 0.5 for p in probabilities]
+    _keep_units_whole(page, lines, [None] * len(lines), probabilities, keep, 0.5)
+    assert keep == [True] * 7
+    probabilities = np.array([0.9] + [0.6, 0.2, 0.2, 0.2, 0.6, 0.6])
+    keep = [p >= 0.5 for p in probabilities]
+    _keep_units_whole(page, lines, [None] * len(lines), probabilities, keep, 0.5)
+    assert keep == [True] + [False] * 6
+
+
+def test_code_keeps_its_braces_fences_and_indentation_and_a_table_its_delimiter_row():
+    capture = "\n".join(["# Loading a file", "", EN[0], EN[1], "", *CODE, "", EN[2], "",
+                         *TABLE, "", EN[3]])
+    doc = cleanse.clean(capture)
+    assert "\n".join(CODE) in doc.markdown
+    assert "\n".join(CODE) in doc.text
+    assert "\n".join(TABLE) in doc.markdown
