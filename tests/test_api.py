@@ -208,3 +208,11 @@ def test_text_format_drops_markdown_markup_from_markdown_captures():
     assert f"- **{ZH_HANS[0][:6]}**{ZH_HANS[0][6:]}" in doc.markdown
     with pytest.raises(ValueError, match="unknown format"):
         doc.to_dict("html")
+
+
+def test_a_page_whose_one_line_is_its_title_is_not_empty():
+    doc = cleanse.clean("esk8.news esk8 calc donate now")
+    assert doc.status is Status.OK
+    assert doc.text == doc.title == "esk8.news esk8 calc donate now"
+    assert doc.markdown == doc.text  # no heading repeating the text
+    assert [s.text for s in doc.segments] == [doc.text]

@@ -141,6 +141,8 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
     title_line = page.title_line()  # the arbiter keeps it; here it leaves the body
     kept = [v.line for v in judgement.verdicts if v.kept]
     body = [line for line in kept if line is not title_line]
+    if kept and not body:
+        title_line, body = None, kept  # a page whose one line is its title: it is the text too
     tags = _resolve_chinese([tagger.tag(line.features.plain) for line in kept])
     segments = _segments([_Tagged(line, tag) for line, tag in zip(kept, tags)],
                          title_line, min_segment_tokens, capture.kind)
@@ -167,7 +169,8 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
         language=language,
         text=text,
         # The markdown is a document of its own: its title heads it.
-        markdown=f"# {title}\n\n{body_markdown}" if title and body_markdown else body_markdown,
+        markdown=(f"# {title}\n\n{body_markdown}" if title and body_markdown and title_line
+                  else body_markdown),
         segments=segments,
         metadata=metadata.complete(page, body, title),
         removed=_removed_spans(page, judgement),
