@@ -141,8 +141,9 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
     title_line = page.title_line()  # the arbiter keeps it; here it leaves the body
     kept = [v.line for v in judgement.verdicts if v.kept]
     body = [line for line in kept if line is not title_line]
-    if kept and not body:
-        title_line, body = None, kept  # a page whose one line is its title: it is the text too
+    title_is_text = bool(kept) and not body  # a page whose one line is its title
+    if title_is_text:
+        title_line, body = None, kept
     tags = _resolve_chinese([tagger.tag(line.features.plain) for line in kept])
     segments = _segments([_Tagged(line, tag) for line, tag in zip(kept, tags)],
                          title_line, min_segment_tokens, capture.kind)
@@ -169,7 +170,7 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
         language=language,
         text=text,
         # The markdown is a document of its own: its title heads it.
-        markdown=(f"# {title}\n\n{body_markdown}" if title and body_markdown and title_line
+        markdown=(f"# {title}\n\n{body_markdown}" if title and body_markdown and not title_is_text
                   else body_markdown),
         segments=segments,
         metadata=metadata.complete(page, body, title),
