@@ -43,6 +43,7 @@ from training.corpus import DEFAULT_BENCH, MANIFESTS, BenchPage, load_pages  # n
 from docs_section import write_section  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache" / "metadata"
+LAST_RUN = CACHE / "last-run.json"
 DATASETS = ("wcxb_dev", "cwced_zh")
 FIELDS = ("title", "author", "date")
 EXTRACTORS = ("cleanse (html)", "cleanse (text)", "trafilatura")
@@ -236,12 +237,19 @@ def main() -> int:
     parser.add_argument("--show-misses", choices=FIELDS, help="list the pages cleanse gets wrong")
     parser.add_argument("--extractor", choices=EXTRACTORS, default="cleanse (html)",
                         help="whose misses --show-misses lists")
+    parser.add_argument("--reuse", action="store_true",
+                        help=f"score the last run's results ({LAST_RUN.name}) instead of running")
     args = parser.parse_args()
     truths = load_truth(args.bench, DATASETS)
     if args.limit:
         truths = [t for d in DATASETS for t in [t for t in truths if t.page.dataset == d]
                   [:args.limit]]
-    results = run(truths, args.jobs)
+    if args.reuse:
+        results = json.loads(LAST_RUN.read_text("utf-8"))
+    else:
+        results = run(truths, args.jobs)
+        LAST_RUN.parent.mkdir(parents=True, exist_ok=True)
+        LAST_RUN.write_text(json.dumps(results, ensure_ascii=False), "utf-8")
     if args.show_misses:
         show_misses(truths, results, args.show_misses, args.extractor)
     table = report(truths, results)

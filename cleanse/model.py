@@ -174,6 +174,47 @@ METADATA_FIELDS: dict[str, type] = {
     # Set by batch runs over WARC files (cleanse.reading.warc).
     "warc_file": str, "warc_date": str, "warc_record_id": str, "http_content_type": str,
 }
+# Every field of a batch record and its type ("string", "int64", "float64"; [type] is a list,
+# a dict a struct): the schema docs/output.md documents, for readers that need it given.
+RECORD_SCHEMA: dict[str, Any] = {
+    "source": "string", "status": "string", "error": "string", "kind": "string",
+    "encoding": "string", "decode_errors": "int64", "title": "string", "language": "string",
+    "format": "string", "text": "string",
+    "segments": [{"language": "string", "text": "string", "first_line": "int64",
+                  "last_line": "int64"}],
+    "metadata": {name: ["string"] if kind is list else "string"
+                 for name, kind in METADATA_FIELDS.items()},
+    "removed": [{"first_line": "int64", "last_line": "int64", "detector": "string",
+                 "rule": "string", "category": "string", "reason": "string",
+                 "text_preview": "string", "chars": "int64", "junk_probability": "float64",
+                 "evidence": ["string"]}],
+    "warnings": ["string"],
+    # Batch runs (cleanse.running.batch) add these.
+    "input_sha256": "string", "input_bytes": "int64", "options_fingerprint": "string",
+}
+
+
+def record_features() -> Any:
+    """:data:`RECORD_SCHEMA` as HF ``datasets.Features`` (``datasets`` must be installed).
+
+    ``load_dataset("json", ...)`` infers each column's type from the file's first block
+    (10 MB); a field that is null all through it (``error`` in a run whose failures come
+    later) then cannot take the strings that follow. Given these features it can::
+
+        load_dataset("json", data_files="out.jsonl", features=record_features())
+    """
+    import datasets
+
+    def feature(kind: Any) -> Any:
+        if isinstance(kind, list):
+            return [feature(kind[0])]
+        if isinstance(kind, dict):
+            return {name: feature(inner) for name, inner in kind.items()}
+        return datasets.Value(kind)
+
+    return datasets.Features({name: feature(kind) for name, kind in RECORD_SCHEMA.items()})
+
+
 # A removed span's text is kept in the record up to this many characters (``text_preview``).
 PREVIEW_CHARS = 200
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import cleanse
-from cleanse.model import METADATA_FIELDS, PREVIEW_CHARS
+from cleanse.model import METADATA_FIELDS, PREVIEW_CHARS, RECORD_SCHEMA, record_features
 from cleanse.reading.metadata import iso_date, labelled_fields, timestamps
 from cleanse.running.cli import main
 
@@ -176,3 +176,22 @@ def test_the_clis_jsonl_loads_with_hf_datasets(tmp_path):
     assert rows["b.txt"]["metadata"]["source"] == "新华网"
     assert rows["d.txt"]["status"] == "error" and rows["d.txt"]["metadata"]["author"] == []
     assert all(isinstance(span["text_preview"], str) for row in table for span in row["removed"])
+
+
+def test_the_documented_schema_reads_a_file_whose_first_block_has_only_nulls(tmp_path):
+    """Blocks of one record each: the first block alone fixes no type from its nulls."""
+    datasets = pytest.importorskip("datasets")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(page(*EN), "utf-8")
+    (folder / "b.txt").write_text(page("上海地铁新线获批", "2025-03-12 10:24:31 来源：新华网 编辑：王小明",
+                                       *ZH_HANS), "utf-8")
+    (folder / "c.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    out = tmp_path / "out.jsonl"
+    main(["clean", str(folder), "-o", str(out), "-j", "1", "-q"])
+    assert set(json.loads(out.read_text("utf-8").splitlines()[0])) == set(RECORD_SCHEMA)
+    table = datasets.load_dataset("json", data_files=str(out), split="train",
+                                  features=record_features(), chunksize=64,
+                                  cache_dir=str(tmp_path / "cache"))
+    assert table["status"] == ["ok", "ok", "error"]
+    assert table[1]["metadata"]["editor"] == "王小明" and table[2]["error"]

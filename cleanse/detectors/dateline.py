@@ -50,9 +50,12 @@ class Dateline(Detector):
         plain = features.plain
         byline = (self._byline_words.startswith(plain)
                   if features.words >= 2 and features.tokens <= self.max_byline_tokens else None)
+        credited = " and ".join(sorted(CREDITS & labelled_fields(plain).keys()))
         if features.has_date:
             if byline:
                 return "byline", f"byline with its date ('{byline}'): who wrote it and when"
+            if credited:
+                return "dateline", f"dateline naming the {credited}"
             if hit := self._dateline_words.startswith(plain):
                 return "dateline", f"dateline ('{hit}')"
             if features.mostly_date:
@@ -61,9 +64,8 @@ class Dateline(Detector):
                 return "dateline", "opens with the publication date"
         if byline:
             return "byline", f"byline ('{byline}'): names the author"
-        credited = sorted(CREDITS & labelled_fields(plain).keys())
         if credited:
-            return "credit", f"credit line: names the {' and '.join(credited)}"
+            return "credit", f"credit line: names the {credited}"
         return None
 
     def detect(self, page: Page) -> None:
