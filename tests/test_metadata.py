@@ -184,8 +184,8 @@ def test_the_documented_schema_reads_a_file_whose_first_block_has_only_nulls(tmp
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text(page(*EN), "utf-8")
-    (folder / "b.txt").write_text(page("上海地铁新线获批", "2025-03-12 10:24:31 来源：新华网 编辑：王小明",
-                                       *ZH_HANS), "utf-8")
+    dateline = "2025-03-12 10:24:31 来源：新华网 编辑：王小明"
+    (folder / "b.txt").write_text(page("上海地铁新线获批", dateline, *ZH_HANS), "utf-8")
     (folder / "c.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     out = tmp_path / "out.jsonl"
     main(["clean", str(folder), "-o", str(out), "-j", "1", "-q"])
