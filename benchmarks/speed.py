@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import cleanse  # noqa: E402
+from cleanse import native  # noqa: E402
 from training.corpus import DEFAULT_BENCH, load_pages  # noqa: E402
 
 from docs_section import write_section  # noqa: E402
@@ -53,11 +54,42 @@ def _median_ms(function: Callable[[str], object], inputs: list[str], repeat: int
     return statistics.median(times), times[int(0.9 * (len(times) - 1))]
 
 
+TEXT_ROW = "cleanse, text captures (language tags included)"
+REFERENCE_ROW = "cleanse, same text captures, Python reference (`CLEANSE_NATIVE=0`)"
+
+
+def _with_reference(function: Callable[[str], object], value: str) -> object:
+    with native.use_native(False):
+        return function(value)
+
+
+def native_vs_reference(pipeline: cleanse.Pipeline, texts: list[str]) -> list[str]:
+    """Text captures with the native core and with the Python reference, interleaved capture
+    by capture (best of 3 each, CPU time of this process), so that load from other work on
+    the machine falls on both alike."""
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for text in texts:
+        for on in (True, False):
+            with native.use_native(on):
+                best = float("inf")
+                for _ in range(3):
+                    start = time.process_time()
+                    pipeline.clean(text)
+                    best = min(best, time.process_time() - start)
+            times[on].append(best * 1000)
+    native_ms, reference_ms = (statistics.median(times[on]) for on in (True, False))
+    return ["| text captures, CPU time, interleaved | n | median ms |", "|---|---|---|",
+            f"| {TEXT_ROW}, native core | {len(texts)} | {native_ms:.2f} |",
+            f"| {REFERENCE_ROW} | {len(texts)} | {reference_ms:.2f} |", "",
+            f"The native core (line features, keyword matching; docs/native.md) makes text "
+            f"captures **{reference_ms / native_ms:.2f}x** as fast as the Python reference."]
+
+
 def latency(texts: list[str], htmls: list[str]) -> list[str]:
     pipeline = cleanse.Pipeline()
     for text in texts[:5]:
         pipeline.clean(text)  # warm caches (language tables, keyword patterns)
-    rows = [("cleanse, text captures (language tags included)", pipeline.clean, texts)]
+    rows = [(TEXT_ROW, pipeline.clean, texts)]
     if htmls:
         rows += [("cleanse, HTML", lambda h: pipeline.clean(h, kind="html"), htmls),
                  ("trafilatura, same HTML", _trafilatura, htmls),
@@ -68,6 +100,8 @@ def latency(texts: list[str], htmls: list[str]) -> list[str]:
         median, p90 = _median_ms(function, inputs, repeat=3)
         medians[name] = median
         out.append(f"| {name} | {len(inputs)} | {median:.2f} | {p90:.2f} |")
+    if native.core is not None:
+        out += ["", *native_vs_reference(pipeline, texts)]
     if htmls:
         ratio = medians["cleanse, HTML"] / medians["trafilatura, same HTML"]
         out += ["", f"cleanse on HTML takes **{ratio:.2f}x** trafilatura's median time "
@@ -160,6 +194,8 @@ def main() -> int:
                         help="a 400-capture folder and no 50 MB / 1M-line captures")
     parser.add_argument("--folder-size", type=int, default=2000)
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--latency", action="store_true",
+                        help="only the per-capture table (no folder runs, no big captures)")
     args = parser.parse_args()
     texts = [path.read_text("utf-8") for path in SEEDS]
     htmls: list[str] = []
@@ -169,14 +205,16 @@ def main() -> int:
         htmls = [page.html() for page in pages]
     else:
         print(f"no bench data at {args.bench}: timing the seeds only", file=sys.stderr)
-    sections = [latency(texts, htmls), workers(texts, 400 if args.quick else args.folder_size),
-                size_scaling(texts)]
-    if not args.quick:
+    sections = [latency(texts, htmls)]
+    if not args.latency:
+        sections += [workers(texts, 400 if args.quick else args.folder_size),
+                     size_scaling(texts)]
+    if not args.quick and not args.latency:
         sections.append(huge())
     command = "python benchmarks/speed.py" + (" --quick" if args.quick else "") + " --write"
     report = "\n\n".join("\n".join(section) for section in sections)
     print(report)
-    if args.write:
+    if args.write and not args.latency:
         write_section("speed", f"## Speed\n\nFrom one run of `{command}` on {platform.machine()} "
                       f"Python {platform.python_version()}, 2 cores shared with other work "
                       "(wall clock; compare rows of the same run only).\n\n" + report)
