@@ -338,11 +338,12 @@ def _run_summary(captures: list[ExplainedCapture], per_capture: list[_Counts], t
         'detector</th><th scope="col">chars</th><th scope="col">share</th><th scope="col">'
         '<span class="sr">bar</span></th></tr></thead><tbody>'
         + _bar_rows(total.by_detector, False, removed) + "</tbody></table></div>"
+        '<div class="scroll" role="region" aria-label="Captures table" tabindex="0">'
         '<table class="wide"><caption>Captures</caption><thead><tr><th scope="col">#</th>'
         '<th scope="col">source</th><th scope="col">status</th><th scope="col">language</th>'
         '<th scope="col">kept chars</th><th scope="col">removed chars</th>'
         '<th scope="col">removed</th></tr></thead><tbody>' + "".join(rows) +
-        "</tbody></table></section>")
+        "</tbody></table></div></section>")
 
 
 def _chart(total: _Counts) -> str:
@@ -530,7 +531,7 @@ table{border-collapse:collapse;margin:.8rem 0;font-size:.92rem}
 caption{text-align:left;font-weight:600;padding-bottom:.2rem}
 th,td{padding:.15rem .5rem;border-bottom:1px solid var(--rule);text-align:left}
 .num{text-align:right;font-variant-numeric:tabular-nums}
-.wide{width:100%}.wide td:nth-child(2){overflow-wrap:anywhere}
+.scroll{overflow-x:auto}.wide{width:100%}.wide td:nth-child(2){overflow-wrap:anywhere}
 .barcell{width:10rem}
 .hbar{display:block;height:.8rem;min-width:1px;background:var(--ca,var(--kept))}
 .chart{margin:.5rem 0;max-width:640px}.chart svg{width:100%;height:auto;font-size:13px}
@@ -565,7 +566,8 @@ overflow-wrap:anywhere}
 .l.current{outline:3px solid var(--focus);outline-offset:-3px}
 .pager{font-size:.9rem}
 @media (max-width:600px){body{font-size:15px}.l .n{flex-basis:2.6rem}.lines{font-size:13px}
-.barcell{width:5rem}.why{left:0;right:0}}
+.barcell{width:5rem}.why{left:0;right:0}
+.rm>.tag{position:static;display:inline-block;margin:.1rem 0 0 2.8rem}}
 """
 
 # Static: no data goes into the script (its hash is in the page's policy).
