@@ -18,6 +18,7 @@ from cleanse.pipeline import Pipeline
 from cleanse.running.cli import main
 from cleanse.running.report import (
     CATEGORIES,
+    COLOURS,
     ExplainedCapture,
     Limits,
     build_report,
@@ -171,6 +172,26 @@ def test_filters_search_and_jump_are_present(seeds):
     assert 'id="q" type="search"' in markup
     assert markup.count('<option value="c') == len(seeds)
     assert markup.count('class="skip" href="#captures"') == 1
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_colours_keep_text_readable_in_light_and_dark():
+    css = build_report([])
+    light_page, light_text = re.search(r":root\{[^}]*?--bg:(#\w+);--fg:(#\w+)", css).groups()
+    dark_page, dark_text = re.search(r"dark\)\{:root\{--bg:(#\w+);--fg:(#\w+)", css).groups()
+    for light_tint, light_accent, dark_tint, dark_accent, _ in COLOURS.values():
+        assert contrast(light_text, light_tint) >= 7 and contrast(dark_text, dark_tint) >= 7
+        assert contrast(light_accent, light_page) >= 4.5
+        assert contrast(dark_accent, dark_page) >= 4.5
 
 
 def test_hostile_captures_cannot_inject_markup(hostile):

@@ -496,7 +496,7 @@ def _stylesheet() -> str:
 
 
 CSS = """
-:root{color-scheme:light dark;--bg:#fff;--fg:#1b1b1b;--muted:#5a5a5a;--rule:#d9d9d9;
+:root{color-scheme:light dark;--bg:#ffffff;--fg:#1b1b1b;--muted:#5a5a5a;--rule:#d9d9d9;
 --panel:#f5f5f5;--focus:#0b57d0;--hit:#ffe58a;--kept:#8d96a3;--link:#0b57d0}
 @media (prefers-color-scheme: dark){:root{--bg:#141414;--fg:#e6e6e6;--muted:#a8a8a8;
 --rule:#3a3a3a;--panel:#1f1f1f;--focus:#8ab4f8;--hit:#6b5a12;--kept:#6b7380;--link:#8ab4f8}}
