@@ -87,7 +87,7 @@ def test_a_list_of_links_is_left_to_the_line_detectors():
         assert {detector for detector, _ in line_rules} - {"dom_hints", "main_region"}, line_rules
     assert_unflagged(labels, ZH_HANS)
     doc = cleanse.clean(capture)
-    assert "main_content" not in doc.metadata
+    assert doc.metadata["main_content"] is None
     assert all(p in doc.text for p in ZH_HANS)
 
 
@@ -214,7 +214,7 @@ def test_a_page_whose_structure_defeats_the_scorer_is_rendered_whole():
     deep = "".join(f"<section><div><div><div><div class='block-{n}'><p>{p}</p></div></div>"
                    f"</div></div></section>" for n, p in enumerate(paragraphs))
     doc = cleanse.clean(html_page(f"<nav>{MENU}</nav><main>{deep}</main>"))
-    assert "main_content" not in doc.metadata
+    assert doc.metadata["main_content"] is None
     assert all(p in doc.text for p in EN + ZH_HANS)
     assert "Weather" not in doc.text
 

@@ -261,7 +261,8 @@ def from_html(root: Element) -> dict[str, Any]:
     canonical = root.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), "
                            "' canonical ')]/@href")
     found = {**_microdata(root), **meta, **_json_ld(root)}
-    found.setdefault("title", title)
+    found["title"] = _headline(root, html.unescape(found.get("title") or title),
+                               found.get("site_name"))
     if canonical and canonical[0].strip():
         found["url"] = canonical[0].strip()
     if "url" in found and "image" in found:
@@ -270,6 +271,33 @@ def from_html(root: Element) -> dict[str, Any]:
         del found["site_name"]
     found["html_lang"] = (root.get("lang") or root.get("xml:lang") or "").strip()
     return {k: v for k, v in found.items() if v}
+
+
+# Parts of a declared title: "Headline | Site", "Headline - Section - Site".
+TITLE_PARTS = regex.compile(r"\s+[|\-–—:·»/]{1,2}\s+")
+WORD = regex.compile(r"\w+")
+
+
+def _headline(root: Element, declared: str, site_name: str | None) -> str:
+    """The article's headline: the first ``<h1>`` whose words mostly appear in the declared
+    title (a logo in an ``<h1>`` does not), else the longest part of the declared title
+    that is not the site's name.
+
+    Declared titles carry the site ("Headline | City Paper"); the ``<h1>`` is the headline
+    as shown.
+    """
+    declared_words = set(WORD.findall(declared.casefold()))
+    for element in root.iter("h1"):
+        if (text := _text(element)) and declared_words:
+            words = set(WORD.findall(text.casefold()))
+            if words and len(words & declared_words) >= 0.5 * len(words):
+                return text
+    parts = TITLE_PARTS.split(declared)
+    if len(parts) < 2:
+        return declared
+    site = " ".join((site_name or "").casefold().split())
+    kept = [part for part in parts if " ".join(part.casefold().split()) != site]
+    return max(kept or parts, key=len)
 
 
 def _text(element: Element | None) -> str:
@@ -297,7 +325,8 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 def _microdata(root: Element) -> dict[str, Any]:
-    """``itemprop`` author and dates in the body, and the first ``<time datetime>``."""
+    """``itemprop`` author and dates in the body, else a byline element's author, and the
+    first ``<time datetime>``."""
     found: dict[str, Any] = {}
     for element in root.xpath("//*[@itemprop='datePublished' or @itemprop='dateModified']"
                               "[not(self::meta)]"):
@@ -305,11 +334,18 @@ def _microdata(root: Element) -> dict[str, Any]:
         stamp = iso_date(element.get("datetime") or element.get("content") or _text(element))
         if stamp:
             found.setdefault(field, stamp)
-    authors = []
+    authors, first_item = [], None
     for element in root.xpath("//*[@itemprop='author'][not(self::meta)]"):
+        # The first item's authors: the others are comments' and replies' (a forum thread).
+        item = next(element.iterancestors("*"), None)
+        item = next((a for a in element.iterancestors() if a.get("itemscope") is not None), item)
+        if first_item is None:
+            first_item = item
+        elif item is not first_item:
+            continue
         named = element.xpath(".//*[@itemprop='name']")
         authors.append(named[0].get("content") or _text(named[0]) if named else _text(element))
-    if names := _authors(authors):
+    if names := _authors(authors) or _byline_element(root):
         found["author"] = names
     if "published" not in found:
         for element in root.iter("time"):
@@ -317,6 +353,41 @@ def _microdata(root: Element) -> dict[str, Any]:
                 found["published"] = stamp
                 break
     return found
+
+
+# Elements that hold a byline: rel=author links, and class or id names that say so (not the
+# author's bio, avatar or other posts).
+BYLINE_NAME = regex.compile(r"(?:^|[-_\s])(?:author|byline|by-line|writer)(?:name)?(?:$|[-_\s])"
+                            r"(?!.*(?:bio|avatar|image|img|photo|description|about|box|posts))",
+                            regex.I)
+MAX_BYLINE_ELEMENTS = 20
+
+
+def _byline_element(root: Element) -> list[str]:
+    """The author named by the first byline element of the page's body."""
+    body = root.find("body")
+    if body is None:
+        return []
+    checked = 0
+    for element in body.iter("*"):
+        if element.tag in ("script", "style", "meta", "link", "img"):
+            continue
+        rel = (element.get("rel") or "").split()
+        name = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if "author" not in rel and not BYLINE_NAME.search(name):
+            continue
+        checked += 1
+        if checked > MAX_BYLINE_ELEMENTS:
+            break
+        text = _text(element)
+        if not text or len(text) > MAX_NAME_CHARS * 2:
+            continue
+        fields = labelled_fields(text)
+        names = fields.get("author") or (_names(text[:VALUE_END.search(text).start()])
+                                         if not fields else [])
+        if 0 < len(names) <= 3:
+            return names
+    return []
 
 
 def _json_ld(root: Element) -> dict[str, Any]:

@@ -293,7 +293,7 @@ def _explain(args: argparse.Namespace, config: Config) -> int:
           + f"\ntitle: {_printable(str(doc.title))}\nlanguage: {doc.language}")
     for segment in doc.segments:
         print(f"segment: lines {segment.first_line}-{segment.last_line} {segment.language}")
-    if "main_content" in doc.metadata:
+    if doc.metadata.get("main_content"):
         print(f"html main content (the DOM scorer's pick, evidence for the arbiter): "
               f"{_printable(str(doc.metadata['main_content']))}")
     for warning in doc.warnings:
