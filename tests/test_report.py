@@ -19,6 +19,7 @@ from cleanse.running.cli import main
 from cleanse.running.report import (
     CATEGORIES,
     COLOURS,
+    UNSAFE,
     ExplainedCapture,
     Limits,
     build_report,
@@ -120,15 +121,17 @@ def record_spans(explained: ExplainedCapture) -> list[tuple[int, int, str]]:
     return [(s["first_line"], s["last_line"], s["category"]) for s in explained.record["removed"]]
 
 
-def test_every_removed_span_is_where_the_record_says(seeds):
-    structure = Structure(build_report(seeds))
-    assert len(structure.captures) == len(SEEDS)
-    for index, explained in enumerate(seeds, start=1):
+def test_every_removed_span_is_where_the_record_says(seeds, hostile):
+    captures = [*seeds, *hostile]  # text, markdown and HTML (rendered lines)
+    assert {c.record["kind"] for c in captures} == {"text", "markdown", "html"}
+    structure = Structure(build_report(captures))
+    assert len(structure.captures) == len(captures)
+    for index, explained in enumerate(captures, start=1):
         shown = structure.captures[f"c{index}"]
         assert shown["spans"] == record_spans(explained)
         assert sorted(shown["lines"]) == list(range(1, len(explained.lines) + 1))
         for number, line in shown["lines"].items():
-            assert line["text"] == explained.lines[number - 1]
+            assert line["text"] == UNSAFE.sub("\ufffd", explained.lines[number - 1])
             inside = [i for i, (first, last, _) in enumerate(shown["spans"])
                       if first <= number <= last]
             assert line["span"] == (inside[0] if inside else None), (index, number)
