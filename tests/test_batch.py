@@ -157,14 +157,14 @@ def test_permission_denied_is_an_error_record(folder, monkeypatch):
 def test_file_deleted_after_listing_does_not_stop_the_run(folder, tmp_path, monkeypatch):
     import cleanse.running.cli
 
-    listed = cleanse.running.cli.find_inputs
+    listed = cleanse.running.cli.list_files
 
     def list_then_delete(*args, **kwargs):
         jobs = list(listed(*args, **kwargs))
         (folder / "02.txt").unlink()
         return iter(jobs)
 
-    monkeypatch.setattr(cleanse.running.cli, "find_inputs", list_then_delete)
+    monkeypatch.setattr(cleanse.running.cli, "list_files", list_then_delete)
     out = tmp_path / "out.jsonl"
     assert main(["clean", str(folder), "-o", str(out), "-q", "-j", "1"]) == 1
     result = {r["source"]: r["status"] for r in records(out)}

@@ -122,3 +122,61 @@ def test_a_warc_cut_off_mid_record_keeps_the_records_before_and_reports_the_cut(
     records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [r["status"] for r in records] == ["ok", "ok", "error"]
     assert "truncated" in records[2]["error"] and records[2]["source"] == name
+
+
+# Memory: records are read as the run reaches them (issue 15, item 7) -----------------------
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_warc_records_are_read_as_the_run_reaches_them(tmp_path, monkeypatch, jobs):
+    """Never the whole crawl in memory: when a record is written, only the records ahead of
+    it that workers hold or that finished out of order (a bounded number) have been read."""
+    import cleanse.running.batch
+    from cleanse.running.batch import WAITING_PER_WORKER, Summary
+
+    path = tmp_path / "crawl.warc.gz"
+    count = 40
+    _write_warc(path, [("response", f"https://example.com/{n}", "text/html",
+                        _html(f"Story {n}", EN)) for n in range(count)])
+    read, ahead = [0], []
+    real_records, real_add = cleanse.running.batch.html_records, Summary.add
+
+    def counted(*args, **kwargs):
+        for record in real_records(*args, **kwargs):
+            read[0] += 1
+            yield record
+
+    def add(self, record, earlier=None):
+        ahead.append(read[0] - sum(self.statuses.values()))
+        real_add(self, record, earlier)
+
+    monkeypatch.setattr(cleanse.running.batch, "html_records", counted)
+    monkeypatch.setattr(Summary, "add", add)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(path), "-o", str(out), "-q", "-j", jobs]) == 0
+    assert len(out.read_text("utf-8").splitlines()) == count
+    workers = int(jobs)
+    bound = 1 if workers == 1 else workers + WAITING_PER_WORKER * workers + 1
+    assert max(ahead) <= bound < count, ahead
+
+
+def test_listing_a_warc_holds_one_record_body_at_a_time(tmp_path):
+    import tracemalloc
+
+    from cleanse.running.batch import find_inputs
+
+    body = _html("Story", EN * 400)  # about 140 KB per record, 8.6 MB in all
+    path = tmp_path / "crawl.warc"
+    _write_warc(path, [("response", f"https://example.com/{n}", "text/html", body)
+                       for n in range(60)])
+    tracemalloc.start()
+    try:
+        count = 0
+        for job in find_inputs([str(path)]):
+            assert job.data is not None and len(job.data) == len(body)
+            count += 1
+            del job
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 60
+    assert peak < 8 * len(body), f"peak {peak} bytes for records of {len(body)} bytes"

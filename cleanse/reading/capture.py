@@ -4,7 +4,9 @@ Bytes are decoded in this order: a byte-order mark; strict UTF-8; the
 charset an HTML page declares; charset-normalizer's detection. Labels
 ``gb2312``/``gbk`` are read as ``gb18030`` (a superset: pages labelled
 gb2312 routinely use GBK characters). Binary files are refused with a
-message that names what they look like.
+message that names what they look like. A gzip-compressed capture
+(``page.html.gz``, or any bytes starting with gzip's magic number) is
+decompressed first, never past a size limit.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import zlib
 from pathlib import Path
 
 import charset_normalizer
@@ -39,12 +42,46 @@ HTML_SIGNS = regex.compile(r"<(?:!doctype\s+html|html|head|body|div|p|span|a\s|b
                            r"script|article|section|table|h[1-6])\b", regex.I)
 CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+GZIP_MAGIC = b"\x1f\x8b"
+# What bytes handed to clean() may decompress to (the CLI applies its own --max-bytes).
+MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_REPLACEMENT_SHARE = 0.05
 MAX_CONTROL_SHARE = 0.02
 
 
 class CaptureError(ValueError):
     """The input cannot be read as text; the message says why."""
+
+
+class TooLarge(CaptureError):
+    """A compressed capture that decompresses past the size limit (a gzip bomb, or just big)."""
+
+
+def gunzip(data: bytes, max_bytes: int = MAX_DECOMPRESSED_BYTES) -> bytes:
+    """``data`` decompressed when it is gzip (by magic number), else unchanged.
+
+    Never decompresses more than ``max_bytes`` (plus one chunk's worth of
+    bookkeeping): a few kilobytes that would inflate to gigabytes raise
+    :class:`TooLarge` instead of filling memory. Concatenated gzip members are
+    read as one stream, as ``gunzip`` does.
+    """
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    out, pending = bytearray(), data
+    try:
+        while pending:
+            inflater = zlib.decompressobj(wbits=31)
+            while pending:
+                out += inflater.decompress(pending, max_bytes + 1 - len(out))
+                if len(out) > max_bytes:
+                    raise TooLarge(f"too large: over {max_bytes} bytes once decompressed")
+                pending = inflater.unconsumed_tail
+            if not inflater.eof:
+                raise CaptureError("damaged gzip archive: the compressed data ends early")
+            pending = inflater.unused_data.lstrip(b"\x00")  # padding between members
+    except zlib.error as exc:
+        raise CaptureError(f"damaged gzip archive: {exc}") from None
+    return bytes(out)
 
 
 def _codec(label: str) -> str | None:
@@ -210,12 +247,28 @@ def detect_kind(text: str, hint: str | None = None) -> str:
 
 
 def extension_kind(source: str | None) -> str | None:
-    """The kind a capture's name suggests (``page.html`` -> ``html``), or None."""
+    """The kind a capture's name suggests (``page.html``, ``A.HTM``, ``page.html.gz`` ->
+    ``html``), or None."""
     if not source:
         return None
     name = source.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1].lower()
+    name = name.removesuffix(".gz")
     dot = name.rfind(".")
     return EXTENSION_KINDS.get(name[dot:]) if dot > 0 else None
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether the first bytes of a file (decompressed if gzip) read as an HTML page.
+
+    For files whose name says nothing (``index.php``, ``page?id=3``, no extension:
+    what ``wget --mirror`` leaves): pages are taken, stylesheets, scripts, images
+    and plain-text notes are not.
+    """
+    try:
+        text, _, _ = decode(head)
+    except CaptureError:
+        return False
+    return detect_kind(text) == "html"
 
 
 def _unwrap_json(text: str) -> tuple[str, dict] | None:
@@ -260,7 +313,7 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
         except OSError as exc:
             raise CaptureError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if isinstance(value, (bytes, bytearray)):
-        value, encoding, errors = decode(bytes(value), charset)
+        value, encoding, errors = decode(gunzip(bytes(value)), charset)
     if not isinstance(value, str):
         raise TypeError(f"cannot clean a {type(value).__name__}; pass str, bytes or a path")
     metadata: dict = {}

@@ -55,6 +55,27 @@ def _drain(stream: Any) -> None:
         pass
 
 
+def _is_html_response(record: Any) -> bool:
+    content_type = (record.http_headers.get_header("Content-Type") or ""
+                    if record.http_headers is not None else "")
+    return record.rec_type == "response" and "html" in content_type.lower()
+
+
+def count_html_records(path: str | Path) -> int:
+    """How many captures :func:`html_records` will give for ``path``, without keeping any body.
+
+    One pass over the file (decompressing it), for a progress bar's total. A
+    damaged file counts what could be read plus one (its error record).
+    """
+    found = 0
+    try:
+        with open(path, "rb") as stream:
+            found = sum(map(_is_html_response, ArchiveIterator(stream)))
+    except Exception:  # warcio raises several types for damaged archives
+        found += 1
+    return found
+
+
 def html_records(path: str | Path, max_bytes: int) -> Iterator[HtmlRecord]:
     """The HTML responses in ``path`` (``.warc`` or ``.warc.gz``), in file order.
 
@@ -74,7 +95,7 @@ def html_records(path: str | Path, max_bytes: int) -> Iterator[HtmlRecord]:
             content_type = (record.http_headers.get_header("Content-Type") or ""
                             if record.http_headers is not None else "")
             url = record.rec_headers.get_header("WARC-Target-URI") or f"{Path(path).name}#{number}"
-            if record.rec_type != "response" or "html" not in content_type.lower():
+            if not _is_html_response(record):
                 # Checked for a cut too: one inside the HTTP header ("text/htm") would
                 # otherwise skip an HTML record without a word.
                 _drain(record.raw_stream)

@@ -20,6 +20,7 @@ import stat
 import sys
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -34,11 +35,16 @@ from cleanse.config import Config
 from cleanse.deciding.arbiter import SHIPPED_MODEL
 from cleanse.model import CleanedDocument, Status
 from cleanse.pipeline import Pipeline, TimeLimitExceeded
+from cleanse.reading.capture import (
+    GZIP_MAGIC,
+    CaptureError,
+    TooLarge,
+    gunzip,
+    looks_like_html,
+)
 from cleanse.reading.warc import html_records, is_warc
 from cleanse.running.outputs import STDIO, Done, unwritable
 
-DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.xhtml", "*.warc",
-                   "*.warc.gz")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -85,30 +91,46 @@ def _not_regular(mode: int) -> str | None:
     return next((what for test, what in SPECIAL_FILES if test(mode)), "not a regular file")
 
 
-def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
+def find_inputs(paths: Iterable[str], include: Iterable[str] | None = None,
                 exclude: Iterable[str] = (), follow_symlinks: bool = False,
-                max_bytes: int = DEFAULT_MAX_BYTES,
-                skipped: Skipped | None = None) -> Iterator[Job]:
-    """Files named directly, and files under folders matching ``include`` (sorted, streamed).
+                max_bytes: int = DEFAULT_MAX_BYTES, skipped: Skipped | None = None,
+                stdin_source: str = "<stdin>") -> Iterator[Job]:
+    """Every capture to clean under ``paths``, streamed: :func:`list_files`, with each WARC
+    file's HTML records as they are read (:func:`expand_warcs`)."""
+    return expand_warcs(list_files(paths, include, exclude, follow_symlinks, skipped,
+                                   stdin_source, max_bytes), max_bytes)
 
-    A file named on the command line is always taken; inside folders,
-    ``include``/``exclude`` globs apply to the path relative to the folder.
-    Symlinks inside folders are skipped unless ``follow_symlinks``; followed,
-    each folder is walked once (by device and inode), so a link loop ends.
-    Only regular files are read: a FIFO, socket or device would block or
-    never end, so it becomes an error job. A WARC file gives one job per HTML
-    response record. Whatever is passed over is counted in ``skipped``.
+
+def list_files(paths: Iterable[str], include: Iterable[str] | None = None,
+               exclude: Iterable[str] = (), follow_symlinks: bool = False,
+               skipped: Skipped | None = None, stdin_source: str = "<stdin>",
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Job]:
+    """Files named directly, and the captures found under folders (sorted, streamed).
+
+    A file named on the command line is always taken. Inside folders, with
+    ``include`` globs given, a file is taken when its path relative to the
+    folder (or its name) matches one; without them, by its name when it ends
+    in a capture suffix (:data:`CAPTURE_SUFFIXES`, any letter case, ``.gz``
+    allowed) or is a WARC file, else by its content: a page with no telling
+    name (``index.php``, no extension: a wget mirror) is taken when its first
+    bytes read as HTML (:func:`~cleanse.reading.capture.looks_like_html`).
+    ``exclude`` globs always apply. Symlinks inside folders are skipped unless
+    ``follow_symlinks``; followed, each folder is walked once (by device and
+    inode), so a link loop ends. Only regular files are read: a FIFO, socket or
+    device would block or never end, so it becomes an error job. Whatever is
+    passed over is counted in ``skipped``. ``-`` is stdin (read here, at most
+    ``max_bytes`` + 1 bytes), named ``stdin_source`` in its record.
     """
-    include, exclude = tuple(include), tuple(exclude)
+    include = tuple(include) if include is not None else None
+    exclude = tuple(exclude)
     skipped = skipped if skipped is not None else Skipped()
     for given in paths:
         if given == STDIO:
-            yield Job(STDIO, "<stdin>", sys.stdin.buffer.read())
+            yield Job(STDIO, stdin_source, sys.stdin.buffer.read(max_bytes + 1))
             continue
         root = Path(given)
         if not root.is_dir():
-            job = Job(str(root), root.name if root.is_absolute() else str(root))
-            yield from _expand(_checked(job), max_bytes)
+            yield _checked(Job(str(root), root.name if root.is_absolute() else str(root)))
             continue
         visited: dict[tuple[int, int], str] = {}
 
@@ -144,13 +166,37 @@ def find_inputs(paths: Iterable[str], include: Iterable[str] = DEFAULT_INCLUDE,
                 if not follow_symlinks and full.is_symlink():
                     skipped.add(rel, "symbolic link (see --follow-symlinks)")
                     continue
-                if include and not _matches(rel, include):
-                    skipped.add(rel, "does not match --include")
-                    continue
                 if _matches(rel, exclude):
                     skipped.add(rel, "matches --exclude")
                     continue
-                yield from _expand(_checked(Job(str(full), rel)), max_bytes)
+                job = _checked(Job(str(full), rel))
+                if job.error is None and (why := _not_taken(job.path, rel, include)):
+                    skipped.add(rel, why)
+                    continue
+                yield job
+
+
+# File names that say "capture" (compared in lower case; each also with ".gz" after it).
+CAPTURE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".shtml")
+# How much of a file with an unknown name is read to tell whether it is a page.
+SNIFF_BYTES = 64 * 1024
+
+
+def _not_taken(path: str, relative: str, include: tuple[str, ...] | None) -> str | None:
+    """Why a regular file found in a folder is not a capture to clean, or None to take it."""
+    if include is not None:
+        return None if _matches(relative, include) else "does not match --include"
+    name = relative.rsplit("/", 1)[-1].lower()
+    if is_warc(name) or name.removesuffix(".gz").endswith(CAPTURE_SUFFIXES):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if head.startswith(GZIP_MAGIC):
+        head = zlib.decompressobj(wbits=31).decompress(head, SNIFF_BYTES)
+    return None if looks_like_html(head) else "not a web page (sniffed: no HTML in its first bytes)"
 
 
 def _checked(job: Job) -> Job:
@@ -165,17 +211,23 @@ def _checked(job: Job) -> Job:
                                            "only regular files are read (use - for stdin)")
 
 
-def _expand(job: Job, max_bytes: int) -> Iterator[Job]:
-    """A WARC file's HTML records as jobs; any other file as it is."""
-    if not is_warc(job.path):
-        yield job
-        return
-    try:
-        for record in html_records(job.path, max_bytes):
-            yield Job(job.path, record.source, record.data, record.metadata,
-                      error=record.error, charset=record.charset)
-    except Exception as exc:  # warcio raises several types for damaged archives
-        yield Job(job.path, job.source, error=f"cannot read WARC: {type(exc).__name__}: {exc}")
+def expand_warcs(jobs: Iterable[Job], max_bytes: int) -> Iterator[Job]:
+    """``jobs``, with each WARC file replaced by one job per HTML record, read as needed.
+
+    Lazy on purpose: a record's body is read when its job is asked for, so a
+    run holds the bodies being cleaned, not the whole crawl.
+    """
+    for job in jobs:
+        if job.error or job.data is not None or not is_warc(job.path):
+            yield job
+            continue
+        try:
+            for record in html_records(job.path, max_bytes):
+                yield Job(job.path, record.source, record.data, record.metadata,
+                          error=record.error, charset=record.charset)
+        except Exception as exc:  # warcio raises several types for damaged archives
+            yield Job(job.path, job.source,
+                      error=f"cannot read WARC: {type(exc).__name__}: {exc}")
 
 
 def _matches(relative: str, globs: tuple[str, ...]) -> bool:
@@ -251,9 +303,15 @@ class Cleaner:
         if self.done.get(job.source) == Done(digest, self.fingerprint):
             return {"source": job.source, "status": Status.SKIPPED.value, "input_sha256": digest,
                     "input_bytes": len(data), "options_fingerprint": self.fingerprint}
+        try:  # a .gz capture: its decompressed size is what --max-bytes bounds
+            plain = gunzip(data, self.max_bytes)
+        except CaptureError as exc:
+            return _error(job, f"{exc}{' (see --max-bytes)' if isinstance(exc, TooLarge) else ''}")
+        if plain is not data and plain.startswith(GZIP_MAGIC):  # one layer, as clean() reads
+            return _error(job, "binary input: looks like a gzip archive (compressed twice)")
         try:
             with _watchdog(self.config.time_limit):
-                doc = self.pipeline.clean(data, source=job.source, kind=self.kind,
+                doc = self.pipeline.clean(plain, source=job.source, kind=self.kind,
                                           charset=job.charset)
             record = doc.to_dict(self.format)
         except TimeLimitExceeded as exc:  # the watchdog fired outside the pipeline's own checks
@@ -368,6 +426,9 @@ class _Worker:
     started: float = 0.0
 
 
+WAITING_PER_WORKER = 8
+
+
 class _Pool:
     """Worker processes fed one job at a time, each job under a hard time limit.
 
@@ -377,10 +438,17 @@ class _Pool:
     replaced, and the job gets a ``timeout`` record; a worker that dies gets
     an ``error`` record. Workers ignore Ctrl-C (the main process stops them)
     and exit quietly when the main process is gone.
+
+    Jobs are taken from their iterator only when a worker is free, so a
+    WARC's records are read as the run reaches them. Records finished out of
+    order wait for the earlier ones; at most :data:`WAITING_PER_WORKER` per
+    worker wait, then free workers wait too, so memory stays bounded while
+    one capture is slow.
     """
 
     def __init__(self, cleaner: Cleaner, size: int):
         self.cleaner = cleaner
+        self.max_waiting = WAITING_PER_WORKER * size
         self.limit = cleaner.config.time_limit
         self.context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else None)
         self.workers = [self._start() for _ in range(size)]
@@ -399,7 +467,7 @@ class _Pool:
         next_out, exhausted = 0, False
         while True:
             for worker in self.workers:
-                if worker.job is None and not exhausted:
+                if worker.job is None and not exhausted and len(results) < self.max_waiting:
                     item = next(queue, None)
                     if item is None:
                         exhausted = True

@@ -10,29 +10,30 @@ import re
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
-
-from tqdm import tqdm
 
 from cleanse import __version__
 from cleanse.config import MODES, Config, ConfigError
 from cleanse.deciding.arbiter import ModelError
-from cleanse.detectors import available, detector_class
+from cleanse.detectors import DEFAULT_PIPELINE, available, detector_class
 from cleanse.model import FORMATS, Status
+from cleanse.reading.warc import HtmlRecord, count_html_records, html_records, is_warc
 from cleanse.running.batch import (
-    DEFAULT_INCLUDE,
+    CAPTURE_SUFFIXES,
     DEFAULT_MAX_BYTES,
     Cleaner,
     Job,
     Skipped,
     Summary,
-    find_inputs,
+    expand_warcs,
+    list_files,
     run_jobs,
 )
-from cleanse.running.outputs import STDIO, atomic_write, open_sink
+from cleanse.running.outputs import CODECS, STDIO, atomic_write, open_sink
+from cleanse.running.progress import Progress
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a reader that went away
@@ -45,32 +46,43 @@ UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="cleanse", description="Clean article text, with language tags, out of web captures.")
+        prog="cleanse", description="Clean article text, with language tags, out of web captures. "
+                                    "Documentation of every command: docs/cli.md.")
     parser.add_argument("--version", action="version", version=f"cleanse {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     clean = commands.add_parser(
-        "clean", help="clean files or folders into JSONL or a folder of JSON records",
+        "clean", help="clean files, folders, WARC files or stdin into JSONL, CSV, text or a "
+                      "folder of JSON records",
         description="Re-running the same command resumes: captures whose record is already in "
                     "OUT (same source, same input SHA-256, same options fingerprint) are "
                     "skipped; records made with other options are cleaned again; --force "
-                    "redoes all. "
-                    "Exit status: 0 when every capture is ok or empty, 1 when some failed or "
-                    "timed out (their records say why), 2 on a usage error, 130 when "
-                    "interrupted.")
-    clean.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
+                    "redoes all. Exit status: 0 when every capture is ok or empty, 1 when some "
+                    "failed or timed out (their records say why), 2 on a usage error (before "
+                    "any output is written), 130 when interrupted.")
+    clean.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files, folders, WARC files, or - for stdin")
+    clean.add_argument("-i", "--input-list", metavar="LIST",
+                       help="a file with one input path per line (- for stdin); empty lines "
+                            "are ignored")
     clean.add_argument("-o", "--output", required=True, metavar="OUT",
-                       help="a .jsonl file, a folder (one .json per capture), or - for stdout")
+                       help="a .jsonl, .csv or .txt file, a folder (a name without a suffix, or "
+                            "ending in /: one .json per capture), or - for stdout")
+    clean.add_argument("--output-format", choices=tuple(CODECS),
+                       help="for -o - and devices (default jsonl); a file's suffix says its "
+                            "format")
     _pipeline_options(clean)
     clean.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                        help="worker processes (default: all cores)")
     clean.add_argument("--include", action="append", metavar="GLOB",
-                       help=f"file pattern to take inside folders (repeatable; default: "
-                            f"{' '.join(DEFAULT_INCLUDE)})")
+                       help="file pattern to take inside folders (repeatable; default: capture "
+                            f"names ({' '.join(CAPTURE_SUFFIXES)}, any case, also .gz), WARC "
+                            "files, and other files whose content is HTML)")
     clean.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                        help="file pattern to skip inside folders (repeatable)")
     clean.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
-                       help="captures larger than this become error records (default: 50 MiB)")
+                       help="captures larger than this (once decompressed) become error records "
+                            "(default: 50 MiB)")
     clean.add_argument("--follow-symlinks", action="store_true",
                        help="follow symbolic links inside folders (default: skip them)")
     clean.add_argument("--format", choices=FORMATS, default="text",
@@ -83,22 +95,25 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--address", metavar="ADDR",
                        help="Ray cluster to join (default: start a local Ray runtime)")
     clean.add_argument("--stats", metavar="FILE", help="write the run summary as JSON here")
-    clean.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    clean.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     clean.add_argument("-v", "--verbose", action="store_true",
-                       help="list every file or folder skipped, and why (the summary counts them)")
+                       help="list every file or folder skipped, and why (the summary counts "
+                            "them); let Ray log its own warnings")
 
-    explain = commands.add_parser("explain", help="show every removed line of one capture, and why")
-    explain.add_argument("path", metavar="PATH", help="a capture file, or - for stdin")
+    explain = commands.add_parser(
+        "explain", help="show every removed line of one capture, and why",
+        description="PATH is a capture file (also .gz), - for stdin, or a WARC file with "
+                    "--record.")
+    explain.add_argument("path", metavar="PATH", help="a capture file, a WARC file, or - for stdin")
+    explain.add_argument("--record", metavar="N|URL",
+                         help="which HTML record of a WARC file: its number (1 is the first "
+                              "HTML response) or its URL (as in the records' source)")
     _pipeline_options(explain)
 
-    report = commands.add_parser(
-        "report", help="write one HTML page showing every capture's removed lines, and why",
-        description="Documentation: docs/report.md.")
-    from cleanse.running import report as report_page
-    report_page.add_arguments(report)
-    _pipeline_options(report)
-
-    commands.add_parser("detectors", help="list the available detectors and their options")
+    detectors = commands.add_parser(
+        "detectors", help="list the detectors in pipeline order, with every option's default")
+    detectors.add_argument("--json", action="store_true",
+                           help="everything as JSON, keyword tables in full")
     return parser
 
 
@@ -115,6 +130,9 @@ def _pipeline_options(parser: argparse.ArgumentParser) -> None:
                              "content, with the file extension as a hint)")
     parser.add_argument("--model", metavar="DIR",
                         help="the arbiter's model directory (default: the shipped model)")
+    parser.add_argument("--source", metavar="NAME",
+                        help="the name of the stdin capture (-) in its record (default: "
+                             "<stdin>); its extension is a hint to the kind, like a file's")
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -129,13 +147,20 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _clean(args: argparse.Namespace, config: Config) -> int:
+    try:
+        paths = _input_paths(args)
+    except (OSError, ValueError) as exc:
+        print(f"cleanse: {_printable(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
     skipped = Skipped()
-    jobs = list(find_inputs(args.paths, args.include or DEFAULT_INCLUDE, args.exclude,
-                            args.follow_symlinks, args.max_bytes, skipped))
-    if not jobs:
+    # Files are listed up front (names only: cheap); WARC records are read as the run
+    # reaches them, so memory holds the captures being cleaned, never the whole crawl.
+    files = list(list_files(paths, args.include, args.exclude, args.follow_symlinks, skipped,
+                            args.source or "<stdin>", args.max_bytes))
+    if not files:
         print("cleanse: no input files found" + _skip_counts(skipped), file=sys.stderr)
         return EXIT_USAGE
-    if args.output != STDIO and (taken := _same_file(args.output, jobs)):
+    if args.output != STDIO and (taken := _same_file(args.output, files)):
         print(f"cleanse: refusing to overwrite input {_printable(taken)} "
               f"(-o {_printable(args.output)} is the same file)", file=sys.stderr)
         return EXIT_USAGE
@@ -144,10 +169,10 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
             _check_writable(Path(args.stats))
         if args.engine == "ray":  # checked before the sink opens, so OUT is left untouched
             import cleanse.running.ray_engine  # noqa: F401
-            if any(job.data is not None for job in jobs):
+            if any(job.data is not None or is_warc(job.path) for job in files):
                 raise ValueError("the Ray engine reads files on its workers; stdin and WARC "
                                  "records need the local engine")
-        sink = open_sink(args.output, resume=not args.force)
+        sink = open_sink(args.output, resume=not args.force, requested=args.output_format)
     except (OSError, ValueError, ImportError) as exc:
         print(f"cleanse: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
@@ -158,10 +183,10 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         print(f"cleanse: {_count(stale, 'record')} in {_printable(args.output)} were made with "
               "other options (format, mode, kind, config, model or cleanse version); their "
               "captures will be cleaned again", file=sys.stderr)
-    progress = tqdm(total=len(jobs), unit="file", disable=args.quiet or None, file=sys.stderr)
+    progress = Progress(None if args.quiet else _capture_count(files), disabled=args.quiet)
     interrupted = False
     try:
-        for record in _records(args, jobs, cleaner):
+        for record in _records(args, expand_warcs(files, args.max_bytes), cleaner):
             summary.add(record, sink.done.get(record["source"]))
             if record["status"] != Status.SKIPPED.value:
                 try:
@@ -170,8 +195,7 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
                     raise  # stdout's reader is gone: no later record can be written either
                 except (OSError, ValueError) as exc:
                     summary.fail(record["source"], f"cannot write record: {exc}")
-            progress.update()
-            progress.set_postfix_str(summary.rate(), refresh=False)
+            progress.update(record.get("input_bytes") or 0)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -181,9 +205,10 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         except OSError as exc:
             summary.fail(args.output, f"cannot finish the output: {exc}")
     if interrupted:
-        print(f"cleanse: interrupted after {sum(summary.statuses.values())} of "
-              f"{_count(len(jobs), 'capture')}; run the same command again to resume",
-              file=sys.stderr)
+        done = sum(summary.statuses.values())
+        of = f" of {progress.total}" if progress.total else ""
+        print(f"cleanse: interrupted after {_count(done, 'capture')}{of}; run the same command "
+              "again to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
     stats = summary.to_dict()
     if args.stats:
@@ -198,6 +223,33 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
     if not args.quiet:
         print(_summary_text(stats), file=sys.stderr)
     return EXIT_FAILURES if stats["failures"] else EXIT_OK
+
+
+def _input_paths(args: argparse.Namespace) -> list[str]:
+    """The PATHs and ``-i LIST``'s lines; ValueError when there are none, when one does not
+    exist (a typo: found before any output is created), or ``--source`` has no stdin."""
+    paths = list(args.paths)
+    if args.input_list:
+        with (sys.stdin if args.input_list == STDIO else
+              open(args.input_list, encoding="utf-8")) as listing:
+            paths += [line.rstrip("\r\n") for line in listing if line.strip()]
+    if not paths:
+        raise ValueError("no inputs: give PATHs or -i LIST")
+    missing = [p for p in paths if p != STDIO and not os.path.lexists(p)]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
+                                          else "")
+        raise ValueError(f"no such file or folder: {shown}")
+    if args.source and STDIO not in paths:
+        raise ValueError("--source names the capture read from stdin; give - as a PATH")
+    return paths
+
+
+def _capture_count(files: list[Job]) -> int:
+    """How many captures ``files`` hold, for the progress total: a WARC file is counted
+    record by record (one pass that keeps no body)."""
+    return sum(count_html_records(job.path) if job.data is None and job.error is None
+               and is_warc(job.path) else 1 for job in files)
 
 
 def _same_file(output: str, jobs: list[Job]) -> str | None:
@@ -245,12 +297,13 @@ def _skip_counts(skipped: Skipped) -> str:
     return " (skipped: " + ", ".join(f"{n} {why}" for why, n in skipped.reasons.items()) + ")"
 
 
-def _records(args: argparse.Namespace, jobs: list[Job],
+def _records(args: argparse.Namespace, jobs: Iterable[Job],
              cleaner: Cleaner) -> Iterator[dict[str, Any]]:
     if args.engine == "ray":
         from cleanse.running.ray_engine import run_jobs_on_ray
 
-        return run_jobs_on_ray(jobs, cleaner, args.jobs, args.address)
+        return run_jobs_on_ray(list(jobs), cleaner, args.jobs, args.address,
+                               verbose=args.verbose)
     return run_jobs(jobs, cleaner, max(1, args.jobs))
 
 
@@ -282,18 +335,45 @@ def _summary_text(stats: dict[str, Any]) -> str:
 def _explain(args: argparse.Namespace, config: Config) -> int:
     from cleanse.pipeline import Pipeline
 
+    if args.record is not None and not is_warc(args.path):
+        print("cleanse: --record picks a record of a WARC file (.warc, .warc.gz)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.path != STDIO and not os.path.lexists(args.path):
+        print(f"cleanse: no such file: {_printable(args.path)}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.source and args.path != STDIO:
+        print("cleanse: --source names the capture read from stdin; give - as PATH",
+              file=sys.stderr)
+        return EXIT_USAGE
     pipeline = Pipeline(config)
+    extra: dict[str, Any] = {}
     if args.path == STDIO:
-        doc = pipeline.clean(sys.stdin.buffer.read(), source="<stdin>", kind=args.kind,
-                             explain=True)
+        doc = pipeline.clean(sys.stdin.buffer.read(), source=args.source or "<stdin>",
+                             kind=args.kind, explain=True)
+    elif is_warc(args.path):
+        try:
+            record = _warc_record(args.path, args.record)
+        except ValueError as exc:
+            print(f"cleanse: {_printable(str(exc))}", file=sys.stderr)
+            return EXIT_USAGE
+        if record.error:
+            print(f"source: {_printable(record.source)}\nstatus: error "
+                  f"({_printable(record.error)})")
+            return EXIT_FAILURES
+        doc = pipeline.clean(record.data, source=record.source, kind=args.kind,
+                             charset=record.charset, explain=True)
+        extra = record.metadata
     else:
         doc = pipeline.clean(Path(args.path), kind=args.kind, explain=True)
     print(f"source: {_printable(str(doc.source))}\nstatus: {doc.status.value}"
           + (f" ({_printable(doc.error)})" if doc.error else "")
           + f"\ntitle: {_printable(str(doc.title))}\nlanguage: {doc.language}")
+    for key, value in extra.items():
+        print(f"{key}: {_printable(str(value))}")
     for segment in doc.segments:
         print(f"segment: lines {segment.first_line}-{segment.last_line} {segment.language}")
-    if doc.metadata.get("main_content"):
+    if "main_content" in doc.metadata:
         print(f"html main content (the DOM scorer's pick, evidence for the arbiter): "
               f"{_printable(str(doc.metadata['main_content']))}")
     for warning in doc.warnings:
@@ -303,19 +383,72 @@ def _explain(args: argparse.Namespace, config: Config) -> int:
     return EXIT_FAILURES if doc.status.value == "error" else EXIT_OK
 
 
-def _detectors() -> int:
-    for name in available():
+def _warc_record(path: str, which: str | None) -> HtmlRecord:
+    """The HTML record of the WARC file ``path`` that ``--record`` names: a number from 1, or
+    a URL (a record's source: the target URL, ``#2`` for its second capture). ValueError,
+    saying what there is, when it names none."""
+    number = int(which) if which and which.isdigit() else None
+    count = 0
+    try:
+        for record in html_records(path, DEFAULT_MAX_BYTES):
+            count += 1
+            if count == number or (number is None and which in (record.source,
+                                                                record.metadata.get("url"))):
+                return record
+    except Exception as exc:  # warcio raises several types for damaged archives
+        raise ValueError(f"cannot read WARC {path}: {type(exc).__name__}: {exc}") from None
+    if which is None:
+        raise ValueError(f"{path} is a WARC file with {_count(count, 'HTML record')}: pick one "
+                         f"with --record N (1 to {count}) or --record URL")
+    raise ValueError(f"{path} has no HTML record {which} (it has {_count(count, 'HTML record')}"
+                     f"{f', numbered 1 to {count}' if count else ''})")
+
+
+def _detectors(as_json: bool) -> int:
+    """Every detector, the default pipeline's first in their order, then those off by
+    default, each with its options and their defaults."""
+    names = list(DEFAULT_PIPELINE) + [n for n in available() if n not in DEFAULT_PIPELINE]
+    listing = []
+    for name in names:
         cls = detector_class(name)
-        options = ", ".join(o for o in cls.option_names() if o != "keywords")
-        print(f"{name:<14} {cls.describe()}\n{'':<14} options: {options or '-'}")
+        defaults = asdict(cls())
+        listing.append({"name": name, "in_default_pipeline": name in DEFAULT_PIPELINE,
+                        "description": cls.describe(), "reads": list(cls.reads),
+                        "options": defaults})
+    if as_json:
+        print(json.dumps(listing, ensure_ascii=False, indent=1, default=_jsonable))
+        return EXIT_OK
+    for position, entry in enumerate(listing, 1):
+        where = f"{position:>2}." if entry["in_default_pipeline"] else "off"
+        print(f"{where} {entry['name']}: {entry['description']}")
+        for option, default in entry["options"].items():
+            print(f"      {option} = {_short(default)}")
+    print("Options are set in a config file ([detectors.NAME]); --json shows keyword tables in "
+          "full.")
     return EXIT_OK
+
+
+def _jsonable(value: Any) -> Any:
+    return sorted(value) if isinstance(value, (set, frozenset)) else repr(value)
+
+
+def _short(value: Any, width: int = 90) -> str:
+    """An option's default on one line; a long keyword table as its lists' sizes."""
+    text = json.dumps(value, ensure_ascii=False, default=_jsonable)
+    if len(text) <= width:
+        return text
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_short(v, 40)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return f"[{len(value)} entries]"
+    return text[:width] + "..."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "detectors":
-            return _detectors()
+            return _detectors(args.json)
         try:
             config = _config(args)
             config.arbiter()  # a missing or mismatched model is a usage error, found up front
@@ -324,9 +457,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         if args.command == "explain":
             return _explain(args, config)
-        if args.command == "report":
-            from cleanse.running.report import command
-            return command(args, config)
         return _clean(args, config)
     except BrokenPipeError:
         # The reader of our output went away (`cleanse explain ... | head`): that ends the

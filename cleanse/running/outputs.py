@@ -1,22 +1,27 @@
-"""Where batch records go: a JSONL file, a folder of JSON files, or stdout.
+"""Where batch records go: a JSONL, CSV or text file, a folder of JSON files, or a stream.
 
 Every sink writes whole records only and can tell which captures an earlier,
 interrupted run already finished (``done``: source -> input SHA-256 and options
 fingerprint), so that re-running the same command resumes instead of starting
 over, and a run with other options cleans again what they would change.
 
-* JSONL: each record is appended with a single ``write`` on an ``O_APPEND``
-  descriptor, so a kill leaves at most one partial line at the end; the next
-  run cuts it off before appending. When a record is replaced (its input
-  changed, or it was an ``error`` and is retried), the file is rewritten at
-  the end of the run, atomically, keeping only the newest record per source.
+* JSONL and CSV files: each record is appended with a single ``write`` on an
+  ``O_APPEND`` descriptor, so a kill leaves at most one partial record at the
+  end; the next run cuts it off before appending. When a record is replaced
+  (its input or the options changed, or it was an ``error`` and is retried),
+  the file is rewritten at the end of the run, atomically, keeping only the
+  newest record per source.
+* Text files hold bodies only, with nothing to resume from: an existing one is
+  overwritten only with ``--force``.
 * Folder: one ``<source>.json`` per capture, each written to a temporary file
   and renamed into place.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import sys
@@ -133,56 +138,191 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
-class StdoutSink:
-    """Records as JSON lines on stdout; nothing to resume from."""
+class Codec(Protocol):
+    """How one output format writes records and reads them back (for resume)."""
 
-    def __init__(self) -> None:
+    name: str
+    header: str | None  # written once at the start of a file (CSV's column names)
+    resumable: bool
+
+    def encode(self, record: dict[str, Any]) -> str: ...
+
+    def read(self, handle: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | None]]:
+        """(offset just past it, the record or None when unreadable) for each complete
+        record; stops at a record cut off by an interruption."""
+        ...
+
+
+class JsonlCodec:
+    """One JSON record per line."""
+
+    name, header, resumable = "jsonl", None, True
+
+    def encode(self, record: dict[str, Any]) -> str:
+        return record_json(record) + "\n"
+
+    def read(self, handle: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | None]]:
+        end = 0
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                return  # a record cut off by an interruption
+            end += len(raw)
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                record = None
+            yield end, record if isinstance(record, dict) else None
+
+
+# The CSV output's columns: what a spreadsheet or pandas user wants per capture, plus what
+# resume needs. Nested fields (metadata, warnings) are JSON text in their cell.
+CSV_COLUMNS = ("source", "status", "error", "kind", "language", "title", "text", "metadata",
+               "warnings", "input_sha256", "input_bytes", "options_fingerprint")
+
+
+class NotOurs(ValueError):
+    """An existing output file that cleanse did not write; resuming into it would mix."""
+
+
+class CsvCodec:
+    """One row per capture under a header (:data:`CSV_COLUMNS`), with the csv module's
+    quoting: a cell may hold line breaks, so a row can span several lines."""
+
+    name, resumable = "csv", True
+    header = ",".join(CSV_COLUMNS) + "\n"
+
+    def encode(self, record: dict[str, Any]) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(
+            _csv_cell(record.get(column)) for column in CSV_COLUMNS)
+        return buffer.getvalue()
+
+    def read(self, handle: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | None]]:
+        end = 0
+
+        def lines() -> Iterator[str]:
+            nonlocal end
+            for raw in handle:
+                if not raw.endswith(b"\n"):
+                    return  # a row cut off by an interruption
+                end += len(raw)
+                yield raw.decode("utf-8", errors="replace")
+
+        # csv.reader asks for one line at a time and never reads ahead, so after each
+        # row ``end`` is exactly where that row ends.
+        rows = csv.reader(lines(), strict=True)
+        try:
+            header = next(rows, None)
+            if header is None:
+                return
+            if tuple(header) != CSV_COLUMNS:
+                raise NotOurs("its first line is not the header cleanse writes")
+            yield end, {}
+            for row in rows:
+                yield end, dict(zip(CSV_COLUMNS, row)) if len(row) == len(CSV_COLUMNS) else None
+        except csv.Error:
+            return  # a quoted cell cut off by an interruption: the rows before it stand
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+class TextCodec:
+    """The article body of each capture, then an empty line; nothing for captures without
+    one (errors are in the summary). Bodies carry no source, so there is no resume."""
+
+    name, header, resumable = "txt", None, False
+
+    def encode(self, record: dict[str, Any]) -> str:
+        text = record.get("text") if record.get("status") == Status.OK.value else None
+        return f"{text}\n\n" if isinstance(text, str) and text else ""
+
+    def read(self, handle: IO[bytes]) -> Iterator[tuple[int, dict[str, Any] | None]]:
+        return iter(())
+
+
+CODECS: dict[str, Codec] = {"jsonl": JsonlCodec(), "csv": CsvCodec(), "txt": TextCodec()}
+# Which file names mean which format.
+SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "txt"}
+
+
+class StreamSink:
+    """Records written as they come to stdout or a device (``/dev/null``); no resume."""
+
+    def __init__(self, codec: Codec, stream: IO[str] | None = None) -> None:
         self.done: dict[str, Done] = {}
+        self.codec = codec
+        self.stream = stream
+        self._header = codec.header
 
     def write(self, record: dict[str, Any]) -> None:
-        sys.stdout.write(record_json(record) + "\n")
-        sys.stdout.flush()
+        stream = self.stream or sys.stdout
+        if self._header:
+            stream.write(self._header)
+            self._header = None
+        stream.write(self.codec.encode(record))
+        stream.flush()
 
     def close(self) -> None:
-        sys.stdout.flush()
+        if self.stream is not None:
+            self.stream.close()
+        else:
+            sys.stdout.flush()
 
 
-class JsonlSink:
-    """One JSON record per line, appended; see the module docstring for the guarantees."""
+class FileSink:
+    """Records appended to one file in ``codec``'s format; see the module docstring."""
 
-    def __init__(self, path: Path, resume: bool = True):
+    def __init__(self, path: Path, codec: Codec, resume: bool = True):
         self.path = path
+        self.codec = codec
         self.done: dict[str, Done] = {}
         self._present: set[str] = set()  # every source with a record in the file
         self._rewrite = False
         path.parent.mkdir(parents=True, exist_ok=True)
         if resume and path.exists():
+            if not codec.resumable and path.stat().st_size:
+                raise ValueError(f"{path} exists and {codec.name} output cannot resume (it "
+                                 "does not say which capture each text came from): use --force "
+                                 "to overwrite it, or a .jsonl or .csv output to resume")
             self._load()
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if resume else os.O_TRUNC)
         self._fd = os.open(path, flags, 0o666)  # less the umask, like open()
+        if codec.header and os.fstat(self._fd).st_size == 0:
+            self._append(codec.header.encode("utf-8"))
 
     def _load(self) -> None:
         with open(self.path, "rb+") as handle:
             complete = 0
-            for raw in handle:
-                if not raw.endswith(b"\n"):
-                    break  # a record cut off by an interruption
-                complete += len(raw)
-                try:
-                    record = json.loads(raw)
-                except ValueError:
-                    self._rewrite = True
-                    continue
-                source = record.get("source") if isinstance(record, dict) else None
-                self._rewrite |= source in self._present
-                self._present.add(source)
-                if finished := _finished(record):
-                    self.done[finished[0]] = finished[1]
+            try:
+                for end, record in self.codec.read(handle):
+                    complete = end
+                    if record is None:
+                        self._rewrite = True
+                        continue
+                    source = record.get("source")
+                    if not isinstance(source, str):
+                        continue
+                    self._rewrite |= source in self._present
+                    self._present.add(source)
+                    if finished := _finished(record):
+                        self.done[finished[0]] = finished[1]
+            except NotOurs as exc:
+                raise ValueError(f"{self.path} exists and is not a {self.codec.name} output of "
+                                 f"cleanse ({exc}): use --force to overwrite it, or another "
+                                 "name") from None
             handle.truncate(complete)
 
     def write(self, record: dict[str, Any]) -> None:
-        data = (record_json(record) + "\n").encode("utf-8")
         self._rewrite |= record["source"] in self._present
+        self._append(self.codec.encode(record).encode("utf-8"))
+
+    def _append(self, data: bytes) -> None:
         start = os.lseek(self._fd, 0, os.SEEK_END)
         try:
             view = memoryview(data)
@@ -201,22 +341,21 @@ class JsonlSink:
         """Rewrite the file with one record per source: the last one written."""
         newest: dict[str, int] = {}
         for number, record in self._records():
-            if isinstance(record, dict) and isinstance(record.get("source"), str):
-                newest[record["source"]] = number
+            newest[record["source"]] = number
 
         def write(handle: IO[str]) -> None:
+            if self.codec.header:
+                handle.write(self.codec.header)
             for number, record in self._records():
-                if isinstance(record, dict) and newest.get(record.get("source")) == number:
-                    handle.write(record_json(record) + "\n")
+                if newest[record["source"]] == number:
+                    handle.write(self.codec.encode(record))
         atomic_write(self.path, write)
 
-    def _records(self) -> Iterator[tuple[int, Any]]:
-        with open(self.path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle):
-                try:
-                    yield number, json.loads(line)
-                except ValueError:
-                    continue
+    def _records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        with open(self.path, "rb") as handle:
+            for number, (_, record) in enumerate(self.codec.read(handle)):
+                if record is not None and isinstance(record.get("source"), str):
+                    yield number, record
 
 
 class FolderSink:
@@ -263,10 +402,39 @@ class FolderSink:
         pass
 
 
-def open_sink(output: str, resume: bool = True) -> Sink:
-    """The sink for the CLI's ``-o``: ``-``, a ``.jsonl`` file, or a folder."""
+def output_format(output: str, requested: str | None = None) -> str:
+    """What ``-o OUTPUT`` (with ``--output-format``, if given) writes: ``jsonl``, ``csv``,
+    ``txt`` or ``folder`` (one ``.json`` record per capture). Raises ValueError, with what to
+    do instead, for a name that would surprise: ``out.json`` is not made a folder."""
+    path = Path(output)
+    if output == STDIO or (path.exists() and not path.is_dir() and not path.is_file()):
+        return requested or "jsonl"  # a stream: stdout, /dev/null, a FIFO
+    is_folder = path.is_dir() or output.endswith(("/", os.sep)) or not path.suffix
+    named = SUFFIX_FORMATS.get(path.suffix.lower())
+    if is_folder:
+        if requested:
+            raise ValueError(f"-o {output} is a folder of .json records; --output-format "
+                             f"{requested} needs a file name (out.{requested}) or -")
+        return "folder"
+    if named is None:
+        raise ValueError(f"-o {output}: cleanse writes .jsonl, .csv or .txt files, or a "
+                         "folder of .json records (a name without a suffix, or ending in /); "
+                         f"did you mean {path.with_suffix('.jsonl')}?")
+    if requested and requested != named:
+        raise ValueError(f"-o {output} names a {named} file but --output-format is "
+                         f"{requested}")
+    return named
+
+
+def open_sink(output: str, resume: bool = True, requested: str | None = None) -> Sink:
+    """The sink for the CLI's ``-o``: ``-``, a device, a ``.jsonl``/``.csv``/``.txt`` file,
+    or a folder (see :func:`output_format`)."""
+    kind = output_format(output, requested)
     if output == STDIO:
-        return StdoutSink()
-    if output.endswith(".jsonl"):
-        return JsonlSink(Path(output), resume)
-    return FolderSink(Path(output), resume)
+        return StreamSink(CODECS[kind])
+    path = Path(output)
+    if path.exists() and not path.is_dir() and not path.is_file():
+        return StreamSink(CODECS[kind], open(path, "w", encoding="utf-8", newline="\n"))
+    if kind == "folder":
+        return FolderSink(path, resume)
+    return FileSink(path, CODECS[kind], resume)

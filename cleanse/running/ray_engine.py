@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -83,19 +84,26 @@ def clean_dataset(dataset: Dataset, config: Config | None = None, *, workers: in
 
 
 def run_jobs_on_ray(jobs: list[Job], cleaner: Cleaner, workers: int,
-                    address: str | None = None) -> Iterator[dict[str, Any]]:
+                    address: str | None = None,
+                    verbose: bool = False) -> Iterator[dict[str, Any]]:
     """The CLI's Ray engine: records for ``jobs`` in input order.
 
     Files are read by the actors, so on a cluster every node must see the
-    input paths (a shared file system) and have cleanse installed.
+    input paths (a shared file system) and have cleanse installed. Ray's own
+    log lines and warnings are quiet unless ``verbose``: cleanse reports
+    progress and failures itself.
     """
     if any(job.data is not None for job in jobs):
         raise ValueError("the Ray engine reads files on its workers; stdin and WARC records "
                          "need the local engine")
+    level = logging.INFO if verbose else logging.ERROR
+    if not verbose:  # Ray's C++ core logs to stderr on its own (read when ray.init starts it)
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=None if address else max(1, workers),
-                 include_dashboard=False, log_to_driver=False, logging_level="WARNING")
-    logging.getLogger("ray.data").setLevel(logging.ERROR)  # our own progress bar reports
+                 include_dashboard=False, log_to_driver=verbose, logging_level=level)
+    for name in ("ray", "ray.data"):
+        logging.getLogger(name).setLevel(level)
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
