@@ -56,3 +56,21 @@ def test_ray_engine_refuses_stdin_before_touching_the_output(local_ray, tmp_path
     assert main(["clean", "-", "-o", str(out), "--engine", "ray", "--force", "-q"]) == 2
     assert "need the local engine" in capsys.readouterr().err
     assert out.read_text("utf-8") == '{"source": "kept"}\n'
+
+
+def test_ray_keeps_its_own_warnings_quiet_unless_verbose(folder, tmp_path):
+    """Run as a user would (a fresh process that starts Ray itself): stderr holds cleanse's
+    own lines, not Ray's log lines and warnings."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "cleanse", "clean", str(folder), "-o", str(out), "-j", "1",
+         "--engine", "ray"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert len(out.read_text("utf-8").splitlines()) == 6
+    foreign = [line for line in result.stderr.splitlines()
+               if line.strip() and not line.startswith(("cleanse:", "  "))
+               and "RAY_BACKEND_LOG_LEVEL" not in line]  # Ray's note that it obeys the quiet
+    assert not foreign, foreign
