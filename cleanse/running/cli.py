@@ -110,6 +110,13 @@ def _parser() -> argparse.ArgumentParser:
                               "HTML response) or its URL (as in the records' source)")
     _pipeline_options(explain)
 
+    report = commands.add_parser(
+        "report", help="write one HTML page showing every capture's removed lines, and why",
+        description="Documentation: docs/report.md.")
+    from cleanse.running import report as report_page
+    report_page.add_arguments(report)
+    _pipeline_options(report)
+
     detectors = commands.add_parser(
         "detectors", help="list the detectors in pipeline order, with every option's default")
     detectors.add_argument("--json", action="store_true",
@@ -457,6 +464,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         if args.command == "explain":
             return _explain(args, config)
+        if args.command == "report":
+            from cleanse.running.report import command
+            return command(args, config)
         return _clean(args, config)
     except BrokenPipeError:
         # The reader of our output went away (`cleanse explain ... | head`): that ends the
