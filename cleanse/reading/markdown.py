@@ -20,7 +20,8 @@ import re
 from typing import Any
 
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
-TABLE_DELIMITER = re.compile(r" {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*")
+# Matched on the stripped line; a match can only start at "|", ":" or "-" (linear search).
+TABLE_DELIMITER = re.compile(r"(?:\|\s*)?:?-+:?(?:\s*\|\s*:?-+:?)*(?:\s*\|)?")
 
 
 def markdown_hints(text: str) -> list[dict[str, Any]]:
@@ -59,7 +60,7 @@ def _pipe_tables(lines: list[str]) -> list[tuple[int, int, str]]:
     found, i = [], 1
     while i < len(lines):
         if "|" in lines[i - 1] and "|" in lines[i] and "-" in lines[i] \
-                and TABLE_DELIMITER.fullmatch(lines[i]):
+                and TABLE_DELIMITER.fullmatch(lines[i].strip()):
             end = i + 1
             while end < len(lines) and "|" in lines[end] and lines[end].strip():
                 end += 1
