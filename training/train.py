@@ -30,6 +30,8 @@ import gzip
 import hashlib
 import json
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import lightgbm
@@ -69,8 +71,10 @@ def fold_of_pages(table: Table, folds: int = FOLDS) -> dict[str, int]:
     return assignment
 
 
-def fit(X: np.ndarray, y: np.ndarray, weight: np.ndarray) -> lightgbm.Booster:
-    data = lightgbm.Dataset(X, label=y, weight=weight, feature_name=list(FEATURES),
+def fit(X: np.ndarray, y: np.ndarray, weight: np.ndarray,
+        features: Sequence[str] = FEATURES) -> lightgbm.Booster:
+    """A booster over the columns ``features`` (X holds exactly those, in that order)."""
+    data = lightgbm.Dataset(X, label=y, weight=weight, feature_name=list(features),
                             free_raw_data=True)
     return lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
 
@@ -106,13 +110,14 @@ def write_model(directory: Path, booster: lightgbm.Booster, manifest: dict) -> N
                                              + "\n", "utf-8")
 
 
-def _manifest(table: Table, pages: list[str], calibration_table: dict, extra: dict) -> dict:
+def _manifest(table: Table, pages: list[str], calibration_table: dict, extra: dict,
+              features: Sequence[str] = FEATURES) -> dict:
     datasets: dict[str, int] = {}
     for key in pages:
         dataset = key.split("/")[0]
         datasets[dataset] = datasets.get(dataset, 0) + 1
     return {
-        "format": 1, "features": list(FEATURES), "calibration": calibration_table,
+        "format": 1, "features": list(features), "calibration": calibration_table,
         "lightgbm": {"params": PARAMS, "rounds": ROUNDS, "version": lightgbm.__version__},
         "training_data": {
             "pages_per_dataset": datasets,
@@ -124,15 +129,18 @@ def _manifest(table: Table, pages: list[str], calibration_table: dict, extra: di
     }
 
 
-def cross_validate(table: Table) -> np.ndarray:
-    """Train one model per fold, save it with its calibration; the out-of-fold predictions."""
+def cross_validate(table: Table, features: Sequence[str] = FEATURES) -> np.ndarray:
+    """Train one model per fold, save it with its calibration; the out-of-fold predictions.
+
+    ``table.X`` holds the columns ``features``, in that order.
+    """
     assignment = fold_of_pages(table)
     row_fold = np.array([assignment[k] for k in table.page.tolist()])
     raw = np.zeros(len(table.y))
     boosters = []
     for fold in range(FOLDS):
         train = row_fold != fold
-        booster = fit(table.X[train], table.y[train], table.weight[train])
+        booster = fit(table.X[train], table.y[train], table.weight[train], features)
         raw[~train] = booster.predict(table.X[~train], num_threads=2)
         boosters.append(booster)
         print(f"fold {fold}: {int((~train).sum()):,} held-out lines", file=sys.stderr)
@@ -142,7 +150,7 @@ def cross_validate(table: Table) -> np.ndarray:
         pages = [k for k, f in assignment.items() if f != fold]
         write_model(FOLD_DIR / f"fold-{fold}", booster, _manifest(
             table, pages, calibration(raw[outside], table.y[outside], table.weight[outside]),
-            {"fold": fold, "folds": FOLDS}))
+            {"fold": fold, "folds": FOLDS}, features))
     np.save(FOLD_DIR / "out-of-fold.npy", raw)
     (FOLD_DIR / "folds.json").write_text(json.dumps(
         {"folds": FOLDS, "cleanse_sources": table.sources, "pages": assignment},
@@ -159,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
                       help="train the shipped model, calibrated on the saved out-of-fold "
                            "predictions of the last cross-validation")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--without", nargs="+", default=[], metavar="COLUMN",
+                        help="leave out these evidence columns (a name ending in * leaves out "
+                             "every column it begins): to measure what a group of columns adds")
     parser.add_argument("--table", type=Path,
                         help="train on this table file instead of the one for the current "
                              "sources (the manifest records the sources it came from)")
@@ -167,20 +178,27 @@ def main(argv: list[str] | None = None) -> int:
     if table.sources != source_hash():
         print(f"note: the table's evidence comes from cleanse sources {table.sources}, the "
               f"tree is at {source_hash()}", file=sys.stderr)
+    features = [name for name in FEATURES if not any(
+        name == left or (left.endswith("*") and name.startswith(left[:-1]))
+        for left in args.without)]
+    if len(features) < len(FEATURES):
+        print(f"leaving out {len(FEATURES) - len(features)} of {len(FEATURES)} columns",
+              file=sys.stderr)
+        table = replace(table, X=table.X[:, [FEATURES.index(f) for f in features]])
     if args.shipped_only:
         raw = np.load(FOLD_DIR / "out-of-fold.npy")
         if len(raw) != len(table.y):
             parser.error("the saved out-of-fold predictions belong to another table; "
                          "run without --shipped-only")
     else:
-        raw = cross_validate(table)
+        raw = cross_validate(table, features)
     scores = line_scores(raw, table)
     print(json.dumps({"cross_validated_lines": scores}, indent=1))
     if not args.folds_only:
-        booster = fit(table.X, table.y, table.weight)
+        booster = fit(table.X, table.y, table.weight, features)
         write_model(SHIPPED_DIR, booster, _manifest(
             table, sorted(table.group), calibration(raw, table.y, table.weight),
-            {"cross_validated_lines": scores, "folds": FOLDS}))
+            {"cross_validated_lines": scores, "folds": FOLDS}, features))
         print(f"wrote {SHIPPED_DIR}", file=sys.stderr)
     return 0
 
