@@ -31,7 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from cleanse import native
 from cleanse.deciding.evidence import COLUMN, page_features
+from cleanse.deciding.forest import Forest, ForestError, native_forest
 from cleanse.deciding.units import units
 from cleanse.model import Category, Decision, Line, Page
 
@@ -70,57 +72,76 @@ class Judgement:
 
 
 class _Model:
-    """A loaded booster with its manifest (feature names, calibration)."""
+    """A loaded model with its manifest (feature names, calibration).
+
+    The trees are evaluated by the native core when it is enabled, else by the numpy
+    reference (:mod:`cleanse.deciding.forest`); both give LightGBM's scores bit for bit, so
+    LightGBM itself is needed only to train (docs/arbiter.md, "Runtime").
+    """
 
     def __init__(self, directory: Path | None) -> None:
-        import lightgbm
-
         root = directory or resources.files("cleanse") / "data" / "arbiter"
+        name = directory or "shipped"
         try:
             manifest_text = (root / "manifest.json").read_text("utf-8")
-            model_bytes = (root / "model.txt.gz").read_bytes()
-        except OSError as exc:
+            model_text = gzip.decompress((root / "model.txt.gz").read_bytes()).decode("utf-8")
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
             raise ModelError(f"cannot read arbiter model in {root}: {exc}") from exc
         try:
             self.manifest: dict[str, Any] = json.loads(manifest_text)
         except ValueError as exc:
-            raise ModelError(f"arbiter manifest of {directory or 'shipped'} is not JSON: "
-                             f"{exc}") from exc
+            raise ModelError(f"arbiter manifest of {name} is not JSON: {exc}") from exc
         # A model reads the columns it was trained on, by name: evidence may grow
         # columns without breaking models trained before, never lose one they need.
         self.features: tuple[str, ...] = tuple(self.manifest.get("features", ()))
         missing = [name for name in self.features if name not in COLUMN]
         if missing or not self.features:
-            raise ModelError(f"arbiter model {directory or 'shipped'} was trained on features "
+            raise ModelError(f"arbiter model {name} was trained on features "
                              f"this version of cleanse does not compute ({', '.join(missing)}); "
                              "retrain it (python -m training.train)")
         self.columns = np.array([COLUMN[name] for name in self.features])
         try:
-            self.booster = lightgbm.Booster(
-                model_str=gzip.decompress(model_bytes).decode("utf-8"))
-        except (OSError, ValueError, lightgbm.basic.LightGBMError) as exc:
-            raise ModelError(f"cannot load arbiter model {directory or 'shipped'}: {exc}") from exc
+            self.forest = Forest(model_text)
+        except ForestError as exc:
+            raise ModelError(f"cannot load arbiter model {name}: {exc}") from exc
+        if len(self.features) != self.forest.num_features:
+            raise ModelError(f"arbiter model {name} reads {self.forest.num_features} features, "
+                             f"its manifest names {len(self.features)}")
+        self._native = native_forest(self.forest, self.columns)
         calibration = self.manifest.get("calibration") or {"x": [0.0, 1.0], "y": [0.0, 1.0]}
         self.calibration_x = np.asarray(calibration["x"], dtype=np.float64)
         self.calibration_y = np.asarray(calibration["y"], dtype=np.float64)
 
     def keep_probabilities(self, rows: np.ndarray) -> np.ndarray:
-        raw = self.booster.predict(rows[:, self.columns], num_threads=1)
-        return np.interp(raw, self.calibration_x, self.calibration_y)
+        if self._native is not None and native.enabled:
+            raw = np.array(self._native.predict(*_as_bytes(rows)), dtype=np.float64)
+        else:
+            raw = self.forest.raw_scores(rows[:, self.columns])
+        return np.interp(self.forest.probabilities(raw), self.calibration_x,
+                         self.calibration_y)
 
     def evidence(self, rows: np.ndarray) -> list[tuple[str, ...]]:
         """Per row, the features that pushed it hardest towards removal, strongest first.
 
         SHAP contributions cost milliseconds per row, so only explanations ask for them.
         """
-        rows = rows[:, self.columns]
-        contributions = self.booster.predict(rows, pred_contrib=True, num_threads=1)
+        selected = rows[:, self.columns]
+        if self._native is not None and native.enabled:
+            contributions = np.array(self._native.contributions(*_as_bytes(rows)))
+        else:
+            contributions = self.forest.contributions(selected)
         found = []
-        for row, contribution in zip(rows, contributions):
+        for row, contribution in zip(selected, contributions):
             order = np.argsort(contribution[:-1])  # most negative (towards junk) first
             found.append(tuple(f"{self.features[i]}={row[i]:.2f}" for i in order[:EVIDENCE_ITEMS]
                                if contribution[i] < 0))
         return found
+
+
+def _as_bytes(rows: np.ndarray) -> tuple[bytes, int]:
+    """Evidence rows as the native core takes them: float64 bytes, row by row, and the width
+    (it reads the model's columns itself)."""
+    return np.ascontiguousarray(rows, dtype=np.float64).tobytes(), rows.shape[1]
 
 
 @lru_cache(maxsize=8)

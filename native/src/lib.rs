@@ -2,10 +2,12 @@
 //!
 //! The pure-Python code in `cleanse/` is the reference implementation; everything here must
 //! give byte-identical results (tests/test_native.py checks it). Ported so far: per-line
-//! features (`cleanse.features.line_features`) and the keyword matcher
-//! (`cleanse.detectors.vocabulary.Keywords`). See docs/native.md.
+//! features (`cleanse.features.line_features`), the keyword matcher
+//! (`cleanse.detectors.vocabulary.Keywords`) and the arbiter's trees
+//! (`cleanse.deciding.forest`). See docs/native.md.
 
 pub mod features;
+pub mod forest;
 pub mod keywords;
 pub mod pattern;
 pub mod tables;

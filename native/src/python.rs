@@ -242,5 +242,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(line_features, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
     module.add_class::<KeywordAutomaton>()?;
+    module.add_class::<crate::forest::python::PyForest>()?;
     Ok(())
 }
