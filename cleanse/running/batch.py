@@ -189,8 +189,10 @@ def _not_taken(path: str, relative: str, include: tuple[str, ...] | None) -> str
     name = relative.rsplit("/", 1)[-1].lower()
     if is_warc(name) or name.removesuffix(".gz").endswith(CAPTURE_SUFFIXES):
         return None
-    try:
-        with open(path, "rb") as handle:
+    try:  # non-blocking and checked after opening: a FIFO swapped in must not hang the listing
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            if (what := _not_regular(os.fstat(handle.fileno()).st_mode)) is not None:
+                return f"not a regular file ({what})"
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
@@ -597,11 +599,6 @@ class Summary:
     @property
     def seconds(self) -> float:
         return time.monotonic() - self.started
-
-    def rate(self) -> str:
-        """Throughput so far, for the progress bar."""
-        elapsed = max(self.seconds, 1e-9)
-        return f"{self.input_bytes / 1e6 / elapsed:.2f} MB/s"
 
     def to_dict(self) -> dict[str, Any]:
         return {"captures": sum(self.statuses.values()), "status": dict(self.statuses),
