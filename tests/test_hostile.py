@@ -75,8 +75,9 @@ def within():
 def test_front_matter_tags_become_strict_json_with_warnings():
     doc = cleanse.clean(TAGGED + page(*EN))
     record = json.loads(json.dumps(doc.to_dict(), allow_nan=False))
-    meta = record["metadata"]
+    meta = json.loads(record["metadata"]["capture_fields"])  # the whole front matter
     assert (meta["blob"], meta["tags"], meta["when"]) == ("aGk=", ["a", "b"], "2024-01-02")
+    assert record["metadata"]["tags"] == ["a", "b"]
     assert meta["ratio"] is None and meta["big"] is None
     assert any(w.startswith("front matter ratio: nan") for w in record["warnings"])
     assert doc.status.value == "ok" and EN[0] in doc.text

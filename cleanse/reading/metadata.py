@@ -38,10 +38,12 @@ from cleanse.model import METADATA_FIELDS, Line, Page, metadata_record
 # Date-or-time matches this close together are one timestamp ("2005年3月11日 12:12",
 # "6:42 PM CDT, October 9, 2025"); the gap may hold separators, "at", AM/PM, a zone name.
 TIMESTAMP_GAP = regex.compile(
-    r"[\s,.;|·@\-–—/]*(?:at\s+|um\s+|à\s+)?(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5}\b)?[\s,.;|·\-–—]*",
+    r"[\s,.;|·@\-–—/]{0,6}(?:(?:at|um|à)\s{1,3})?(?:[ap]\.?m\.?)?\s{0,3}(?:[A-Z]{2,5}\b)?"
+    r"[\s,.;|·\-–—]{0,6}",
     regex.I)
 TIMESTAMP_TAIL = regex.compile(
-    r"\s*(?:[ap]\.?m\.?\b)?\s*(?:(?:UTC|GMT)\s*[+-]\d{1,2}(?::?\d\d)?|[A-Z]{2,5}\b)?", regex.I)
+    r"\s{0,3}(?:[ap]\.?m\.?\b)?\s{0,3}(?:(?:UTC|GMT)\s?[+-]\d{1,2}(?::?\d\d)?|[A-Z]{2,5}\b)?",
+    regex.I)
 HAS_TIME = regex.compile(r"\d:[0-5]\d|\d\s*[点點时時]\s*\d")
 HAS_ZONE = regex.compile(r"(?:Z|[+-]\d\d:?\d\d)$|\b(?:UTC|GMT|[A-Z]{2,4}T)\b")
 # An ISO 8601 date at the start of a declared value (meta tags, JSON-LD, <time datetime>).
@@ -137,8 +139,9 @@ LABEL = regex.compile(
     + r")(?:\s*[:：]\s*|(?<=\p{Latin})\s+|\s+(?=\d))", regex.I)
 FIELD_OF_LABEL = {label.casefold(): field for label, field in _LABEL_ALTERNATIVES}
 # A value ends at a separator, an opening bracket or the next label.
-VALUE_END = regex.compile(r"\s*(?:[|｜·•〓]|\s{2,}|$)")
-NAME_SPLIT = regex.compile(r"\s*(?:[,，、;；&/]|\band\b|\bund\b|\bet\b|\by\b|和|与)\s*", regex.I)
+VALUE_END = regex.compile(r"[ \t]{0,3}[|｜·•〓]|\s{2}|$")
+NAME_SPLIT = regex.compile(r"\s{0,3}(?:[,，、;；&/]|\band\b|\bund\b|\bet\b|\by\b|和|与)\s{0,3}",
+                           regex.I)
 BRACKETS = r"\s\[\]【】()（）<>《》\"'“”:："
 NAME_TRIM = regex.compile(rf"^[{BRACKETS}-]+|[{BRACKETS},-]+$")
 # A name is a few words, without a sentence's punctuation.
@@ -148,7 +151,7 @@ NOT_IN_NAME = regex.compile(r"[?!。？！:：]|\.\s+\p{Ll}")
 # or a photo credit (摄).
 NAME_TAIL = regex.compile(r"(?:发自|發自|报道|報道|摄|攝|/文|/摄).*$"
                           # ... or, in a Latin byline, the word that led to the date left out.
-                          r"|\s+(?:on|at|in|am|le|el|il|the)\s*$", regex.I)
+                          r"|\s{1,3}(?:on|at|in|am|le|el|il|the)\s{0,3}$", regex.I)
 MAX_NAME_CHARS = 60
 MAX_NAMES = 8
 
@@ -274,7 +277,7 @@ def from_html(root: Element) -> dict[str, Any]:
 
 
 # Parts of a declared title: "Headline | Site", "Headline - Section - Site".
-TITLE_PARTS = regex.compile(r"\s+[|\-–—:·»/]{1,2}\s+")
+TITLE_PARTS = regex.compile(r"\s{1,3}[|\-–—:·»/]{1,2}\s{1,3}")
 WORD = regex.compile(r"\w+")
 
 
