@@ -187,3 +187,17 @@ def test_whole_records_are_byte_identical(path):
     with native.use_native(False):
         expected = _records(path)
     assert _records(path) == expected
+
+
+def test_a_matcher_sent_to_another_process_registers_its_words_there(monkeypatch):
+    """Ray actors and worker processes unpickle detectors built elsewhere."""
+    import pickle
+
+    from cleanse.detectors import vocabulary
+
+    sent = pickle.dumps(vocabulary.Keywords(["subscribe to our", "订阅"]))
+    monkeypatch.setattr(vocabulary, "_GROUPS", vocabulary._Groups())  # a fresh process
+    vocabulary.Keywords(["something else"])  # which registers its own groups first
+    received = pickle.loads(sent)
+    assert received.search("Please SUBSCRIBE to our newsletter") == "subscribe to our"
+    assert received.search("欢迎订阅本刊") == "订阅"

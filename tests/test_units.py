@@ -11,6 +11,7 @@ from cleanse.deciding.units import units
 from cleanse.model import Page
 from cleanse.reading.capture import to_capture
 from cleanse.reading.markdown import markdown_hints
+
 from helpers import EN
 
 CODE = ["```python", "def load(path):", "    with open(path) as f:",

@@ -100,6 +100,12 @@ class Keywords:
         self._any = re.compile("|".join(alternatives) or r"(?!)")
         self._group = _GROUPS.register(sorted(self.words)) if native.core is not None else -1
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # Group ids belong to one process: a matcher sent to another one (a worker
+        # process, a Ray actor) registers its words with that process's automaton.
+        self.__dict__.update(state)
+        self._group = _GROUPS.register(sorted(self.words)) if native.core is not None else -1
+
     def search(self, text: str) -> str | None:
         if native.enabled:
             try:
