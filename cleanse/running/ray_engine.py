@@ -32,8 +32,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 if TYPE_CHECKING:
     from ray.data import Dataset
 
-# Flat columns of each cleaned row; ``record`` holds the full JSON record
-# (segments, removed spans, metadata), which has no fixed Arrow schema.
+# Flat columns of each cleaned row; ``record`` holds the full JSON record (segments,
+# removed spans, metadata) as one string, so rows of any status share one Arrow schema
+# (the record's own schema is cleanse.model.RECORD_SCHEMA).
 COLUMNS = ("source", "status", "error", "language", "title", "text", "record")
 
 
