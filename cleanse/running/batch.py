@@ -291,16 +291,10 @@ class Cleaner:
 
     def __call__(self, job: Job) -> dict[str, Any]:
         """The record for ``job``; never raises for bad input."""
-        if job.error:
-            return _error(job, job.error)
         try:
-            data = job.data if job.data is not None else _read(job.path, self.max_bytes)
-        except OSError as exc:
-            return _error(job, f"cannot read: {exc.strerror or exc}")
-        except (InputTooLarge, NotRegularFile) as exc:
+            data = read_job(job, self.max_bytes)
+        except UnreadableInput as exc:
             return _error(job, str(exc))
-        if len(data) > self.max_bytes:
-            return _error(job, f"too large: over {self.max_bytes} bytes (see --max-bytes)")
         digest = hashlib.sha256(data).hexdigest()
         if self.done.get(job.source) == Done(digest, self.fingerprint):
             return {"source": job.source, "status": Status.SKIPPED.value, "input_sha256": digest,
@@ -371,6 +365,25 @@ class InputTooLarge(Exception):
 
 class NotRegularFile(Exception):
     """A path that is a FIFO, socket or device: reading it could block forever."""
+
+
+class UnreadableInput(Exception):
+    """A job whose bytes cannot be had; the message is its record's ``error``."""
+
+
+def read_job(job: Job, max_bytes: int) -> bytes:
+    """A job's bytes (a file's, or those it carries), at most ``max_bytes`` of them."""
+    if job.error:
+        raise UnreadableInput(job.error)
+    try:
+        data = job.data if job.data is not None else _read(job.path, max_bytes)
+    except OSError as exc:
+        raise UnreadableInput(f"cannot read: {exc.strerror or exc}") from exc
+    except (InputTooLarge, NotRegularFile) as exc:
+        raise UnreadableInput(str(exc)) from exc
+    if len(data) > max_bytes:
+        raise UnreadableInput(f"too large: over {max_bytes} bytes (see --max-bytes)")
+    return data
 
 
 def _read(path: str, max_bytes: int) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import itertools
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from cleanse.config import MODES, Config, ConfigError
 from cleanse.deciding.arbiter import ModelError
 from cleanse.detectors import DEFAULT_PIPELINE, available, detector_class
 from cleanse.model import FORMATS, Status
+from cleanse.pipeline import Pipeline
 from cleanse.reading.warc import HtmlRecord, count_html_records, html_records, is_warc
 from cleanse.running.batch import (
     CAPTURE_SUFFIXES,
@@ -29,11 +31,13 @@ from cleanse.running.batch import (
     Skipped,
     Summary,
     expand_warcs,
+    find_inputs,
     list_files,
     run_jobs,
 )
 from cleanse.running.outputs import CODECS, STDIO, atomic_write, open_sink
 from cleanse.running.progress import Progress
+from cleanse.running.report import Limits, build_report, explain_jobs
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a reader that went away
@@ -113,8 +117,15 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report", help="write one HTML page showing every capture's removed lines, and why",
         description="Documentation: docs/report.md.")
-    from cleanse.running import report as report_page
-    report_page.add_arguments(report)
+    report.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files, folders, WARC files, or - for stdin")
+    report.add_argument("-o", "--output", required=True, metavar="HTML",
+                        help="the report file to write (- for stdout)")
+    report.add_argument("--max-captures", type=_positive, default=Limits.max_captures,
+                        metavar="N", help="captures in the report (default: %(default)s); "
+                                          "the page counts the inputs left out")
+    report.add_argument("--max-lines", type=_positive, default=Limits.max_lines, metavar="N",
+                        help="lines shown per capture (default: %(default)s)")
     _pipeline_options(report)
 
     detectors = commands.add_parser(
@@ -339,6 +350,56 @@ def _summary_text(stats: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _report(args: argparse.Namespace, config: Config) -> int:
+    """``cleanse report``: exit 0 when the page is written, 1 when some captures failed
+    (they are in the page), 2 on a usage error."""
+    missing = [p for p in args.paths if p != STDIO and not Path(p).exists()]
+    if missing:
+        print(f"cleanse: no such file or folder: {_printable(', '.join(missing))}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    source = getattr(args, "source", None)  # the stdin capture's name
+    if source and STDIO not in args.paths:
+        print("cleanse: --source names the capture read from stdin; give - as a PATH",
+              file=sys.stderr)
+        return EXIT_USAGE
+    limits = Limits(max_captures=args.max_captures, max_lines=args.max_lines)
+    jobs = find_inputs(args.paths, max_bytes=DEFAULT_MAX_BYTES, skipped=Skipped(),
+                       **({"stdin_source": source} if source else {}))
+    taken = list(itertools.islice(jobs, limits.max_captures))
+    if not taken:
+        print("cleanse: no input files found", file=sys.stderr)
+        return EXIT_USAGE
+    not_included = sum(1 for _ in jobs)
+    captures = list(explain_jobs(taken, Pipeline(config), kind=args.kind))
+    page = build_report(captures, limits=limits, not_included=not_included,
+                        settings=f"mode {config.mode}")
+    try:
+        if args.output == STDIO:
+            sys.stdout.write(page)
+        else:
+            atomic_write(Path(args.output), lambda handle: handle.write(page))
+    except OSError as exc:
+        print(f"cleanse: cannot write {_printable(args.output)}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    failed = sum(e.record["status"] in (Status.ERROR.value, Status.TIMEOUT.value)
+                 for e in captures)
+    if args.output != STDIO:
+        print(f"cleanse: report of {len(captures)} captures written to "
+              f"{_printable(args.output)}"
+              + (f" ({not_included} more inputs left out)" if not_included else "")
+              + (f"; {failed} failed" if failed else ""), file=sys.stderr)
+    return EXIT_FAILURES if failed else EXIT_OK
+
+
 def _explain(args: argparse.Namespace, config: Config) -> int:
     from cleanse.pipeline import Pipeline
 
@@ -380,7 +441,7 @@ def _explain(args: argparse.Namespace, config: Config) -> int:
         print(f"{key}: {_printable(str(value))}")
     for segment in doc.segments:
         print(f"segment: lines {segment.first_line}-{segment.last_line} {segment.language}")
-    if "main_content" in doc.metadata:
+    if doc.metadata.get("main_content"):
         print(f"html main content (the DOM scorer's pick, evidence for the arbiter): "
               f"{_printable(str(doc.metadata['main_content']))}")
     for warning in doc.warnings:
@@ -465,8 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "explain":
             return _explain(args, config)
         if args.command == "report":
-            from cleanse.running.report import command
-            return command(args, config)
+            return _report(args, config)
         return _clean(args, config)
     except BrokenPipeError:
         # The reader of our output went away (`cleanse explain ... | head`): that ends the

@@ -15,13 +15,10 @@ Library use: :func:`explain_capture` (or :func:`explain_jobs` for batch inputs) 
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import html
-import itertools
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,22 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from cleanse import __version__
-from cleanse.config import Config
 from cleanse.deciding.assemble import plain
 from cleanse.features import line_features
 from cleanse.model import Capture, Category, CleanedDocument, Line, Status
 from cleanse.pipeline import Pipeline
 from cleanse.reading.capture import CaptureError, to_capture
-from cleanse.running.batch import (
-    DEFAULT_MAX_BYTES,
-    InputTooLarge,
-    Job,
-    NotRegularFile,
-    Skipped,
-    _read,
-    find_inputs,
-)
-from cleanse.running.outputs import STDIO, atomic_write
+from cleanse.running.batch import DEFAULT_MAX_BYTES, Job, UnreadableInput, read_job
 
 
 @dataclass(frozen=True)
@@ -93,17 +80,9 @@ def explain_jobs(jobs: Iterable[Job], pipeline: Pipeline, max_bytes: int = DEFAU
     inside the pipeline gives an ``error`` record, never an exception.
     """
     for job in jobs:
-        if job.error:
-            yield _failed(job.source, job.error)
-            continue
         try:
-            data = job.data if job.data is not None else _read(job.path, max_bytes)
-            if len(data) > max_bytes:
-                raise InputTooLarge(f"too large: over {max_bytes} bytes (see --max-bytes)")
-        except OSError as exc:
-            yield _failed(job.source, f"cannot read: {exc.strerror or exc}")
-            continue
-        except (InputTooLarge, NotRegularFile) as exc:
+            data = read_job(job, max_bytes)
+        except UnreadableInput as exc:
             yield _failed(job.source, str(exc))
             continue
         try:
@@ -633,68 +612,3 @@ SCRIPT = """
   document.body.setAttribute("data-ready", "yes");
 }());
 """
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The ``report`` command's own options (the pipeline options are added by the CLI)."""
-    parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="files, folders, WARC files, or - for stdin")
-    parser.add_argument("-o", "--output", required=True, metavar="HTML",
-                        help="the report file to write (- for stdout)")
-    parser.add_argument("--max-captures", type=_positive, default=Limits.max_captures,
-                        metavar="N", help="captures in the report (default: %(default)s); "
-                                          "the page counts the inputs left out")
-    parser.add_argument("--max-lines", type=_positive, default=Limits.max_lines, metavar="N",
-                        help="lines shown per capture (default: %(default)s)")
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def command(args: argparse.Namespace, config: Config) -> int:
-    """``cleanse report``: exit 0 when the page is written, 1 when some captures failed
-    (they are in the page), 2 on a usage error."""
-    from cleanse.running.cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE, _printable
-
-    missing = [p for p in args.paths if p != STDIO and not Path(p).exists()]
-    if missing:
-        print(f"cleanse: no such file or folder: {_printable(', '.join(missing))}",
-              file=sys.stderr)
-        return EXIT_USAGE
-    source = getattr(args, "source", None)  # the stdin capture's name
-    if source and STDIO not in args.paths:
-        print("cleanse: --source names the capture read from stdin; give - as a PATH",
-              file=sys.stderr)
-        return EXIT_USAGE
-    limits = Limits(max_captures=args.max_captures, max_lines=args.max_lines)
-    jobs = find_inputs(args.paths, max_bytes=DEFAULT_MAX_BYTES, skipped=Skipped(),
-                       **({"stdin_source": source} if source else {}))
-    taken = list(itertools.islice(jobs, limits.max_captures))
-    if not taken:
-        print("cleanse: no input files found", file=sys.stderr)
-        return EXIT_USAGE
-    not_included = sum(1 for _ in jobs)
-    captures = list(explain_jobs(taken, Pipeline(config), kind=args.kind))
-    page = build_report(captures, limits=limits, not_included=not_included,
-                        settings=f"mode {config.mode}")
-    try:
-        if args.output == STDIO:
-            sys.stdout.write(page)
-        else:
-            atomic_write(Path(args.output), lambda handle: handle.write(page))
-    except OSError as exc:
-        print(f"cleanse: cannot write {_printable(args.output)}: {exc.strerror or exc}",
-              file=sys.stderr)
-        return EXIT_USAGE
-    failed = sum(e.record["status"] in (Status.ERROR.value, Status.TIMEOUT.value)
-                 for e in captures)
-    if args.output != STDIO:
-        print(f"cleanse: report of {len(captures)} captures written to "
-              f"{_printable(args.output)}"
-              + (f" ({not_included} more inputs left out)" if not_included else "")
-              + (f"; {failed} failed" if failed else ""), file=sys.stderr)
-    return EXIT_FAILURES if failed else EXIT_OK
