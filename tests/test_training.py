@@ -125,3 +125,16 @@ def test_the_source_hash_ignores_form_and_moves_but_not_what_code_does(tmp_path)
                           "running/cli.py": "print('the command line does not shape evidence')\n"})
     assert source_hash(original) == source_hash(moved) == source_hash(after)
     assert source_hash(original) != source_hash(changed)
+
+
+def test_columns_can_be_left_out_by_name_or_prefix_and_typos_are_errors():
+    import pytest
+
+    from training.train import kept_features
+
+    kept = kept_features(["prose", "detector_*"])
+    assert "prose" not in kept and not any(name.startswith("detector_") for name in kept)
+    assert "prose_w2" in kept and len(kept) < len(FEATURES)
+    assert kept == [name for name in FEATURES if name in kept]  # the evidence's order
+    with pytest.raises(ValueError, match="no evidence column"):
+        kept_features(["prose_shar"])

@@ -71,6 +71,19 @@ def fold_of_pages(table: Table, folds: int = FOLDS) -> dict[str, int]:
     return assignment
 
 
+def kept_features(without: Sequence[str]) -> list[str]:
+    """The evidence columns without those named in ``without`` (``name*``: every column that
+    begins with ``name``). A name that matches no column is an error: a typo must not pass
+    as a measurement of nothing."""
+    def left_out(name: str, pattern: str) -> bool:
+        return name.startswith(pattern[:-1]) if pattern.endswith("*") else name == pattern
+
+    unknown = [p for p in without if not any(left_out(name, p) for name in FEATURES)]
+    if unknown:
+        raise ValueError(f"no evidence column matches {', '.join(unknown)}")
+    return [name for name in FEATURES if not any(left_out(name, p) for p in without)]
+
+
 def fit(X: np.ndarray, y: np.ndarray, weight: np.ndarray,
         features: Sequence[str] = FEATURES) -> lightgbm.Booster:
     """A booster over the columns ``features`` (X holds exactly those, in that order)."""
@@ -178,9 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     if table.sources != source_hash():
         print(f"note: the table's evidence comes from cleanse sources {table.sources}, the "
               f"tree is at {source_hash()}", file=sys.stderr)
-    features = [name for name in FEATURES if not any(
-        name == left or (left.endswith("*") and name.startswith(left[:-1]))
-        for left in args.without)]
+    try:
+        features = kept_features(args.without)
+    except ValueError as exc:
+        parser.error(str(exc))
     if len(features) < len(FEATURES):
         print(f"leaving out {len(FEATURES) - len(features)} of {len(FEATURES)} columns",
               file=sys.stderr)
