@@ -187,14 +187,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="train on this table file instead of the one for the current "
                              "sources (the manifest records the sources it came from)")
     args = parser.parse_args(argv)
-    table = Table.load(args.table) if args.table else load_or_build(args.jobs)
-    if table.sources != source_hash():
-        print(f"note: the table's evidence comes from cleanse sources {table.sources}, the "
-              f"tree is at {source_hash()}", file=sys.stderr)
     try:
         features = kept_features(args.without)
     except ValueError as exc:
         parser.error(str(exc))
+    table = Table.load(args.table) if args.table else load_or_build(args.jobs)
+    if table.sources != source_hash():
+        print(f"note: the table's evidence comes from cleanse sources {table.sources}, the "
+              f"tree is at {source_hash()}", file=sys.stderr)
     if len(features) < len(FEATURES):
         print(f"leaving out {len(FEATURES) - len(features)} of {len(FEATURES)} columns",
               file=sys.stderr)
