@@ -179,7 +179,7 @@ METADATA_FIELDS: dict[str, type] = {
 RECORD_SCHEMA: dict[str, Any] = {
     "source": "string", "status": "string", "error": "string", "kind": "string",
     "encoding": "string", "decode_errors": "int64", "title": "string", "language": "string",
-    "format": "string", "text": "string",
+    "format": "string", "text": "string", "title_line": "int64", "rendering": "string",
     "segments": [{"language": "string", "text": "string", "first_line": "int64",
                   "last_line": "int64"}],
     "metadata": {name: ["string"] if kind is list else "string"
@@ -310,9 +310,15 @@ class CleanedDocument:
     removed: list[RemovedSpan] = field(default_factory=list)
     # What the caller should know about this result (content kept by a fallback, input cut off).
     warnings: list[str] = field(default_factory=list)
+    # The number of the line the title came from, if a line of the capture holds it.
+    title_line: int | None = None
+    # The lines the record's line numbers refer to: an HTML capture's rendering (a text
+    # capture's own lines are its input); in the record only when asked for.
+    rendering: str | None = None
 
-    def to_dict(self, format: str = "text") -> dict[str, Any]:
-        """The JSON record documented in docs/output.md; ``format`` picks what ``text`` holds."""
+    def to_dict(self, format: str = "text", keep_rendering: bool = False) -> dict[str, Any]:
+        """The JSON record documented in docs/output.md; ``format`` picks what ``text`` holds,
+        ``keep_rendering`` puts an HTML capture's rendered lines in ``rendering``."""
         if format not in FORMATS:
             raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
         return {
@@ -326,6 +332,8 @@ class CleanedDocument:
             "language": self.language,
             "format": format,
             "text": self.markdown if format == "markdown" else self.text,
+            "title_line": self.title_line,
+            "rendering": self.rendering if keep_rendering else None,
             "segments": [s.to_dict(format) for s in self.segments],
             "metadata": metadata_record(self.metadata),
             "removed": [r.to_dict() for r in self.removed],

@@ -246,7 +246,7 @@ def _retrained_model(tmp_path: Path) -> Path:
     return model
 
 
-@pytest.mark.parametrize("change", ["format", "mode", "kind", "config", "model"])
+@pytest.mark.parametrize("change", ["format", "mode", "kind", "config", "model", "rendering"])
 def test_a_rerun_with_other_options_cleans_again(folder, tmp_path, change, capsys):
     out, stats_file = tmp_path / "out.jsonl", tmp_path / "stats.json"
     assert main(["clean", str(folder), "-o", str(out), "-q"]) == 0
@@ -254,7 +254,8 @@ def test_a_rerun_with_other_options_cleans_again(folder, tmp_path, change, capsy
     changed = {"format": ["--format", "markdown"], "mode": ["--mode", "precision"],
                "kind": ["--kind", "markdown"],
                "config": ["--config", str(_config_file(tmp_path))],
-               "model": ["--model", str(_retrained_model(tmp_path))]}[change]
+               "model": ["--model", str(_retrained_model(tmp_path))],
+               "rendering": ["--keep-rendering"]}[change]
     assert main(["clean", str(folder), "-o", str(out), "--stats", str(stats_file),
                  *changed]) == 0
     assert stats(stats_file)["status"] == {"ok": 6}

@@ -498,3 +498,23 @@ def test_explain_reads_gzip_and_refuses_a_typo(tmp_path, capsys):
     assert "status: ok" in capsys.readouterr().out
     assert main(["explain", str(tmp_path / "pgae.html")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_html_records_keep_their_rendering_when_asked(tmp_path):
+    capture = tmp_path / "page.html"
+    headline = "<h1>Council approves the light rail line</h1>"
+    capture.write_text(NAV_PAGE.replace("<div>", "<div>" + headline), "utf-8")
+    plain, kept = tmp_path / "plain.jsonl", tmp_path / "kept.jsonl"
+    assert main(["clean", str(capture), "-o", str(plain), "-q"]) == 0
+    assert main(["clean", str(capture), "-o", str(kept), "-q", "--keep-rendering"]) == 0
+    (without,) = [json.loads(line) for line in plain.read_text("utf-8").splitlines()]
+    (record,) = [json.loads(line) for line in kept.read_text("utf-8").splitlines()]
+    assert without["rendering"] is None
+    rendered = record["rendering"].split("\n")
+    # The record's line numbers point into the rendering: each removed span's preview is
+    # its lines there, and the title line holds the title.
+    for span in record["removed"]:
+        lines = rendered[span["first_line"] - 1:span["last_line"]]
+        assert "\n".join(line.strip() for line in lines if line.strip()).startswith(
+            span["text_preview"][:50])
+    assert rendered[record["title_line"] - 1] == record["title"] == without["title"]

@@ -141,6 +141,7 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
     title_line = page.title_line()  # the arbiter keeps it; here it leaves the body
     kept = [v.line for v in judgement.verdicts if v.kept]
     body = [line for line in kept if line is not title_line]
+    title_number = title_line.number if title_line else None
     title_is_text = bool(kept) and not body  # a page whose one line is its title
     if title_is_text:
         title_line, body = None, kept
@@ -173,6 +174,8 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
         markdown=(f"# {title}\n\n{body_markdown}" if title and body_markdown and not title_is_text
                   else body_markdown),
         segments=segments,
+        title_line=title_number,
+        rendering=capture.text if capture.kind == "html" else None,
         metadata=metadata.complete(page, body, title),
         removed=_removed_spans(page, judgement),
         # Reading and detectors collect warnings in the page's working metadata.

@@ -250,10 +250,12 @@ def _model_sha256(model: str) -> str:
     return digest.hexdigest()
 
 
-def options_fingerprint(config: Config, format: str = "text", kind: str | None = None) -> str:
+def options_fingerprint(config: Config, format: str = "text", kind: str | None = None,
+                        keep_rendering: bool = False) -> str:
     """A short hash of everything that decides what an ``ok`` record holds.
 
-    The cleanse version, the record ``format``, the forced ``kind``, and the
+    The cleanse version, the record ``format``, the forced ``kind``, whether HTML
+    renderings are kept, and the
     effective configuration: mode, detector order and options, language
     settings, and the arbiter model's *content*. Left out: the time limit and
     the size limit, which only decide whether a capture times out or is too
@@ -261,7 +263,7 @@ def options_fingerprint(config: Config, format: str = "text", kind: str | None =
     """
     settings = asdict(config)
     del settings["time_limit"], settings["arbiter_model"]
-    settings.update(cleanse=__version__, format=format, kind=kind,
+    settings.update(cleanse=__version__, format=format, kind=kind, keep_rendering=keep_rendering,
                     model_sha256=_model_sha256(config.arbiter_model))
     text = json.dumps(settings, sort_keys=True, ensure_ascii=True,
                       default=lambda value: sorted(value) if isinstance(value, (set, frozenset))
@@ -284,10 +286,12 @@ class Cleaner:
     done: Mapping[str, Done] = field(default_factory=dict)
     format: str = "text"  # what the records' ``text`` holds: "text" or "markdown"
     kind: str | None = None
+    keep_rendering: bool = False  # HTML records carry the rendering their line numbers use
 
     def __post_init__(self) -> None:
         self.pipeline = Pipeline(self.config)
-        self.fingerprint = options_fingerprint(self.config, self.format, self.kind)
+        self.fingerprint = options_fingerprint(self.config, self.format, self.kind,
+                                               self.keep_rendering)
 
     def __call__(self, job: Job) -> dict[str, Any]:
         """The record for ``job``; never raises for bad input."""
@@ -309,7 +313,7 @@ class Cleaner:
             with _watchdog(self.config.time_limit):
                 doc = self.pipeline.clean(plain, source=job.source, kind=self.kind,
                                           charset=job.charset)
-            record = doc.to_dict(self.format)
+            record = doc.to_dict(self.format, self.keep_rendering)
         except TimeLimitExceeded as exc:  # the watchdog fired outside the pipeline's own checks
             record = _timeout(job, self.config.time_limit, str(exc))
         except Exception as exc:  # a bug must not stop the batch; report it on the record

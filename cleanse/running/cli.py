@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--format", choices=FORMATS, default="text",
                        help="text (default): plain article text; markdown: headings, lists and "
                             "quotes kept")
+    clean.add_argument("--keep-rendering", action="store_true",
+                       help="HTML records carry the rendered lines their line numbers refer to "
+                            "(the record's rendering field)")
     clean.add_argument("--force", action="store_true",
                        help="clean every capture again instead of resuming (OUT is rewritten)")
     clean.add_argument("--engine", choices=("local", "ray"), default="local",
@@ -195,7 +198,8 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         print(f"cleanse: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     summary = Summary(skipped=skipped)
-    cleaner = Cleaner(config, args.max_bytes, sink.done, args.format, args.kind)
+    cleaner = Cleaner(config, args.max_bytes, sink.done, args.format, args.kind,
+                      args.keep_rendering)
     if (stale := sum(d.options_fingerprint != cleaner.fingerprint for d in sink.done.values())) \
             and not args.quiet:
         print(f"cleanse: {_count(stale, 'record')} in {_printable(args.output)} were made with "

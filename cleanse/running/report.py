@@ -26,9 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanse import __version__
-from cleanse.deciding.assemble import plain
-from cleanse.features import line_features
-from cleanse.model import Capture, Category, CleanedDocument, Line, Status
+from cleanse.model import Capture, Category, CleanedDocument, Status
 from cleanse.pipeline import Pipeline
 from cleanse.reading.capture import CaptureError, to_capture
 from cleanse.running.batch import DEFAULT_MAX_BYTES, Job, UnreadableInput, read_job
@@ -69,7 +67,7 @@ def explain_capture(pipeline: Pipeline, value: str | bytes | Path | Capture, *,
         return _failed(source or _path_name(value), str(exc))
     doc = pipeline.clean(capture, explain=True)
     lines = capture.text.split("\n")
-    return ExplainedCapture(doc.to_dict(), lines, _title_line(doc, lines))
+    return ExplainedCapture(doc.to_dict(), lines, doc.title_line)
 
 
 def explain_jobs(jobs: Iterable[Job], pipeline: Pipeline, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -101,29 +99,6 @@ def _failed(source: str | None, error: str) -> ExplainedCapture:
 
 def _path_name(value: object) -> str | None:
     return str(value) if isinstance(value, Path) else None
-
-
-def _title_line(doc: CleanedDocument, lines: list[str]) -> int | None:
-    """The kept line that assembly set apart as the title (the record does not say which).
-
-    The body text is the kept lines minus the title line, each as :func:`plain` renders
-    it; walking both in order, the first kept line that is not the next body line is the
-    title line.
-    """
-    removed = {n for span in doc.removed for n in range(span.first_line, span.last_line + 1)}
-    body = [part for part in doc.text.split("\n") if part]
-    position = 0
-    for number, text in enumerate(lines, start=1):
-        if number in removed or not text.strip():
-            continue
-        rendered = plain(Line(number, text, line_features(text)), doc.kind or "text")
-        if not rendered:
-            continue
-        if position < len(body) and rendered == body[position]:
-            position += 1
-        else:
-            return number
-    return None
 
 
 # Removed spans' categories, in the legend's order (``meta``: front matter is removed).
