@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 import cleanse
+import cleanse.running.batch
 import cleanse.running.cli
 import cleanse.running.outputs
-from cleanse.running.batch import Cleaner, Job
+from cleanse.running.batch import Cleaner, Job, list_files, run_jobs
 from cleanse.running.cli import main
 
 from helpers import EN, page
@@ -307,3 +308,21 @@ def test_records_without_a_fingerprint_are_cleaned_again(folder, tmp_path):
     assert main(["clean", str(folder), "-o", str(out), "-q", "--stats", str(stats_file)]) == 0
     assert stats(stats_file)["status"] == {"ok": 6}
     assert all(r["options_fingerprint"] for r in records(out))
+
+
+class _SlowFirstCapture(Cleaner):
+    """Cleans the first capture slowly, so the records after it wait for it."""
+
+    def __call__(self, job: Job) -> dict:
+        if job.source.startswith("00000"):
+            time.sleep(1.0)
+        return super().__call__(job)
+
+
+def test_records_waiting_for_a_slow_capture_do_not_end_the_run(tmp_path, monkeypatch):
+    # Once as many records as may wait were out, both workers sat idle and the run ended
+    # early with exit 0 (seen as a resume that cleaned 20 of 760 captures).
+    monkeypatch.setattr(cleanse.running.batch, "WAITING_PER_WORKER", 1)
+    jobs = list(list_files([str(_big_folder(tmp_path / "in", 12))]))
+    records = list(run_jobs(jobs, _SlowFirstCapture(), 2))
+    assert [r["source"] for r in records] == [job.source for job in jobs]

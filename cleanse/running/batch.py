@@ -497,7 +497,9 @@ class _Pool:
                 next_out += 1
             busy = [w for w in self.workers if w.job is not None]
             if not busy:
-                return
+                if exhausted:
+                    return
+                continue  # idle because the waiting records were full: now they are out
             wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
                  timeout=self._wait_seconds(busy))
             for worker in busy:
