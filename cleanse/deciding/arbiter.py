@@ -208,8 +208,11 @@ def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None]
                       probabilities: np.ndarray, keep: list[bool], threshold: float) -> None:
     """Keeps or removes each unit (a code block, a table) whole, by its length-weighted
     probability: its fences and its ``|---|`` row are decided with its text."""
+    found = units(page)
+    if not found:
+        return  # most pages: no line-number index to build
     index = {line.number: i for i, line in enumerate(lines)}
-    for unit in units(page):
+    for unit in found:
         members = [index[line.number] for line in unit if hard[index[line.number]] is None]
         if len(members) < 2:
             continue

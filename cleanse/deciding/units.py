@@ -6,9 +6,9 @@ breaks the code and the markdown around it. A table is its header, its
 ``|---|`` delimiter row (which looks like a row of separators) and its rows.
 The arbiter therefore weighs each unit as one (:mod:`cleanse.deciding.arbiter`).
 
-Text captures: the fenced code blocks and pipe tables the reader found
-(:mod:`cleanse.reading.markdown`, hint ``block``). HTML captures: the lines
-rendered from one ``<pre>`` element (the renderer's ``path`` hint).
+The units are the fenced code blocks and pipe tables the reader found in a text
+capture (:mod:`cleanse.reading.markdown`, hint ``block``). HTML captures have
+none yet: the renderer gives a ``<pre>`` element as one line.
 """
 
 from __future__ import annotations
@@ -18,24 +18,17 @@ from cleanse.model import Line, Page
 
 def units(page: Page) -> list[list[Line]]:
     """The page's units of two or more non-blank lines, each in order."""
-    by_key: dict[object, list[Line]] = {}
-    html = page.capture.kind == "html"
+    by_block: dict[int, list[Line]] = {}
     for line in page.content_lines():
-        key = _pre_element(line) if html else line.hints.get("block")
-        if key is not None:
-            by_key.setdefault(key, []).append(line)
-    return [unit for unit in by_key.values() if len(unit) > 1]
+        block = line.hints.get("block")
+        if block is not None:
+            by_block.setdefault(block, []).append(line)
+    return [unit for unit in by_block.values() if len(unit) > 1]
 
 
 def is_code(line: Line, kind: str) -> bool:
     """A line of a text capture's fenced code block: shown as it is, indentation and all."""
     return kind != "html" and line.hints.get("tag") == "pre"
-
-
-def _pre_element(line: Line) -> int | None:
-    """The serial of the ``<pre>`` element the line was rendered from, if any."""
-    return next((serial for serial, key in reversed(line.hints.get("path", ()))
-                 if key.startswith("pre.")), None)
 
 
 __all__ = ["is_code", "units"]

@@ -4,7 +4,7 @@ HTML captures carry their structure in DOM hints (:mod:`cleanse.reading.html`);
 a text or markdown capture carries some in its markup. Lines of a fenced code
 block (its fences included) get the hints ``{"tag": "pre", "block": n}``, the
 lines of a pipe table (header, ``|---|`` delimiter row, rows) ``{"tag": "cell",
-"block": n}``, as an HTML ``<pre>`` or table would. The arbiter decides such a
+"block": n}``, the tags an HTML ``<pre>`` or table gives its lines. The arbiter decides such a
 block whole (:mod:`cleanse.deciding.units`) and assembly keeps code indented.
 
 Fences follow CommonMark (``````` or ``~~~``, closed by a fence of the same
