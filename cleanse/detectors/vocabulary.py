@@ -98,12 +98,16 @@ class Keywords:
                                 + ")" + NOT_ALNUM_AFTER)
         alternatives.extend(map(re.escape, others))
         self._any = re.compile("|".join(alternatives) or r"(?!)")
-        self._group = _GROUPS.register(sorted(self.words)) if native.core is not None else -1
+        self._register()
 
     def __setstate__(self, state: dict[str, object]) -> None:
         # Group ids belong to one process: a matcher sent to another one (a worker
         # process, a Ray actor) registers its words with that process's automaton.
         self.__dict__.update(state)
+        self._register()
+
+    def _register(self) -> None:
+        """This matcher's group in the process's native automaton (-1: no core built)."""
         self._group = _GROUPS.register(sorted(self.words)) if native.core is not None else -1
 
     def search(self, text: str) -> str | None:

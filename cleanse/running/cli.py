@@ -251,7 +251,7 @@ def _input_paths(args: argparse.Namespace) -> list[str]:
     """The PATHs and ``-i LIST``'s lines; ValueError when there are none, when one does not
     exist (a typo: found before any output is created), or ``--source`` has no stdin."""
     paths = list(args.paths)
-    if args.input_list:
+    if getattr(args, "input_list", None):  # clean's -i LIST; report takes PATHs only
         with (sys.stdin if args.input_list == STDIO else
               open(args.input_list, encoding="utf-8")) as listing:
             paths += [line.rstrip("\r\n") for line in listing if line.strip()]
@@ -364,19 +364,14 @@ def _positive(text: str) -> int:
 def _report(args: argparse.Namespace, config: Config) -> int:
     """``cleanse report``: exit 0 when the page is written, 1 when some captures failed
     (they are in the page), 2 on a usage error."""
-    missing = [p for p in args.paths if p != STDIO and not Path(p).exists()]
-    if missing:
-        print(f"cleanse: no such file or folder: {_printable(', '.join(missing))}",
-              file=sys.stderr)
-        return EXIT_USAGE
-    source = getattr(args, "source", None)  # the stdin capture's name
-    if source and STDIO not in args.paths:
-        print("cleanse: --source names the capture read from stdin; give - as a PATH",
-              file=sys.stderr)
+    try:
+        paths = _input_paths(args)
+    except (OSError, ValueError) as exc:
+        print(f"cleanse: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     limits = Limits(max_captures=args.max_captures, max_lines=args.max_lines)
-    jobs = find_inputs(args.paths, max_bytes=DEFAULT_MAX_BYTES, skipped=Skipped(),
-                       **({"stdin_source": source} if source else {}))
+    jobs = find_inputs(paths, max_bytes=DEFAULT_MAX_BYTES, skipped=Skipped(),
+                       stdin_source=args.source or "<stdin>")
     taken = list(itertools.islice(jobs, limits.max_captures))
     if not taken:
         print("cleanse: no input files found", file=sys.stderr)
@@ -405,7 +400,6 @@ def _report(args: argparse.Namespace, config: Config) -> int:
 
 
 def _explain(args: argparse.Namespace, config: Config) -> int:
-    from cleanse.pipeline import Pipeline
 
     if args.record is not None and not is_warc(args.path):
         print("cleanse: --record picks a record of a WARC file (.warc, .warc.gz)",
