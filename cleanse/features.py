@@ -228,11 +228,17 @@ def strip_punctuation(text: str) -> str:
 def normalize_for_matching(text: str) -> str:
     """Lowercase, digits to 0, all but letters and digits dropped (CCNet-style line hash key)."""
     text = plain_text(text)
+    if len(text) <= SLICE:  # every line but huge ones: no generator on this hot path
+        return _match_key(text)
     # In slices: lowercasing a 50 MB line takes 12 bytes a character and substituting
     # it whole builds a list of every piece; both substitutions give the same result
     # whatever the cut (one digit at a time; a run dropped in two halves).
-    return "".join(NOT_ALNUM_RUN.sub("", DIGIT.sub("0", text[start:end].lower()))
+    return "".join(_match_key(text[start:end])
                    for start, end in slice_bounds(text, CASE_CONTEXT_BREAK))
+
+
+def _match_key(text: str) -> str:
+    return NOT_ALNUM_RUN.sub("", DIGIT.sub("0", text.lower()))
 
 
 def slice_bounds(text: str, breaks: regex.Pattern[str]) -> Iterator[tuple[int, int]]:

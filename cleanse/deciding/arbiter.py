@@ -94,7 +94,7 @@ class _Model:
         # A model reads the columns it was trained on, by name: evidence may grow
         # columns without breaking models trained before, never lose one they need.
         self.features: tuple[str, ...] = tuple(self.manifest.get("features", ()))
-        missing = [name for name in self.features if name not in COLUMN]
+        missing = [feature for feature in self.features if feature not in COLUMN]
         if missing or not self.features:
             raise ModelError(f"arbiter model {name} was trained on features "
                              f"this version of cleanse does not compute ({', '.join(missing)}); "
