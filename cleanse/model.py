@@ -101,6 +101,11 @@ class Line:
     def blank(self) -> bool:
         return not self.features.stripped
 
+    @property
+    def code(self) -> bool:
+        """A line of a code block (a fenced block, an HTML ``<pre>``): text, whatever its shape."""
+        return self.hints.get("tag") == "pre" and "block" in self.hints
+
     @cached_property
     def match_key(self) -> str:
         """The line normalised for comparing with other lines (see ``normalize_for_matching``)."""

@@ -12,7 +12,7 @@ from cleanse.model import Page
 from cleanse.reading.capture import to_capture
 from cleanse.reading.markdown import markdown_hints
 
-from helpers import EN
+from helpers import EN, labelled
 
 CODE = ["```python", "def load(path):", "    with open(path) as f:",
         "        return parse(f.read())", "}", "```"]
@@ -74,3 +74,38 @@ def test_code_keeps_its_braces_fences_and_indentation_and_a_table_its_delimiter_
     assert "\n".join(CODE) in doc.markdown
     assert "\n".join(CODE) in doc.text
     assert "\n".join(TABLE) in doc.markdown
+
+
+HTML_CODE = ("<html><body><article><h1>Reading files</h1><p>{0}</p>"
+             "<pre><code>def load(path):\n    with open(path) as f:\n"
+             "        return parse(f.read())\n\n}}\n</code></pre><p>{1}</p></article>"
+             "</body></html>")
+
+
+def test_an_html_pre_gives_one_line_per_source_line_and_one_block():
+    page = labelled(HTML_CODE.format(EN[0], EN[1]))
+    code = [line for line in page.content_lines() if line.code]
+    assert [line.text for line in code] == [
+        "def load(path):", "    with open(path) as f:", "        return parse(f.read())", "}"]
+    assert len({line.hints["block"] for line in code}) == 1
+    assert [[line.text for line in unit] for unit in units(page)] == [[line.text for line in code]]
+
+
+def test_shape_detectors_leave_code_alone():
+    # A brace has no letters (chrome's no_text), a run of one-word lines looks like a menu,
+    # a path like a breadcrumb trail and a repeated line like a duplicate: in code, they are code.
+    code = ["```", "}", "src/app/main.rs", "run", "stop", "run", "stop", "start", "}", "```"]
+    page = labelled("\n".join([EN[0], *code, EN[1]]), kind="markdown")
+    junk = {(d.detector, d.rule) for line in page.content_lines() if line.code
+            for d in line.decisions if d.category.is_junk}
+    assert not junk & {("chrome", "no_text"), ("menus", "menu_run"),
+                       ("breadcrumbs", "crumb_trail"), ("duplicates", "repeated_line")}
+    # The same lines outside a code block are labelled as before.
+    plain = labelled("\n".join([EN[0], *code[1:-1], EN[1]]), kind="markdown")
+    assert {("chrome", "no_text"), ("menus", "menu_run")} <= {
+        (d.detector, d.rule) for line in plain.content_lines() for d in line.decisions}
+
+
+def test_html_code_is_kept_with_its_indentation():
+    doc = cleanse.clean(HTML_CODE.format(EN[0], EN[1]))
+    assert "    with open(path) as f:\n        return parse(f.read())\n}" in doc.text

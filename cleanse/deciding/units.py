@@ -7,8 +7,9 @@ breaks the code and the markdown around it. A table is its header, its
 The arbiter therefore weighs each unit as one (:mod:`cleanse.deciding.arbiter`).
 
 The units are the fenced code blocks and pipe tables the reader found in a text
-capture (:mod:`cleanse.reading.markdown`, hint ``block``). HTML captures have
-none yet: the renderer gives a ``<pre>`` element as one line.
+capture (:mod:`cleanse.reading.markdown`) and the ``<pre>`` elements of an HTML
+page (:mod:`cleanse.reading.html`, one line per source line): lines sharing a
+``block`` hint.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ def units(page: Page) -> list[list[Line]]:
 
 
 def is_code(line: Line, kind: str) -> bool:
-    """A line of a text capture's fenced code block: shown as it is, indentation and all."""
-    return kind != "html" and line.hints.get("tag") == "pre"
+    """A line of a code block (fenced, or an HTML ``<pre>``): shown as it is, indentation and
+    all."""
+    return line.code
 
 
 __all__ = ["is_code", "units"]

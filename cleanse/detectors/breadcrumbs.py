@@ -21,7 +21,8 @@ class Breadcrumbs(Detector):
     A breadcrumb is a short line of ``min_crumbs`` or more short crumbs
     joined by ``>``, ``›``, ``»``, ``/``, ``|`` or ``→``. A trail that starts
     with a "home" word is certain; otherwise every crumb must be short and
-    the line must not end a sentence.
+    the line must not end a sentence. A path in a code block
+    (``src/app/main.rs``) is code, not a trail.
     """
 
     name = "breadcrumbs"
@@ -35,7 +36,8 @@ class Breadcrumbs(Detector):
     def detect(self, page: Page) -> None:
         for line in page.content_lines():
             features = line.features
-            if features.terminal or (features.link_like and "://" in features.stripped):
+            if line.code or features.terminal or (
+                    features.link_like and "://" in features.stripped):
                 continue
             if not SEPARATOR.search(features.plain):
                 continue

@@ -124,7 +124,7 @@ class Chrome(Detector):
 
     def detect(self, page: Page) -> None:
         for line in page.content_lines():
-            rule = self._rule(line)
+            rule = None if line.code else self._rule(line)  # "}" or "<div>" in code is code
             if rule:
                 name, score, reason = rule
                 self.label(page, line, name, Category.CHROME, score, reason)

@@ -26,7 +26,7 @@ class Duplicates(Detector):
     to $5.9 billion"), and a sentence of ``long_sentence_tokens`` or more is
     never removed for repeating: a repeated paragraph is the author's (a pull
     quote, a refrain), not page chrome. Only lines up to ``max_tokens`` are
-    considered. A label that introduces prose ("Question:", a markdown
+    considered, and no line of a code block. A label that introduces prose ("Question:", a markdown
     heading) may repeat, as an interview's subheadings do. A repeat of the
     page title is removed too. Inside an HTML page's main content
     (:mod:`cleanse.reading.main_content`) only title repeats go: chrome that repeats
@@ -46,7 +46,7 @@ class Duplicates(Detector):
             first_seen[exact_key(page.title)] = 0
         content = page.content_lines()
         for index, line in enumerate(content):
-            if line.features.tokens > self.max_tokens:
+            if line.features.tokens > self.max_tokens or line.code:  # code repeats itself
                 continue
             sentence = line.features.is_prose()
             key = exact_key(line.text) if sentence else line.match_key

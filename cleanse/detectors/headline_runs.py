@@ -46,6 +46,7 @@ class HeadlineRuns(Detector):
     its summary's dateline ("... fraud scheme in US NEW YORK: An ...") are a
     list of other stories. In both, one section label of up to
     ``max_section_label_tokens`` between two items ("Autos") goes with them.
+    A code block ends a run as prose does, and its lines are never items.
     """
 
     name = "headline_runs"
@@ -62,14 +63,16 @@ class HeadlineRuns(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self._streaks(page, content, lambda line: bool(COUNTED_ITEM.search(line.features.plain)),
+        self._streaks(page, content, lambda line: not line.code and bool(
+                          COUNTED_ITEM.search(line.features.plain)),
                       self.min_counted_lines, "counted_items", "each ending in a count")
-        self._streaks(page, content, self._glued_teaser, self.min_glued_lines,
-                      "glued_teasers", "each a Title Case headline glued to its summary")
+        self._streaks(page, content, lambda line: not line.code and self._glued_teaser(line),
+                      self.min_glued_lines, "glued_teasers",
+                      "each a Title Case headline glued to its summary")
         in_prose = prose_anchors(content)
         run: list[Line] = []
         for line, prose in zip(content + [None], in_prose + [True]):  # type: ignore[operator]
-            if not prose:
+            if not (prose or line.code):  # a code block ends a run of headlines, as prose does
                 run.append(line)
                 continue
             self._judge(page, run)

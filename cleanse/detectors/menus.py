@@ -31,6 +31,8 @@ class Menus(Detector):
       ``max_long_row_exceptions`` of them even longer ones;
     * a run of ``min_run`` or more consecutive lines that are each a single
       short item (``max_item_chars``), with no sentence among them.
+
+    Lines of a code block are never menu items: ``import os`` is code.
     """
 
     name = "menus"
@@ -56,7 +58,8 @@ class Menus(Detector):
 
     def _menu_line(self, line: Line) -> bool:
         features = line.features
-        if features.terminal or features.has_date or line.hints.get("tag") in HEADING_TAGS:
+        if line.code or features.terminal or features.has_date \
+                or line.hints.get("tag") in HEADING_TAGS:
             return False  # "WHAT YOU NEED TO MAKE JAM" in an <h3> is a heading, not a menu
         if not features.cjk and features.inner_punct > 1:
             return False  # decided before splitting: a 50 MB line would be a list of every word
@@ -85,7 +88,8 @@ class Menus(Detector):
 
     def _one_item_line(self, line: Line) -> bool:
         features = line.features
-        return (not features.terminal and not features.has_date and features.alnum > 0
+        return (not line.code and not features.terminal and not features.has_date
+                and features.alnum > 0
                 and self._is_short_item(features.plain) and len(features.plain.split()) <= 2)
 
     def detect(self, page: Page) -> None:

@@ -21,7 +21,7 @@ class Share(Detector):
     A line whose every item is a share-network or share-action word (plus
     counters) is a share widget. A line holding only a number, optionally
     with a unit like "likes" or "评论", is a counter from the same widget
-    bar: no article paragraph is a bare number.
+    bar: no article paragraph is a bare number (a number in a code block is code).
     """
 
     name = "share"
@@ -34,7 +34,7 @@ class Share(Detector):
     def detect(self, page: Page) -> None:
         for line in page.content_lines():
             features = line.features
-            if features.tokens > self.max_tokens or features.terminal:
+            if features.tokens > self.max_tokens or features.terminal or line.code:
                 continue
             plain = features.plain
             if COUNTER.match(plain):

@@ -104,7 +104,8 @@ SPACE = regex.compile(r"\s+")
 # Lines sharing one are items of one repeated structure (a list of cards, posts, menu links).
 SIGNATURE_LEVELS = 4
 ROOT_STATE: dict[str, Any] = {"containers": (), "content": False, "link": False, "main": False,
-                              "hidden": False, "content_classes": 0, "signature": ()}
+                              "hidden": False, "content_classes": 0, "signature": (),
+                              "pre": None}
 XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
 
 
@@ -123,10 +124,17 @@ class _Renderer:
                 self.link_chars += len(text.strip())
 
     def flush(self, context: dict[str, Any], paragraph_end: bool = False) -> None:
-        text = SPACE.sub(" ", "".join(self.parts)).strip()
-        if text:
-            self.lines.append(text)
-            self.hints.append({**context, "link_density": round(self.link_chars / len(text), 3)})
+        joined = "".join(self.parts)
+        if "block" in context:  # preformatted: one line per source line, indentation kept
+            texts = [line.rstrip() for line in joined.expandtabs(4).split("\n")]
+            texts = [line for line in texts if line.strip()]
+        else:
+            texts = [SPACE.sub(" ", joined).strip()]
+        total = sum(len(text.strip()) for text in texts)
+        for text in texts:
+            if text:
+                self.lines.append(text)
+                self.hints.append({**context, "link_density": round(self.link_chars / total, 3)})
         if paragraph_end and self.lines and self.lines[-1]:
             self.lines.append("")
             self.hints.append({})
@@ -203,6 +211,7 @@ def _walk(root: Element, renderer: _Renderer, main_parts: set[Element]) -> None:
                      "link": parent["link"] or tag == "a",
                      "main": parent["main"] or element in main_parts,
                      "hidden": parent["hidden"] or _hidden(element),
+                     "pre": parent["pre"] or (renderer.opened if tag == "pre" else None),
                      "content_classes": parent["content_classes"] + _content_named(element),
                      "signature": (*parent["signature"][1 - SIGNATURE_LEVELS:],
                                    f"{tag}.{(element.get('class') or '').split(' ')[0]}")}
@@ -286,4 +295,6 @@ def _context(stack: list[dict[str, Any]]) -> dict[str, Any]:
         context["main_content"] = True
     if top.get("hidden"):
         context["hidden"] = True
+    if top.get("pre"):
+        context["block"] = top["pre"]
     return context
