@@ -17,6 +17,10 @@ or from a TOML file (``Config.from_toml(path)``, the CLI's ``--config``)::
     time_limit = 60                   # seconds per capture; 0 for none
     [arbiter]
     model = "path/to/model-dir"       # another trained model (default: the shipped one)
+    [site_profile]                    # batch runs with the site_repeats detector
+    enabled = true                    # count line repeats per site first (--no-site-profile)
+    sample_pages = 50                 # pages counted per site
+    max_keys = 4000000                # line keys held in memory while counting
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ class ConfigError(ValueError):
 # What each config-file section may hold; a misspelt key would otherwise be ignored.
 SECTION_KEYS = {"pipeline": {"detectors", "disable"}, "language": {"backend", "min_letters"},
                 "segments": {"min_tokens"}, "limits": {"time_limit"}, "html": {"main_content"},
-                "arbiter": {"model"}}
+                "arbiter": {"model"}, "site_profile": {"enabled", "sample_pages", "max_keys"}}
 
 
 def _kind(value: Any) -> str:
@@ -135,6 +139,12 @@ class Config:
     time_limit: float | None = 60.0
     # The arbiter's model directory (model.txt.gz + manifest.json); "shipped": the package's own.
     arbiter_model: str = SHIPPED_MODEL
+    # Batch runs with the site_repeats detector: a first pass counts, per site, on how many
+    # of its first ``site_sample_pages`` pages each line occurs (cleanse.running.sites),
+    # holding at most ``site_max_keys`` line keys at a time.
+    site_profile: bool = True
+    site_sample_pages: int = 50
+    site_max_keys: int = 4_000_000
 
     def __post_init__(self) -> None:
         for spec in fields(self):
@@ -144,6 +154,11 @@ class Config:
                 _check_value(spec.name, value, default)
         if self.time_limit is not None and self.time_limit <= 0:
             raise ConfigError(f"time_limit must be positive or None, not {self.time_limit!r}")
+        if self.site_sample_pages < 2:
+            raise ConfigError(f"site_sample_pages must be at least 2 (a line repeats across "
+                              f"pages), not {self.site_sample_pages!r}")
+        if self.site_max_keys < 1:
+            raise ConfigError(f"site_max_keys must be positive, not {self.site_max_keys!r}")
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
         for name in self.detectors:
@@ -202,7 +217,8 @@ class Config:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Config:
-        known = {"mode", "pipeline", "language", "detectors", "segments", "limits", "arbiter"}
+        known = {"mode", "pipeline", "language", "detectors", "segments", "limits", "arbiter",
+                 "site_profile"}
         unknown = set(data) - known
         if unknown:
             raise ConfigError(f"unknown config section(s) {sorted(unknown)}; "
@@ -225,6 +241,7 @@ class Config:
         order = tuple(pipeline.get("detectors", DEFAULT_PIPELINE))
         disabled = set(pipeline.get("disable", []))
         language = data.get("language", {})
+        sites = data.get("site_profile", {})
         return cls(
             detectors=tuple(d for d in order if d not in disabled),
             options=dict(data.get("detectors", {})),
@@ -234,6 +251,9 @@ class Config:
             min_segment_tokens=data.get("segments", {}).get("min_tokens", 25),
             time_limit=data.get("limits", {}).get("time_limit", 60.0) or None,
             arbiter_model=str(data.get("arbiter", {}).get("model", SHIPPED_MODEL)),
+            site_profile=sites.get("enabled", True),
+            site_sample_pages=sites.get("sample_pages", 50),
+            site_max_keys=sites.get("max_keys", 4_000_000),
         )
 
     @classmethod

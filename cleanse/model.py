@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any, NamedTuple
 
 from cleanse.features import LineFeatures, line_features, normalize_for_matching
+from cleanse.site_profile import SiteProfile
 
 # The score from which other detectors treat a junk decision as settled.
 JUNK_SCORE = 0.5
@@ -128,6 +129,8 @@ class Page:
     lines: list[Line]
     metadata: dict[str, Any] = field(default_factory=dict)
     title: str | None = None
+    # How often lines recur across the pages of the capture's site (batch runs; None alone).
+    site: SiteProfile | None = field(default=None, repr=False)
     _content: list[Line] | None = field(default=None, init=False, repr=False)
 
     @classmethod

@@ -13,6 +13,7 @@ from cleanse.deciding.language import LanguageTagger
 from cleanse.detectors.base import Detector
 from cleanse.model import Capture, CleanedDocument, Page, Status
 from cleanse.reading.capture import CaptureError, to_capture
+from cleanse.site_profile import SiteProfile
 
 
 @dataclass
@@ -29,18 +30,24 @@ class Pipeline:
             raise ConfigError(str(exc)) from None
         self.tagger = LanguageTagger(self.config.language_backend, self.config.min_letters)
 
-    def label(self, capture: Capture, deadline: float | None = None) -> Page:
+    def label(self, capture: Capture, deadline: float | None = None,
+              site: SiteProfile | None = None) -> Page:
         """Run every detector over ``capture`` and return the labelled page (see :func:`label`)."""
-        return label(capture, self.detectors, deadline)
+        return label(capture, self.detectors, deadline, site)
 
     def clean(self, value: str | bytes | os.PathLike[str] | Capture, *,
               source: str | None = None, kind: str | None = None,
-              charset: str | None = None, explain: bool = False) -> CleanedDocument:
+              charset: str | None = None, explain: bool = False,
+              site: SiteProfile | None = None) -> CleanedDocument:
         """Clean one capture. Unreadable input gives ``status='error'``, never an exception.
 
         ``charset`` is the encoding declared for ``bytes`` by their transport
         (an HTTP ``Content-Type``), if any. ``explain`` adds to each span the arbiter
         removed on its own the evidence that weighed most (milliseconds per span).
+        ``site`` is the profile of the capture's site (how often lines recur across its
+        pages, :mod:`cleanse.site_profile`): the ``site_repeats`` detector reads it as
+        ``Page.site``; batch runs build it (:mod:`cleanse.running.sites`), and without
+        it that detector says nothing.
         """
         limit = self.config.time_limit
         deadline = time.monotonic() + limit if limit else None
@@ -53,7 +60,7 @@ class Pipeline:
                                        error=why, kind=capture.kind,
                                        encoding=capture.encoding,
                                        warnings=capture.metadata.get("warnings", []))
-            page = self.label(capture, deadline)
+            page = self.label(capture, deadline, site)
             judgement = self.arbiter.judge(page, explain)
         except CaptureError as exc:
             return CleanedDocument(source=source or _path_source(value), status=Status.ERROR,
@@ -67,13 +74,16 @@ class Pipeline:
         return doc
 
 
-def label(capture: Capture, detectors: list[Detector], deadline: float | None = None) -> Page:
+def label(capture: Capture, detectors: list[Detector], deadline: float | None = None,
+          site: SiteProfile | None = None) -> Page:
     """Run ``detectors`` in order over ``capture``: the labelled page, nothing decided yet.
 
     ``deadline`` (a ``time.monotonic()`` value) is checked after each step;
-    past it, :class:`TimeLimitExceeded` names the step that was running.
+    past it, :class:`TimeLimitExceeded` names the step that was running. ``site``
+    becomes the page's ``site`` (the profile of its site, see :meth:`Pipeline.clean`).
     """
     page = Page.from_capture(capture)
+    page.site = site
     _check(deadline, "splitting into lines")
     for detector in detectors:
         detector.detect(page)

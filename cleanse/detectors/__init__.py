@@ -39,6 +39,8 @@ PAGE_DETECTORS: tuple[str, ...] = (
     "title",
 )
 DEFAULT_PIPELINE: tuple[str, ...] = LINE_DETECTORS + LIST_DETECTORS + PAGE_DETECTORS
+# Registered but not in the default pipeline (``Config().enable(name, ...)`` turns one on).
+OPTIONAL_DETECTORS: tuple[str, ...] = ("site_repeats",)
 
 
 def detector_class(name: str) -> type[Detector]:
@@ -55,7 +57,7 @@ def detector_class(name: str) -> type[Detector]:
 
 def available() -> list[str]:
     """Names of every detector that can be put in a pipeline."""
-    for name in DEFAULT_PIPELINE:
+    for name in DEFAULT_PIPELINE + OPTIONAL_DETECTORS:
         importlib.import_module(f"{__name__}.{name}")
     return sorted(REGISTRY)
 

@@ -22,13 +22,13 @@ import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleanse import __version__
 from cleanse.config import Config
@@ -44,6 +44,9 @@ from cleanse.reading.capture import (
 )
 from cleanse.reading.warc import html_records, is_warc
 from cleanse.running.outputs import STDIO, Done, unwritable
+
+if TYPE_CHECKING:
+    from cleanse.running.sites import SiteProfiles
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -251,20 +254,28 @@ def _model_sha256(model: str) -> str:
 
 
 def options_fingerprint(config: Config, format: str = "text", kind: str | None = None,
-                        keep_rendering: bool = False) -> str:
+                        keep_rendering: bool = False, site_profiles: bool = False) -> str:
     """A short hash of everything that decides what an ``ok`` record holds.
 
     The cleanse version, the record ``format``, the forced ``kind``, whether HTML
     renderings are kept, and the
     effective configuration: mode, detector order and options, language
-    settings, and the arbiter model's *content*. Left out: the time limit and
+    settings, and the arbiter model's *content*; whether site profiles were
+    counted for the run (``site_profiles``) and, if so, with which sample size
+    and key budget. Left out: the time limit and
     the size limit, which only decide whether a capture times out or is too
-    large (and ``error`` records are retried anyway), and where the model lives.
+    large (and ``error`` records are retried anyway), where the model lives, and
+    the site-profile settings of a run that counted none (they changed nothing).
     """
     settings = asdict(config)
     del settings["time_limit"], settings["arbiter_model"]
+    for name in ("site_profile", "site_sample_pages", "site_max_keys"):
+        del settings[name]
     settings.update(cleanse=__version__, format=format, kind=kind, keep_rendering=keep_rendering,
                     model_sha256=_model_sha256(config.arbiter_model))
+    if site_profiles:
+        settings["site_profiles"] = {"sample_pages": config.site_sample_pages,
+                                     "max_keys": config.site_max_keys}
     text = json.dumps(settings, sort_keys=True, ensure_ascii=True,
                       default=lambda value: sorted(value) if isinstance(value, (set, frozenset))
                       else repr(value))
@@ -279,6 +290,8 @@ class Cleaner:
     says: a job with the same input hash and :attr:`fingerprint` gives a
     ``skipped`` record and is not cleaned again; any other is cleaned anew.
     ``kind`` forces how every capture is read (``--kind``); None detects it.
+    ``sites`` holds the run's site profiles when a count pass made them (None: it
+    did not run); each capture is cleaned with its site's (:mod:`cleanse.running.sites`).
     """
 
     config: Config = field(default_factory=Config)
@@ -287,11 +300,17 @@ class Cleaner:
     format: str = "text"  # what the records' ``text`` holds: "text" or "markdown"
     kind: str | None = None
     keep_rendering: bool = False  # HTML records carry the rendering their line numbers use
+    sites: SiteProfiles | None = None
 
     def __post_init__(self) -> None:
         self.pipeline = Pipeline(self.config)
         self.fingerprint = options_fingerprint(self.config, self.format, self.kind,
-                                               self.keep_rendering)
+                                               self.keep_rendering, self.sites is not None)
+
+    @property
+    def time_limit(self) -> float | None:
+        """Seconds one capture may take (the worker pool's hard limit adds a grace)."""
+        return self.config.time_limit
 
     def __call__(self, job: Job) -> dict[str, Any]:
         """The record for ``job``; never raises for bad input."""
@@ -309,10 +328,11 @@ class Cleaner:
             return _error(job, f"{exc}{' (see --max-bytes)' if isinstance(exc, TooLarge) else ''}")
         if plain is not data and plain.startswith(GZIP_MAGIC):  # one layer, as clean() reads
             return _error(job, "binary input: looks like a gzip archive (compressed twice)")
+        site = self.sites.for_job(job, plain) if self.sites is not None else None
         try:
-            with _watchdog(self.config.time_limit):
+            with watchdog(self.config.time_limit):
                 doc = self.pipeline.clean(plain, source=job.source, kind=self.kind,
-                                          charset=job.charset)
+                                          charset=job.charset, site=site)
             record = doc.to_dict(self.format, self.keep_rendering)
         except TimeLimitExceeded as exc:  # the watchdog fired outside the pipeline's own checks
             record = _timeout(job, self.config.time_limit, str(exc))
@@ -336,8 +356,8 @@ class Cleaner:
 WATCHDOG_STEP = "a step, stopped by the watchdog"
 
 
-class _watchdog:
-    """``with _watchdog(seconds):`` raises TimeLimitExceeded in the block past ``seconds``.
+class watchdog:
+    """``with watchdog(seconds):`` raises TimeLimitExceeded in the block past ``seconds``.
 
     Only where signals can be used (the main thread of a POSIX process);
     elsewhere the pipeline's own checks between steps are the bound.
@@ -420,12 +440,14 @@ def _timeout(job: Job, limit: float | None, where: str) -> dict[str, Any]:
                                  "raise time_limit or split the capture").to_dict()
 
 
-def run_jobs(jobs: Iterable[Job], cleaner: Cleaner, workers: int) -> Iterator[dict[str, Any]]:
-    """Records in input order; ``workers`` > 1 cleans in that many processes."""
+def run_jobs(jobs: Iterable[Job], work: Callable[[Job], dict[str, Any]],
+             workers: int) -> Iterator[dict[str, Any]]:
+    """``work``'s results (a :class:`Cleaner`'s records) in input order; ``workers`` > 1
+    runs it in that many processes, each job under ``work.time_limit`` (if it has one)."""
     if workers <= 1:
-        yield from map(cleaner, jobs)
+        yield from map(work, jobs)
         return
-    pool = _Pool(cleaner, workers)
+    pool = _Pool(work, workers)
     try:
         yield from pool.run(jobs)
     finally:
@@ -465,16 +487,16 @@ class _Pool:
     one capture is slow.
     """
 
-    def __init__(self, cleaner: Cleaner, size: int):
-        self.cleaner = cleaner
+    def __init__(self, work: Callable[[Job], dict[str, Any]], size: int):
+        self.work = work
         self.max_waiting = WAITING_PER_WORKER * size
-        self.limit = cleaner.config.time_limit
+        self.limit: float | None = getattr(work, "time_limit", None)
         self.context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else None)
         self.workers = [self._start() for _ in range(size)]
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(child, parent, self.cleaner),
+        process = self.context.Process(target=_serve, args=(child, parent, self.work),
                                        daemon=True)
         process.start()
         child.close()
@@ -568,8 +590,9 @@ def _stop(worker: _Worker) -> None:
     worker.conn.close()
 
 
-def _serve(conn: Connection, parent_end: Connection, cleaner: Cleaner) -> None:
-    """A worker process: clean each job received until told to stop (None).
+def _serve(conn: Connection, parent_end: Connection,
+           work: Callable[[Job], dict[str, Any]]) -> None:
+    """A worker process: do ``work`` on each job received until told to stop (None).
 
     The main process's end of the pipe is closed here (a forked worker holds a
     copy), so that when the main process dies, ``recv`` ends instead of waiting.
@@ -578,7 +601,7 @@ def _serve(conn: Connection, parent_end: Connection, cleaner: Cleaner) -> None:
     parent_end.close()
     try:
         while (job := conn.recv()) is not None:
-            conn.send(cleaner(job))
+            conn.send(work(job))
     except (EOFError, OSError):
         pass  # the main process is gone: nothing to report to, exit quietly
 
@@ -596,6 +619,8 @@ class Summary:
     skipped: Skipped = field(default_factory=Skipped)
     # Captures cleaned again because their earlier record was made with other options.
     options_changed: int = 0
+    # What the count pass found (cleanse.running.sites); None when it did not run.
+    sites: dict[str, int] | None = None
 
     def add(self, record: dict[str, Any], earlier: Done | None = None) -> None:
         """Count ``record``; ``earlier`` is what the output held for its source before."""
@@ -627,6 +652,7 @@ class Summary:
                 "languages": dict(self.languages.most_common()),
                 "skipped_inputs": dict(self.skipped.reasons.most_common()),
                 "cleaned_again_for_other_options": self.options_changed,
+                "site_profiles": self.sites,
                 "failures": self.skipped.failures + self.failures}
 
 

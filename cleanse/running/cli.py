@@ -38,6 +38,7 @@ from cleanse.running.batch import (
 from cleanse.running.outputs import CODECS, STDIO, atomic_write, open_sink
 from cleanse.running.progress import Progress
 from cleanse.running.report import Limits, build_report, explain_jobs
+from cleanse.running.sites import SiteCounter, SiteProfiles, profile_sites
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a reader that went away
@@ -92,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--format", choices=FORMATS, default="text",
                        help="text (default): plain article text; markdown: headings, lists and "
                             "quotes kept")
+    clean.add_argument("--no-site-profile", action="store_true",
+                       help="with the site_repeats detector enabled, skip the first pass that "
+                            "counts how often lines recur across each site's pages (the "
+                            "detector then says nothing)")
     clean.add_argument("--keep-rendering", action="store_true",
                        help="HTML records carry the rendered lines their line numbers refer to "
                             "(the record's rendering field)")
@@ -164,6 +169,8 @@ def _config(args: argparse.Namespace) -> Config:
         config = replace(config, time_limit=args.time_limit or None)
     if args.model:
         config = replace(config, arbiter_model=args.model)
+    if getattr(args, "no_site_profile", False):
+        config = replace(config, site_profile=False)
     return config.disable(*args.disable) if args.disable else config
 
 
@@ -198,14 +205,25 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
         print(f"cleanse: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     summary = Summary(skipped=skipped)
+    total = None if args.quiet else _capture_count(files)
+    sites = None
+    if config.site_profile and "site_repeats" in config.detectors \
+            and (len(files) > 1 or any(is_warc(job.path) for job in files)):
+        try:
+            sites = _count_sites(args, config, files, total, summary)
+        except KeyboardInterrupt:
+            sink.close()
+            print("cleanse: interrupted while counting lines per site; nothing was cleaned",
+                  file=sys.stderr)
+            return EXIT_INTERRUPTED
     cleaner = Cleaner(config, args.max_bytes, sink.done, args.format, args.kind,
-                      args.keep_rendering)
+                      args.keep_rendering, sites)
     if (stale := sum(d.options_fingerprint != cleaner.fingerprint for d in sink.done.values())) \
             and not args.quiet:
         print(f"cleanse: {_count(stale, 'record')} in {_printable(args.output)} were made with "
-              "other options (format, mode, kind, config, model or cleanse version); their "
-              "captures will be cleaned again", file=sys.stderr)
-    progress = Progress(None if args.quiet else _capture_count(files), disabled=args.quiet)
+              "other options (format, mode, kind, config, model, site profile or cleanse "
+              "version); their captures will be cleaned again", file=sys.stderr)
+    progress = Progress(total, disabled=args.quiet)
     interrupted = False
     try:
         for record in _records(args, expand_warcs(files, args.max_bytes), cleaner):
@@ -245,6 +263,34 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
     if not args.quiet:
         print(_summary_text(stats), file=sys.stderr)
     return EXIT_FAILURES if stats["failures"] else EXIT_OK
+
+
+def _count_sites(args: argparse.Namespace, config: Config, files: list[Job], total: int | None,
+                 summary: Summary) -> SiteProfiles:
+    """The count pass: every capture read once, the first pages of each site counted
+    (:mod:`cleanse.running.sites`), on the same workers as the cleaning."""
+    if not args.quiet:
+        print("cleanse: pass 1 of 2: counting how often lines recur across each site's pages "
+              "(--no-site-profile skips it)", file=sys.stderr)
+    progress = Progress(total, disabled=args.quiet)
+    counter = SiteCounter(args.max_bytes, args.kind, config.site_sample_pages,
+                          config.time_limit)
+    try:
+        sampler = profile_sites(expand_warcs(files, args.max_bytes), counter,
+                                max(1, args.jobs), config.site_max_keys, progress.update)
+    finally:
+        progress.close()
+    profiles = sampler.profiles()
+    summary.sites = {"sites": len(profiles.profiles),
+                     "captures_counted": sum(p.pages for p in profiles.profiles.values()),
+                     "sites_dropped_for_memory": len(sampler.dropped)}
+    if not args.quiet:
+        print(f"cleanse: {_count(len(profiles.profiles), 'site')} with repeated lines "
+              f"({summary.sites['captures_counted']} captures counted)"
+              + (f"; {_count(len(sampler.dropped), 'site')} dropped to stay within "
+                 f"{config.site_max_keys} line keys" if sampler.dropped else "")
+              + "; pass 2 of 2: cleaning", file=sys.stderr)
+    return profiles
 
 
 def _input_paths(args: argparse.Namespace) -> list[str]:
