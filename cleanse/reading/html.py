@@ -10,6 +10,7 @@ itself (JSON-LD, OpenGraph, ``<meta>``, ``<time>``) is read by
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,10 +104,68 @@ SPACE = regex.compile(r"\s+")
 # A line's structural signature: the tag and first class of its last few enclosing elements.
 # Lines sharing one are items of one repeated structure (a list of cards, posts, menu links).
 SIGNATURE_LEVELS = 4
-ROOT_STATE: dict[str, Any] = {"containers": (), "content": False, "link": False, "main": False,
-                              "hidden": False, "content_classes": 0, "signature": (),
-                              "pre": None}
 XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
+
+
+# The tags whose nearest enclosing one names a line's block (its "tag" hint).
+BLOCK_HINT_TAGS = frozenset(BLOCKS | {"td", "th"})
+
+
+class _Open:
+    """What an open element hands down to the lines rendered inside it.
+
+    Built once per element from its parent's (most elements are inline and only pass
+    their parent's values on); the hints of its lines (:meth:`context`) are built the
+    first time a line is rendered with this element innermost, and not at all for the
+    many elements no line ends in.
+    """
+
+    __slots__ = ("_context", "block_tag", "containers", "content", "content_classes", "depth",
+                 "hidden", "link", "main", "pre", "quote", "signature")
+
+    def __init__(self, parent: _Open | None, element: Element | None = None, tag: str = "",
+                 key: int = 0, is_main: bool = False) -> None:
+        """The state of ``element`` (opened as the ``key``-th element) inside ``parent``;
+        without a parent, the state outside the page's root element."""
+        self._context: dict[str, Any] | None = None
+        if parent is None or element is None:
+            self.block_tag, self.containers, self.signature = "", (), ()
+            self.content = self.quote = self.link = self.main = self.hidden = False
+            self.pre, self.content_classes, self.depth = None, 0, 0
+            return
+        attributes = dict(element.items())  # one call instead of one per attribute read
+        css_class, element_id = attributes.get("class", ""), attributes.get("id", "")
+        marker = _boilerplate_marker(tag, css_class, element_id, attributes.get("role", ""))
+        self.containers = parent.containers + ((key, marker),) if marker else parent.containers
+        self.block_tag = tag if tag in BLOCK_HINT_TAGS else parent.block_tag
+        self.content = parent.content or tag in CONTENT_TAGS
+        self.quote = parent.quote or tag == "blockquote"
+        self.link = parent.link or tag == "a"
+        self.main = parent.main or is_main
+        self.hidden = parent.hidden or _hidden(tag, attributes)
+        self.pre = parent.pre or (key if tag == "pre" else None)
+        self.content_classes = parent.content_classes + (
+            _content_named(f"{css_class} {element_id}") if css_class or element_id else 0)
+        self.signature = (*parent.signature[1 - SIGNATURE_LEVELS:],
+                          f"{tag}.{css_class.split(' ')[0]}")
+        self.depth = parent.depth + 1
+
+    def context(self) -> dict[str, Any]:
+        """The hints of a line whose innermost open element this is."""
+        if self._context is None:
+            context = {"tag": self.block_tag, "containers": self.containers,
+                       "in_content": self.content, "quote": self.quote, "depth": self.depth,
+                       "furniture_depth": len(self.containers),
+                       "content_classes": self.content_classes,
+                       "signature": "/".join(self.signature)}
+            if self.main:
+                context["main_content"] = True
+            if self.hidden:
+                context["hidden"] = True
+            if self.pre:
+                context["block"] = self.pre
+            self._context = context
+        return self._context
 
 
 @dataclass
@@ -123,8 +182,21 @@ class _Renderer:
             if in_link:
                 self.link_chars += len(text.strip())
 
-    def flush(self, context: dict[str, Any], paragraph_end: bool = False) -> None:
-        joined = "".join(self.parts)
+    def flush(self, innermost: _Open | None, paragraph_end: bool = False) -> None:
+        """Ends the current line; its hints come from ``innermost`` (None: no hints but
+        the link density)."""
+        if self.parts:
+            joined = "".join(self.parts)
+            link_chars = self.link_chars
+            self.parts.clear()  # the walk holds on to this list
+            self.link_chars = 0
+            if not joined.isspace():  # (whitespace alone renders no line in either branch)
+                self._emit(joined, link_chars, innermost.context() if innermost else {})
+        if paragraph_end and self.lines and self.lines[-1]:
+            self.lines.append("")
+            self.hints.append({})
+
+    def _emit(self, joined: str, link_chars: int, context: dict[str, Any]) -> None:
         if "block" in context:  # preformatted: one line per source line, indentation kept
             texts = [line.rstrip() for line in joined.expandtabs(4).split("\n")]
             texts = [line for line in texts if line.strip()]
@@ -134,19 +206,18 @@ class _Renderer:
         for text in texts:
             if text:
                 self.lines.append(text)
-                self.hints.append({**context, "link_density": round(self.link_chars / total, 3)})
-        if paragraph_end and self.lines and self.lines[-1]:
-            self.lines.append("")
-            self.hints.append({})
-        self.parts, self.link_chars = [], 0
+                self.hints.append({**context, "link_density": round(link_chars / total, 3)})
 
 
-def _hidden(element: Element) -> bool:
+def _hidden(tag: str, attributes: dict[str, str]) -> bool:
     """Not shown by a browser running scripts (the page's own hiding, or ``<noscript>``)."""
-    style = (element.get("style") or "").replace(" ", "").lower()
-    return (element.tag == "noscript" or element.get("hidden") is not None
-            or element.get("aria-hidden") == "true" or "display:none" in style
-            or "visibility:hidden" in style)
+    if tag == "noscript" or "hidden" in attributes or attributes.get("aria-hidden") == "true":
+        return True
+    style = attributes.get("style")
+    if not style:
+        return False
+    style = style.replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
 
 
 def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
@@ -172,7 +243,7 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
     parts = main_content(root) or []
     renderer = _Renderer()
     _walk(root, renderer, set(parts))
-    renderer.flush({}, paragraph_end=True)
+    renderer.flush(None, paragraph_end=True)
     _settle_containers(renderer.lines, renderer.hints)
     if parts:
         names = Counter(map(_describe, parts))
@@ -191,47 +262,45 @@ def _describe(element: Element) -> str:
 
 
 def _walk(root: Element, renderer: _Renderer, main_parts: set[Element]) -> None:
-    stack: list[dict[str, Any]] = []  # per open element: tag, containers, content, link
+    outside = _Open(None)
+    stack: list[_Open] = []  # the open elements, innermost last
+    parts = renderer.parts  # texts are appended here directly: the hot path of the walk
     # Elements inside a dropped element (script, style, ...) are counted, not rendered.
     skip_depth = 0
     for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
-        tag = element.tag if isinstance(element.tag, str) else ""
         if event == "start":
-            if skip_depth or not tag or (tag in INVISIBLE and not _swallowed_page(element)):
+            tag = element.tag
+            if skip_depth or not isinstance(tag, str) \
+                    or (tag in INVISIBLE and not _swallowed_page(element)):
                 skip_depth += 1
                 continue
-            parent = stack[-1] if stack else ROOT_STATE
-            marker = _boilerplate_marker(element, tag)
+            parent = stack[-1] if stack else outside
             renderer.opened += 1
-            containers = parent["containers"] + ((renderer.opened, marker),) if marker \
-                else parent["containers"]
-            state = {"tag": tag, "containers": containers,
-                     "content": parent["content"] or tag in CONTENT_TAGS,
-                     "quote": parent.get("quote", False) or tag == "blockquote",
-                     "link": parent["link"] or tag == "a",
-                     "main": parent["main"] or element in main_parts,
-                     "hidden": parent["hidden"] or _hidden(element),
-                     "pre": parent["pre"] or (renderer.opened if tag == "pre" else None),
-                     "content_classes": parent["content_classes"] + _content_named(element),
-                     "signature": (*parent["signature"][1 - SIGNATURE_LEVELS:],
-                                   f"{tag}.{(element.get('class') or '').split(' ')[0]}")}
+            state = _Open(parent, element, tag, renderer.opened,
+                          not parent.main and element in main_parts)
             if tag in BLOCKS:
-                renderer.flush(_context(stack))
+                renderer.flush(parent)
             stack.append(state)
-            renderer.add(element.text, state["link"])
+            if text := element.text:
+                parts.append(text)
+                if state.link:
+                    renderer.link_chars += len(text.strip())
         else:
             if skip_depth:
                 skip_depth -= 1
                 if skip_depth == 0:  # the outermost skipped element ends; its tail is visible
-                    renderer.add(element.tail, bool(stack and stack[-1]["link"]))
+                    renderer.add(element.tail, bool(stack and stack[-1].link))
                 continue
+            tag = element.tag
             if tag in BLOCKS:
-                renderer.flush(_context(stack), paragraph_end=tag in PARAGRAPHS)
-            if tag in ("td", "th"):
-                renderer.add(" ", False)
+                renderer.flush(stack[-1], paragraph_end=tag in PARAGRAPHS)
+            elif tag == "td" or tag == "th":
+                parts.append(" ")
             stack.pop()
-            if stack:  # the tail of the walk's root lies outside it
-                renderer.add(element.tail, stack[-1]["link"])
+            if stack and (tail := element.tail):  # the tail of the walk's root lies outside it
+                parts.append(tail)
+                if stack[-1].link:
+                    renderer.link_chars += len(tail.strip())
 
 
 def _swallowed_page(element: Element) -> bool:
@@ -239,19 +308,23 @@ def _swallowed_page(element: Element) -> bool:
     return element.tag == "button" and element.find(".//div") is not None
 
 
-def _content_named(element: Element) -> int:
-    """1 when the element's class or id names content ("article-body", "post"), else 0."""
-    names = f"{element.get('class', '')} {element.get('id', '')}"
+@functools.lru_cache(maxsize=4096)  # pages repeat their class names element after element
+def _content_named(names: str) -> int:
+    """1 when an element's class and id (``names``) name content ("article-body", "post")."""
     return int(bool(CONTENT_NAME.search(names)) and not NEGATIVE_NAME.search(names))
 
 
-def _boilerplate_marker(element: Element, tag: str) -> str:
-    """Why ``element`` looks like page furniture ('nav', 'sidebar', ...), or ''."""
+def _boilerplate_marker(tag: str, css_class: str, element_id: str, role: str) -> str:
+    """Why an element looks like page furniture ('nav', 'sidebar', ...), or ''."""
     if tag in BOILERPLATE_TAGS:
         return tag
-    if tag in ("html", "body"):
+    if tag in ("html", "body") or not (css_class or element_id or role):
         return ""  # themes put "menu-right" or "sidebar" classes on the whole page
-    tokens = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
+    return _furniture_name(f"{css_class} {element_id} {role}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _furniture_name(tokens: str) -> str:
     found = BOILERPLATE_TOKEN.search(tokens)
     return found.group(0).strip("-_ ") if found else ""
 
@@ -281,20 +354,3 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
                        if chars[key] <= limit and prose.get(key, 0) <= prose_limit), "")
         if marker:
             hint["boilerplate"] = marker
-
-
-def _context(stack: list[dict[str, Any]]) -> dict[str, Any]:
-    block = next((s["tag"] for s in reversed(stack) if s["tag"] in BLOCKS | {"td", "th"}), "")
-    top = stack[-1] if stack else {}
-    context = {"tag": block, "containers": top.get("containers", ()),
-               "in_content": top.get("content", False), "quote": top.get("quote", False),
-               "depth": len(stack), "furniture_depth": len(top.get("containers", ())),
-               "content_classes": top.get("content_classes", 0),
-               "signature": "/".join(top.get("signature", ()))}
-    if top.get("main"):
-        context["main_content"] = True
-    if top.get("hidden"):
-        context["hidden"] = True
-    if top.get("pre"):
-        context["block"] = top["pre"]
-    return context
