@@ -13,6 +13,13 @@ tokens, as the token F1 that judges the output does.
 
     python -m training.dataset          # build (or reuse) the cached table and describe it
 
+When the default pipeline runs ``site_repeats`` (lines repeated across a
+site's pages), each bench page is labelled with the profile of its site
+(:class:`cleanse.site_profile.SiteProfile`) counted over every bench page of
+that site (its cross-validation group), HTML renderings and text renderings
+apart, as a batch run over a crawl of the site would; a site with one bench
+page has none. Without the detector in the pipeline nothing is counted.
+
 The table is cached under ``benchmarks/.cache/dataset/`` keyed by a hash of
 the cleanse sources (changing a detector changes the evidence; reformatting,
 comments, docstrings and moving modules do not: see :func:`source_hash`).
@@ -39,6 +46,7 @@ from cleanse.detectors import Detector
 from cleanse.model import Page
 from cleanse.pipeline import label
 from cleanse.reading.capture import to_capture
+from cleanse.site_profile import SiteProfile, text_keys
 from training.corpus import PROJECT_ROOT, BenchPage, SeedPage, load_pages, load_seeds
 from training.labels import line_labels
 
@@ -149,11 +157,49 @@ def _inside_cleanse(module: str | None) -> bool:
 _DETECTORS: list[Detector] = []
 
 
-def _label(text: str, kind: str) -> Page:
+def _label(text: str, kind: str, site: SiteProfile | None = None) -> Page:
     """The capture labelled by the default detectors (no arbiter: it is what we train)."""
     if not _DETECTORS:
         _DETECTORS.extend(cleanse.Config().build())
-    return label(to_capture(text, kind="html" if kind == "html" else None), _DETECTORS)
+    return label(_capture(text, kind), _DETECTORS, site=site)
+
+
+def _capture(text: str, kind: str) -> cleanse.Capture:
+    return to_capture(text, kind="html" if kind == "html" else None)
+
+
+SITE_DETECTOR = "site_repeats"
+# A bench page's site profiles: (of its HTML rendering's site, of its text rendering's site).
+Sites = tuple[SiteProfile | None, SiteProfile | None]
+
+
+def _page_keys(page: BenchPage) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct line keys of a page's HTML rendering and of its text rendering."""
+    return (text_keys(_capture(page.html(), "html").text),
+            text_keys(_capture(page.text_rendering(), "text").text))
+
+
+def site_profiles(pages: list[BenchPage], jobs: int = 2) -> dict[str, Sites]:
+    """Page key -> the profiles of its site from every page of that site (``page.group``),
+    for pages whose site has others; empty when the default pipeline has no
+    ``site_repeats`` (the profiles would change nothing)."""
+    if SITE_DETECTOR not in cleanse.Config().detectors:
+        return {}
+    by_site: dict[str, list[BenchPage]] = {}
+    for page in pages:
+        by_site.setdefault(page.group, []).append(page)
+    shared = [page for group in by_site.values() if len(group) > 1 for page in group]
+    with ProcessPoolExecutor(jobs) as pool:
+        keys = dict(zip((page.key for page in shared),
+                        tqdm(pool.map(_page_keys, shared, chunksize=4), total=len(shared),
+                             desc="site profiles", unit="page")))
+    profiles: dict[str, Sites] = {}
+    for site, group in by_site.items():
+        if len(group) > 1:
+            html = SiteProfile.from_pages(site, [keys[page.key][0] for page in group])
+            text = SiteProfile.from_pages(site, [keys[page.key][1] for page in group])
+            profiles.update((page.key, (html, text)) for page in group)
+    return profiles
 
 
 def _weights(page_lines: list, labels: np.ndarray) -> np.ndarray:
@@ -163,10 +209,10 @@ def _weights(page_lines: list, labels: np.ndarray) -> np.ndarray:
     return tokens * (PAGE_WEIGHT / total) if total else tokens
 
 
-def _capture_rows(text: str, kind: str, truth: str
+def _capture_rows(text: str, kind: str, truth: str, site: SiteProfile | None = None
                   ) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
     """(kind, rows, labels, weights) of one capture against its ground-truth text."""
-    captured = _label(text, kind)
+    captured = _label(text, kind, site)
     lines, rows = page_features(captured)
     shares = line_labels([line.text for line in captured.lines], truth)
     labels = np.array([float(shares[line.number - 1] >= BODY_SHARE) for line in lines])
@@ -196,13 +242,15 @@ def crop_around_article(text: str, truth: str, key: str) -> str | None:
     return "\n".join(lines[start:end + 1])
 
 
-def _bench_rows(page: BenchPage) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+def _bench_rows(page: BenchPage, sites: Sites = (None, None)
+                ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
     text = page.text_rendering()
-    rows = [_capture_rows(page.html(), "html", page.body),
-            _capture_rows(text, "text", page.body)]
+    html_site, text_site = sites
+    rows = [_capture_rows(page.html(), "html", page.body, html_site),
+            _capture_rows(text, "text", page.body, text_site)]
     crop = crop_around_article(text, page.body, page.key)
     if crop is not None:
-        _, matrix, labels, weights = _capture_rows(crop, "text", page.body)
+        _, matrix, labels, weights = _capture_rows(crop, "text", page.body, text_site)
         rows.append(("crop", matrix, labels, weights * CROP_WEIGHT))
     return rows
 
@@ -217,17 +265,19 @@ def _seed_rows(seed: SeedPage) -> list[tuple[str, np.ndarray, np.ndarray, np.nda
     return [("text", rows, np.nan_to_num(labels), weights)]
 
 
-def _rows(item: BenchPage | SeedPage) -> tuple[str, list]:
-    rows = _bench_rows(item) if isinstance(item, BenchPage) else _seed_rows(item)
+def _rows(item: BenchPage | SeedPage, sites: Sites = (None, None)) -> tuple[str, list]:
+    rows = _bench_rows(item, sites) if isinstance(item, BenchPage) else _seed_rows(item)
     return item.key, rows
 
 
 def build(pages: list[BenchPage], seeds: list[SeedPage], jobs: int = 2) -> Table:
     """Clean every page (both renderings) and every seed into one labelled table."""
     items: list[BenchPage | SeedPage] = [*pages, *seeds]
+    profiles = site_profiles(pages, jobs)
+    sites = [profiles.get(item.key, (None, None)) for item in items]
     parts: list[tuple[str, list]] = []
     with ProcessPoolExecutor(jobs) as pool:
-        for result in tqdm(pool.map(_rows, items, chunksize=4), total=len(items),
+        for result in tqdm(pool.map(_rows, items, sites, chunksize=4), total=len(items),
                            desc="evidence", unit="page"):
             parts.append(result)
     X, y, w, page_keys, kinds = [], [], [], [], []
