@@ -382,3 +382,19 @@ def test_training_labels_each_rendering_with_its_profile(tmp_path, monkeypatch):
     labelled = dataset._label(pages[0].html(), "html", html)
     assert _site_decisions(labelled)[FOOTER] == "on 3 of 3 pages of one.example"
     assert _site_decisions(dataset._label(pages[0].text_rendering(), "text", None)) == {}
+
+
+def test_warc_records_are_grouped_by_their_target_host(tmp_path, site_config):
+    from test_warc import _write_warc
+
+    records = []
+    for i in range(4):
+        body = "".join(f"<p>{line}</p>" for line in _story(i, url=None).split("\n")[2:] if line)
+        html = f"<html><body><article>{body}</article></body></html>".encode()
+        records.append(("response", f"https://www.example.com/{i}", "text/html", html))
+    _write_warc(tmp_path / "crawl.warc.gz", records)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(tmp_path / "crawl.warc.gz"), "-o", str(out), "-q",
+                 "--config", str(site_config)]) == 0
+    spans = [_site_spans(r) for r in _records(out).values()]
+    assert len(spans) == 4 and all("on 4 of 4 pages of example.com" in s for s in spans)
