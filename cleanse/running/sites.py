@@ -102,11 +102,12 @@ class SiteProfiles:
 class SiteCounter:
     """The count pass's work on one capture, run in the batch's worker processes.
 
-    Returns ``{"site": ..., "keys": ...}``: the capture's site and, while this process
-    has rendered fewer than ``sample_pages`` pages of that site, the distinct keys of
-    its lines (:func:`cleanse.site_profile.text_keys`, of the lines the cleaning pass
-    will see: same kind and charset). Pages processed in input order make the
-    first ``sample_pages`` of each site, across all workers, always rendered.
+    Returns ``{"site": ..., "input_bytes": ..., "keys": ...}``: the capture's site, its
+    size and, while this process has rendered fewer than ``sample_pages`` pages of that
+    site, the distinct keys of its lines (:func:`cleanse.site_profile.text_keys`, of the
+    lines the cleaning pass will see: same kind and charset). Each worker takes jobs in
+    input order, so every page among a site's first ``sample_pages`` is rendered by
+    whichever worker gets it: the sample does not depend on the number of workers.
     """
 
     max_bytes: int
@@ -120,17 +121,17 @@ class SiteCounter:
             data = gunzip(read_job(job, self.max_bytes), self.max_bytes)
         except (UnreadableInput, CaptureError):
             return {"site": None}  # the cleaning pass reports why
-        site = job_site(job, data)
+        site, size = job_site(job, data), len(data)
         if site is None or self.rendered[site] >= self.sample_pages:
-            return {"site": site}
+            return {"site": site, "input_bytes": size}
         self.rendered[site] += 1
         try:
             with watchdog(self.time_limit):
                 capture = to_capture(data, source=job.source, kind=self.kind,
                                      charset=job.charset)
         except Exception:  # unreadable, too slow, or a bug: the cleaning pass reports it
-            return {"site": site}
-        return {"site": site, "keys": text_keys(capture.text)}
+            return {"site": site, "input_bytes": size}
+        return {"site": site, "input_bytes": size, "keys": text_keys(capture.text)}
 
 
 @dataclass
@@ -173,12 +174,13 @@ class SiteSampler:
 
 def profile_sites(jobs: Iterable[Job], counter: SiteCounter, workers: int,
                   max_keys: int = 4_000_000,
-                  on_capture: Callable[[], None] | None = None) -> SiteSampler:
+                  on_capture: Callable[[int], None] | None = None) -> SiteSampler:
     """Run the count pass over ``jobs`` with ``workers`` processes; ``on_capture`` is called
-    after each capture (progress). The sampler holds the profiles and what was dropped."""
+    with each capture's size once it is counted (progress). The sampler holds the profiles
+    and what was dropped."""
     sampler = SiteSampler(counter.sample_pages, max_keys)
     for result in run_jobs(jobs, counter, workers):
         sampler.add(result.get("site"), result.get("keys"))
         if on_capture is not None:
-            on_capture()
+            on_capture(result.get("input_bytes") or 0)
     return sampler
