@@ -1,0 +1,57 @@
+"""The common written dates read without dateparser read exactly as dateparser reads them."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from cleanse.reading.metadata import (
+    MONTHS,
+    _parse_common,
+    _parse_with_dateparser,
+    timestamps,
+)
+
+NUMERIC = [f"{year}{sep}{month}{sep}{day}"
+           for year, sep, (month, day) in itertools.product(
+               (1989, 2005, 2024), "-/.", ((1, 2), (2, 1), (12, 31), (2, 29), (2, 30), (13, 1),
+                                           (0, 5), (7, 0), (11, 9), (3, 13)))]
+NUMERIC += [f"2005年{month}月{day}日" for month, day in ((3, 11), (12, 1), (2, 30), (13, 2))]
+NUMERIC += ["2005 年 03 月 11 日", "2005-07-03", "2005/07/31"]
+ENGLISH = [f"{month} {day}, 2019" for month in MONTHS for day in (1, 12, 30)]
+ENGLISH += ["18 NOV 2019", "nov. 18 2019", "November 1st, 2019", "November 2nd, 2019",
+            "November 3rd 2019", "November 11th, 2019", "November 21st 2019", "November 1th, 2019",
+            "18th November 2019", "Nov,18, 2019", "February 29, 2019", "February 29, 2020",
+            "September 31, 2019", "May 5, 1985"]
+CLOCKS = ["", " 0:00", " 00:30", " 9:05", " 12:30:45", " 23:59", " 24:00", "  7:15"]
+HALVES = [" am", " PM", "pm", " a.m", " p.m.", " AM"]
+GRID = ([date + clock for date in NUMERIC for clock in CLOCKS]
+        + ["2005年3月11日12:12", "2005年3月11日 12:12"]
+        + [date + clock for date in ENGLISH for clock in CLOCKS[:4]]
+        + [f"November 18, 2019{glue}{clock}{half}" for glue in (" ", ", ", " at ")
+           for clock in ("12:01", "0:30", "9:02", "13:05") for half in HALVES])
+
+
+def test_common_forms_read_as_dateparser_reads_them():
+    read = {text: _parse_common(text) for text in GRID}
+    # Most of the grid is read without dateparser; impossible dates and odd forms are left to it.
+    assert sum(value is not None for value in read.values()) > len(GRID) / 2
+    assert read["2005年3月11日12:12"] == "2005-03-11T12:12:00"
+    assert read["November 18, 2019 at 12:01 am"] == "2019-11-18T00:01:00"
+    for text in ("2005-13-01", "2005-02-30", "November 1th, 2019", "May 5, 1985",
+                 "2005-07-31 24:00", "November 18, 2019 13:05 pm"):
+        assert read.get(text, _parse_common(text)) is None, text
+    for text, value in read.items():
+        if value is not None:
+            assert value == _parse_with_dateparser(text), text
+
+
+@pytest.mark.parametrize("text", ["Nov 20, 2019 01:41 PM IST", "1 day ago", "9:23:57 PM",
+                                  "2005-07-31T12:30", "10:48, Tue, Nov 19, 2019"])
+def test_other_forms_are_left_to_dateparser(text):
+    assert _parse_common(text) is None
+
+
+def test_a_timestamp_with_a_zone_still_keeps_it():
+    assert list(timestamps("Updated 11:11 PM EST Nov 19, 2019")) == ["2019-11-19T23:11:00-05:00"]
