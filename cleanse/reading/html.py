@@ -276,6 +276,16 @@ def _walk(root: Element, renderer: _Renderer, main_parts: set[Element]) -> None:
                 continue
             parent = stack[-1] if stack else outside
             renderer.opened += 1
+            if tag not in BLOCKS and not len(element):
+                # An inline leaf (a link, an image, a <span>), nearly half of all elements: no
+                # line starts or ends inside it, so only its linkness reaches a line, and its
+                # parent's state stands in for it on the stack.
+                stack.append(parent)
+                if text := element.text:
+                    parts.append(text)
+                    if parent.link or tag == "a":
+                        renderer.link_chars += len(text.strip())
+                continue
             state = _Open(parent, element, tag, renderer.opened,
                           not parent.main and element in main_parts)
             if tag in BLOCKS:
