@@ -133,19 +133,26 @@ class _Open:
             self.content = self.quote = self.link = self.main = self.hidden = False
             self.pre, self.content_classes, self.depth = None, 0, 0
             return
-        attributes = dict(element.items())  # one call instead of one per attribute read
-        css_class, element_id = attributes.get("class", ""), attributes.get("id", "")
-        marker = _boilerplate_marker(tag, css_class, element_id, attributes.get("role", ""))
+        if items := element.items():  # one call instead of one per attribute read
+            attributes = dict(items)
+            css_class = attributes.get("class", "")
+            element_id, role = attributes.get("id", ""), attributes.get("role", "")
+            furniture, content_named = _class_names(css_class, element_id, role) \
+                if css_class or element_id or role else ("", 0)
+            hidden = _hidden(tag, attributes)
+        else:
+            css_class, furniture, content_named, hidden = "", "", 0, tag == "noscript"
+        # Themes put "menu-right" or "sidebar" classes on the whole page: not furniture.
+        marker = tag if tag in BOILERPLATE_TAGS else "" if tag in ("html", "body") else furniture
         self.containers = parent.containers + ((key, marker),) if marker else parent.containers
         self.block_tag = tag if tag in BLOCK_HINT_TAGS else parent.block_tag
         self.content = parent.content or tag in CONTENT_TAGS
         self.quote = parent.quote or tag == "blockquote"
         self.link = parent.link or tag == "a"
         self.main = parent.main or is_main
-        self.hidden = parent.hidden or _hidden(tag, attributes)
+        self.hidden = parent.hidden or hidden
         self.pre = parent.pre or (key if tag == "pre" else None)
-        self.content_classes = parent.content_classes + (
-            _content_named(f"{css_class} {element_id}") if css_class or element_id else 0)
+        self.content_classes = parent.content_classes + content_named
         self.signature = (*parent.signature[1 - SIGNATURE_LEVELS:],
                           f"{tag}.{css_class.split(' ')[0]}")
         self.depth = parent.depth + 1
@@ -319,24 +326,14 @@ def _swallowed_page(element: Element) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)  # pages repeat their class names element after element
-def _content_named(names: str) -> int:
-    """1 when an element's class and id (``names``) name content ("article-body", "post")."""
-    return int(bool(CONTENT_NAME.search(names)) and not NEGATIVE_NAME.search(names))
-
-
-def _boilerplate_marker(tag: str, css_class: str, element_id: str, role: str) -> str:
-    """Why an element looks like page furniture ('nav', 'sidebar', ...), or ''."""
-    if tag in BOILERPLATE_TAGS:
-        return tag
-    if tag in ("html", "body") or not (css_class or element_id or role):
-        return ""  # themes put "menu-right" or "sidebar" classes on the whole page
-    return _furniture_name(f"{css_class} {element_id} {role}")
-
-
-@functools.lru_cache(maxsize=4096)
-def _furniture_name(tokens: str) -> str:
-    found = BOILERPLATE_TOKEN.search(tokens)
-    return found.group(0).strip("-_ ") if found else ""
+def _class_names(css_class: str, element_id: str, role: str) -> tuple[str, int]:
+    """What an element's class, id and role say: (why it looks like page furniture ('nav',
+    'sidebar', ...) or '', 1 if its class or id names content ("article-body", "post") else 0).
+    """
+    furniture = BOILERPLATE_TOKEN.search(f"{css_class} {element_id} {role}")
+    names = f"{css_class} {element_id}"
+    content = int(bool(CONTENT_NAME.search(names)) and not NEGATIVE_NAME.search(names))
+    return furniture.group(0).strip("-_ ") if furniture else "", content
 
 
 def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
