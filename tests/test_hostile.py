@@ -233,7 +233,7 @@ def test_final_mark_is_linear_in_closing_characters():
 
 def _stuck(seconds: float, block_alarm: bool = False):
     """A pipeline.clean that takes ``seconds`` for "slow.txt" (optionally deaf to SIGALRM)."""
-    def clean(data, *, source, kind=None, charset=None):
+    def clean(data, *, source, kind=None, charset=None, site=None):
         if source == "slow.txt":
             if block_alarm:  # like a call into C that never returns to Python
                 signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
