@@ -280,18 +280,19 @@ def _describe(element: Element) -> str:
 
 def _walk(root: Element, renderer: _Renderer, main_parts: set[Element]) -> None:
     outside = _Open(None)
-    stack: list[_Open] = []  # the open elements, innermost last
+    # The open elements, innermost last; None for a dropped one (script, style, ...), whose
+    # subtree the walk skips: only its tail is visible.
+    stack: list[_Open | None] = []
     parts = renderer.parts  # texts are appended here directly: the hot path of the walk
-    # Elements inside a dropped element (script, style, ...) are counted, not rendered.
-    skip_depth = 0
-    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+    walk = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
         if event == "start":
             tag = element.tag
-            if skip_depth or not isinstance(tag, str) \
-                    or (tag in INVISIBLE and not _swallowed_page(element)):
-                skip_depth += 1
+            if not isinstance(tag, str) or (tag in INVISIBLE and not _swallowed_page(element)):
+                walk.skip_subtree()
+                stack.append(None)
                 continue
-            parent = stack[-1] if stack else outside
+            parent = stack[-1] if stack else outside  # (never None: a dropped one has no events)
             renderer.opened += 1
             if tag not in BLOCKS and not len(element):
                 # An inline leaf (a link, an image, a <span>), nearly half of all elements: no
@@ -313,17 +314,15 @@ def _walk(root: Element, renderer: _Renderer, main_parts: set[Element]) -> None:
                 if state.link:
                     renderer.link_chars += len(text.strip())
         else:
-            if skip_depth:
-                skip_depth -= 1
-                if skip_depth == 0:  # the outermost skipped element ends; its tail is visible
-                    renderer.add(element.tail, bool(stack and stack[-1].link))
+            state = stack.pop()
+            if state is None:
+                renderer.add(element.tail, bool(stack and stack[-1].link))
                 continue
             tag = element.tag
             if tag in BLOCKS:
-                renderer.flush(stack[-1], paragraph_end=tag in PARAGRAPHS)
+                renderer.flush(state, paragraph_end=tag in PARAGRAPHS)
             elif tag == "td" or tag == "th":
                 parts.append(" ")
-            stack.pop()
             if stack and (tail := element.tail):  # the tail of the walk's root lies outside it
                 parts.append(tail)
                 if stack[-1].link:
