@@ -35,6 +35,7 @@ import numpy as np
 import regex
 
 from cleanse.detectors import DEFAULT_PIPELINE
+from cleanse.features import TERMINAL
 from cleanse.model import Category, Line, Page
 
 # Detectors the shipped model knows by name; a user's own detector still
@@ -59,6 +60,8 @@ FURNITURE_GROUPS: dict[str, str] = {
 FURNITURE_COLUMNS = ("nav", "footer", "aside", "form", "comment", "related", "share", "other")
 SEPARATORS = re.compile(r"[|·•/>»›]")
 CAPITALISED = regex.compile(r"(?<![\w'’-])\p{Lu}")
+# CAPITALISED on ASCII text, where \p{Lu} is A-Z and both libraries' \w is [A-Za-z0-9_].
+ASCII_CAPITALISED = re.compile(r"(?<![\w'-])[A-Z]")
 WINDOWS = (2, 5, 10)
 
 _LINE_COLUMNS = (
@@ -95,15 +98,26 @@ def _line_row(line: Line) -> list[float]:
     f = line.features
     plain = f.plain
     chars = max(len(plain), 1)
-    capitalised = len(CAPITALISED.findall(plain)) if f.words else 0
+    tokens, words, alnum, final = f.cjk + f.words, f.words, f.alnum, f.final_mark
+    terminal = final in TERMINAL
+    if not words:
+        capitalised = 0.0
+    elif plain.isascii():  # the same count by the standard library's faster ``re``
+        capitalised = min(len(ASCII_CAPITALISED.findall(plain)) / words, 1.0)
+    else:
+        capitalised = min(len(CAPITALISED.findall(plain)) / words, 1.0)
+    # f.is_prose(), f.mostly_date and f.digit_share, written out: this runs on every line.
+    prose = tokens >= 40 or (terminal and tokens >= 8 and not f.heading)
+    date_chars = f.date_chars
+    mostly_date = date_chars > 0 and date_chars >= 0.5 * len(plain.replace(" ", ""))
     return [
-        math.log1p(len(plain)), math.log1p(f.tokens),
-        f.cjk / f.alnum if f.alnum else 0.0, f.digit_share,
-        f.inner_punct / max(f.tokens, 1), float(f.terminal),
-        float(f.final_mark in "?？!！"), float(f.final_mark in ":："),
+        math.log1p(len(plain)), math.log1p(tokens),
+        f.cjk / alnum if alnum else 0.0, f.digits / alnum if alnum else 0.0,
+        f.inner_punct / max(tokens, 1), float(terminal),
+        float(final in "?？!！"), float(final in ":："),
         float(f.heading), float(f.list_item), float(f.link_like),
-        min(f.date_chars / chars, 1.0), float(f.mostly_date), float(f.is_prose()),
-        float(f.tokens >= 40), min(capitalised / f.words, 1.0) if f.words else 0.0,
+        min(date_chars / chars, 1.0), float(mostly_date), float(prose),
+        float(tokens >= 40), capitalised,
         float(len(SEPARATORS.findall(plain))), float(f.stripped.count("](")),
     ]
 
@@ -129,32 +143,54 @@ _CATEGORY_SLOT = {category: len(DETECTORS) + i for i, category in enumerate(CATE
 _STRONGEST, _JUNK_COUNT = len(DETECTORS) + len(CATEGORIES), len(DETECTORS) + len(CATEGORIES) + 1
 
 
+_IS_JUNK = {category: category.is_junk for category in Category}
+
+
 def _detector_row(line: Line) -> list[float]:
     row = [0.0] * (_JUNK_COUNT + 1)
     for decision in line.decisions:
         score = decision.score
         slot = _CATEGORY_SLOT[decision.category]
-        row[slot] = max(row[slot], score)
-        if decision.category.is_junk:
+        if score > row[slot]:
+            row[slot] = score
+        if _IS_JUNK[decision.category]:
             row[_JUNK_COUNT] += 1
-            row[_STRONGEST] = max(row[_STRONGEST], score)
+            if score > row[_STRONGEST]:
+                row[_STRONGEST] = score
             slot = _DETECTOR_SLOT.get(decision.detector, -1)
-            if slot >= 0:
-                row[slot] = max(row[slot], score)
+            if slot >= 0 and score > row[slot]:
+                row[slot] = score
     return row
 
 
-def _window_mean(values: np.ndarray, w: int) -> np.ndarray:
-    """Mean of ``values`` over the lines within ``w`` of each line (ignoring NaN)."""
+def _window_means(values: np.ndarray) -> list[np.ndarray]:
+    """Per window of :data:`WINDOWS`: the mean of each column of ``values`` over the lines
+    within ``w`` of each line (ignoring NaN). The running sums do not depend on ``w``, so
+    they are taken once for every window and column."""
     valid = ~np.isnan(values)
-    padded = np.concatenate(([0.0], np.cumsum(np.where(valid, values, 0.0))))
-    counts = np.concatenate(([0], np.cumsum(valid)))
+    padded = np.zeros((len(values) + 1, values.shape[1]))
+    np.cumsum(np.where(valid, values, 0.0), axis=0, out=padded[1:])
+    counts = np.zeros((len(values) + 1, values.shape[1]), dtype=np.int64)
+    np.cumsum(valid, axis=0, out=counts[1:])
     n = len(values)
-    lo = np.clip(np.arange(n) - w, 0, n)
-    hi = np.clip(np.arange(n) + w + 1, 0, n)
-    total, count = padded[hi] - padded[lo], counts[hi] - counts[lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    means = []
+    for w in WINDOWS:
+        lo = np.clip(np.arange(n) - w, 0, n)
+        hi = np.clip(np.arange(n) + w + 1, 0, n)
+        total, count = padded[hi] - padded[lo], counts[hi] - counts[lo]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means.append(np.where(count > 0, total / np.maximum(count, 1), np.nan))
+    return means
+
+
+# The columns each window averages, and where each window's block of them starts.
+_WINDOWED = ("prose", "log_tokens", "strongest_junk", "main_content", "link_density")
+_LINE_STOP = len(_LINE_COLUMNS)
+_DOM_START = _LINE_STOP + len(_POSITION_COLUMNS)
+_DETECTOR_START = _DOM_START + len(_DOM_COLUMNS)
+_WINDOW_START = _DETECTOR_START + len(_DETECTOR_COLUMNS)
+# A text capture's DOM columns: not HTML, the rest missing.
+_TEXT_DOM_ROW = [0.0] + [math.nan] * (len(_DOM_COLUMNS) - 1)
 
 
 def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
@@ -163,11 +199,17 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
     if not lines:
         return lines, np.zeros((0, len(FEATURES)))
     is_html = page.capture.kind == "html"
-    rows = np.array([_line_row(line) + [0.0] * len(_POSITION_COLUMNS)
-                     + _dom_row(line, is_html) + _detector_row(line)
-                     + [0.0] * len(_WINDOW_COLUMNS) for line in lines], dtype=np.float64)
-    col = COLUMN
     n = len(lines)
+    # Filled block by block: one array per block of columns, not a list of every column per line.
+    rows = np.zeros((n, len(FEATURES)), dtype=np.float64)
+    rows[:, :_LINE_STOP] = [_line_row(line) for line in lines]
+    rows[:, _DOM_START:_DETECTOR_START] = ([_dom_row(line, True) for line in lines] if is_html
+                                           else _TEXT_DOM_ROW)
+    # Lines without decisions keep their zeros.
+    decided = [i for i, line in enumerate(lines) if line.decisions]
+    if decided:
+        rows[decided, _DETECTOR_START:_WINDOW_START] = [_detector_row(lines[i]) for i in decided]
+    col = COLUMN
     chars = np.expm1(rows[:, col["log_chars"]])
     prose = rows[:, col["prose"]]
     prose_chars = chars * prose
@@ -196,9 +238,9 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
         rows[:, col["page_link_density"]] = float(
             (chars * rows[:, col["link_density"]]).sum() / total_chars)
         _structure_columns(lines, chars, total_chars, rows)
-    for w in WINDOWS:
-        for what in ("prose", "log_tokens", "strongest_junk", "main_content", "link_density"):
-            rows[:, col[f"{what}_w{w}"]] = _window_mean(rows[:, col[what]], w)
+    windowed = rows[:, [col[what] for what in _WINDOWED]]
+    for w, means in zip(WINDOWS, _window_means(windowed)):
+        rows[:, [col[f"{what}_w{w}"] for what in _WINDOWED]] = means
     return lines, rows
 
 
@@ -218,10 +260,8 @@ def _structure_columns(lines: list[Line], chars: np.ndarray, total_chars: float,
 def _short_runs(short: np.ndarray) -> np.ndarray:
     """log(1 + length of the run of consecutive short lines each line belongs to; 0 if long)."""
     runs = np.zeros(len(short))
-    start = 0
-    for i in range(1, len(short) + 1):
-        if i == len(short) or short[i] != short[start]:
-            if short[start]:
-                runs[start:i] = math.log1p(i - start)
-            start = i
+    edges = (np.flatnonzero(short[1:] != short[:-1]) + 1).tolist()
+    for start, stop in zip([0, *edges], [*edges, len(short)]):
+        if short[start]:
+            runs[start:stop] = math.log1p(stop - start)
     return runs
