@@ -19,6 +19,8 @@ the caller renders the whole page instead.
 
 from __future__ import annotations
 
+import functools
+
 import lxml.etree
 import regex
 from lxml.etree import _Element as Element
@@ -45,6 +47,8 @@ BLOCK_CHILDREN = {"blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "
 # content there to clients without scripts; cleanse.reading.html renders it as hidden.
 INVISIBLE = {"script", "style", "template", "svg", "iframe", "title", "select",
              "option", "button", "input", "textarea", "canvas", "object", "embed", "map", "math"}
+# What the own text of a text holder leaves out.
+NOT_OWN_TEXT = frozenset(BLOCK_CHILDREN | INVISIBLE)
 TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")
 _text = lxml.etree.XPath("string()")  # an element's text content, computed in C
 CLAUSE_MARKS = ",，、;；。"
@@ -69,14 +73,16 @@ def main_content(root: Element) -> list[Element] | None:
     paragraph_chars: dict[Element, int] = {}
     page_paragraph_chars = 0
     for element in root.iter(*TEXT_HOLDERS):
-        text = (_text(element) if element.tag in ("p", "pre")
-                else _own_text(element)).strip()
+        whole = element.tag == "p" or element.tag == "pre"
+        text = (_text(element) if whole else _own_text(element)).strip()
+        if len(text) < MIN_PARAGRAPH_CHARS:
+            continue
         parent = element.getparent()
-        if len(text) < MIN_PARAGRAPH_CHARS or parent is None:
+        if parent is None:
             continue
         score = 1 + sum(map(text.count, CLAUSE_MARKS)) + min(len(text) / 100, 3)
         page_paragraph_chars += len(text)
-        container = parent if element.tag in ("p", "pre") else element
+        container = parent if whole else element
         for target, share in ((container, 1.0), (container.getparent(), 0.5)):
             if target is None:
                 continue
@@ -89,25 +95,26 @@ def main_content(root: Element) -> list[Element] | None:
             ancestor = ancestor.getparent()
             if ancestor is None:
                 break
-    best, best_score = None, 0.0
+    best, best_score, best_link_density = None, 0.0, 0.0
     for candidate, score in sorted(scores.items(), key=lambda item: -item[1])[:TOP_CANDIDATES]:
-        score *= 1 - _link_density(candidate)
+        link_density = _link_density(candidate)
+        score *= 1 - link_density
         if _inside_comments(candidate):
             score /= 4
         if score > best_score:
-            best, best_score = candidate, score
+            best, best_score, best_link_density = candidate, score, link_density
     if best is None:
         return None
-    if _link_density(best) > MAX_LINK_DENSITY:
+    if best_link_density > MAX_LINK_DENSITY:
         return None  # a list of links (a thread index, a portal): let the line detectors judge
     selected = [best] + _split_parts(best, best_score, scores, paragraph_chars)
     selected += _same_class_parts(best, selected, paragraph_chars)
     kept = sum(paragraph_chars.get(element, 0) for element in selected)
     if kept < MIN_KEPT_CHARS and kept < MIN_KEPT_SHARE * page_paragraph_chars:
         return None  # a scrap of a page full of text: the DOM's structure defeated the scorer
-    if len(selected) <= 8:
+    if 1 < len(selected) <= 8:
         selected.sort(key=lambda element: element.xpath("count(preceding::*)"))
-    else:  # one walk beats counting the preceding nodes of each part
+    elif len(selected) > 8:  # one walk beats counting the preceding nodes of each part
         position = {element: i for i, element in enumerate(root.iter())}
         selected.sort(key=position.__getitem__)
     return selected
@@ -173,16 +180,21 @@ def _own_text(element: Element) -> str:
     """Text of ``element`` outside its block children (``<br>``-separated text in a div)."""
     parts = [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and child.tag not in BLOCK_CHILDREN \
-                and child.tag not in INVISIBLE:
+        if child.tag not in NOT_OWN_TEXT and isinstance(child.tag, str):
             parts.append(_text(child))
-        parts.append(child.tail or "")
+        if child.tail:
+            parts.append(child.tail)
     return "".join(parts)
 
 
 def _class_weight(element: Element) -> int:
+    return _names_weight(element.get("class"), element.get("id"))
+
+
+@functools.lru_cache(maxsize=4096)  # pages repeat their class names
+def _names_weight(css_class: str | None, element_id: str | None) -> int:
     weight = 0
-    for value in (element.get("class"), element.get("id")):
+    for value in (css_class, element_id):
         if value:
             weight += (25 if POSITIVE.search(value) else 0) - (25 if NEGATIVE.search(value) else 0)
     return weight
