@@ -26,9 +26,9 @@ import numpy as np
 
 from cleanse.features import normalize_for_matching
 
-# Keys shorter than this are not counted: a line of punctuation or a lone digit
-# normalises to "" or "0" and would "repeat" everywhere. Two characters keep a CJK
-# menu item (首页).
+# Keys shorter than this are not counted: a line of punctuation normalises to "" and would
+# "repeat" everywhere. Two characters keep a CJK menu item (首页). Nor are keys of digits
+# only: every number is 0s after normalisation, so "17" and "$250" would be one line.
 MIN_KEY_CHARS = 2
 
 
@@ -44,7 +44,8 @@ def line_key(text: str) -> int | None:
 
 
 def _hashed(match_key: str) -> int | None:
-    return key_hash(match_key) if len(match_key) >= MIN_KEY_CHARS else None
+    return key_hash(match_key) if len(match_key) >= MIN_KEY_CHARS and match_key.strip("0") \
+        else None
 
 
 def text_keys(text: str) -> np.ndarray:

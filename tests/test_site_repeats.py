@@ -133,6 +133,7 @@ def test_the_profile_counts_pages_not_repeats_and_ignores_what_is_too_short():
     assert profile.pages_with("home") == 3
     assert profile.pages_with("menu") == 0  # twice on one page: one page
     assert line_key("|") is None and line_key("7") is None
+    assert line_key("$250") is None and line_key("17") is None  # numbers, not template lines
     assert line_key("© 2024 Example") == line_key("© 2025 example")  # CCNet's normalisation
 
 
