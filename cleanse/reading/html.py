@@ -101,8 +101,6 @@ MAX_BOILERPLATE_SHARE = 0.5
 MAX_PROSE_SHARE = 0.5
 PARAGRAPH_CHARS = 80
 SPACE = regex.compile(r"\s+")
-# White space to str.split and str.strip, not to regex's \s: text keeps them inside a line.
-INFORMATION_SEPARATORS = "\x1c\x1d\x1e\x1f"
 # A line's structural signature: the tag and first class of its last few enclosing elements.
 # Lines sharing one are items of one repeated structure (a list of cards, posts, menu links).
 SIGNATURE_LEVELS = 4
@@ -209,18 +207,19 @@ class _Renderer:
         if "block" in context:  # preformatted: one line per source line, indentation kept
             texts = [line.rstrip() for line in joined.expandtabs(4).split("\n")]
             texts = [line for line in texts if line.strip()]
-        else:
-            texts = [_collapse_space(joined)]
-        total = sum(len(text.strip()) for text in texts)
-        for text in texts:
-            if text:
+            total = sum(len(text.strip()) for text in texts)
+            for text in texts:
                 self.lines.append(text)
                 self.hints.append({**context, "link_density": round(link_chars / total, 3)})
+        elif text := _collapse_space(joined):  # (stripped: its length is the total)
+            self.lines.append(text)
+            self.hints.append({**context, "link_density": round(link_chars / len(text), 3)})
 
 
 def _collapse_space(text: str) -> str:
     """``text`` with each run of white space made one space, and none at either end."""
-    if any(separator in text for separator in INFORMATION_SEPARATORS):
+    if "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text:
+        # Information separators: white space to str.split and str.strip, not to regex's \s.
         return SPACE.sub(" ", text).strip()
     # The same, several times faster: str.split's white space is regex's \s but for them.
     return " ".join(text.split())
