@@ -11,6 +11,8 @@ See docs/language.md for the measurements behind this choice.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,12 +21,17 @@ from typing import Protocol
 
 import regex
 
-from cleanse.features import slice_bounds
+from cleanse.features import SLICE, slice_bounds
 
-HAN = regex.compile(r"\p{Han}")
-KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
-HANGUL = regex.compile(r"\p{Hangul}")
+# Runs, not single characters: the characters are counted by the runs' lengths, and a run
+# is one match where a character was one each.
+HAN = regex.compile(r"\p{Han}+")
+KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]+")
+HANGUL = regex.compile(r"\p{Hangul}+")
 LETTER = regex.compile(r"[^\W\d_\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+")
+# LETTER in ASCII text, where it is A-Z and a-z (``regex``'s \w and \d are ASCII's there),
+# by the standard library's faster ``re``; ASCII text has no Han, kana or hangul.
+ASCII_LETTER = re.compile(r"[A-Za-z]+")
 
 # Counting a 50 MB line at once builds a list per character, so it is counted in slices
 # (cleanse.features.slice_bounds) cut where no run of LETTER goes on: every run counts once.
@@ -55,11 +62,15 @@ def variant_tables() -> tuple[frozenset[str], frozenset[str]]:
 
 def _script_counts(text: str) -> tuple[int, int, int, int, int]:
     """Han, kana and hangul characters, Latin-like words, and letters in all of them."""
+    if len(text) <= SLICE and text.isascii():  # most lines of Latin-script pages
+        found = ASCII_LETTER.findall(text)
+        letters = sum(map(len, found))
+        return 0, 0, 0, len(found), letters
     han = kana = hangul = words = word_letters = 0
     for start, end in slice_bounds(text, LETTER_RUN_BREAK):
-        han += len(HAN.findall(text, start, end))
-        kana += len(KANA.findall(text, start, end))
-        hangul += len(HANGUL.findall(text, start, end))
+        han += sum(map(len, HAN.findall(text, start, end)))
+        kana += sum(map(len, KANA.findall(text, start, end)))
+        hangul += sum(map(len, HANGUL.findall(text, start, end)))
         found = LETTER.findall(text, start, end)
         words += len(found)
         word_letters += sum(map(len, found))
@@ -69,8 +80,10 @@ def _script_counts(text: str) -> tuple[int, int, int, int, int]:
 def chinese_variant(text: str) -> str:
     """``zh-Hans``, ``zh-Hant`` or plain ``zh`` when the text has no telling character."""
     simplified_only, traditional_only = variant_tables()
-    simplified = sum(1 for ch in text if ch in simplified_only)
-    traditional = sum(1 for ch in text if ch in traditional_only)
+    # Each distinct character once, with its count: a line repeats many of its characters.
+    counts = Counter(text)
+    simplified = sum(counts[ch] for ch in simplified_only.intersection(counts))
+    traditional = sum(counts[ch] for ch in traditional_only.intersection(counts))
     if simplified > traditional:
         return "zh-Hans"
     if traditional > simplified:
