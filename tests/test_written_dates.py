@@ -1,15 +1,20 @@
-"""The common written dates read without dateparser read exactly as dateparser reads them."""
+"""The shortcuts of metadata reading give what the full reading gives: common written dates
+read without dateparser, lines skipped by a keyword scan before the label patterns."""
 
 from __future__ import annotations
 
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cleanse.reading import metadata
 from cleanse.reading.metadata import (
     MONTHS,
     _parse_common,
     _parse_with_dateparser,
+    labelled_fields,
     timestamps,
 )
 
@@ -55,3 +60,30 @@ def test_other_forms_are_left_to_dateparser(text):
 
 def test_a_timestamp_with_a_zone_still_keeps_it():
     assert list(timestamps("Updated 11:11 PM EST Nov 19, 2019")) == ["2019-11-19T23:11:00-05:00"]
+
+
+# Bylines and datelines to mix with arbitrary text: a label in any case (and with the
+# characters that match its letters only case-insensitively) between what may open and end one.
+LABELS = [label for label, _ in metadata._LABEL_ALTERNATIVES] + ["记者", "記者"]
+SPELLINGS = [*LABELS, *(label.upper() for label in LABELS),
+             *(label.replace("s", "ſ").replace("i", "İ") for label in LABELS)]
+OPENINGS = ["", " ", "| ", "·", "（", "2025 ", "2025", "a ", "x", "中 "]
+ENDINGS = ["", ":", "：", " ", " :", "  7", "x", "王小明"]
+LABELLED = st.tuples(st.text(max_size=6), st.sampled_from(OPENINGS), st.sampled_from(SPELLINGS),
+                     st.sampled_from(ENDINGS), st.text(max_size=6)).map("".join)
+
+
+@given(st.lists(LABELLED, min_size=1, max_size=3).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_the_keyword_scan_passes_every_line_that_names_a_field(text):
+    # labelled_fields skips lines the keyword scan finds nothing in: it must find something
+    # in every line that the label patterns themselves match.
+    if metadata.LABEL.search(text) or metadata.REPORTER.search(text):
+        assert metadata.LABEL_WORDS.search(text) or any(
+            c in text for c in metadata.FOLDED_ONLY), text
+
+
+def test_a_label_is_read_whatever_its_case():
+    assert labelled_fields("ſource: Reuters | EDITED BY: Sam Lee") == {
+        "source": "Reuters", "editor": "Sam Lee"}
+    assert labelled_fields("a sentence written by nobody in particular") == {}

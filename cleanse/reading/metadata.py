@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 import regex
 from lxml.etree import _Element as Element
 
+from cleanse.detectors.vocabulary import Keywords
 from cleanse.features import DATE_OR_TIME
 from cleanse.model import METADATA_FIELDS, Line, Page, metadata_record
 
@@ -112,11 +113,12 @@ def _ordinal(day: int) -> str:
 def _parse_common(text: str) -> str | None:
     """``text`` as :func:`_parse_written` gives it when it is one of the common forms above
     (a valid date from :data:`EARLIEST_YEAR` on), else None: then dateparser must read it."""
+    half = None
     if match := NUMERIC_DATE.fullmatch(text):
         month = int(match.group("month"))
     elif match := ENGLISH_DATE.fullmatch(text):
         month = MONTHS[match.group("month").casefold()]
-        ordinal = match.group("ordinal")
+        ordinal, half = match.group("ordinal", "half")
         if ordinal and ordinal.casefold() != _ordinal(int(match.group("day"))):
             return None
     else:
@@ -130,7 +132,7 @@ def _parse_common(text: str) -> str | None:
     if match.group("hour") is None:
         return date.isoformat()
     hour = int(match.group("hour"))
-    if half := match.groupdict().get("half"):
+    if half:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if half.casefold() == "p" else 0)
@@ -234,8 +236,19 @@ def _names(value: str) -> list[str]:
     return _unique(names)[:MAX_NAMES]
 
 
+# Every text that LABEL or REPORTER matches holds one of their words standing alone (a label
+# opens the line or follows a separator or a space, and ends at a colon or a space): this one
+# keyword scan skips the lines that name no field (about 95% of those read), several times
+# faster than LABEL. The scan lowercases, and "ſ" and "İ" match "s" and "i" only case-
+# insensitively: a line holding one is read in full.
+LABEL_WORDS = Keywords([label for label, _ in _LABEL_ALTERNATIVES] + ["记者", "記者"])
+FOLDED_ONLY = ("ſ", "İ")
+
+
 def labelled_fields(text: str) -> dict[str, Any]:
     """The fields a byline or dateline line names: ``{"author": [...], "source": ...}``."""
+    if not LABEL_WORDS.search(text) and not any(c in text for c in FOLDED_ONLY):
+        return {}
     found: dict[str, Any] = {}
     labels = list(LABEL.finditer(text))
     for i, match in enumerate(labels):
