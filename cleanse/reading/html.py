@@ -114,25 +114,47 @@ BLOCK_HINT_TAGS = frozenset(BLOCKS | {"td", "th"})
 class _Open:
     """What an open element hands down to the lines rendered inside it.
 
-    Built once per element from its parent's (most elements are inline and only pass
-    their parent's values on); the hints of its lines (:meth:`context`) are built the
-    first time a line is rendered with this element innermost, and not at all for the
-    many elements no line ends in.
+    What its own text needs (is it link text?) is set when the element opens; the rest
+    (furniture containers, hidden, block, signature...) is worked out from its parent's the
+    first time a line ends with it innermost (:meth:`context`), which a third of the
+    elements never see. Most elements are inline and pass their parent's values on.
     """
 
     __slots__ = ("_context", "block_tag", "containers", "content", "content_classes", "depth",
-                 "hidden", "link", "main", "pre", "quote", "signature")
+                 "element", "hidden", "key", "link", "main", "parent", "pre", "quote",
+                 "resolved", "signature", "tag")
 
     def __init__(self, parent: _Open | None, element: Element | None = None, tag: str = "",
                  key: int = 0, is_main: bool = False) -> None:
         """The state of ``element`` (opened as the ``key``-th element) inside ``parent``;
         without a parent, the state outside the page's root element."""
         self._context: dict[str, Any] | None = None
-        if parent is None or element is None:
+        self.parent, self.element, self.tag, self.key = parent, element, tag, key
+        if parent is None:
+            self.resolved = True
             self.block_tag, self.containers, self.signature = "", (), ()
             self.content = self.quote = self.link = self.main = self.hidden = False
             self.pre, self.content_classes, self.depth = None, 0, 0
             return
+        self.resolved = False
+        self.link = parent.link or tag == "a"
+        self.main = parent.main or is_main
+        self.depth = parent.depth + 1
+
+    def _resolve(self) -> None:
+        """Works out the rest of this state and of its unresolved ancestors', outermost first
+        (a loop, not recursion: pages nest a thousand deep)."""
+        chain = []
+        state: _Open | None = self
+        while state is not None and not state.resolved:
+            chain.append(state)
+            state = state.parent
+        for state in reversed(chain):
+            state._resolve_from_parent()
+
+    def _resolve_from_parent(self) -> None:
+        parent, element, tag, key = self.parent, self.element, self.tag, self.key
+        assert parent is not None and element is not None  # (only the outside has no parent)
         if items := element.items():  # one call instead of one per attribute read
             attributes = dict(items)
             css_class = attributes.get("class", "")
@@ -148,18 +170,18 @@ class _Open:
         self.block_tag = tag if tag in BLOCK_HINT_TAGS else parent.block_tag
         self.content = parent.content or tag in CONTENT_TAGS
         self.quote = parent.quote or tag == "blockquote"
-        self.link = parent.link or tag == "a"
-        self.main = parent.main or is_main
         self.hidden = parent.hidden or hidden
         self.pre = parent.pre or (key if tag == "pre" else None)
         self.content_classes = parent.content_classes + content_named
         self.signature = (*parent.signature[1 - SIGNATURE_LEVELS:],
                           f"{tag}.{css_class.split(' ')[0]}")
-        self.depth = parent.depth + 1
+        self.resolved = True
 
     def context(self) -> dict[str, Any]:
         """The hints of a line whose innermost open element this is."""
         if self._context is None:
+            if not self.resolved:
+                self._resolve()
             context = {"tag": self.block_tag, "containers": self.containers,
                        "in_content": self.content, "quote": self.quote, "depth": self.depth,
                        "furniture_depth": len(self.containers),
