@@ -52,6 +52,16 @@ def test_common_forms_read_as_dateparser_reads_them():
             assert value == _parse_with_dateparser(text), text
 
 
+def test_a_time_alone_is_no_date_to_dateparser_either():
+    clocks = ("0:05", "9:41", "12:30:15", "21:17", "23:59", "25:10")
+    times = [clock + half + zone for clock in clocks for half in ("", " AM", "pm", " p.m.")
+             for zone in ("", " EST", " pst", " GMT", " ET")]
+    assert all(metadata.TIME_ONLY.fullmatch(text) for text in times)
+    for text in times:
+        assert _parse_with_dateparser(text) is None, text
+    assert list(timestamps("Posted 9:41 AM EST")) == []
+
+
 @pytest.mark.parametrize("text", ["Nov 20, 2019 01:41 PM IST", "1 day ago", "9:23:57 PM",
                                   "2005-07-31T12:30", "10:48, Tue, Nov 19, 2019"])
 def test_other_forms_are_left_to_dateparser(text):
@@ -74,7 +84,7 @@ LABELLED = st.tuples(st.text(max_size=6), st.sampled_from(OPENINGS), st.sampled_
 
 
 @given(st.lists(LABELLED, min_size=1, max_size=3).map("".join))
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 def test_the_keyword_scan_passes_every_line_that_names_a_field(text):
     # labelled_fields skips lines the keyword scan finds nothing in: it must find something
     # in every line that the label patterns themselves match.

@@ -104,6 +104,14 @@ ENGLISH_DATE = regex.compile(
     rf"(?:,?[ ]{{1,3}}(?:at[ ]{{1,3}})?{_CLOCK}(?:[ ]?(?P<half>[ap])\.?m\.?)?)?", regex.I)
 
 
+# A time of day alone, perhaps with its zone ("9:41 AM", "21:17", "5:36 PM CST"): dateparser
+# requires a day, month and year, so it reads none of these.
+TIME_ZONES = ("UTC", "GMT", "ET", "CT", "MT", "PT", "EST", "EDT", "CST", "CDT", "MST", "MDT",
+              "PST", "PDT", "HST")
+TIME_ONLY = regex.compile(rf"{_CLOCK}(?:[ ]?[ap]\.?m\.?)?(?:[ ](?:{'|'.join(TIME_ZONES)}))?",
+                          regex.I)
+
+
 def _ordinal(day: int) -> str:
     if day % 100 in (11, 12, 13):
         return "th"
@@ -142,6 +150,8 @@ def _parse_common(text: str) -> str | None:
 
 
 def _parse_written(text: str) -> str | None:
+    if TIME_ONLY.fullmatch(text):
+        return None
     return _parse_common(text) or _parse_with_dateparser(text)
 
 
