@@ -13,6 +13,7 @@ from cleanse.features import ALNUM_RUN, LineFeatures, run_length, strip_punctuat
 from cleanse.model import Category, Line, Page
 
 CREDIT_TAIL_CHARS = 80
+CREDIT_MARK = re.compile(r"[)）:：/]")
 # A tag, raw or escaped: <SCRIPT SRC="...">, </a>, &lt;span class="x"&gt;.
 MARKUP = re.compile(r"</?[A-Za-z!][^<>]{0,2000}>|&lt;/?[A-Za-z][^&]{0,2000}?&gt;")
 EXPANDER_SUFFIX = regex.compile(r"(?:展开|展開|更多|阅读全文|閱讀全文|查看全文|全文)\s*[>›»]*$")
@@ -66,6 +67,12 @@ class Chrome(Detector):
         self._caption_openings = compile_patterns(self.keywords["caption_openings"])
         self._credit_tail = _credit_tail(self.keywords["credit_labels"],
                                          self.keywords["photo_agencies"])
+        # Most lines hold none of these words: one scan for the union of the groups searched
+        # anywhere in a line (and one for those that open it) rules them all out at once.
+        k = self.keywords
+        self._any_inside = Keywords(k["cookies"] + k["contains"] + k["notices"])
+        self._any_opening = Keywords(k["credit_prefixes"] + k["pagination_prefixes"]
+                                     + k["bylines"] + k["wire_credits"])
 
     def _rule(self, line: Line) -> tuple[str, float, str] | None:
         features = line.features
@@ -82,28 +89,37 @@ class Chrome(Detector):
                 return "control_label", 0.85, f"button or control label '{bare or plain}'"
             if not ALNUM_RUN.search(self._buttons.remove(bare)):
                 return "control_row", 0.8, f"a row of buttons '{bare}'"
-        if tokens <= self.max_banner_tokens and self._cookies.search(plain) and \
+        inside = (tokens <= self.max_banner_tokens or tokens <= self.max_footer_tokens) and \
+            self._any_inside.search(plain) is not None
+        if inside and tokens <= self.max_banner_tokens and self._cookies.search(plain) and \
                 self._consent.search(plain):
             return "cookie_banner", 0.85, "cookie/consent banner"
-        if tokens <= self.max_footer_tokens and (hit := self._legal.search(plain)):
+        if inside and tokens <= self.max_footer_tokens and (hit := self._legal.search(plain)):
             return "legal_footer", 0.8, f"footer or legal line ('{hit}')"
         if tokens <= self.max_banner_tokens:
-            if hit := self._notices.search(plain):
+            if inside and (hit := self._notices.search(plain)):
                 return "legal_notice", 0.8, f"legal notice ('{hit}')"
-            if len(fields := self._contact_field.findall(plain)) >= 2:
+            # A field label ends in a colon.
+            if (":" in plain or "：" in plain) and \
+                    len(fields := self._contact_field.findall(plain)) >= 2:
                 return "contact_details", 0.75, f"contact details ({', '.join(fields[:3])})"
-        if tokens <= self.max_credit_tokens and (hit := self._credits.startswith(plain)):
+        opening = (tokens <= self.max_credit_tokens or tokens <= self.max_wire_credit_tokens) and \
+            self._any_opening.startswith(plain) is not None
+        if opening and tokens <= self.max_credit_tokens and \
+                (hit := self._credits.startswith(plain)):
             return "image_credit", 0.7, f"image caption or credit ('{hit}')"
         if tokens <= self.max_caption_tokens and (hit := self._caption_credit(features)):
             return "captioned_image", 0.7, f"image caption ending in its credit ('{hit}')"
         if tokens <= self.max_caption_tokens and any(
                 p.match(plain) for p in self._caption_openings):
             return "captioned_image", 0.7, "image caption ('In this ... photo')"
-        if tokens <= self.max_credit_tokens and (hit := self._pagination.startswith(plain)):
+        if opening and tokens <= self.max_credit_tokens and \
+                (hit := self._pagination.startswith(plain)):
             return "post_link", 0.8, f"link to the neighbouring post ('{hit}')"
-        if tokens <= self.max_credit_tokens and (hit := self._bylines.startswith(plain)):
+        if opening and tokens <= self.max_credit_tokens and \
+                (hit := self._bylines.startswith(plain)):
             return "byline", 0.6, f"source/editor byline ('{hit}')"
-        if tokens <= self.max_wire_credit_tokens and \
+        if opening and tokens <= self.max_wire_credit_tokens and \
                 (hit := self._wire_credits.startswith(plain)):
             return "wire_credit", 0.6, f"wire-service or citation credit ('{hit}')"
         if tokens <= self.max_credit_tokens and not features.terminal and \
@@ -113,7 +129,11 @@ class Chrome(Detector):
 
     def _caption_credit(self, features: LineFeatures) -> str | None:
         # Only the tail can hold the credit; bounding it keeps the search cheap.
-        match = self._credit_tail.search(features.plain[-CREDIT_TAIL_CHARS:])
+        tail = features.plain[-CREDIT_TAIL_CHARS:]
+        # Every form of credit holds a closing bracket, a colon or a slash.
+        if not CREDIT_MARK.search(tail):
+            return None
+        match = self._credit_tail.search(tail)
         if not match:
             return None
         credit = match.group(0).strip()
