@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import regex
@@ -11,6 +12,25 @@ from cleanse.detectors.structure import prose_anchors
 from cleanse.detectors.vocabulary import Keywords, compile_patterns, vocabulary
 from cleanse.features import DIGIT, strip_punctuation
 from cleanse.model import Category, Line, Page
+
+# A pattern with a global inline flag ("(?x)", "(?V1)") or with groups (and so perhaps
+# backreferences) means something else inside an alternation of several patterns; such
+# lists are tried one pattern at a time.
+GLOBAL_FLAGS = regex.compile(r"\(\?[a-zA-Z0-9-]+\)")
+
+
+def any_fullmatch(patterns: list[str]) -> Callable[[str], bool]:
+    """Whether any of ``patterns`` (case-insensitive) matches a whole text: one alternation,
+    one call, where a list of patterns took a call each for nearly every line."""
+    compiled = compile_patterns(patterns)
+    if not compiled:
+        return lambda text: False
+    if any(GLOBAL_FLAGS.search(p) or compiled_p.groups for p, compiled_p
+           in zip(patterns, compiled)):
+        return lambda text: any(p.fullmatch(text) for p in compiled)
+    alternation = regex.compile("|".join(f"(?:{p})" for p in patterns), regex.I)
+    return lambda text: alternation.fullmatch(text) is not None
+
 
 COUNT_SUFFIX = regex.compile(r"[（(]\d+[)）]$")  # "评论 (12)"
 INLINE_SEPARATOR = regex.compile(r"^\s*[:：|｜>›»-]\s*")
@@ -58,29 +78,34 @@ class RelatedLists(Detector):
 
     def __post_init__(self) -> None:
         self._list_headings = Keywords(self.keywords["list_headings"])
-        self._list_patterns = compile_patterns(self.keywords["list_heading_patterns"])
+        self._list_patterns = any_fullmatch(self.keywords["list_heading_patterns"])
         self._comment_headings = Keywords(self.keywords["comment_headings"])
-        self._comment_patterns = compile_patterns(self.keywords["comment_heading_patterns"])
+        self._comment_patterns = any_fullmatch(self.keywords["comment_heading_patterns"])
         self._inline = Keywords(self.keywords["inline_prefixes"])
 
-    def _heading_text(self, line: Line, max_tokens: int) -> str | None:
-        features = line.features
-        if features.tokens > max_tokens or features.tokens == 0 or \
-                features.plain.endswith(("。", ".", "!", "！")):
-            return None
-        return strip_punctuation(COUNT_SUFFIX.sub("", features.plain.strip()))
+    @staticmethod
+    def _heading_texts(content: list[Line], max_tokens: int) -> list[str | None]:
+        """Per line, its text as a heading of at most ``max_tokens`` tokens, else None."""
+        texts: list[str | None] = []
+        for line in content:
+            features = line.features
+            if features.tokens > max_tokens or features.tokens == 0 or \
+                    features.plain.endswith(("。", ".", "!", "！")):
+                texts.append(None)
+            else:
+                texts.append(strip_punctuation(COUNT_SUFFIX.sub("", features.plain.strip())))
+        return texts
 
     def _is_list_heading(self, text: str) -> bool:
-        return self._list_headings.fullmatch(text) or any(
-            p.fullmatch(text) for p in self._list_patterns)
+        return self._list_headings.fullmatch(text) or self._list_patterns(text)
 
-    def _comment_section_at(self, content: list[Line], i: int, seen_prose: int,
-                            total_prose: int) -> str | None:
-        """The heading's text when ``content[i]`` starts the comment section."""
+    def _comment_section_at(self, content: list[Line], i: int, text: str | None,
+                            seen_prose: int, total_prose: int) -> str | None:
+        """The heading's text when ``content[i]`` (whose heading text is ``text``) starts the
+        comment section."""
         line = content[i]
-        text = self._heading_text(line, self.max_comment_heading_tokens)
-        if not text or not (self._comment_headings.fullmatch(text) or any(
-                p.fullmatch(line.features.plain.strip()) for p in self._comment_patterns)):
+        if not text or not (self._comment_headings.fullmatch(text)
+                            or self._comment_patterns(line.features.plain.strip())):
             return None
         counted = bool(DIGIT.search(text))
         return text if self._comments_start_here(content, i, seen_prose, total_prose,
@@ -100,19 +125,28 @@ class RelatedLists(Detector):
         prose_tokens = [line.features.tokens if line.features.is_prose() else 0
                         for line in content]
         total_prose = sum(prose_tokens) or 1
+        # Each line's heading text once: list and comment headings differ only in their
+        # length limits, and both are read for nearly every line.
+        texts = self._heading_texts(content, max(self.max_heading_tokens,
+                                                 self.max_comment_heading_tokens))
+        headings = [text if line.features.tokens <= self.max_heading_tokens else None
+                    for text, line in zip(texts, content)]
+        comment_texts = [text if line.features.tokens <= self.max_comment_heading_tokens
+                         else None for text, line in zip(texts, content)]
         seen_prose = 0
         i = 0
         while i < len(content):
             line = content[i]
-            heading = self._heading_text(line, self.max_heading_tokens)
+            heading = headings[i]
             # "* Latest" inside a menu is a menu entry, not a heading over a list.
-            in_menu = line.features.list_item or page.has_category(line, [Category.NAV])
-            if heading and not in_menu and self._is_list_heading(heading):
+            if heading and not (line.features.list_item
+                                or page.has_category(line, [Category.NAV])) \
+                    and self._is_list_heading(heading):
                 end = self._list_end(anchors, i)
                 # A comment section below a short list ends the list and is judged on its own.
                 end = next((j for j in range(i + 1, end)
-                            if self._comment_section_at(content, j, seen_prose, total_prose)),
-                           end)
+                            if self._comment_section_at(content, j, comment_texts[j],
+                                                        seen_prose, total_prose)), end)
                 if end > i + 1:
                     self.label(page, line, "list_heading", Category.TRENDING, 0.9,
                                f"heading '{heading}' opens a list of other stories")
@@ -122,7 +156,8 @@ class RelatedLists(Detector):
                     i = end
                     continue
             # "《Title》已有1件评论", "3 Responses to “Title”" name the article.
-            comment_heading = self._comment_section_at(content, i, seen_prose, total_prose)
+            comment_heading = self._comment_section_at(content, i, comment_texts[i],
+                                                       seen_prose, total_prose)
             if comment_heading:
                 for item in content[i:]:
                     self.label(page, item, "comment_section", Category.COMMENT, 0.75,

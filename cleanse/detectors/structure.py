@@ -34,19 +34,27 @@ def prose_anchors(content: list[Line], long_paragraph_tokens: int = LONG_PARAGRA
     byline, and may have a list of dated replies below.
     """
     flags = [declarative(line, long_sentence_tokens) for line in content]
-    anchors = []
-    for i, line in enumerate(content):
-        pair = flags[i] and any(
-            0 <= k < len(content) and flags[k]
-            and content[k].features.plain != line.features.plain for k in (i - 1, i + 1))
+    count = len(content)
+    anchors = [False] * count
+    for i, flag in enumerate(flags):
+        if not flag:
+            continue  # neither half of a pair nor a lone long paragraph
+        features = content[i].features
+        plain = features.plain
+        if (i > 0 and flags[i - 1] and content[i - 1].features.plain != plain) or (
+                i + 1 < count and flags[i + 1] and content[i + 1].features.plain != plain):
+            anchors[i] = True
+            continue
+        tokens = features.tokens
+        if tokens < long_paragraph_tokens:
+            continue
         # A list item's summary sits next to a date. The article's one very long
         # paragraph may sit under its byline and above a list of dated replies;
         # only a bare date right after it (the item's own date line) says "list".
-        if line.features.tokens >= VERY_LONG_PARAGRAPH_TOKENS:
-            listed = i + 1 < len(content) and content[i + 1].features.mostly_date
+        if tokens >= VERY_LONG_PARAGRAPH_TOKENS:
+            listed = i + 1 < count and content[i + 1].features.mostly_date
         else:
             listed = any(content[k].features.has_date and not content[k].features.is_prose()
-                         for k in (i - 1, i + 1) if 0 <= k < len(content))
-        lone_long = flags[i] and line.features.tokens >= long_paragraph_tokens and not listed
-        anchors.append(pair or lone_long)
+                         for k in (i - 1, i + 1) if 0 <= k < count)
+        anchors[i] = not listed
     return anchors
