@@ -227,14 +227,19 @@ def strip_punctuation(text: str) -> str:
 
 def normalize_for_matching(text: str) -> str:
     """Lowercase, digits to 0, all but letters and digits dropped (CCNet-style line hash key)."""
-    text = plain_text(text)
-    if len(text) <= SLICE:  # every line but huge ones: no generator on this hot path
-        return _match_key(text)
+    return normalize_plain_for_matching(plain_text(text))
+
+
+def normalize_plain_for_matching(plain: str) -> str:
+    """:func:`normalize_for_matching` of text that is already ``plain_text``'s result (a line's
+    ``features.plain``): the markdown pass is not made twice."""
+    if len(plain) <= SLICE:  # every line but huge ones: no generator on this hot path
+        return _match_key(plain)
     # In slices: lowercasing a 50 MB line takes 12 bytes a character and substituting
     # it whole builds a list of every piece; both substitutions give the same result
     # whatever the cut (one digit at a time; a run dropped in two halves).
-    return "".join(_match_key(text[start:end])
-                   for start, end in slice_bounds(text, CASE_CONTEXT_BREAK))
+    return "".join(_match_key(plain[start:end])
+                   for start, end in slice_bounds(plain, CASE_CONTEXT_BREAK))
 
 
 def _match_key(text: str) -> str:

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from cleanse.features import LineFeatures, line_features, normalize_for_matching
+from cleanse.features import (
+    LineFeatures,
+    line_features,
+    normalize_for_matching,  # noqa: F401 -- also read from here (cleanse.model)
+    normalize_plain_for_matching,
+    plain_text,
+)
 from cleanse.site_profile import SiteProfile
 
 # The score from which other detectors treat a junk decision as settled.
@@ -88,6 +94,10 @@ class Decision(NamedTuple):
     reason: str
 
 
+# Category.is_junk as a set: asked for every decision of every line, many times a page.
+JUNK_CATEGORIES = frozenset(category for category in Category if category.is_junk)
+
+
 @dataclass
 class Line:
     """A line of the capture, 1-based like an editor shows it."""
@@ -110,13 +120,21 @@ class Line:
     @cached_property
     def match_key(self) -> str:
         """The line normalised for comparing with other lines (see ``normalize_for_matching``)."""
-        return normalize_for_matching(self.text)
+        return normalize_plain_for_matching(self.plain_of_text)
+
+    @property
+    def plain_of_text(self) -> str:
+        """``plain_text(self.text)``: the features' ``plain`` when the text needs no stripping
+        (most lines; ``plain`` is ``plain_text`` of the stripped text)."""
+        features = self.features
+        return features.plain if self.text == features.stripped else plain_text(self.text)
 
     def strongest(self, junk: bool) -> Decision | None:
         """The highest-scoring junk (or keep) decision on this line."""
         best = None
         for decision in self.decisions:
-            if decision.category.is_junk == junk and (best is None or decision.score > best.score):
+            if (decision.category in JUNK_CATEGORIES) == junk and (
+                    best is None or decision.score > best.score):
                 best = decision
         return best
 
@@ -136,11 +154,9 @@ class Page:
     @classmethod
     def from_capture(cls, capture: Capture) -> Page:
         hints = capture.line_hints
-        lines = [
-            Line(number=i, text=text, features=line_features(text),
-                 hints=hints[i - 1] if i <= len(hints) else {})
-            for i, text in enumerate(capture.text.split("\n"), start=1)
-        ]
+        hinted = len(hints)
+        lines = [Line(i, text, line_features(text), [], hints[i - 1] if i <= hinted else {})
+                 for i, text in enumerate(capture.text.split("\n"), start=1)]
         title = capture.metadata.get("title") if capture.kind == "html" else None
         return cls(capture=capture, lines=lines, metadata=dict(capture.metadata), title=title)
 

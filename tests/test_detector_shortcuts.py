@@ -1,7 +1,8 @@
 """Detectors' shortcuts answer what the plain way of asking answers.
 
 The fast paths (one alternation for a list of patterns, prose anchors that skip what cannot
-be an anchor) are compared with the straightforward definitions they replace.
+be an anchor, a line's match key from its features) are compared with the straightforward
+definitions they replace.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from cleanse.detectors.structure import (
     prose_anchors,
 )
 from cleanse.detectors.vocabulary import compile_patterns, vocabulary
+from cleanse.features import normalize_for_matching, plain_text
 from cleanse.model import Capture, Page
 
 from helpers import EN, ZH_HANS
@@ -76,3 +78,14 @@ def test_prose_anchors_follow_their_definition(shapes):
     page = Page.from_capture(Capture("\n".join(shapes)))
     content = page.content_lines()
     assert prose_anchors(content) == _anchors_by_definition(content)
+
+
+@given(st.lists(st.one_of(st.sampled_from(["- ", "  - item ", "# Heading", " **Bold** ", "1. x",
+                                           "[a](b) c", "  ", "\t3 comments\u3000", *EN[:1]]),
+                          st.text(max_size=20)), max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_a_lines_match_key_is_its_texts(texts):
+    # Line.match_key starts from the features' plain text when the line needs no stripping.
+    for line in Page.from_capture(Capture("\n".join(texts))).lines:
+        assert line.plain_of_text == plain_text(line.text)
+        assert line.match_key == normalize_for_matching(line.text)

@@ -16,6 +16,11 @@ def exact_key(text: str) -> str:
     return NOT_ALNUM_RUN.sub("", plain_text(text).lower())
 
 
+def _exact_line_key(line: Line) -> str:
+    """``exact_key(line.text)``, from the plain text the line already has."""
+    return NOT_ALNUM_RUN.sub("", line.plain_of_text.lower())
+
+
 @dataclass
 class Duplicates(Detector):
     """Removes every repeat of a short line after its first occurrence.
@@ -49,7 +54,7 @@ class Duplicates(Detector):
             if line.features.tokens > self.max_tokens or line.code:  # code repeats itself
                 continue
             sentence = line.features.is_prose()
-            key = exact_key(line.text) if sentence else line.match_key
+            key = _exact_line_key(line) if sentence else line.match_key
             if len(key) < self.min_key_chars:
                 continue
             where = first_seen.get(key)
