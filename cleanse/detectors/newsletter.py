@@ -40,10 +40,12 @@ class Newsletter(Detector):
         self._cta = Keywords(self.keywords["cta"])
         self._lead_ins = Keywords(self.keywords["lead_ins"])
         self._pitch = Keywords(self.keywords["pitch"])
+        # Most lines hold neither kind of word: one scan rules out both.
+        self._strong_or_weak = Keywords(self.keywords["strong"] + self.keywords["weak"])
 
     def _prompt(self, line: Line) -> tuple[str, float, str] | None:
         features = line.features
-        if features.tokens > self.max_tokens:
+        if features.tokens > self.max_tokens or self._strong_or_weak.search(features.plain) is None:
             return None
         # A long sentence of the article may mention a newsletter in passing.
         long_sentence = features.terminal and features.tokens > self.max_prose_tokens
@@ -52,8 +54,7 @@ class Newsletter(Detector):
         if features.terminal and features.tokens > self.max_weak_sentence_tokens:
             return None
         weak = self._weak.search(features.plain)
-        cta = self._cta.search(features.plain)
-        if weak and cta:
+        if weak and (cta := self._cta.search(features.plain)):
             return "subscribe_cta", 0.7, f"'{weak}' with call to action '{cta}'"
         return None
 
