@@ -15,7 +15,9 @@ the most explicit source first:
 
 Dates are parsed by dateparser (formats, not strings: ``2005年3月11日12:12``, ``Oct. 9,
 2025, 6:42 PM CDT``) and written as ISO 8601: the day alone when no time is given, the
-time with its timezone when the page names one.
+time with its timezone when the page names one. The commonest forms (``2005-07-31 12:30``,
+``Nov. 18, 2019 9:02 AM``) and a time alone are read without it, to the same result
+(dateparser takes milliseconds a call; tests/test_written_dates.py holds the two together).
 """
 
 from __future__ import annotations
