@@ -18,8 +18,9 @@ from one. Columns:
   of short lines around it is, neighbours' lengths and prose shares in
   windows of 2, 5 and 10 lines;
 * the DOM (HTML only, missing for text captures): block tag, link
-  density, furniture-named container, ``<article>``/``<main>``, quote,
-  hidden, and whether the readability-style scorer
+  density, furniture-named container (dialogs apart), ``<article>``/``<main>``,
+  quote, hidden, how close the line hangs to the title heading
+  (``title_affinity``), and whether the readability-style scorer
   (:mod:`cleanse.reading.main_content`) put the line in the main content.
 
 The arbiter's model file records :data:`FEATURES`; loading a model built
@@ -56,8 +57,11 @@ FURNITURE_GROUPS: dict[str, str] = {
     "widget": "aside", "form": "form", "comment": "comment", "comments": "comment",
     "related": "related", "popular": "related", "trending": "related", "tags": "related",
     "share": "share", "sharing": "share", "social": "share",
+    "dialog": "dialog", "modal": "dialog", "drawer": "dialog", "popup": "dialog",
+    "popover": "dialog", "offcanvas": "dialog", "lightbox": "dialog",
 }
-FURNITURE_COLUMNS = ("nav", "footer", "aside", "form", "comment", "related", "share", "other")
+FURNITURE_COLUMNS = ("nav", "footer", "aside", "form", "comment", "related", "share", "dialog",
+                     "other")
 SEPARATORS = re.compile(r"[|·•/>»›]")
 CAPITALISED = regex.compile(r"(?<![\w'’-])\p{Lu}")
 # CAPITALISED on ASCII text, where \p{Lu} is A-Z and both libraries' \w is [A-Za-z0-9_].
@@ -77,7 +81,8 @@ _POSITION_COLUMNS = (
 )
 _DOM_COLUMNS = (
     "is_html", "link_density", "in_article", "quote", "hidden", "main_content",
-    "depth", "furniture_depth", "content_classes", "structure_repeats", "structure_share",
+    "depth", "furniture_depth", "content_classes", "title_affinity",
+    "structure_repeats", "structure_share",
     "page_main_content_share", "page_link_density", *(f"tag_{t}" for t in TAG_COLUMNS),
     *(f"furniture_{f}" for f in FURNITURE_COLUMNS),
 )
@@ -133,6 +138,7 @@ def _dom_row(line: Line, is_html: bool) -> list[float]:
             float(bool(hints.get("quote"))), float(bool(hints.get("hidden"))),
             float(bool(hints.get("main_content"))), float(hints.get("depth", 0)),
             float(hints.get("furniture_depth", 0)), float(min(hints.get("content_classes", 0), 3)),
+            float(hints.get("title_affinity", math.nan)),
             0.0, 0.0, 0.0, 0.0,  # structure and page shares: filled per page
             *(float(tag == t) for t in TAG_COLUMNS),
             *(float(group == g) for g in FURNITURE_COLUMNS)]

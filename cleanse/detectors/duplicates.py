@@ -26,8 +26,12 @@ class Duplicates(Detector):
     """Removes every repeat of a short line after its first occurrence.
 
     Chrome lines are compared after normalisation (case, digits, punctuation
-    and spaces ignored: "3 comments" repeats "12 comments"). Sentences keep
-    their digits ("Q1 revenue rose to $5.2 billion" is not "Q2 revenue rose
+    and spaces ignored: "3 comments" repeats "12 comments"). Sentences, and
+    lines that are mostly a value (``min_value_digit_share`` of their letters and digits
+    are digits: "$39.99", "Jan 7, 2026") keep their digits: one card's price is not another's.
+    On an HTML page a repeat in the same repeated structure as its first occurrence
+    (the colour field of each product card) is each item's own field, not a repeat.
+    Sentences keep their digits ("Q1 revenue rose to $5.2 billion" is not "Q2 revenue rose
     to $5.9 billion"), and a sentence of ``long_sentence_tokens`` or more is
     never removed for repeating: a repeated paragraph is the author's (a pull
     quote, a refrain), not page chrome. Only lines up to ``max_tokens`` are
@@ -43,9 +47,11 @@ class Duplicates(Detector):
     max_tokens: int = 80
     min_key_chars: int = 4
     long_sentence_tokens: int = 25
+    min_value_digit_share: float = 0.3
 
     def detect(self, page: Page) -> None:
         first_seen: dict[str, int] = {}
+        first_signature: dict[str, str] = {}
         if page.title:
             first_seen[normalize_for_matching(page.title)] = 0
             first_seen[exact_key(page.title)] = 0
@@ -53,15 +59,20 @@ class Duplicates(Detector):
         for index, line in enumerate(content):
             if line.features.tokens > self.max_tokens or line.code:  # code repeats itself
                 continue
-            sentence = line.features.is_prose()
-            key = _exact_line_key(line) if sentence else line.match_key
+            features = line.features
+            sentence = features.is_prose()
+            value = features.digits >= self.min_value_digit_share * features.alnum > 0
+            key = _exact_line_key(line) if sentence or value else line.match_key
             if len(key) < self.min_key_chars:
                 continue
             where = first_seen.get(key)
+            signature = line.hints.get("signature", "")
             if where is None:
                 first_seen[key] = line.number
+                first_signature[key] = signature
                 continue
             if where != 0 and (line.hints.get("main_content")
+                               or (signature and signature == first_signature[key])
                                or (sentence and line.features.tokens >= self.long_sentence_tokens)
                                or _introduces_prose(line, content[index + 1:index + 2])):
                 continue

@@ -30,12 +30,16 @@ BLOCKS = {"address", "article", "aside", "blockquote", "dd", "details", "dialog"
           "table", "tr", "ul", "caption", "summary", "br", "center", "menu"}
 PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol",
               "figure", "section", "article"}
-BOILERPLATE_TAGS = {"nav", "footer", "aside", "form"}
+BOILERPLATE_TAGS = {"nav", "footer", "aside", "form", "dialog"}
+# Furniture a page marks by its own semantics: it stays furniture however much text it holds,
+# as long as an <article>/<main> lies outside it (a policy modal in the <footer>).
+SEMANTIC_FURNITURE = {"nav", "footer", "aside", "dialog"}
 BOILERPLATE_TOKEN = regex.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|footer|sidebar|side-bar|comments?|related|share|sharing|"
     r"social|breadcrumbs?|cookie|consent|banner|advert|ads?|promo|subscribe|newsletter|widget|"
     r"popular|trending|recommend\w*|masthead|toolbar|pagination|pager|tags|byline|author-bio|"
-    r"gallery|carousel|slideshow|slider|lightbox|caption|credit)"
+    r"gallery|carousel|slideshow|slider|lightbox|caption|credit|"
+    r"modal|dialog|drawer|popup|popover|offcanvas)"
     r"(?:$|[-_\s])", regex.I)
 CONTENT_TAGS = {"article", "main"}
 # Plain lxml elements (no lxml.html classes: walking them is several times faster). Comments
@@ -105,6 +109,7 @@ SPACE = regex.compile(r"\s+")
 # Lines sharing one are items of one repeated structure (a list of cards, posts, menu links).
 SIGNATURE_LEVELS = 4
 XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
+_text = lxml.etree.XPath("string()")  # an element's text content, computed in C
 
 
 # The tags whose nearest enclosing one names a line's block (its "tag" hint).
@@ -122,24 +127,27 @@ class _Open:
 
     __slots__ = ("_context", "block_tag", "containers", "content", "content_classes", "depth",
                  "element", "hidden", "key", "link", "main", "parent", "pre", "quote",
-                 "resolved", "signature", "tag")
+                 "resolved", "signature", "tag", "title_depth")
 
     def __init__(self, parent: _Open | None, element: Element | None = None, tag: str = "",
-                 key: int = 0, is_main: bool = False) -> None:
+                 key: int = 0, is_main: bool = False, on_title_path: bool = False) -> None:
         """The state of ``element`` (opened as the ``key``-th element) inside ``parent``;
-        without a parent, the state outside the page's root element."""
+        without a parent, the state outside the page's root element. ``on_title_path``:
+        the element is the page's title heading or one of its ancestors."""
         self._context: dict[str, Any] | None = None
         self.parent, self.element, self.tag, self.key = parent, element, tag, key
         if parent is None:
             self.resolved = True
             self.block_tag, self.containers, self.signature = "", (), ()
             self.content = self.quote = self.link = self.main = self.hidden = False
-            self.pre, self.content_classes, self.depth = None, 0, 0
+            self.pre, self.content_classes, self.depth, self.title_depth = None, 0, 0, 0
             return
         self.resolved = False
         self.link = parent.link or tag == "a"
         self.main = parent.main or is_main
         self.depth = parent.depth + 1
+        # The depth of the deepest ancestor this element shares with the title heading.
+        self.title_depth = self.depth if on_title_path else parent.title_depth
 
     def _resolve(self) -> None:
         """Works out the rest of this state and of its unresolved ancestors', outermost first
@@ -161,6 +169,8 @@ class _Open:
             element_id, role = attributes.get("id", ""), attributes.get("role", "")
             furniture, content_named = _class_names(css_class, element_id, role) \
                 if css_class or element_id or role else ("", 0)
+            if attributes.get("aria-modal") == "true":
+                furniture = "dialog"
             hidden = _hidden(tag, attributes)
         else:
             css_class, furniture, content_named, hidden = "", "", 0, tag == "noscript"
@@ -177,8 +187,9 @@ class _Open:
                           f"{tag}.{css_class.split(' ')[0]}")
         self.resolved = True
 
-    def context(self) -> dict[str, Any]:
-        """The hints of a line whose innermost open element this is."""
+    def context(self, title_depth: int = 0) -> dict[str, Any]:
+        """The hints of a line whose innermost open element this is (``title_depth``: the
+        depth of the page's title heading, 0 if it has none)."""
         if self._context is None:
             if not self.resolved:
                 self._resolve()
@@ -193,6 +204,8 @@ class _Open:
                 context["hidden"] = True
             if self.pre:
                 context["block"] = self.pre
+            if title_depth:
+                context["title_affinity"] = round(self.title_depth / title_depth, 3)
             self._context = context
         return self._context
 
@@ -204,6 +217,7 @@ class _Renderer:
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
     opened: int = 0  # elements opened so far, over every walk: a container's key
+    title_depth: int = 0  # the depth of the page's title heading; 0 if none was found
 
     def add(self, text: str | None, in_link: bool) -> None:
         if text:
@@ -220,7 +234,8 @@ class _Renderer:
             self.parts.clear()  # the walk holds on to this list
             self.link_chars = 0
             if not joined.isspace():  # (whitespace alone renders no line in either branch)
-                self._emit(joined, link_chars, innermost.context() if innermost else {})
+                self._emit(joined, link_chars,
+                           innermost.context(self.title_depth) if innermost else {})
         if paragraph_end and self.lines and self.lines[-1]:
             self.lines.append("")
             self.hints.append({})
@@ -279,8 +294,10 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
     if warnings:  # the pipeline moves them to the record's warnings
         metadata["warnings"] = warnings
     parts = main_content(root) or []
-    renderer = _Renderer()
-    _walk(root, renderer, set(parts))
+    heading = _title_heading(root, metadata.get("title"))
+    title_path = {heading, *heading.iterancestors()} if heading is not None else set()
+    renderer = _Renderer(title_depth=len(title_path))
+    _walk(root, renderer, set(parts), title_path)
     renderer.flush(None, paragraph_end=True)
     _settle_containers(renderer.lines, renderer.hints)
     if parts:
@@ -299,7 +316,30 @@ def _describe(element: Element) -> str:
     return name + (f".{classes[0]}" if classes else "")
 
 
-def _walk(root: Element, renderer: _Renderer, main_parts: set[Element]) -> None:
+def _title_heading(root: Element, title: str | None) -> Element | None:
+    """The page's title heading: the first ``<h1>`` or ``<h2>`` whose text is part of the
+    declared title or holds it ("Article" in "Article | Site"), else the first ``<h1>``.
+
+    Where a line sits relative to it is evidence (hint ``title_affinity``: how deep the
+    line's deepest shared ancestor with it lies, as a share of its depth): the article,
+    a product's details and a listing's items hang below the title's own containers, the
+    page's furniture and a dialog's legal text branch off near the root.
+    """
+    declared = " ".join(title.split()).casefold() if title else ""
+    first_h1 = None
+    for heading in root.iter("h1", "h2"):
+        text = " ".join(_text(heading).split()).casefold()
+        if not text:
+            continue
+        if declared and (text in declared or declared in text):
+            return heading
+        if first_h1 is None and heading.tag == "h1":
+            first_h1 = heading
+    return first_h1
+
+
+def _walk(root: Element, renderer: _Renderer, main_parts: set[Element],
+          title_path: set[Element]) -> None:
     outside = _Open(None)
     # The open elements, innermost last; None for a dropped one (script, style, ...), whose
     # subtree the walk skips: only its tail is visible.
@@ -326,7 +366,7 @@ def _walk(root: Element, renderer: _Renderer, main_parts: set[Element]) -> None:
                         renderer.link_chars += len(text.strip())
                 continue
             state = _Open(parent, element, tag, renderer.opened,
-                          not parent.main and element in main_parts)
+                          not parent.main and element in main_parts, element in title_path)
             if tag in BLOCKS:
                 renderer.flush(parent)
             stack.append(state)
@@ -374,20 +414,34 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
     of ``PARAGRAPH_CHARS`` or more), is layout, whatever its name: ASP.NET pages sit in one
     ``<form>``, page builders wrap the article in "widget" blocks, a
     "page-block-container and-w-sidebar" holds the article and its sidebar.
+    Semantic furniture (``SEMANTIC_FURNITURE``: a ``<footer>``, ``<nav>``,
+    ``<aside>``, a dialog) stays furniture however large while some line of an
+    ``<article>``/``<main>`` lies outside it: a policy modal makes the footer big.
     The outermost remaining container names the line's furniture.
     """
-    chars: dict[tuple[int, int], int] = {}
-    prose: dict[tuple[int, int], int] = {}
+    chars: dict[tuple[int, str], int] = {}
+    prose: dict[tuple[int, str], int] = {}
+    content_inside: dict[tuple[int, str], int] = {}
+    content_lines = 0
     for line, hint in zip(lines, hints):
+        in_content = hint.get("in_content", False)
+        content_lines += in_content
         for key in hint.get("containers", ()):
             chars[key] = chars.get(key, 0) + len(line)
             if len(line) >= PARAGRAPH_CHARS:
                 prose[key] = prose.get(key, 0) + len(line)
+            if in_content:
+                content_inside[key] = content_inside.get(key, 0) + 1
     limit = MAX_BOILERPLATE_SHARE * sum(map(len, lines))
     prose_limit = MAX_PROSE_SHARE * sum(len(line) for line in lines if len(line) >= PARAGRAPH_CHARS)
+
+    def counts(key: tuple[int, str]) -> bool:
+        if key[1] in SEMANTIC_FURNITURE and content_inside.get(key, 0) < content_lines:
+            return True
+        return chars[key] <= limit and prose.get(key, 0) <= prose_limit
+
     for hint in hints:
         containers = hint.pop("containers", ())
-        marker = next((key[1] for key in containers
-                       if chars[key] <= limit and prose.get(key, 0) <= prose_limit), "")
+        marker = next((key[1] for key in containers if counts(key)), "")
         if marker:
             hint["boilerplate"] = marker

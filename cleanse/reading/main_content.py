@@ -33,6 +33,10 @@ NEGATIVE = regex.compile(
     r"breadcrumb|ad-|ads|advert|banner|popular|recommend", regex.I)
 # A container nested in one of these is a reader comment, however content-like its own name.
 COMMENT = regex.compile(r"comment|disqus|respond|replies", regex.I)
+# A container nested in one of these is an overlay (a policy modal, a size guide, a cart
+# drawer): shown on demand, rarely what the page is about.
+OVERLAY = regex.compile(r"(?:^|[-_\s])(?:modal|dialog|drawer|popup|popover|offcanvas|lightbox)"
+                        r"(?:$|[-_\s])", regex.I)
 TAG_WEIGHT = {"div": 5, "article": 10, "main": 10, "section": 3, "pre": 3, "td": 3,
               "blockquote": 3, "address": -3, "ol": -3, "ul": -3, "dl": -3, "dd": -3, "dt": -3,
               "li": -3, "form": -3, "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5,
@@ -100,6 +104,8 @@ def main_content(root: Element) -> list[Element] | None:
         link_density = _link_density(candidate)
         score *= 1 - link_density
         if _inside_comments(candidate):
+            score /= 4
+        if _inside_overlay(candidate):
             score /= 4
         if score > best_score:
             best, best_score, best_link_density = candidate, score, link_density
@@ -204,6 +210,17 @@ def _link_density(element: Element) -> float:
     chars = len(_text(element))
     links = sum(len(_text(link)) for link in element.iter("a"))
     return links / chars if chars else 0.0
+
+
+def _inside_overlay(element: Element) -> bool:
+    """``element`` or an ancestor is a dialog: ``<dialog>``, ``role="dialog"``,
+    ``aria-modal``, or a modal/drawer/popup class or id."""
+    for node in (element, *element.iterancestors()):
+        if node.tag == "dialog" or node.get("aria-modal") == "true" \
+                or node.get("role") in ("dialog", "alertdialog") \
+                or OVERLAY.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            return True
+    return False
 
 
 def _inside_comments(element: Element) -> bool:
