@@ -248,3 +248,65 @@ def test_an_unclosed_button_does_not_swallow_the_page():
             f"<main><article>{body}</article></main></body></html>")
     text = cleanse.clean(html, kind="html").text
     assert all(paragraph in text for paragraph in EN)
+
+
+POLICY = ("We use your data to personalise content, measure audiences and improve our "
+          "services, as described in our privacy policy, which you may read at any time.")
+
+
+@pytest.mark.parametrize("dialog", [
+    "<dialog open>{}</dialog>",
+    '<div role="dialog">{}</div>',
+    '<div aria-modal="true">{}</div>',
+    '<div class="modal fade">{}</div>',
+    '<div id="cart-drawer">{}</div>',
+], ids=["dialog", "role", "aria-modal", "modal-class", "drawer-id"])
+def test_a_dialog_is_furniture_and_the_scorer_looks_past_it(dialog):
+    # Three long comma-rich paragraphs in the dialog outscore the short article on their own.
+    overlay = dialog.format(article([POLICY] * 3))
+    labels = labelled(html_page(f"<div class='story'>{article(EN[:2])}</div>{overlay}"))
+    policy = lines_with(labels, "personalise content")
+    assert all(line.hints.get("boilerplate") == "dialog" for line in policy)
+    assert not any(line.hints.get("main_content") for line in policy)
+    assert all(line.hints.get("main_content") for line in lines_with(labels, EN[0]))
+
+
+def test_a_semantic_footer_stays_furniture_however_large_while_the_article_lies_outside():
+    footer = f"<footer><div role='dialog'>{article([POLICY] * 6)}</div><p>Contact us</p></footer>"
+    labels = labelled(html_page(f"<article>{article(EN[:2])}</article>{footer}"))
+    assert all(line.hints.get("boilerplate") == "footer"
+               for line in lines_with(labels, "personalise content") + lines_with(
+                   labels, "Contact us"))
+    # Without an <article> outside it, a footer holding most of the page is layout.
+    labels = labelled(html_page(f"<div>{article(EN[:1])}</div>{footer}"))
+    assert not any(line.hints.get("boilerplate") == "footer"
+                   for line in lines_with(labels, "Contact us"))
+
+
+def test_title_affinity_measures_how_close_a_line_hangs_to_the_title_heading():
+    body = (f"<header><nav>{MENU}</nav></header><main><div class='product'>"
+            f"<div class='head'><h1>New light rail line</h1></div>"
+            f"<div class='details'>{article(EN[:1])}</div></div></main><footer><p>Contact us</p>"
+            "</footer>")
+    labels = labelled(html_page(body))
+    affinity = {text: lines_with(labels, text)[0].hints["title_affinity"]
+                for text in ("New light rail line", EN[0], "Weather", "Contact us")}
+    assert affinity["New light rail line"] == 1.0
+    assert 0.5 < affinity[EN[0]] < 1.0
+    assert affinity["Weather"] == affinity["Contact us"] < affinity[EN[0]]
+    # No title heading, no hint (the column is missing, as for a text capture).
+    labels = labelled(html_page(article(EN[:2])))
+    assert not any("title_affinity" in line.hints for line in labels.lines)
+
+
+def test_each_cards_own_field_is_not_a_duplicate_but_an_echoed_menu_is():
+    cards = "".join(f"<div class='card'><h3>Lamp model {n}</h3><span class='colour'><p>Matte "
+                    f"black</p></span><p>${n}9.99</p></div>" for n in range(1, 5))
+    body = (f"<nav>{MENU}</nav><div class='grid'>{cards}</div>"
+            f"<footer><div class='links'>{MENU}</div></footer>")
+    labels = labelled(html_page(body))
+    for field in ("Matte black", "$19.99", "$29.99"):
+        assert not any(d.detector == "duplicates" for line in lines_with(labels, field)
+                       for d in line.decisions)
+    echoed = lines_with(labels, "Weather")
+    assert any(d.detector == "duplicates" for d in echoed[-1].decisions)

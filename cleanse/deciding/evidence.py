@@ -57,8 +57,7 @@ FURNITURE_GROUPS: dict[str, str] = {
     "widget": "aside", "form": "form", "comment": "comment", "comments": "comment",
     "related": "related", "popular": "related", "trending": "related", "tags": "related",
     "share": "share", "sharing": "share", "social": "share",
-    "dialog": "dialog", "modal": "dialog", "drawer": "dialog", "popup": "dialog",
-    "popover": "dialog", "offcanvas": "dialog", "lightbox": "dialog",
+    "dialog": "dialog",  # the renderer's one name for <dialog>, role=dialog, modal, drawer...
 }
 FURNITURE_COLUMNS = ("nav", "footer", "aside", "form", "comment", "related", "share", "dialog",
                      "other")

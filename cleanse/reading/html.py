@@ -32,8 +32,11 @@ PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tab
               "figure", "section", "article"}
 BOILERPLATE_TAGS = {"nav", "footer", "aside", "form", "dialog"}
 # Furniture a page marks by its own semantics: it stays furniture however much text it holds,
-# as long as an <article>/<main> lies outside it (a policy modal in the <footer>).
-SEMANTIC_FURNITURE = {"nav", "footer", "aside", "dialog"}
+# as long as an <article>/<main> lies outside it (a policy modal in the <footer>). A dialog
+# always does: it is shown over the page, never the page's own frame.
+SEMANTIC_FURNITURE = {"nav", "footer", "aside"}
+# Class and id names of dialogs; their marker is "dialog", like role="dialog" and aria-modal.
+OVERLAY_NAMES = {"modal", "dialog", "drawer", "popup", "popover", "offcanvas", "lightbox"}
 BOILERPLATE_TOKEN = regex.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|footer|sidebar|side-bar|comments?|related|share|sharing|"
     r"social|breadcrumbs?|cookie|consent|banner|advert|ads?|promo|subscribe|newsletter|widget|"
@@ -403,7 +406,10 @@ def _class_names(css_class: str, element_id: str, role: str) -> tuple[str, int]:
     furniture = BOILERPLATE_TOKEN.search(f"{css_class} {element_id} {role}")
     names = f"{css_class} {element_id}"
     content = int(bool(CONTENT_NAME.search(names)) and not NEGATIVE_NAME.search(names))
-    return furniture.group(0).strip("-_ ") if furniture else "", content
+    if not furniture:
+        return "", content
+    marker = furniture.group(0).strip("-_ ").lower()
+    return ("dialog" if marker in OVERLAY_NAMES else marker), content
 
 
 def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
@@ -415,8 +421,9 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
     ``<form>``, page builders wrap the article in "widget" blocks, a
     "page-block-container and-w-sidebar" holds the article and its sidebar.
     Semantic furniture (``SEMANTIC_FURNITURE``: a ``<footer>``, ``<nav>``,
-    ``<aside>``, a dialog) stays furniture however large while some line of an
+    ``<aside>``) stays furniture however large while some line of an
     ``<article>``/``<main>`` lies outside it: a policy modal makes the footer big.
+    A dialog is always furniture.
     The outermost remaining container names the line's furniture.
     """
     chars: dict[tuple[int, str], int] = {}
@@ -436,6 +443,8 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
     prose_limit = MAX_PROSE_SHARE * sum(len(line) for line in lines if len(line) >= PARAGRAPH_CHARS)
 
     def counts(key: tuple[int, str]) -> bool:
+        if key[1] == "dialog":
+            return True
         if key[1] in SEMANTIC_FURNITURE and content_inside.get(key, 0) < content_lines:
             return True
         return chars[key] <= limit and prose.get(key, 0) <= prose_limit
