@@ -97,3 +97,8 @@ def test_a_label_is_read_whatever_its_case():
     assert labelled_fields("ſource: Reuters | EDITED BY: Sam Lee") == {
         "source": "Reuters", "editor": "Sam Lee"}
     assert labelled_fields("a sentence written by nobody in particular") == {}
+
+
+@pytest.mark.parametrize("text", ["3 days ago", "14 hours ago", "yesterday", "3天前", "昨天"])
+def test_a_relative_date_is_no_date_since_it_would_change_with_the_day_of_the_run(text):
+    assert metadata._parse_written(text) is None

@@ -52,8 +52,11 @@ HAS_ZONE = regex.compile(r"(?:Z|[+-]\d\d:?\d\d)$|\b(?:UTC|GMT|[A-Z]{2,4}T)\b")
 # An ISO 8601 date at the start of a declared value (meta tags, JSON-LD, <time datetime>).
 ISO_DATE = regex.compile(r"^\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d:\d\d(?::\d\d)?)(?:\.\d+)?"
                          r"\s*(Z|[+-]\d\d:?\d\d)?)?")
+# No relative dates ("3 days ago"): they count from the day of the run, so the same capture
+# would get another date tomorrow (and a capture says nothing of when it was taken).
 DATEPARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"],
-                       "PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
+                       "PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past",
+                       "PARSERS": ["timestamp", "custom-formats", "absolute-time"]}
 # The formats DATE_OR_TIME finds are English or Chinese (numbers, month names, 年月日).
 DATE_LANGUAGES = ["en", "zh"]
 EARLIEST_YEAR = 1990  # the web's; anything earlier in page furniture is not a publication date
