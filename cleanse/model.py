@@ -150,6 +150,9 @@ class Page:
     # How often lines recur across the pages of the capture's site (batch runs; None alone).
     site: SiteProfile | None = field(default=None, repr=False)
     _content: list[Line] | None = field(default=None, init=False, repr=False)
+    # title_line()'s answer, asked several times a page; reset when a TITLE decision is added.
+    _title_line: Line | None = field(default=None, init=False, repr=False)
+    _title_line_known: bool = field(default=False, init=False, repr=False)
 
     @classmethod
     def from_capture(cls, capture: Capture) -> Page:
@@ -161,9 +164,16 @@ class Page:
         return cls(capture=capture, lines=lines, metadata=dict(capture.metadata), title=title)
 
     def title_line(self) -> Line | None:
-        """The line the title detector chose (kept apart from the body), if any."""
-        return next((line for line in self.lines
-                     if any(d.category is Category.TITLE for d in line.decisions)), None)
+        """The line the title detector chose (kept apart from the body), if any.
+
+        Cached: decisions are only added through :meth:`label`, which forgets the answer
+        when the decision is a TITLE one, so the cached line is always the first with one.
+        """
+        if not self._title_line_known:
+            self._title_line = next((line for line in self.lines if any(
+                d.category is Category.TITLE for d in line.decisions)), None)
+            self._title_line_known = True
+        return self._title_line
 
     def content_lines(self) -> list[Line]:
         """Non-blank lines, in order (a fresh list each call; the lines are shared)."""
@@ -174,6 +184,8 @@ class Page:
     def label(self, line: Line, detector: str, rule: str, category: Category,
               score: float, reason: str) -> None:
         line.decisions.append(Decision(detector, rule, category, round(score, 3), reason))
+        if category is Category.TITLE:
+            self._title_line_known = False  # the first title line may have changed
 
     def is_junk(self, line: Line) -> bool:
         """True when ``line`` carries a junk decision of at least :data:`JUNK_SCORE`."""
