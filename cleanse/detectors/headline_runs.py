@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from cleanse.detectors.base import Detector
@@ -63,10 +62,12 @@ class HeadlineRuns(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self._streaks(page, content, lambda line: not line.code and bool(
-                          COUNTED_ITEM.search(line.features.plain)),
+        code = [line.code for line in content]
+        self._streaks(page, content, [not c and bool(COUNTED_ITEM.search(line.features.plain))
+                                      for line, c in zip(content, code)],
                       self.min_counted_lines, "counted_items", "each ending in a count")
-        self._streaks(page, content, lambda line: not line.code and self._glued_teaser(line),
+        self._streaks(page, content, [not c and self._glued_teaser(line)
+                                      for line, c in zip(content, code)],
                       self.min_glued_lines, "glued_teasers",
                       "each a Title Case headline glued to its summary")
         in_prose = prose_anchors(content)
@@ -78,24 +79,28 @@ class HeadlineRuns(Detector):
             self._judge(page, run)
             run = []
 
-    def _streaks(self, page: Page, content: list[Line], is_item: Callable[[Line], bool],
+    def _streaks(self, page: Page, content: list[Line], is_item: list[bool],
                  min_lines: int, rule: str, why: str) -> None:
         """Labels every run of at least ``min_lines`` items (and the section labels among them).
 
-        One short line between two items ("Autos", a category label of the
-        list) does not break the run.
+        ``is_item`` says for each line of ``content`` whether it is an item (worked out
+        once per line: the test for the next line would otherwise repeat it). One short
+        line between two items ("Autos", a category label of the list) does not break
+        the run.
         """
+        if sum(is_item) < min_lines:
+            return  # too few items for any streak (most pages): nothing to label
         streak: list[Line] = []
         items = 0
         for i, line in enumerate(content + [None]):  # type: ignore[operator]
-            if line is not None and is_item(line):
+            if line is not None and is_item[i]:
                 streak.append(line)
                 items += 1
                 continue
             if (line is not None and streak and streak[-1] is content[i - 1]
                     and line.features.tokens <= self.max_section_label_tokens
                     and not line.features.terminal
-                    and i + 1 < len(content) and is_item(content[i + 1])):
+                    and i + 1 < len(content) and is_item[i + 1]):
                 streak.append(line)
                 continue
             if items >= min_lines:
@@ -108,6 +113,10 @@ class HeadlineRuns(Detector):
         plain = line.features.plain
         if len(plain) > self.max_teaser_chars:
             return False  # a card is a headline and a summary; this also bounds the work per line
+        if len(plain.split(None, self.min_glued_summary_words)) < self.min_glued_summary_words:
+            # Either summary below is a suffix of the line and needs that many words: most
+            # lines (CJK ones, short ones) are ruled out without the two regex scans.
+            return False
         for glue in GLUED_DATELINE.finditer(plain):
             headline, summary = plain[:glue.start()], plain[glue.end():]
             # A transcript's "... today. SMITH: ..." follows a sentence, not a headline.
