@@ -11,9 +11,12 @@ from cleanse.features import CJK
 from cleanse.model import Category, Line, Page
 
 # Bars, dots, slashes or any whitespace (a run of spaces or a tab is whitespace too).
-ITEM_SEPARATOR = re.compile(r"\s*[|·•｜/]\s*|\s+")
+ITEM_BARS = "[|·•｜/]"
+ITEM_SEPARATOR = re.compile(rf"\s*{ITEM_BARS}\s*|\s+")
+ITEM_BAR = re.compile(ITEM_BARS)
 SENTENCE_ENDS = tuple("。！？.!?,，")
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+MAX_LATIN_ITEM_CHARS = 24  # "Entertainment & Arts"; a longer run of words is a phrase
 
 
 @dataclass
@@ -54,7 +57,7 @@ class Menus(Detector):
             return False
         if CJK.search(text):
             return len(text) <= (cjk_chars or self.max_item_chars)
-        return len(text) <= 24 and len(text.split()) <= self.max_item_words
+        return len(text) <= MAX_LATIN_ITEM_CHARS and len(text.split()) <= self.max_item_words
 
     def _menu_line(self, line: Line) -> bool:
         features = line.features
@@ -63,7 +66,13 @@ class Menus(Detector):
             return False  # "WHAT YOU NEED TO MAKE JAM" in an <h3> is a heading, not a menu
         if not features.cjk and features.inner_punct > 1:
             return False  # decided before splitting: a 50 MB line would be a list of every word
-        items = [i for i in ITEM_SEPARATOR.split(features.plain) if i.strip()]
+        plain = features.plain
+        if len(plain.split(None, self.min_items - 1)) < self.min_items \
+                and not ITEM_BAR.search(plain):
+            # Without a bar the items are the whitespace-separated words (re's \s and
+            # str.split's whitespace are the same characters): too few, without the split.
+            return False
+        items = [i for i in ITEM_SEPARATOR.split(plain) if i.strip()]
         if len(items) < self.min_items:
             return False
         if features.cjk and len(items) >= self.long_row_items:
@@ -72,9 +81,9 @@ class Menus(Detector):
             return False
         if features.cjk:
             return True
-        known = sum(1 for i in items if self._sections.fullmatch(i))
-        capitalised = sum(1 for i in items if i[:1].isupper())
-        return known >= 2 or capitalised == len(items)
+        if all(i[:1].isupper() for i in items):
+            return True  # every item capitalised: no need to look the items up
+        return sum(1 for i in items if self._sections.fullmatch(i)) >= 2
 
     def _long_cjk_row(self, items: list[str], inner_punct: int) -> bool:
         """A long row of links (ministries, provinces): longer names, a few very long."""
@@ -88,6 +97,8 @@ class Menus(Detector):
 
     def _one_item_line(self, line: Line) -> bool:
         features = line.features
+        if len(features.plain) > max(MAX_LATIN_ITEM_CHARS, self.max_item_chars):
+            return False  # too long for a short item in any script (most lines: checked first)
         return (not line.code and not features.terminal and not features.has_date
                 and features.alnum > 0
                 and self._is_short_item(features.plain) and len(features.plain.split()) <= 2)
@@ -98,14 +109,15 @@ class Menus(Detector):
             if self._menu_line(line):
                 self.label(page, line, "menu_line", Category.NAV, 0.75,
                            "one line of short menu items")
+        # Each line's test once: a line that ends a run is asked again as the next run's start.
+        one_item = [self._one_item_line(line) for line in content] + [False]
         run: list[Line] = []
-        for line in content + [None]:  # type: ignore[list-item]
-            if line is not None and self._one_item_line(line) and (
-                    not run or line.number - run[-1].number <= 2):
+        for line, is_item in zip(content + [None], one_item):  # type: ignore[list-item]
+            if is_item and (not run or line.number - run[-1].number <= 2):
                 run.append(line)
                 continue
             if len(run) >= self.min_run:
                 for item in run:
                     self.label(page, item, "menu_run", Category.NAV, 0.7,
                                f"run of {len(run)} one-item lines (a menu)")
-            run = [line] if line is not None and self._one_item_line(line) else []
+            run = [line] if is_item else []
