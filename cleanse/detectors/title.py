@@ -90,11 +90,21 @@ class Title(Detector):
             pool.append(first)
         body_is_cjk = sum(line.features.cjk for line in body) > sum(
             line.features.words for line in body)
-        repeats = Counter(line.match_key for line in content)
+        candidates = [line for line in pool if self._candidate(page, line)]
+        if not candidates:
+            return None
+        # A candidate repeats when another line has its match_key. A line's key keeps exactly
+        # its letters and digits (lower-casing and the digit fold keep each one a single letter
+        # or digit: true of every code point), so when the key is made from features.plain
+        # (the text needs no stripping) its length is features.alnum; lines of another length
+        # cannot repeat a candidate and their keys (long sentences: most of the work) are not
+        # made. Counts of the candidates' keys are those of all lines.
+        key_lengths = {len(line.match_key) for line in candidates}
+        repeats = Counter(line.match_key for line in content
+                          if line.text != line.features.stripped
+                          or line.features.alnum in key_lengths)
         scored = []
-        for line in pool:
-            if not self._candidate(page, line):
-                continue
+        for line in candidates:
             f = line.features
             score = min(f.tokens, 30) / 30
             score += 2 if f.stripped.startswith("# ") else 1 if f.heading else 0
@@ -102,7 +112,7 @@ class Title(Detector):
             score += 1 if (f.cjk > f.words) == body_is_cjk else 0
             score -= 1 if repeats[line.match_key] > 1 else 0
             scored.append((score, -line.number, line))
-        return max(scored, key=lambda item: item[:2])[2] if scored else None
+        return max(scored, key=lambda item: item[:2])[2]
 
     @staticmethod
     def _isolated(page: Page, line: Line) -> bool:
