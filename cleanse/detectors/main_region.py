@@ -93,12 +93,14 @@ class MainRegion(Detector):
             best_start -= 1
             lead += 1
         best_end = self._closing_list_end(page, content, best_end)
-        for i, line in enumerate(content):
-            if (i < best_start or i > best_end) and not page.has_category(line, [Category.META]):
-                side = "before" if i < best_start else "after"
-                self.label(page, line, f"outside_region_{side}", Category.BOILERPLATE, 0.6,
-                           f"{side} the main text region (lines "
-                           f"{content[best_start].number}-{content[best_end].number})")
+        # Most lines of a text capture lie outside the region: the rule and reason of each
+        # side are made once, not per line.
+        span = f"(lines {content[best_start].number}-{content[best_end].number})"
+        for side, lines in (("before", content[:best_start]), ("after", content[best_end + 1:])):
+            rule, reason = f"outside_region_{side}", f"{side} the main text region {span}"
+            for line in lines:
+                if not any(d.category == Category.META for d in line.decisions):
+                    self.label(page, line, rule, Category.BOILERPLATE, 0.6, reason)
 
     @staticmethod
     def _story_box(lines: list[Line]) -> bool:
