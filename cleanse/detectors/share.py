@@ -41,8 +41,10 @@ class Share(Detector):
                 self.label(page, line, "counter", Category.SHARE, 0.65,
                            "bare counter (likes, shares, comments)")
                 continue
+            if not self._tokens.search(plain):
+                continue  # no share word at all (most lines): no need to strip them out
             remainder = self._tokens.remove(plain.lower())
             remainder = COUNTER.sub("", SEPARATORS.sub(" ", remainder).strip())
-            if not remainder.strip(" 0123456789") and self._tokens.search(plain):
+            if not remainder.strip(" 0123456789"):
                 self.label(page, line, "share_widget", Category.SHARE, 0.9,
                            "only share-network and share-action words")
