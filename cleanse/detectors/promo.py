@@ -40,6 +40,8 @@ class Promo(Detector):
             features = line.features
             if features.tokens > self.max_tokens:
                 continue
+            if self._terms.search(features.plain) is None:
+                continue  # no promo word (most lines): one search, without listing matches
             terms = {t.lower() for t in self._terms.findall(features.plain)}
             if not terms:
                 continue
