@@ -11,7 +11,7 @@ from cleanse.model import METADATA_FIELDS, PREVIEW_CHARS, RECORD_SCHEMA, record_
 from cleanse.reading.metadata import iso_date, labelled_fields, timestamps
 from cleanse.running.cli import main
 
-from helpers import EN, ZH_HANS, labelled, page
+from helpers import EN, ZH_HANS, page
 
 ARTICLE_HTML = """<html lang="en-GB"><head>
 <title>Light rail approved | City Paper</title>
@@ -195,24 +195,3 @@ def test_the_documented_schema_reads_a_file_whose_first_block_has_only_nulls(tmp
                                   cache_dir=str(tmp_path / "cache"))
     assert table["status"] == ["ok", "ok", "error"]
     assert table[1]["metadata"]["editor"] == "王小明" and table[2]["error"]
-
-
-@pytest.mark.parametrize("head, body, kinds", [
-    ('<meta property="og:type" content="product">', "", ["product"]),
-    ('<script type="application/ld+json">{"@graph": [{"@type": ["QAPage"]}]}</script>', "",
-     ["discussion"]),
-    ("", '<div itemscope itemtype="https://schema.org/NewsArticle"><p>Text.</p></div>',
-     ["article"]),
-    ('<meta property="og:type" content="website">', "", []),
-], ids=["og-product", "json-ld-qa", "microdata-article", "website"])
-def test_what_a_page_declares_itself_is_page_evidence_not_a_record_field(head, body, kinds):
-    from cleanse.deciding.evidence import COLUMN, page_features
-
-    capture = (f"<html><head><title>A page</title>{head}</head><body><h1>A page</h1>{body}"
-               f"<p>{EN[0]}</p></body></html>")
-    page = labelled(capture)
-    assert page.metadata.get("declared_kinds", []) == kinds
-    _, rows = page_features(page)
-    for kind in ("product", "discussion", "article"):
-        assert set(rows[:, COLUMN[f"page_declares_{kind}"]]) == {float(kind in kinds)}
-    assert "declared_kinds" not in cleanse.clean(capture).metadata

@@ -21,9 +21,7 @@ from one. Columns:
   density, furniture-named container (dialogs apart), ``<article>``/``<main>``,
   quote, hidden, how close the line hangs to the title heading
   (``title_affinity``), and whether the readability-style scorer
-  (:mod:`cleanse.reading.main_content`) put the line in the main content; and
-  what the page declares itself to be (schema.org / OpenGraph: a product, a
-  discussion, an article), so that one model can learn what each kind keeps.
+  (:mod:`cleanse.reading.main_content`) put the line in the main content.
 
 The arbiter's model file records :data:`FEATURES`; loading a model built
 for other columns is an error (see :mod:`cleanse.deciding.arbiter`).
@@ -40,7 +38,6 @@ import regex
 from cleanse.detectors import DEFAULT_PIPELINE
 from cleanse.features import TERMINAL
 from cleanse.model import Category, Line, Page
-from cleanse.reading.metadata import DECLARED_KINDS
 
 # Detectors the shipped model knows by name; a user's own detector still
 # counts through the category columns.
@@ -85,8 +82,7 @@ _DOM_COLUMNS = (
     "is_html", "link_density", "in_article", "quote", "hidden", "main_content",
     "depth", "furniture_depth", "content_classes", "title_affinity",
     "structure_repeats", "structure_share",
-    "page_main_content_share", "page_link_density",
-    *(f"page_declares_{kind}" for kind in DECLARED_KINDS), *(f"tag_{t}" for t in TAG_COLUMNS),
+    "page_main_content_share", "page_link_density", *(f"tag_{t}" for t in TAG_COLUMNS),
     *(f"furniture_{f}" for f in FURNITURE_COLUMNS),
 )
 _DETECTOR_COLUMNS = (
@@ -143,12 +139,10 @@ def _dom_row(line: Line, is_html: bool) -> list[float]:
             float(hints.get("furniture_depth", 0)), float(min(hints.get("content_classes", 0), 3)),
             float(hints.get("title_affinity", math.nan)),
             0.0, 0.0, 0.0, 0.0,  # structure and page shares: filled per page
-            *_NO_DECLARED_KINDS,  # what the page declares itself: filled per page
             *(float(tag == t) for t in TAG_COLUMNS),
             *(float(group == g) for g in FURNITURE_COLUMNS)]
 
 
-_NO_DECLARED_KINDS = [0.0] * len(DECLARED_KINDS)
 _DETECTOR_SLOT = {name: i for i, name in enumerate(DETECTORS)}
 _CATEGORY_SLOT = {category: len(DETECTORS) + i for i, category in enumerate(CATEGORIES)}
 _STRONGEST, _JUNK_COUNT = len(DETECTORS) + len(CATEGORIES), len(DETECTORS) + len(CATEGORIES) + 1
@@ -248,8 +242,6 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
         rows[:, col["page_main_content_share"]] = float((chars * main).sum() / total_chars)
         rows[:, col["page_link_density"]] = float(
             (chars * rows[:, col["link_density"]]).sum() / total_chars)
-        for kind in page.metadata.get("declared_kinds", ()):
-            rows[:, col[f"page_declares_{kind}"]] = 1.0
         _structure_columns(lines, chars, total_chars, rows)
     windowed = rows[:, [col[what] for what in _WINDOWED]]
     for w, means in zip(WINDOWS, _window_means(windowed)):

@@ -294,17 +294,6 @@ ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "report", "scholarlyar
                  "discussionforumposting", "posting", "review", "recipe", "howto", "qapage",
                  "medicalwebpage", "backgroundnewsarticle", "videoobject", "podcastepisode"}
 PAGE_TYPES = {"webpage", "itempage", "aboutpage", "collectionpage", "profilepage"}
-# What a page may declare itself to be (schema.org types in JSON-LD or microdata, og:type):
-# the kinds the arbiter reads as page-level evidence (cleanse.deciding.evidence).
-DECLARED_KINDS: dict[str, frozenset[str]] = {
-    "product": frozenset({"product", "productgroup", "productmodel", "offer", "aggregateoffer",
-                          "individualproduct", "car", "vehicle"}),
-    "discussion": frozenset({"discussionforumposting", "qapage", "question", "answer",
-                             "comment"}),
-    "article": frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle",
-                          "analysisnewsarticle", "opinionnewsarticle", "techarticle",
-                          "scholarlyarticle", "backgroundnewsarticle", "liveblogposting"}),
-}
 META_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("og:title", "twitter:title", "dc.title", "citation_title", "parsely-title",
               "sailthru.title"),
@@ -364,9 +353,7 @@ def from_html(root: Element) -> dict[str, Any]:
     title = meta.get("title") or _text(root.find(".//title"))
     canonical = root.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), "
                            "' canonical ')]/@href")
-    objects = _json_ld_objects(root)
-    found = {**_microdata(root), **meta, **_json_ld(objects)}
-    found["declared_kinds"] = _declared_kinds(root, objects, declared.get("og:type", []))
+    found = {**_microdata(root), **meta, **_json_ld(root)}
     found["title"] = _headline(root, html.unescape(found.get("title") or title),
                                found.get("site_name"))
     if canonical and canonical[0].strip():
@@ -496,8 +483,8 @@ def _byline_element(root: Element) -> list[str]:
     return []
 
 
-def _json_ld_objects(root: Element) -> list[dict[str, Any]]:
-    """Every typed object of the page's JSON-LD scripts."""
+def _json_ld(root: Element) -> dict[str, Any]:
+    """Fields of the JSON-LD object that describes the article (else the page)."""
     objects: list[dict[str, Any]] = []
     for script in root.xpath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), "
                              "'ld+json')]"):
@@ -506,24 +493,6 @@ def _json_ld_objects(root: Element) -> list[dict[str, Any]]:
         except (ValueError, RecursionError):
             continue
         objects += _walk_json(data)
-    return objects
-
-
-def _declared_kinds(root: Element, objects: list[dict[str, Any]],
-                    og_types: list[str]) -> list[str]:
-    """Which of :data:`DECLARED_KINDS` the page declares itself (JSON-LD ``@type``,
-    microdata ``itemtype``, ``og:type``), in that dict's order."""
-    types: set[str] = set()
-    for obj in objects:
-        types |= _types(obj)
-    for itemtype in root.xpath("//@itemtype"):
-        types |= {url.rstrip("/").rsplit("/", 1)[-1].casefold() for url in str(itemtype).split()}
-    types |= {value.split(".", 1)[0].casefold() for value in og_types}  # "product.item"
-    return [kind for kind, names in DECLARED_KINDS.items() if types & names]
-
-
-def _json_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    """Fields of the JSON-LD object that describes the article (else the page)."""
     article = next((o for o in objects if _types(o) & ARTICLE_TYPES), None)
     page = next((o for o in objects if _types(o) & PAGE_TYPES), None)
     best = article or page
@@ -717,7 +686,7 @@ def hostname(url: str | None) -> str | None:
 
 
 # Keys of a page's working metadata that are not the capture's own fields.
-WORKING_KEYS = {"warnings", "front_matter", "htmldate", "declared_kinds"}
+WORKING_KEYS = {"warnings", "front_matter", "htmldate"}
 
 
 def complete(page: Page, kept: list[Line], title: str | None) -> dict[str, Any]:
