@@ -26,16 +26,17 @@ class Duplicates(Detector):
     """Removes every repeat of a short line after its first occurrence.
 
     Chrome lines are compared after normalisation (case, digits, punctuation
-    and spaces ignored: "3 comments" repeats "12 comments"). Sentences, and
-    lines that are mostly a value (``min_value_digit_share`` of their letters and digits
-    are digits: "$39.99", "Jan 7, 2026") keep their digits: one card's price is not another's.
-    On an HTML page a repeat in the same repeated structure as its first occurrence
-    (the colour field of each product card) is each item's own field, not a repeat.
-    Sentences keep their digits ("Q1 revenue rose to $5.2 billion" is not "Q2 revenue rose
-    to $5.9 billion"), and a sentence of ``long_sentence_tokens`` or more is
-    never removed for repeating: a repeated paragraph is the author's (a pull
-    quote, a refrain), not page chrome. Only lines up to ``max_tokens`` are
-    considered, and no line of a code block. A label that introduces prose ("Question:", a markdown
+    and spaces ignored: "3 comments" repeats "12 comments"). Sentences keep
+    their digits ("Q1 revenue rose to $5.2 billion" is not "Q2 revenue rose
+    to $5.9 billion"), and so do lines that are mostly a value
+    (``min_value_digit_share`` of their letters and digits are digits: "$39.99",
+    "Jan 7, 2026"): one card's price is not another's. A sentence of
+    ``long_sentence_tokens`` or more is never removed for repeating: a repeated
+    paragraph is the author's (a pull quote, a refrain), not page chrome. Only
+    lines up to ``max_tokens`` are considered, and no line of a code block. On
+    an HTML page, a repeat in the same repeated structure as its first
+    occurrence (the colour field of each product card) is each item's own
+    field, not a repeat. A label that introduces prose ("Question:", a markdown
     heading) may repeat, as an interview's subheadings do. A repeat of the
     page title is removed too. Inside an HTML page's main content
     (:mod:`cleanse.reading.main_content`) only title repeats go: chrome that repeats
