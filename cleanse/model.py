@@ -113,6 +113,11 @@ class Line:
         return not self.features.stripped
 
     @property
+    def in_unit(self) -> bool:
+        """A line of a block decided whole (a code block, a pipe table: the ``block`` hint)."""
+        return "block" in self.hints
+
+    @property
     def code(self) -> bool:
         """A line of a code block (a fenced block, an HTML ``<pre>``): text, whatever its shape."""
         return self.hints.get("tag") == "pre" and "block" in self.hints

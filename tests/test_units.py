@@ -109,3 +109,11 @@ def test_shape_detectors_leave_code_alone():
 def test_html_code_is_kept_with_its_indentation():
     doc = cleanse.clean(HTML_CODE.format(EN[0], EN[1]))
     assert "    with open(path) as f:\n        return parse(f.read())\n}" in doc.text
+
+
+def test_a_table_neither_splits_the_region_nor_is_its_delimiter_row_chrome():
+    page = labelled("\n".join([EN[0], EN[1], "", *TABLE, "", EN[3]]), kind="markdown")
+    table = [line for line in page.content_lines() if line.in_unit]
+    assert [line.text for line in table] == TABLE
+    assert not any(d.detector in ("chrome", "main_region") for line in page.content_lines()
+                   for d in line.decisions)

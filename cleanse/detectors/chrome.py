@@ -144,7 +144,8 @@ class Chrome(Detector):
 
     def detect(self, page: Page) -> None:
         for line in page.content_lines():
-            rule = None if line.code else self._rule(line)  # "}" or "<div>" in code is code
+            # "}" or "<div>" in code is code, a "|---|" row in a table is the table's.
+            rule = None if line.in_unit else self._rule(line)
             if rule:
                 name, score, reason = rule
                 self.label(page, line, name, Category.CHROME, score, reason)

@@ -18,7 +18,7 @@ class MainRegion(Detector):
     inner punctuation) count ``content_weight`` per token; short lines cost
     ``short_penalty``; lines another detector already marked as junk cost
     ``junk_penalty`` plus ``junk_token_weight`` per token; lines of a code
-    block count ``content_weight`` per token, whatever their shape. Two exceptions
+    block or a table count ``content_weight`` per token, whatever their shape. Two exceptions
     keep an interrupted article whole: up to ``max_inline_junk_lines`` junk
     lines between two sentences (an ad slot) cost like short lines, and a
     box of other stories between two sentences ("More from UK" and its
@@ -48,7 +48,7 @@ class MainRegion(Detector):
 
     def weight(self, page: Page, line: Line) -> float:
         features = line.features
-        if line.code:  # a code sample is part of the text it illustrates
+        if line.in_unit:  # a code sample or a table is part of the text it illustrates
             return self.content_weight * features.tokens
         if page.is_junk(line):
             return -(self.junk_penalty + self.junk_token_weight * features.tokens)
