@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -20,7 +20,6 @@ from typing import Any, NamedTuple
 from cleanse.features import (
     LineFeatures,
     line_features,
-    normalize_for_matching,  # noqa: F401 -- also read from here (cleanse.model)
     normalize_plain_for_matching,
     plain_text,
 )
@@ -197,9 +196,9 @@ class Page:
         decision = line.strongest(junk=True)
         return decision is not None and decision.score >= JUNK_SCORE
 
-    def has_category(self, line: Line, categories: Iterable[Category]) -> bool:
-        wanted = set(categories)
-        return any(d.category in wanted for d in line.decisions)
+    def has_category(self, line: Line, categories: Collection[Category]) -> bool:
+        # A line holds a few decisions and callers name a few categories: no set to build.
+        return any(d.category in categories for d in line.decisions)
 
 
 FORMATS = ("text", "markdown")

@@ -200,7 +200,7 @@ def test_the_sample_holds_the_first_pages_of_each_site_only(tmp_path):
     assert len(sampler.samples["example.com"]) == 3
     profile = sampler.profiles().profiles["example.com"]
     assert profile.pages == 3
-    assert profile.pages_with(cleanse.model.normalize_for_matching(FOOTER)) == 3
+    assert profile.pages_with(cleanse.features.normalize_for_matching(FOOTER)) == 3
 
 
 def test_over_the_key_budget_the_smallest_sites_are_dropped_deterministically():
@@ -370,7 +370,7 @@ def test_training_counts_site_profiles_only_with_the_detector_in_the_pipeline(
     assert set(profiles) == {"test/0", "test/1", "test/2"}  # two.example has one page
     html, text = profiles["test/0"]
     assert (html.host, html.pages, text.pages) == ("one.example", 3, 3)
-    footer = cleanse.model.normalize_for_matching(FOOTER)
+    footer = cleanse.features.normalize_for_matching(FOOTER)
     assert html.pages_with(footer) == text.pages_with(footer) == 3
 
 

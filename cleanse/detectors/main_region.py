@@ -99,7 +99,7 @@ class MainRegion(Detector):
         for side, lines in (("before", content[:best_start]), ("after", content[best_end + 1:])):
             rule, reason = f"outside_region_{side}", f"{side} the main text region {span}"
             for line in lines:
-                if not any(d.category == Category.META for d in line.decisions):
+                if not page.has_category(line, (Category.META,)):
                     self.label(page, line, rule, Category.BOILERPLATE, 0.6, reason)
 
     @staticmethod
