@@ -119,7 +119,7 @@ class Line:
     @property
     def code(self) -> bool:
         """A line of a code block (a fenced block, an HTML ``<pre>``): text, whatever its shape."""
-        return self.hints.get("tag") == "pre" and "block" in self.hints
+        return self.in_unit and self.hints.get("tag") == "pre"
 
     @cached_property
     def match_key(self) -> str:
