@@ -55,6 +55,7 @@ INVISIBLE = {"script", "style", "template", "svg", "iframe", "title", "select",
 NOT_OWN_TEXT = frozenset(BLOCK_CHILDREN | INVISIBLE)
 TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")
 _text = lxml.etree.XPath("string()")  # an element's text content, computed in C
+_normalized_length = lxml.etree.XPath("string-length(normalize-space())")  # in C too
 CLAUSE_MARKS = ",，、;；。"
 SENTENCE_END = regex.compile(r"[.。!！?？]\s*$")
 
@@ -69,10 +70,32 @@ MAX_LINK_DENSITY = 0.3
 MIN_KEPT_CHARS = 500
 MIN_KEPT_SHARE = 0.1
 PARAGRAPH_ANCESTORS = 8
+FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "header"})
+# A title block named like this is the page's frame, its heading the site's name.
+FURNITURE_NAME = regex.compile(r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|masthead|"
+                               r"branding|sidebar|footer)(?:$|[-_\s])", regex.I)
+TITLE_BLOCK_SHARE = 0.1
+MIN_TITLE_BLOCK_CHARS = 100
 
 
-def main_content(root: Element) -> list[Element] | None:
-    """The elements holding the article, in document order; None if no paragraph anywhere."""
+def main_content(root: Element, heading: Element | None = None) -> list[Element] | None:
+    """The elements holding the article, in document order; None if neither a paragraph nor
+    the title block (see :func:`_title_block`) of ``heading``, the page's title heading, was
+    found."""
+    selected = _readability(root)
+    block = _title_block(root, heading) if heading is not None else None
+    if block is None:
+        return selected
+    if selected is None:
+        return [block]
+    if not any(_contains(block, part) or _contains(part, block) for part in selected):
+        selected = _in_document_order(root, [*selected, block])
+    return selected
+
+
+def _readability(root: Element) -> list[Element] | None:
+    """The readability scorer's choice, in document order; None if it found no paragraph,
+    or its choice looks wrong (a list of links, a scrap of a text-heavy page)."""
     scores: dict[Element, float] = {}
     paragraph_chars: dict[Element, int] = {}
     page_paragraph_chars = 0
@@ -118,12 +141,55 @@ def main_content(root: Element) -> list[Element] | None:
     kept = sum(paragraph_chars.get(element, 0) for element in selected)
     if kept < MIN_KEPT_CHARS and kept < MIN_KEPT_SHARE * page_paragraph_chars:
         return None  # a scrap of a page full of text: the DOM's structure defeated the scorer
-    if 1 < len(selected) <= 8:
-        selected.sort(key=lambda element: element.xpath("count(preceding::*)"))
-    elif len(selected) > 8:  # one walk beats counting the preceding nodes of each part
+    return _in_document_order(root, selected)
+
+
+def _in_document_order(root: Element, elements: list[Element]) -> list[Element]:
+    if 1 < len(elements) <= 8:
+        return sorted(elements, key=lambda element: element.xpath("count(preceding::*)"))
+    if len(elements) > 8:  # one walk beats counting the preceding nodes of each part
         position = {element: i for i, element in enumerate(root.iter())}
-        selected.sort(key=position.__getitem__)
-    return selected
+        return sorted(elements, key=position.__getitem__)
+    return elements
+
+
+def _title_block(root: Element, heading: Element) -> Element | None:
+    """The smallest ancestor of the title heading holding ``TITLE_BLOCK_SHARE`` of the page's
+    visible text (and at least ``MIN_TITLE_BLOCK_CHARS``), unless that is the whole page
+    (``<body>``): a product's details, a listing's items, a forum thread hang below the
+    title's own containers, where a page with little prose has no paragraphs to score.
+    """
+    page_chars = _visible_chars(root)
+    needed = max(MIN_TITLE_BLOCK_CHARS, TITLE_BLOCK_SHARE * page_chars)
+    for ancestor in heading.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return None
+        if _visible_chars(ancestor) >= needed:
+            break
+    else:
+        return None
+    if ancestor.tag in FURNITURE_TAGS \
+            or FURNITURE_NAME.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
+        return None  # a site name's heading in the masthead, a menu
+    return ancestor
+
+
+def _visible_chars(element: Element) -> int:
+    """The length of ``element``'s text with runs of white space as one, ``INVISIBLE``
+    elements (scripts, styles...) left out."""
+    chars = _normalized_length(element)
+    outer = None  # the last invisible element subtracted: its own invisible ones are in it
+    for invisible in element.iter(*INVISIBLE):
+        if outer is not None and _contains(outer, invisible):
+            continue
+        chars -= _normalized_length(invisible)
+        outer = invisible
+    return max(int(chars), 0)
+
+
+def _contains(ancestor: Element, element: Element) -> bool:
+    """``element`` is ``ancestor`` or lies inside it."""
+    return element is ancestor or any(node is ancestor for node in element.iterancestors())
 
 
 def _split_parts(best: Element, best_score: float,
