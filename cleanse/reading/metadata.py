@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
 import regex
 from lxml.etree import _Element as Element
 
@@ -318,6 +319,14 @@ LIST_FIELDS = {"author", "tags", "categories"}
 NOT_A_NAME = regex.compile(r"^(?:https?:|www\.|@)|[<>{}]")
 
 
+# XPaths compiled once (root.xpath compiles its expression on every call).
+CANONICAL = lxml.etree.XPath("//link[contains(concat(' ', normalize-space(@rel), ' '), "
+                             "' canonical ')]/@href")
+JSON_LD_SCRIPTS = lxml.etree.XPath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), "
+                                   "'ld+json')]")
+ITEMPROP_NAMES = lxml.etree.XPath(".//*[@itemprop='name']")
+
+
 def from_html(root: Element) -> dict[str, Any]:
     """What the page declares about itself: JSON-LD, OpenGraph, ``<meta>``, microdata,
     the canonical link, ``<time datetime>``, ``<html lang>``.
@@ -351,8 +360,7 @@ def from_html(root: Element) -> dict[str, Any]:
         else:
             meta[field] = values[0]
     title = meta.get("title") or _text(root.find(".//title"))
-    canonical = root.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), "
-                           "' canonical ')]/@href")
+    canonical = CANONICAL(root)
     found = {**_microdata(root), **meta, **_json_ld(root)}
     found["title"] = _headline(root, html.unescape(found.get("title") or title),
                                found.get("site_name"))
@@ -417,18 +425,28 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+# Every itemprop attribute of the page: one XPath pass, filtered in Python.
+ITEMPROPS = lxml.etree.XPath("//@itemprop")
+
+
 def _microdata(root: Element) -> dict[str, Any]:
     """``itemprop`` author and dates in the body, else a byline element's author, and the
     first ``<time datetime>``."""
     found: dict[str, Any] = {}
-    for element in root.xpath("//*[@itemprop='datePublished' or @itemprop='dateModified']"
-                              "[not(self::meta)]"):
-        field = "published" if element.get("itemprop") == "datePublished" else "modified"
+    # One pass over the page for every itemprop (the elements come in document order).
+    declaring = [attribute.getparent() for attribute in ITEMPROPS(root)]
+    for element in declaring:
+        prop = element.get("itemprop")
+        if element.tag == "meta" or prop not in ("datePublished", "dateModified"):
+            continue
+        field = "published" if prop == "datePublished" else "modified"
         stamp = iso_date(element.get("datetime") or element.get("content") or _text(element))
         if stamp:
             found.setdefault(field, stamp)
     authors, first_item = [], None
-    for element in root.xpath("//*[@itemprop='author'][not(self::meta)]"):
+    for element in declaring:
+        if element.tag == "meta" or element.get("itemprop") != "author":
+            continue
         # The first item's authors: the others are comments' and replies' (a forum thread).
         item = next(element.iterancestors("*"), None)
         item = next((a for a in element.iterancestors() if a.get("itemscope") is not None), item)
@@ -436,7 +454,7 @@ def _microdata(root: Element) -> dict[str, Any]:
             first_item = item
         elif item is not first_item:
             continue
-        named = element.xpath(".//*[@itemprop='name']")
+        named = ITEMPROP_NAMES(element)
         authors.append(named[0].get("content") or _text(named[0]) if named else _text(element))
     if names := _authors(authors) or _byline_element(root):
         found["author"] = names
@@ -454,6 +472,8 @@ BYLINE_NAME = regex.compile(r"(?:^|[-_\s])(?:author|byline|by-line|writer)(?:nam
                             r"(?!.*(?:bio|avatar|image|img|photo|description|about|box|posts))",
                             regex.I)
 MAX_BYLINE_ELEMENTS = 20
+# BYLINE_NAME's words, tested first (cheaply): only ASCII letters match them under regex.I.
+BYLINE_WORDS = ("author", "byline", "by-line", "writer")
 
 
 def _byline_element(root: Element) -> list[str]:
@@ -463,11 +483,14 @@ def _byline_element(root: Element) -> list[str]:
         return []
     checked = 0
     for element in body.iter("*"):
-        if element.tag in ("script", "style", "meta", "link", "img"):
-            continue
-        rel = (element.get("rel") or "").split()
-        name = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if "author" not in rel and not BYLINE_NAME.search(name):
+        css_class, element_id, rel = element.get("class"), element.get("id"), element.get("rel")
+        if not (css_class or element_id or rel) or \
+                element.tag in ("script", "style", "meta", "link", "img"):
+            continue  # (most elements: nothing names them a byline)
+        name = f"{css_class or ''} {element_id or ''}"
+        lowered = name.lower()
+        if "author" not in (rel or "").split() and not (
+                any(word in lowered for word in BYLINE_WORDS) and BYLINE_NAME.search(name)):
             continue
         checked += 1
         if checked > MAX_BYLINE_ELEMENTS:
@@ -486,8 +509,7 @@ def _byline_element(root: Element) -> list[str]:
 def _json_ld(root: Element) -> dict[str, Any]:
     """Fields of the JSON-LD object that describes the article (else the page)."""
     objects: list[dict[str, Any]] = []
-    for script in root.xpath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), "
-                             "'ld+json')]"):
+    for script in JSON_LD_SCRIPTS(root):
         try:
             data = json.loads(script.text or "", strict=False)
         except (ValueError, RecursionError):
