@@ -75,6 +75,7 @@ FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "header"})
 FURNITURE_NAME = regex.compile(r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|masthead|"
                                r"branding|sidebar|footer)(?:$|[-_\s])", regex.I)
 TITLE_BLOCK_SHARE = 0.1
+MIN_PICK_SHARE_OF_BLOCK = 0.3
 MIN_TITLE_BLOCK_CHARS = 100
 
 
@@ -88,8 +89,14 @@ def main_content(root: Element, heading: Element | None = None) -> list[Element]
         return selected
     if selected is None:
         return [block]
-    if not any(_contains(block, part) or _contains(part, block) for part in selected):
-        selected = _in_document_order(root, [*selected, block])
+    inside = [part for part in selected if _contains(block, part)]
+    if not inside:
+        if not any(_contains(part, block) for part in selected):
+            selected = _in_document_order(root, [*selected, block])
+        return selected
+    if sum(map(_visible_chars, inside)) < MIN_PICK_SHARE_OF_BLOCK * _visible_chars(block):
+        # a FAQ or a blurb in a listing's block: the block is what the page is about
+        selected = _in_document_order(root, [block] + [p for p in selected if p not in inside])
     return selected
 
 
