@@ -84,7 +84,10 @@ def main_content(root: Element, heading: Element | None = None) -> list[Element]
     the title block (see :func:`_title_block`) of ``heading``, the page's title heading, was
     found."""
     selected = _readability(root)
-    block = _title_block(root, heading) if heading is not None else None
+    if heading is None:
+        return selected
+    lengths: dict[Element, int] = {}  # visible lengths of invisible elements, computed once
+    block = _title_block(root, heading, lengths)
     if block is None:
         return selected
     if selected is None:
@@ -94,7 +97,8 @@ def main_content(root: Element, heading: Element | None = None) -> list[Element]
         if not any(_contains(part, block) for part in selected):
             selected = _in_document_order(root, [*selected, block])
         return selected
-    if sum(map(_visible_chars, inside)) < MIN_PICK_SHARE_OF_BLOCK * _visible_chars(block):
+    inside_chars = sum(_visible_chars(part, lengths) for part in inside)
+    if inside_chars < MIN_PICK_SHARE_OF_BLOCK * _visible_chars(block, lengths):
         # a FAQ or a blurb in a listing's block: the block is what the page is about
         selected = _in_document_order(root, [block] + [p for p in selected if p not in inside])
     return selected
@@ -160,38 +164,58 @@ def _in_document_order(root: Element, elements: list[Element]) -> list[Element]:
     return elements
 
 
-def _title_block(root: Element, heading: Element) -> Element | None:
+def _title_block(root: Element, heading: Element, lengths: dict[Element, int]) -> Element | None:
     """The smallest ancestor of the title heading holding ``TITLE_BLOCK_SHARE`` of the page's
     visible text (and at least ``MIN_TITLE_BLOCK_CHARS``), unless that is the whole page
-    (``<body>``): a product's details, a listing's items, a forum thread hang below the
-    title's own containers, where a page with little prose has no paragraphs to score.
+    (``<body>``) or named like its furniture (a site name's heading in the masthead):
+    a product's details, a listing's items, a forum thread hang below the title's own
+    containers, where a page with little prose has no paragraphs to score.
     """
-    page_chars = _visible_chars(root)
+    body = root.find("body")
+    page_chars = _visible_chars(root if body is None else body, lengths)
     needed = max(MIN_TITLE_BLOCK_CHARS, TITLE_BLOCK_SHARE * page_chars)
+    chars, child = 0, heading
     for ancestor in heading.iterancestors():
         if ancestor.tag in ("body", "html"):
             return None
-        if _visible_chars(ancestor) >= needed:
+        # Climbing, each element's text is measured once: the child's is already counted.
+        chars += _visible_chars(child, lengths) if child is heading else 0
+        for other in ancestor:
+            if other is not child and isinstance(other.tag, str):
+                chars += _visible_chars(other, lengths)
+        chars += _own_length(ancestor)
+        if chars >= needed:
             break
+        child = ancestor
     else:
         return None
     if ancestor.tag in FURNITURE_TAGS \
             or FURNITURE_NAME.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
-        return None  # a site name's heading in the masthead, a menu
+        return None
     return ancestor
 
 
-def _visible_chars(element: Element) -> int:
+def _visible_chars(element: Element, lengths: dict[Element, int]) -> int:
     """The length of ``element``'s text with runs of white space as one, ``INVISIBLE``
-    elements (scripts, styles...) left out."""
+    elements (scripts, styles...) left out; ``lengths`` caches those elements' lengths."""
     chars = _normalized_length(element)
-    outer = None  # the last invisible element subtracted: its own invisible ones are in it
+    nested: set[Element] = set()  # invisible ones inside another (a select's options)
     for invisible in element.iter(*INVISIBLE):
-        if outer is not None and _contains(outer, invisible):
+        if invisible in nested:
             continue
-        chars -= _normalized_length(invisible)
-        outer = invisible
+        if len(invisible):
+            nested.update(invisible.iter(*INVISIBLE))
+        length = lengths.get(invisible)
+        if length is None:
+            length = lengths[invisible] = int(_normalized_length(invisible))
+        chars -= length
     return max(int(chars), 0)
+
+
+def _own_length(element: Element) -> int:
+    """The length of ``element``'s own text and its children's tails, white space collapsed."""
+    texts = [element.text or "", *(child.tail or "" for child in element)]
+    return len(" ".join(" ".join(texts).split()))
 
 
 def _contains(ancestor: Element, element: Element) -> bool:
