@@ -68,6 +68,13 @@ def _every_character() -> str:
     return codes.tobytes().decode("utf-32-le")
 
 
+def members(*patterns: re.Pattern[str] | regex.Pattern[str]) -> list[str]:
+    """Per pattern (a class repeated, ``[...]+``), every character it matches, as one string:
+    how the core learns a class the way the running ``re`` or ``regex`` sees it."""
+    everything = _every_character()
+    return ["".join(pattern.findall(everything)) for pattern in patterns]
+
+
 def character_tables() -> tuple[str, str, str, str, str, str, list[str]]:
     r"""The character classes the core's patterns use, as the running Python sees them.
 

@@ -1,9 +1,9 @@
 """The native core (cleanse._native) gives exactly what the Python reference gives.
 
-Line features and keyword matches are compared value for value on the seeds, on bench
-renderings when ../shared is present, and on generated strings (mixed scripts, markup, dates,
-URLs, case-variant letters, control characters, lone surrogates); whole records are compared
-byte for byte with and without the core.
+Line features, keyword matches and language tagging's script counts are compared value for
+value on the seeds, on bench renderings when ../shared is present, and on generated strings
+(mixed scripts, markup, dates, URLs, case-variant letters, control characters, lone
+surrogates); whole records are compared byte for byte with and without the core.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import cleanse
 from cleanse import native
+from cleanse.deciding import language
 from cleanse.detectors.vocabulary import Keywords, _all_vocabulary
 from cleanse.features import plain_text, python_line_features
 from cleanse.running.outputs import record_json
@@ -128,6 +129,36 @@ def test_generated_lines(text):
 ])
 def test_long_lines(text):
     assert_same_features([text])
+
+
+def assert_same_script_counts(texts: list[str]) -> None:
+    """Language tagging's script and variant counts: the core's against the reference's."""
+    for text in texts:
+        with native.use_native(False):
+            expected = language._script_counts(text), language._variant_counts(text)
+        assert (language._script_counts(text), language._variant_counts(text)) == expected, text
+
+
+@built
+def test_script_counts_on_seed_and_bench_lines():
+    lines = _seed_lines()
+    for page in sorted(RENDERINGS.glob("*/*.txt"))[::5]:
+        lines += page.read_text("utf-8").split("\n")
+    assert_same_script_counts(lines)
+
+
+@built
+def test_script_counts_on_every_character():
+    """Every code point, in runs (so each class's boundaries and overlaps are crossed)."""
+    everything = native._every_character()
+    assert_same_script_counts([everything[i:i + 1000] for i in range(0, len(everything), 1000)])
+
+
+@built
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines_strategy)
+def test_generated_script_counts(text):
+    assert_same_script_counts([text, text * 3, "中文" + text + "这個"])
 
 
 def _keyword_groups() -> list[list[str]]:

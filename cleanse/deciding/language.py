@@ -21,6 +21,7 @@ from typing import Protocol
 
 import regex
 
+from cleanse import native
 from cleanse.features import SLICE, slice_bounds
 
 # Runs, not single characters: the characters are counted by the runs' lengths, and a run
@@ -60,8 +61,28 @@ def variant_tables() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(simplified - traditional), frozenset(traditional - simplified)
 
 
+@lru_cache(maxsize=1)
+def _native_counter():
+    """The native core's counter (``cleanse._native.ScriptCounter``), over the classes of
+    this module's patterns as the running ``regex`` sees them and the one-variant characters
+    (built once per process, about 0.1 s)."""
+    simplified_only, traditional_only = variant_tables()
+    classes = native.members(HAN, KANA, HANGUL, LETTER)
+    return native.core.ScriptCounter(*classes, "".join(sorted(simplified_only)),
+                                     "".join(sorted(traditional_only)))
+
+
 def _script_counts(text: str) -> tuple[int, int, int, int, int]:
-    """Han, kana and hangul characters, Latin-like words, and letters in all of them."""
+    """Han, kana and hangul characters, Latin-like words, and letters in all of them.
+
+    By the native core when enabled (equal counts, tests/test_native.py), else by the
+    reference below; text with lone surrogates always by the reference.
+    """
+    if native.enabled:
+        try:
+            return _native_counter().counts(text)
+        except UnicodeEncodeError:
+            pass
     if len(text) <= SLICE and text.isascii():  # most lines of Latin-script pages
         found = ASCII_LETTER.findall(text)
         letters = sum(map(len, found))
@@ -79,16 +100,26 @@ def _script_counts(text: str) -> tuple[int, int, int, int, int]:
 
 def chinese_variant(text: str) -> str:
     """``zh-Hans``, ``zh-Hant`` or plain ``zh`` when the text has no telling character."""
-    simplified_only, traditional_only = variant_tables()
-    # Each distinct character once, with its count: a line repeats many of its characters.
-    counts = Counter(text)
-    simplified = sum(counts[ch] for ch in simplified_only.intersection(counts))
-    traditional = sum(counts[ch] for ch in traditional_only.intersection(counts))
+    simplified, traditional = _variant_counts(text)
     if simplified > traditional:
         return "zh-Hans"
     if traditional > simplified:
         return "zh-Hant"
     return CHINESE
+
+
+def _variant_counts(text: str) -> tuple[int, int]:
+    """(Simplified-only, Traditional-only) characters in ``text``."""
+    if native.enabled:
+        try:
+            return _native_counter().variant_counts(text)
+        except UnicodeEncodeError:
+            pass
+    simplified_only, traditional_only = variant_tables()
+    # Each distinct character once, with its count: a line repeats many of its characters.
+    counts = Counter(text)
+    return (sum(counts[ch] for ch in simplified_only.intersection(counts)),
+            sum(counts[ch] for ch in traditional_only.intersection(counts)))
 
 
 class Identifier(Protocol):

@@ -4,12 +4,14 @@
 //! give byte-identical results (tests/test_native.py checks it). Ported so far: per-line
 //! features (`cleanse.features.line_features`), the keyword matcher
 //! (`cleanse.detectors.vocabulary.Keywords`) and the arbiter's trees
-//! (`cleanse.deciding.forest`). See docs/native.md.
+//! (`cleanse.deciding.forest`) and the script counts of language tagging
+//! (`cleanse.deciding.language`). See docs/native.md.
 
 pub mod features;
 pub mod forest;
 pub mod keywords;
 pub mod pattern;
+pub mod scripts;
 pub mod tables;
 
 #[cfg(feature = "python")]

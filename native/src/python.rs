@@ -8,6 +8,7 @@ use pyo3::types::{PyDict, PyString};
 
 use crate::features::{Core, Features, STREAM_CHARS};
 use crate::keywords::{Automaton, Hit};
+use crate::scripts::{Counts, Scripts};
 use crate::tables::{Bits, Tables};
 
 /// What `configure` hands over: the Python objects the core returns or defers to.
@@ -236,12 +237,41 @@ impl KeywordAutomaton {
     }
 }
 
+/// The script counts of language tagging (`cleanse.deciding.language`), over classes read off
+/// the running `regex` (Han, kana, hangul, `LETTER`) and OpenCC's one-variant characters.
+#[pyclass(frozen, module = "cleanse._native")]
+struct ScriptCounter {
+    scripts: Scripts,
+}
+
+#[pymethods]
+impl ScriptCounter {
+    #[new]
+    fn new(han: &str, kana: &str, hangul: &str, letter: &str, simplified_only: &str,
+           traditional_only: &str) -> Self {
+        ScriptCounter { scripts: Scripts::new(han, kana, hangul, letter, simplified_only,
+                                              traditional_only) }
+    }
+
+    /// `_script_counts(text)`: (Han, kana, hangul characters, letter runs, letters).
+    /// Raises UnicodeEncodeError for lone surrogates (the caller asks the reference).
+    fn counts(&self, text: &str) -> Counts {
+        self.scripts.counts(text)
+    }
+
+    /// (Simplified-only characters, Traditional-only characters) in `text`.
+    fn variant_counts(&self, text: &str) -> (usize, usize) {
+        self.scripts.variant_counts(text)
+    }
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
     module.add_function(wrap_pyfunction!(line_features, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
     module.add_class::<KeywordAutomaton>()?;
+    module.add_class::<ScriptCounter>()?;
     module.add_class::<crate::forest::python::PyForest>()?;
     Ok(())
 }
