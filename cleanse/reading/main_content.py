@@ -77,31 +77,60 @@ FURNITURE_NAME = regex.compile(r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|masth
 TITLE_BLOCK_SHARE = 0.1
 MIN_PICK_SHARE_OF_BLOCK = 0.3
 MIN_TITLE_BLOCK_CHARS = 100
+# A pick holding this share of the page's visible text is the page's frame ...
+FRAME_SHARE = 0.6
+# ... and gives way to the <main> or <article> around the title block if that holds at most
+# this share of it.
+MAX_DECLARED_SHARE = 0.7
+DECLARED_TAGS = ("article", "main")
 
 
 def main_content(root: Element, heading: Element | None = None) -> list[Element] | None:
     """The elements holding the article, in document order; None if neither a paragraph nor
-    the title block (see :func:`_title_block`) of ``heading``, the page's title heading, was
-    found."""
+    a title block was found.
+
+    ``heading`` is the page's title heading (``cleanse.reading.html`` finds it from the
+    declared title). Its block (:func:`_title_block`) corrects the readability pick:
+
+    - a pick that lies elsewhere gets the block as another part (a product's details
+      beside an FAQ or a policy text that outscored them);
+    - a pick inside the block that holds under ``MIN_PICK_SHARE_OF_BLOCK`` of its text
+      gives way to it (an accordion, a blurb or one post of a listing's block);
+    - a pick that is the page's frame (``FRAME_SHARE`` of its text) around the block gives
+      way to the ``<main>``/``<article>`` holding the block, if the page declares one;
+    - no pick at all (no paragraph, a list of links) becomes the block.
+    """
     selected = _readability(root)
     if heading is None:
         return selected
     lengths: dict[Element, int] = {}  # visible lengths of invisible elements, computed once
-    block = _title_block(root, heading, lengths)
+    body = root.find("body")
+    page_chars = _visible_chars(root if body is None else body, lengths)
+    block = _title_block(heading, page_chars, lengths)
     if block is None:
         return selected
     if selected is None:
         return [block]
     inside = [part for part in selected if _contains(block, part)]
-    if not inside:
-        if not any(_contains(part, block) for part in selected):
-            selected = _in_document_order(root, [*selected, block])
-        return selected
-    inside_chars = sum(_visible_chars(part, lengths) for part in inside)
-    if inside_chars < MIN_PICK_SHARE_OF_BLOCK * _visible_chars(block, lengths):
-        # a FAQ or a blurb in a listing's block: the block is what the page is about
-        selected = _in_document_order(root, [block] + [p for p in selected if p not in inside])
-    return selected
+    holder = next((part for part in selected if _contains(part, block)), None)
+    if not inside and holder is None:
+        return _in_document_order(root, [*selected, block])
+    if inside:
+        inside_chars = sum(_visible_chars(part, lengths) for part in inside)
+        if inside_chars >= MIN_PICK_SHARE_OF_BLOCK * _visible_chars(block, lengths):
+            return selected
+        replaced, replacement = inside, block
+    else:
+        holder_chars = _visible_chars(holder, lengths)
+        if holder_chars < FRAME_SHARE * page_chars:
+            return selected
+        declared = next((node for node in (block, *block.iterancestors())
+                         if node is holder or node.tag in DECLARED_TAGS), holder)
+        if declared is holder \
+                or _visible_chars(declared, lengths) > MAX_DECLARED_SHARE * holder_chars:
+            return selected
+        replaced, replacement = [holder], declared
+    return _in_document_order(root, [replacement, *(p for p in selected if p not in replaced)])
 
 
 def _readability(root: Element) -> list[Element] | None:
@@ -164,15 +193,14 @@ def _in_document_order(root: Element, elements: list[Element]) -> list[Element]:
     return elements
 
 
-def _title_block(root: Element, heading: Element, lengths: dict[Element, int]) -> Element | None:
+def _title_block(heading: Element, page_chars: int,
+                 lengths: dict[Element, int]) -> Element | None:
     """The smallest ancestor of the title heading holding ``TITLE_BLOCK_SHARE`` of the page's
-    visible text (and at least ``MIN_TITLE_BLOCK_CHARS``), unless that is the whole page
-    (``<body>``) or named like its furniture (a site name's heading in the masthead):
+    visible text (``page_chars``, at least ``MIN_TITLE_BLOCK_CHARS``), unless that is the
+    whole page (``<body>``) or page furniture (a site name's heading in the masthead):
     a product's details, a listing's items, a forum thread hang below the title's own
     containers, where a page with little prose has no paragraphs to score.
     """
-    body = root.find("body")
-    page_chars = _visible_chars(root if body is None else body, lengths)
     needed = max(MIN_TITLE_BLOCK_CHARS, TITLE_BLOCK_SHARE * page_chars)
     chars, child = 0, heading
     for ancestor in heading.iterancestors():
