@@ -1,9 +1,10 @@
 """The native core (cleanse._native) gives exactly what the Python reference gives.
 
-Line features, keyword matches and language tagging's script counts are compared value for
-value on the seeds, on bench renderings when ../shared is present, and on generated strings
-(mixed scripts, markup, dates, URLs, case-variant letters, control characters, lone
-surrogates); whole records are compared byte for byte with and without the core.
+Line features, keyword matches, language tagging's script counts and the arbiter's per-line
+text columns are compared value for value on the seeds, on bench renderings when ../shared is
+present, and on generated strings (mixed scripts, markup, dates, URLs, case-variant letters,
+control characters, lone surrogates); whole records are compared byte for byte with and
+without the core.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ import os
 import string
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleanse
 from cleanse import native
-from cleanse.deciding import language
+from cleanse.deciding import evidence, language
 from cleanse.detectors.vocabulary import Keywords, _all_vocabulary
-from cleanse.features import plain_text, python_line_features
+from cleanse.features import line_features, plain_text, python_line_features
+from cleanse.model import Line
 from cleanse.running.outputs import record_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +162,34 @@ def test_script_counts_on_every_character():
 @given(lines_strategy)
 def test_generated_script_counts(text):
     assert_same_script_counts([text, text * 3, "中文" + text + "这個"])
+
+
+def assert_same_line_rows(texts: list[str]) -> None:
+    """The arbiter's per-line text columns, bit for bit (nonblank lines; the features of
+    lines with lone surrogates come from the reference either way)."""
+    lines = [Line(i, text, line_features(text)) for i, text in enumerate(texts, start=1)]
+    lines = [line for line in lines if not line.blank]
+    if not lines:
+        return
+    expected = np.array([evidence._line_row(line) for line in lines], dtype=np.float64)
+    got = np.asarray(evidence._line_rows(lines), dtype=np.float64)
+    assert got.tobytes() == expected.tobytes(), [
+        line.text for line, a, b in zip(lines, got, expected) if a.tobytes() != b.tobytes()][:3]
+
+
+@built
+def test_line_rows_on_seed_and_bench_lines():
+    lines = _seed_lines()
+    for page in sorted(RENDERINGS.glob("*/*.txt"))[::5]:
+        lines += page.read_text("utf-8").split("\n")
+    assert_same_line_rows(lines)
+
+
+@built
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(lines_strategy, min_size=1, max_size=5))
+def test_generated_line_rows(texts):
+    assert_same_line_rows(texts + [text.title() for text in texts] + ["A" + t for t in texts])
 
 
 def _keyword_groups() -> list[list[str]]:

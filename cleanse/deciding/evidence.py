@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 import regex
 
+from cleanse import native
 from cleanse.detectors import DEFAULT_PIPELINE
 from cleanse.features import TERMINAL
 from cleanse.model import Category, Line, Page
@@ -126,6 +128,27 @@ def _line_row(line: Line) -> list[float]:
     ]
 
 
+@lru_cache(maxsize=1)
+def _native_rows():
+    """The native core's :func:`_line_row` (``cleanse._native.LineRows``), with ``regex``'s
+    ``\\p{Lu}`` as the running Python sees it."""
+    (upper,) = native.members(regex.compile(r"\p{Lu}+"))
+    return native.core.LineRows(upper)
+
+
+def _line_rows(lines: list[Line]) -> np.ndarray | list[list[float]]:
+    """:func:`_line_row` of every line: by the native core when enabled (the same floats,
+    tests/test_native.py), else by the reference; text with lone surrogates by the reference."""
+    if native.enabled:
+        try:
+            data = _native_rows().rows([line.features for line in lines])
+        except UnicodeEncodeError:
+            pass
+        else:
+            return np.frombuffer(data, dtype=np.float64).reshape(len(lines), _LINE_STOP)
+    return [_line_row(line) for line in lines]
+
+
 def _dom_row(line: Line, is_html: bool) -> list[float]:
     if not is_html:
         return [0.0] + [math.nan] * (len(_DOM_COLUMNS) - 1)
@@ -207,7 +230,7 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
     n = len(lines)
     # Filled block by block: one array per block of columns, not a list of every column per line.
     rows = np.zeros((n, len(FEATURES)), dtype=np.float64)
-    rows[:, :_LINE_STOP] = [_line_row(line) for line in lines]
+    rows[:, :_LINE_STOP] = _line_rows(lines)
     rows[:, _DOM_START:_DETECTOR_START] = ([_dom_row(line, True) for line in lines] if is_html
                                            else _TEXT_DOM_ROW)
     # Lines without decisions keep their zeros.

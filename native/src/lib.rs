@@ -4,9 +4,11 @@
 //! give byte-identical results (tests/test_native.py checks it). Ported so far: per-line
 //! features (`cleanse.features.line_features`), the keyword matcher
 //! (`cleanse.detectors.vocabulary.Keywords`) and the arbiter's trees
-//! (`cleanse.deciding.forest`) and the script counts of language tagging
-//! (`cleanse.deciding.language`). See docs/native.md.
+//! (`cleanse.deciding.forest`), the script counts of language tagging
+//! (`cleanse.deciding.language`) and the arbiter's per-line text columns
+//! (`cleanse.deciding.evidence`). See docs/native.md.
 
+pub mod evidence;
 pub mod features;
 pub mod forest;
 pub mod keywords;

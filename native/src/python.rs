@@ -4,8 +4,10 @@ use std::sync::{Mutex, OnceLock};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::intern;
+use pyo3::types::{PyBytes, PyDict, PyString};
 
+use crate::evidence::{line_row, RowInput, LINE_COLUMNS};
 use crate::features::{Core, Features, STREAM_CHARS};
 use crate::keywords::{Automaton, Hit};
 use crate::scripts::{Counts, Scripts};
@@ -265,6 +267,53 @@ impl ScriptCounter {
     }
 }
 
+/// The arbiter's per-line text columns (`cleanse.deciding.evidence._line_row`), with
+/// `regex`'s `\p{Lu}` read off the running Python (and its `\w` from the core's tables).
+#[pyclass(frozen, module = "cleanse._native")]
+struct LineRows {
+    upper: Bits,
+}
+
+#[pymethods]
+impl LineRows {
+    #[new]
+    fn new(upper: &str) -> Self {
+        LineRows { upper: Bits::from_members(upper) }
+    }
+
+    /// The rows of these `LineFeatures`, as float64 bytes, row after row. Raises
+    /// UnicodeEncodeError for text with lone surrogates (the caller asks the reference).
+    fn rows<'py>(&self, py: Python<'py>, features: Vec<Bound<'py, PyAny>>)
+                 -> PyResult<Bound<'py, PyBytes>> {
+        let word = &core(py)?.tables.rx_word;
+        let mut out = Vec::with_capacity(features.len() * LINE_COLUMNS * 8);
+        for f in &features {
+            let get = |name: &Bound<'py, PyString>| f.getattr(name);
+            let stripped = get(intern!(py, "stripped"))?;
+            let plain = get(intern!(py, "plain"))?;
+            let final_mark = get(intern!(py, "final_mark"))?;
+            let input = RowInput {
+                stripped: stripped.downcast::<PyString>()?.to_str()?,
+                plain: plain.downcast::<PyString>()?.to_str()?,
+                cjk: get(intern!(py, "cjk"))?.extract()?,
+                words: get(intern!(py, "words"))?.extract()?,
+                alnum: get(intern!(py, "alnum"))?.extract()?,
+                digits: get(intern!(py, "digits"))?.extract()?,
+                inner_punct: get(intern!(py, "inner_punct"))?.extract()?,
+                final_mark: final_mark.downcast::<PyString>()?.to_str()?,
+                heading: get(intern!(py, "heading"))?.extract()?,
+                list_item: get(intern!(py, "list_item"))?.extract()?,
+                link_like: get(intern!(py, "link_like"))?.extract()?,
+                date_chars: get(intern!(py, "date_chars"))?.extract()?,
+            };
+            for value in line_row(&input, word, &self.upper) {
+                out.extend_from_slice(&value.to_ne_bytes());
+            }
+        }
+        Ok(PyBytes::new(py, &out))
+    }
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
@@ -272,6 +321,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
     module.add_class::<KeywordAutomaton>()?;
     module.add_class::<ScriptCounter>()?;
+    module.add_class::<LineRows>()?;
     module.add_class::<crate::forest::python::PyForest>()?;
     Ok(())
 }

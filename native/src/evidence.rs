@@ -1,0 +1,136 @@
+//! The arbiter's per-line text columns (`cleanse.deciding.evidence._line_row`), natively.
+//!
+//! Each column is computed as the reference computes it, in the same order of operations,
+//! so the floats are the same bits: integer ratios are one IEEE division (Python's true
+//! division of small ints is too), `log1p` is the C library's (as Python's `math.log1p`).
+
+use crate::tables::Bits;
+
+/// Columns per line (`_LINE_COLUMNS` in evidence.py).
+pub const LINE_COLUMNS: usize = 18;
+
+/// The line features a row is made of (`cleanse.features.LineFeatures`).
+pub struct RowInput<'a> {
+    pub stripped: &'a str,
+    pub plain: &'a str,
+    pub cjk: usize,
+    pub words: usize,
+    pub alnum: usize,
+    pub digits: usize,
+    pub inner_punct: usize,
+    pub final_mark: &'a str,
+    pub heading: bool,
+    pub list_item: bool,
+    pub link_like: bool,
+    pub date_chars: usize,
+}
+
+const TERMINAL: &str = "。！？!?.…；;";
+const SEPARATORS: &str = "|·•/>»›";
+
+fn ratio(a: usize, b: usize) -> f64 {
+    a as f64 / b as f64
+}
+
+fn flag(value: bool) -> f64 {
+    if value { 1.0 } else { 0.0 }
+}
+
+/// Python's `part in text` for a final mark of at most one character: the empty mark is in
+/// every string.
+fn mark_in(mark: &str, set: &str) -> bool {
+    mark.is_empty() || set.contains(mark)
+}
+
+/// `CAPITALISED.findall(plain)` counted: upper-case letters (`upper`: `regex`'s `\p{Lu}`) not
+/// right after a word character (`word`: `regex`'s `\w`), an apostrophe or a hyphen.
+fn capitalised(plain: &str, word: &Bits, upper: &Bits) -> usize {
+    let mut count = 0;
+    let mut previous: Option<char> = None;
+    for c in plain.chars() {
+        if upper.has(c) && !previous.is_some_and(|p| word.has(p) || matches!(p, '\'' | '’' | '-'))
+        {
+            count += 1;
+        }
+        previous = Some(c);
+    }
+    count
+}
+
+pub fn line_row(f: &RowInput, word: &Bits, upper: &Bits) -> [f64; LINE_COLUMNS] {
+    let plain_chars = f.plain.chars().count();
+    let chars = plain_chars.max(1);
+    let tokens = f.cjk + f.words;
+    let terminal = !f.final_mark.is_empty() && TERMINAL.contains(f.final_mark);
+    let capitalised = if f.words == 0 {
+        0.0
+    } else {
+        ratio(capitalised(f.plain, word, upper), f.words).min(1.0)
+    };
+    let prose = tokens >= 40 || (terminal && tokens >= 8 && !f.heading);
+    let without_spaces = f.plain.chars().filter(|&c| c != ' ').count();
+    let mostly_date = f.date_chars > 0 && f.date_chars as f64 >= 0.5 * without_spaces as f64;
+    let share = |part: usize| if f.alnum > 0 { ratio(part, f.alnum) } else { 0.0 };
+    [
+        (plain_chars as f64).ln_1p(),
+        (tokens as f64).ln_1p(),
+        share(f.cjk),
+        share(f.digits),
+        ratio(f.inner_punct, tokens.max(1)),
+        flag(terminal),
+        flag(mark_in(f.final_mark, "?？!！")),
+        flag(mark_in(f.final_mark, ":：")),
+        flag(f.heading),
+        flag(f.list_item),
+        flag(f.link_like),
+        ratio(f.date_chars, chars).min(1.0),
+        flag(mostly_date),
+        flag(prose),
+        flag(tokens >= 40),
+        capitalised,
+        f.plain.chars().filter(|c| SEPARATORS.contains(*c)).count() as f64,
+        f.stripped.matches("](").count() as f64,
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input<'a>(plain: &'a str, words: usize, final_mark: &'a str) -> RowInput<'a> {
+        RowInput { stripped: plain, plain, cjk: 0, words, alnum: plain.len(), digits: 0,
+                   inner_punct: 0, final_mark, heading: false, list_item: false,
+                   link_like: false, date_chars: 0 }
+    }
+
+    fn ascii_classes() -> (Bits, Bits) {
+        let word: String = ('0'..='9').chain('A'..='Z').chain('a'..='z').chain(['_']).collect();
+        let upper: String = ('A'..='Z').collect();
+        (Bits::from_members(&word), Bits::from_members(&upper))
+    }
+
+    #[test]
+    fn capitalised_words_start_after_a_non_word_character() {
+        let (word, upper) = ascii_classes();
+        assert_eq!(capitalised("Hello World O'Neil X-Ray ABC", &word, &upper), 5);
+        let row = line_row(&input("Hello World", 2, ""), &word, &upper);
+        assert_eq!(row[15], 1.0);
+    }
+
+    #[test]
+    fn an_empty_final_mark_counts_as_question_and_colon() {
+        // As Python's `"" in "?？!！"` does.
+        let (word, upper) = ascii_classes();
+        let row = line_row(&input("abc", 1, ""), &word, &upper);
+        assert_eq!((row[5], row[6], row[7]), (0.0, 1.0, 1.0));
+        let row = line_row(&input("abc.", 1, "."), &word, &upper);
+        assert_eq!((row[5], row[6], row[7]), (1.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn separators_and_links_are_counted() {
+        let (word, upper) = ascii_classes();
+        let row = line_row(&input("a | b » [x](y) [z](w)", 4, ")"), &word, &upper);
+        assert_eq!((row[16], row[17]), (2.0, 2.0));
+    }
+}
