@@ -20,6 +20,7 @@ the caller renders the whole page instead.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 
 import lxml.etree
 import regex
@@ -83,6 +84,11 @@ FRAME_SHARE = 0.6
 # this share of it.
 MAX_DECLARED_SHARE = 0.7
 DECLARED_TAGS = ("article", "main")
+MIN_ITEMS = 4
+MIN_PROSE_CHARS = 80
+# Where repeated items sit: the parents of list items, table rows, cards and posts.
+ITEM_CONTAINERS = ("ul", "ol", "dl", "tbody", "table", "div", "section", "main", "article",
+                   "center")
 
 
 def main_content(root: Element, heading: Element | None = None) -> list[Element] | None:
@@ -101,13 +107,16 @@ def main_content(root: Element, heading: Element | None = None) -> list[Element]
     - no pick at all (no paragraph, a list of links) becomes the block.
     """
     selected = _readability(root)
-    if heading is None:
+    if heading is None and selected is not None:
         return selected
     lengths: dict[Element, int] = {}  # visible lengths of invisible elements, computed once
     body = root.find("body")
     page_chars = _visible_chars(root if body is None else body, lengths)
-    block = _title_block(heading, page_chars, lengths)
+    block = _title_block(heading, page_chars, lengths) if heading is not None else None
     if block is None:
+        if selected is None:
+            items = _repeated_items(root, lengths)
+            return [items] if items is not None else None
         return selected
     if selected is None:
         return [block]
@@ -221,6 +230,48 @@ def _title_block(heading: Element, page_chars: int,
             or FURNITURE_NAME.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
         return None
     return ancestor
+
+
+def _repeated_items(root: Element, lengths: dict[Element, int]) -> Element | None:
+    """The container of the page's dominant repeated items (``MIN_ITEMS`` or more children
+    of one tag and first class: a listing's rows, a grid's cards, a thread's posts), the one
+    whose items hold the most visible text; None if there is none, if it is the whole page
+    or page furniture, or if a prose paragraph (a ``<p>`` of ``MIN_PROSE_CHARS`` outside
+    links) lies outside it: then the page has an article and the list is beside it (a
+    reply index under a post)."""
+    best, best_chars = None, 0
+    for container in root.iter(*ITEM_CONTAINERS):
+        if len(container) < MIN_ITEMS:
+            continue
+        kinds = Counter((child.tag, (child.get("class") or "").split(" ")[0])
+                        for child in container if isinstance(child.tag, str))
+        if not kinds:
+            continue
+        (tag, first_class), count = kinds.most_common(1)[0]
+        if count < MIN_ITEMS or tag in INVISIBLE:
+            continue
+        chars = sum(_visible_chars(child, lengths) for child in container
+                    if child.tag == tag and (child.get("class") or "").split(" ")[0] == first_class)
+        if chars > best_chars:
+            best, best_chars = container, chars
+    if best is None or best.tag in ("body", "html") or _furniture(best):
+        return None
+    for paragraph in root.iter("p"):
+        if not _contains(best, paragraph) and _prose_chars(paragraph) >= MIN_PROSE_CHARS:
+            return None
+    return best
+
+
+def _prose_chars(paragraph: Element) -> int:
+    chars = len(_text(paragraph).strip())
+    return chars - sum(len(_text(link)) for link in paragraph.iter("a")) if chars else 0
+
+
+def _furniture(element: Element) -> bool:
+    """``element`` or an ancestor is tagged or named like page furniture."""
+    return any(node.tag in FURNITURE_TAGS
+               or FURNITURE_NAME.search(f"{node.get('class', '')} {node.get('id', '')}")
+               for node in (element, *element.iterancestors()))
 
 
 def _visible_chars(element: Element, lengths: dict[Element, int]) -> int:
