@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -110,15 +110,22 @@ class LineFeatures:
     list_item: bool
     link_like: bool
     date_chars: int
+    # Derived from the fields above when the object is made (not compared, not shown):
+    # detectors read them thousands of times a page, and an attribute costs less than a
+    # property. The native core sets them too (tests/test_native.py compares every attribute).
+    tokens: int = field(init=False, repr=False, compare=False)
+    """CJK characters plus words."""
+    terminal: bool = field(init=False, repr=False, compare=False)
+    """Ends a sentence (of any kind, questions and exclamations included)."""
+    prose: bool = field(init=False, repr=False, compare=False)
+    """``is_prose()`` with its default thresholds."""
 
-    @property
-    def tokens(self) -> int:
-        return self.cjk + self.words
-
-    @property
-    def terminal(self) -> bool:
-        """Ends a sentence (of any kind, questions and exclamations included)."""
-        return self.final_mark in TERMINAL
+    def __post_init__(self) -> None:
+        tokens = self.cjk + self.words
+        terminal = self.final_mark in TERMINAL
+        object.__setattr__(self, "tokens", tokens)
+        object.__setattr__(self, "terminal", terminal)
+        object.__setattr__(self, "prose", _is_prose(tokens, terminal, self.heading))
 
     @property
     def has_date(self) -> bool:
@@ -134,10 +141,16 @@ class LineFeatures:
         return self.digits / self.alnum if self.alnum else 0.0
 
     def is_prose(self, min_tokens: int = 8, long_tokens: int = 40) -> bool:
-        """Sentence-like: ends a sentence and is not tiny, or is simply long."""
-        if self.tokens >= long_tokens:
-            return True
-        return self.terminal and self.tokens >= min_tokens and not self.heading
+        """Sentence-like: ends a sentence and is not tiny, or is simply long (with the
+        default thresholds: the attribute ``prose``)."""
+        return _is_prose(self.tokens, self.terminal, self.heading, min_tokens, long_tokens)
+
+
+def _is_prose(tokens: int, terminal: bool, heading: bool, min_tokens: int = 8,
+              long_tokens: int = 40) -> bool:
+    if tokens >= long_tokens:
+        return True
+    return terminal and tokens >= min_tokens and not heading
 
 
 def plain_text(text: str) -> str:

@@ -51,11 +51,13 @@ def test_switch_selects_the_reference():
 
 
 def assert_same_features(lines: list[str]) -> None:
-    """Equal, and equal in repr too, so a 1 cannot pass for True."""
+    """Equal, and equal in repr too, so a 1 cannot pass for True; the attributes derived
+    after the fields (tokens, terminal, prose) too."""
     for text in lines:
         expected = python_line_features(text)
         got = native.core.line_features(text)
         assert got == expected and repr(got) == repr(expected), text
+        assert repr(vars(got)) == repr(vars(expected)), text
         if _utf8(text):
             assert native.core.plain_text(text) == plain_text(text), text
 

@@ -66,7 +66,7 @@ class AuthorBio(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        prose = [line.features.tokens if line.features.is_prose() else 0 for line in content]
+        prose = [line.features.tokens if line.features.prose else 0 for line in content]
         total, seen = sum(prose) or 1, 0
         i = 0
         while i < len(content):
@@ -84,7 +84,7 @@ class AuthorBio(Detector):
     def _closing_company_boilerplate(self, page: Page, content: list[Line]) -> None:
         """Labels the press-release paragraphs about a company that close the page."""
         closing = [line for line in content
-                   if not page.is_junk(line) and line.features.is_prose()][-self.max_box_lines:]
+                   if not page.is_junk(line) and line.features.prose][-self.max_box_lines:]
         for start, line in enumerate(closing):
             opening = COMPANY_OPENING.match(line.features.plain)
             if not opening or line.features.tokens > self.max_company_tokens:

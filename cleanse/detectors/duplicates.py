@@ -61,7 +61,7 @@ class Duplicates(Detector):
             if line.features.tokens > self.max_tokens or line.code:  # code repeats itself
                 continue
             features = line.features
-            sentence = features.is_prose()
+            sentence = features.prose
             value = features.digits >= self.min_value_digit_share * features.alnum > 0
             key = _exact_line_key(line) if sentence or value else line.match_key
             if len(key) < self.min_key_chars:
@@ -86,4 +86,4 @@ def _introduces_prose(line: Line, following: list[Line]) -> bool:
     features = line.features
     label = features.heading or features.plain.endswith(LABEL_ENDINGS) \
         or (features.stripped.startswith("**") and features.stripped.endswith("**"))
-    return label and features.tokens <= 6 and bool(following) and following[0].features.is_prose()
+    return label and features.tokens <= 6 and bool(following) and following[0].features.prose

@@ -137,7 +137,7 @@ class HeadlineRuns(Detector):
     def _judge(self, page: Page, run: list[Line]) -> None:
         if len(run) < self.min_run_lines:
             return
-        headlines = [line for line in run if not line.features.is_prose()]
+        headlines = [line for line in run if not line.features.prose]
         if len(headlines) / len(run) < self.min_headline_share:
             return
         dated = sum(1 for line in headlines if line.features.has_date and not line.features.heading)

@@ -52,7 +52,7 @@ class MainRegion(Detector):
             return self.content_weight * features.tokens
         if page.is_junk(line):
             return -(self.junk_penalty + self.junk_token_weight * features.tokens)
-        if features.is_prose():
+        if features.prose:
             return float(features.tokens)
         if features.tokens >= self.content_tokens and features.inner_punct:
             return self.content_weight * features.tokens
@@ -71,7 +71,7 @@ class MainRegion(Detector):
             while end < len(content) - 1 and weights[end] < -self.short_penalty:
                 end += 1
             if (0 < end - i
-                    and content[i - 1].features.is_prose() and content[end].features.is_prose()):
+                    and content[i - 1].features.prose and content[end].features.prose):
                 if end - i <= self.max_inline_junk_lines:
                     weights[i:end] = [-self.short_penalty] * (end - i)
                 elif self._story_box(content[i:end]):
@@ -131,7 +131,7 @@ class MainRegion(Detector):
             i += 1
         if items < self.min_closing_items or (
                 i < len(content) and not page.is_junk(content[i])
-                and content[i].features.is_prose()):
+                and content[i].features.prose):
             return end
         return i - 1
 

@@ -51,7 +51,7 @@ class Promo(Detector):
                 continue
             score = (self.base_score + self.per_term * min(len(terms), 3)
                      + (self.cta_bonus if cta else 0) + (self.domain_bonus if domain else 0)
-                     - (self.sentence_penalty if features.is_prose() else 0))
+                     - (self.sentence_penalty if features.prose else 0))
             hints = ", ".join(sorted(terms)[:3])
             why = f"call to action '{cta}'" if cta else f"domain '{domain.group(0)}'"
             self.label(page, line, "promo_line", Category.AD, min(score, 1.0),

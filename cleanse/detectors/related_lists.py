@@ -122,7 +122,7 @@ class RelatedLists(Detector):
     def detect(self, page: Page) -> None:
         content = page.content_lines()
         anchors = prose_anchors(content, self.long_paragraph_tokens, self.long_sentence_tokens)
-        prose_tokens = [line.features.tokens if line.features.is_prose() else 0
+        prose_tokens = [line.features.tokens if line.features.prose else 0
                         for line in content]
         total_prose = sum(prose_tokens) or 1
         # Each line's heading text once: list and comment headings differ only in their
@@ -177,7 +177,7 @@ class RelatedLists(Detector):
             return True  # "已有3件评论" after the article says what follows
         window = content[i + 1:i + 1 + self.thread_window]
         dated = sum(1 for line in window
-                    if line.features.has_date and not line.features.is_prose())
+                    if line.features.has_date and not line.features.prose)
         return dated >= self.min_thread_dates
 
     def _inline_link(self, page: Page, line: Line) -> None:

@@ -47,7 +47,7 @@ class SiteRepeats(Detector):
             if count < 2:
                 continue
             share = count / site.pages
-            if line.features.is_prose() and line.features.tokens >= self.long_tokens:
+            if line.features.prose and line.features.tokens >= self.long_tokens:
                 if share < self.long_share or count < self.long_min_pages:
                     continue
             elif share < self.min_share:

@@ -18,7 +18,7 @@ VERY_LONG_PARAGRAPH_TOKENS = 120
 def declarative(line: Line, long_sentence_tokens: int = LONG_SENTENCE_TOKENS) -> bool:
     """A sentence of prose, not a headline (those end in ?, ! or nothing)."""
     features = line.features
-    return (features.is_prose() and not features.mostly_date
+    return (features.prose and not features.mostly_date
             and (features.final_mark in DECLARATIVE_ENDINGS
                  or features.tokens >= long_sentence_tokens))
 
@@ -54,7 +54,7 @@ def prose_anchors(content: list[Line], long_paragraph_tokens: int = LONG_PARAGRA
         if tokens >= VERY_LONG_PARAGRAPH_TOKENS:
             listed = i + 1 < count and content[i + 1].features.mostly_date
         else:
-            listed = any(content[k].features.has_date and not content[k].features.is_prose()
+            listed = any(content[k].features.has_date and not content[k].features.prose
                          for k in (i - 1, i + 1) if 0 <= k < count)
         anchors[i] = not listed
     return anchors

@@ -58,7 +58,7 @@ class Title(Detector):
                 self.label(page, line, "html_h1", Category.TITLE, 0.9,
                            "the page's <h1> above the article")
                 return
-            if line.features.is_prose():
+            if line.features.prose:
                 return
 
     def _match_known_title(self, page: Page, content: list[Line], title: str) -> bool:
@@ -86,7 +86,7 @@ class Title(Detector):
         first = body[0]
         start = content.index(first)
         pool = content[max(0, start - self.lookback):start]
-        if first.features.heading or not first.features.is_prose():
+        if first.features.heading or not first.features.prose:
             pool.append(first)
         body_is_cjk = sum(line.features.cjk for line in body) > sum(
             line.features.words for line in body)

@@ -28,9 +28,12 @@ struct Config {
 static CONFIG: OnceLock<Config> = OnceLock::new();
 static CORE: OnceLock<Core> = OnceLock::new();
 
-const FIELDS: [&str; 12] = ["stripped", "plain", "cjk", "words", "alnum", "digits",
+/// The dataclass's fields, then the attributes its `__post_init__` derives from them.
+const FIELDS: [&str; 15] = ["stripped", "plain", "cjk", "words", "alnum", "digits",
                             "inner_punct", "final_mark", "heading", "list_item", "link_like",
-                            "date_chars"];
+                            "date_chars", "tokens", "terminal", "prose"];
+/// `cleanse.features.TERMINAL`.
+const TERMINAL: &str = "。！？!?.…；;";
 
 fn config() -> PyResult<&'static Config> {
     CONFIG.get().ok_or_else(|| PyRuntimeError::new_err(
@@ -104,6 +107,12 @@ fn features_object(py: Python<'_>, config: &Config, text: &Bound<'_, PyString>, 
     dict.set_item(&names[9], f.list_item)?;
     dict.set_item(&names[10], f.link_like)?;
     dict.set_item(&names[11], f.date_chars)?;
+    // LineFeatures.__post_init__'s attributes (and _is_prose with its default thresholds).
+    let tokens = f.cjk + f.words;
+    let terminal = f.final_mark.is_some_and(|c| TERMINAL.contains(c));
+    dict.set_item(&names[12], tokens)?;
+    dict.set_item(&names[13], terminal)?;
+    dict.set_item(&names[14], tokens >= 40 || (terminal && tokens >= 8 && !f.heading))?;
     Ok(object)
 }
 
