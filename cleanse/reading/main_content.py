@@ -1,4 +1,5 @@
-"""Where the article is in an HTML page: a readability-style score over the DOM.
+"""Where the article is in an HTML page: a readability-style score over the DOM, anchored on
+the page's title heading.
 
 Text captures only have lines, so :mod:`cleanse.detectors.main_region` finds
 the article by weighing prose. HTML has more to go on: paragraphs cluster
@@ -7,14 +8,27 @@ of a ``<div>``/``<td>``/``<li>`` that holds ``<br>``-separated text) scores
 ``1 + commas + min(chars / 100, 3)`` for its container and half of that for
 the container's parent (the algorithm of Arc90's Readability). Containers
 start from a tag weight and a class/id weight ("article-body" +25,
-"sidebar" -25) and end multiplied by ``1 - link density``. The best one,
-those parts of its parent and grandparent that hold paragraphs of their own,
-and blocks elsewhere styled exactly like it (articles split by ad slots and
-widgets into several blocks) are the main content; only they are rendered,
-which is also what makes HTML fast. When the choice holds less than
-``MIN_KEPT_CHARS`` of a page with ten times more paragraph text, or the
-best container is mostly links, the page's structure defeated the scorer:
-the caller renders the whole page instead.
+"sidebar" -25), end multiplied by ``1 - link density``, and count a quarter inside a
+comment thread or a dialog. The best one, those parts of its parent and grandparent that
+hold paragraphs of their own, and blocks elsewhere styled exactly like it (articles split
+by ad slots and widgets into several blocks) are the readability pick. It declines when
+the choice holds less than ``MIN_KEPT_CHARS`` of a page with ten times more paragraph text,
+or the best container is mostly links.
+
+Prose wins that score, and on pages with little prose (a product, a listing, a shop's
+category, a forum thread) the longest prose is often not what the page is about: a policy
+text, an FAQ, footnotes. So the pick is checked against the **title block**, the smallest
+ancestor of the page's title heading that holds a tenth of its visible text (not the
+``<body>``, not masthead or menu furniture): the block joins a pick that lies elsewhere,
+replaces a pick inside it that holds under 30% of its text, stands in when the scorer
+declined; and a pick that is the page's whole frame around the block gives way to the
+``<main>``/``<article>`` holding the block. A page with neither a pick nor a title block
+falls back on the container of its dominant repeated items (a link index's rows), unless
+a prose paragraph lies outside them. ``benchmarks/picker.py`` measures each choice against
+the benchmark's ground truth.
+
+The choice is evidence, never a gate: :func:`cleanse.reading.html.render` renders the
+whole page and marks the lines inside the chosen elements (hint ``main_content``).
 """
 
 from __future__ import annotations
