@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -228,12 +229,27 @@ if native.core is not None:
 LEADING_PUNCTUATION = regex.compile(r"^[\p{P}\p{S}\s]+")
 
 
+@lru_cache(maxsize=1)
+def _native_text():
+    """The native core's :func:`strip_punctuation` and :func:`_match_key`
+    (``cleanse._native.TextOps``), with ``LEADING_PUNCTUATION``'s class as the running
+    ``regex`` sees it."""
+    (punctuation,) = native.members(regex.compile(r"[\p{P}\p{S}\s]+"))
+    return native.core.TextOps(punctuation)
+
+
 def strip_punctuation(text: str) -> str:
     """``text`` without leading and trailing punctuation, symbols and spaces.
 
-    The trailing side is stripped on the reversed string: a ``[...]+$``
-    pattern retries from every position of a long inner run (quadratic).
+    By the native core when enabled (tests/test_native.py), else as below: the trailing
+    side is stripped on the reversed string, as a ``[...]+$`` pattern retries from every
+    position of a long inner run (quadratic).
     """
+    if native.enabled:
+        try:
+            return _native_text().strip_punctuation(text)
+        except UnicodeEncodeError:
+            pass
     text = LEADING_PUNCTUATION.sub("", text)
     return LEADING_PUNCTUATION.sub("", text[::-1])[::-1]
 
@@ -256,6 +272,11 @@ def normalize_plain_for_matching(plain: str) -> str:
 
 
 def _match_key(text: str) -> str:
+    if native.enabled:
+        try:
+            return _native_text().match_key(text)
+        except UnicodeEncodeError:
+            pass
     return NOT_ALNUM_RUN.sub("", DIGIT.sub("0", text.lower()))
 
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleanse
-from cleanse import native
+from cleanse import features, native
 from cleanse.deciding import evidence, language
 from cleanse.detectors.vocabulary import Keywords, _all_vocabulary
 from cleanse.features import line_features, plain_text, python_line_features
@@ -192,6 +192,36 @@ def test_line_rows_on_seed_and_bench_lines():
 @given(st.lists(lines_strategy, min_size=1, max_size=5))
 def test_generated_line_rows(texts):
     assert_same_line_rows(texts + [text.title() for text in texts] + ["A" + t for t in texts])
+
+
+def assert_same_text_ops(texts: list[str]) -> None:
+    """strip_punctuation and the match key: the core's against the reference's."""
+    for text in texts:
+        with native.use_native(False):
+            expected = features.strip_punctuation(text), features._match_key(text)
+        assert (features.strip_punctuation(text), features._match_key(text)) == expected, text
+
+
+@built
+def test_text_ops_on_seed_and_bench_lines():
+    lines = _seed_lines()
+    for page in sorted(RENDERINGS.glob("*/*.txt"))[::5]:
+        lines += page.read_text("utf-8").split("\n")
+    assert_same_text_ops(lines)
+
+
+@built
+def test_text_ops_on_every_character():
+    everything = native._every_character()
+    assert_same_text_ops([everything[i:i + 1000] for i in range(0, len(everything), 1000)]
+                         + [f" {c}x{c} " for c in everything[::97]])
+
+
+@built
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines_strategy)
+def test_generated_text_ops(text):
+    assert_same_text_ops([text, text.upper(), "【" + text + "】..."])
 
 
 def _keyword_groups() -> list[list[str]]:

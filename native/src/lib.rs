@@ -5,8 +5,9 @@
 //! features (`cleanse.features.line_features`), the keyword matcher
 //! (`cleanse.detectors.vocabulary.Keywords`) and the arbiter's trees
 //! (`cleanse.deciding.forest`), the script counts of language tagging
-//! (`cleanse.deciding.language`) and the arbiter's per-line text columns
-//! (`cleanse.deciding.evidence`). See docs/native.md.
+//! (`cleanse.deciding.language`) the arbiter's per-line text columns
+//! (`cleanse.deciding.evidence`) and two line operations of `cleanse.features`
+//! (`strip_punctuation`, the match key). See docs/native.md.
 
 pub mod evidence;
 pub mod features;
@@ -15,6 +16,7 @@ pub mod keywords;
 pub mod pattern;
 pub mod scripts;
 pub mod tables;
+pub mod text;
 
 #[cfg(feature = "python")]
 mod python;

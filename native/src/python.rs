@@ -323,6 +323,41 @@ impl LineRows {
     }
 }
 
+/// `cleanse.features.strip_punctuation` and the match key (`_match_key`), with `regex`'s
+/// `[\p{P}\p{S}\s]` read off the running Python (and `re`'s `\d`, `\w` from the core's
+/// tables).
+#[pyclass(frozen, module = "cleanse._native")]
+struct TextOps {
+    punctuation: Bits,
+}
+
+#[pymethods]
+impl TextOps {
+    #[new]
+    fn new(punctuation: &str) -> Self {
+        TextOps { punctuation: Bits::from_members(punctuation) }
+    }
+
+    /// Raises UnicodeEncodeError for lone surrogates (the caller asks the reference).
+    fn strip_punctuation<'py>(&self, text: &Bound<'py, PyString>)
+                             -> PyResult<Bound<'py, PyString>> {
+        let utf8 = text.to_str()?;
+        let stripped = crate::text::strip_punctuation(utf8, &self.punctuation);
+        if stripped.len() == utf8.len() {
+            return Ok(text.clone());  // nothing stripped: the same str, no copy
+        }
+        Ok(PyString::new(text.py(), stripped))
+    }
+
+    /// `_match_key(text)`: lowercased by Python's `str.lower`, digits to `0`, all but
+    /// letters and digits dropped. Raises UnicodeEncodeError for lone surrogates.
+    fn match_key(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<String> {
+        let lowered = text.call_method0(intern!(py, "lower"))?;
+        let lowered = lowered.downcast::<PyString>()?;
+        Ok(crate::text::match_key(lowered.to_str()?, &core(py)?.tables))
+    }
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
@@ -331,6 +366,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<KeywordAutomaton>()?;
     module.add_class::<ScriptCounter>()?;
     module.add_class::<LineRows>()?;
+    module.add_class::<TextOps>()?;
     module.add_class::<crate::forest::python::PyForest>()?;
     Ok(())
 }

@@ -1,0 +1,42 @@
+//! Small text operations the detectors apply to many lines (`cleanse.features`), natively.
+
+use crate::tables::{Bits, Tables};
+
+/// `cleanse.features.strip_punctuation`: `text` without leading and trailing characters of
+/// `punctuation` (`regex`'s `[\p{P}\p{S}\s]`).
+pub fn strip_punctuation<'a>(text: &'a str, punctuation: &Bits) -> &'a str {
+    text.trim_matches(|c| punctuation.has(c))
+}
+
+/// `cleanse.features._match_key` of text already lowercased (by Python's `str.lower`): each
+/// of `re`'s digits becomes `0`, every other character but `re`'s letters and digits goes.
+pub fn match_key(lowered: &str, tables: &Tables) -> String {
+    let mut key = String::with_capacity(lowered.len());
+    for c in lowered.chars() {
+        if tables.re_digit.has(c) {
+            key.push('0');
+        } else if tables.re_alnum(c) {
+            key.push(c);
+        }
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_both_ends_only() {
+        let punctuation = Bits::from_members(" .,!-【】");
+        assert_eq!(strip_punctuation("【 Hello, world! 】", &punctuation), "Hello, world");
+        assert_eq!(strip_punctuation("--- ...", &punctuation), "");
+        assert_eq!(strip_punctuation("", &punctuation), "");
+    }
+
+    #[test]
+    fn match_keys_keep_letters_and_zero_digits() {
+        let tables = Tables::for_examples();
+        assert_eq!(match_key("posted 12 mar, 2024 | 中文_x", &tables), "posted00mar0000中文x");
+    }
+}
