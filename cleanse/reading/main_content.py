@@ -98,6 +98,8 @@ FRAME_SHARE = 0.6
 # this share of it.
 MAX_DECLARED_SHARE = 0.7
 DECLARED_TAGS = ("article", "main")
+TUCKED_AWAY_TAGS = frozenset({"footer", "aside", "nav", "dialog"})
+TUCKED_AWAY_ROLES = frozenset({"contentinfo", "dialog", "alertdialog"})
 MIN_ITEMS = 4
 MIN_PROSE_CHARS = 80
 # Where repeated items sit: the parents of list items, table rows, cards and posts.
@@ -137,7 +139,9 @@ def main_content(root: Element, heading: Element | None = None) -> list[Element]
     inside = [part for part in selected if _contains(block, part)]
     holder = next((part for part in selected if _contains(part, block)), None)
     if not inside and holder is None:
-        return _in_document_order(root, [*selected, block])
+        # Beside the title's block, what the page tucks away is not the article either.
+        kept = [part for part in selected if not _tucked_away(part)]
+        return _in_document_order(root, [*kept, block])
     if inside:
         inside_chars = sum(_visible_chars(part, lengths) for part in inside)
         if inside_chars >= MIN_PICK_SHARE_OF_BLOCK * _visible_chars(block, lengths):
@@ -279,6 +283,19 @@ def _repeated_items(root: Element, lengths: dict[Element, int]) -> Element | Non
 def _prose_chars(paragraph: Element) -> int:
     chars = len(_text(paragraph).strip())
     return chars - sum(len(_text(link)) for link in paragraph.iter("a")) if chars else 0
+
+
+def _tucked_away(element: Element) -> bool:
+    """``element`` or an ancestor is declared furniture (``<footer>``, ``<aside>``, ``<nav>``,
+    ``role="contentinfo"``), a dialog (``<dialog>``, ``role="dialog"``, ``aria-modal``) or
+    hidden (``hidden``, ``aria-hidden``, ``display:none``): a policy text, a size guide."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in TUCKED_AWAY_TAGS or node.get("role") in TUCKED_AWAY_ROLES \
+                or node.get("aria-modal") == "true" or node.get("hidden") is not None \
+                or node.get("aria-hidden") == "true" \
+                or "display:none" in (node.get("style") or "").replace(" ", "").lower():
+            return True
+    return False
 
 
 def _furniture(element: Element) -> bool:
