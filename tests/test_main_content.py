@@ -96,6 +96,19 @@ def test_a_frame_pick_gives_way_to_the_main_element_holding_the_title():
     assert picked(root) == ["story"]
 
 
+def test_a_small_pick_inside_the_main_element_holding_the_title_gives_way_to_it():
+    # A landing page: short feature lists and one paragraph of prose, all in <main>.
+    features = "".join(f"<section><h2>Feature {n}</h2><ul>"
+                        + "".join(f"<li>Benefit {n}.{k} for you</li>" for k in range(5))
+                        + "</ul></section>" for n in range(6))
+    root = parsed(f"<nav><a href='/'>Home</a></nav><main id='landing'><section>"
+                  f"<h1>Bookkeeping for small shops</h1></section>{features}"
+                  f"<div id='prose' class='text'><p>{ANSWER}</p></div></main>",
+                  title="Bookkeeping for small shops")
+    assert picked(root, with_heading=False) == ["prose"]
+    assert picked(root) == ["landing"]
+
+
 def test_a_title_block_that_is_page_furniture_is_left_out():
     # The site's name is the page's only <h1>, in the masthead with the menu.
     menu = "".join(f"<li><a href='/{n}'>Section number {n} of the city news</a></li>"

@@ -126,6 +126,8 @@ def main_content(root: Element, heading: Element | None = None) -> list[Element]
     if heading is None and selected is not None:
         return selected
     lengths: dict[Element, int] = {}  # visible lengths of invisible elements, computed once
+    if selected is not None and heading is not None:
+        selected = _widened_to_main(heading, selected, lengths)
     body = root.find("body")
     page_chars = _visible_chars(root if body is None else body, lengths)
     block = _title_block(heading, page_chars, lengths) if heading is not None else None
@@ -158,6 +160,19 @@ def main_content(root: Element, heading: Element | None = None) -> list[Element]
             return selected
         replaced, replacement = [holder], declared
     return _in_document_order(root, [replacement, *(p for p in selected if p not in replaced)])
+
+
+def _widened_to_main(heading: Element, selected: list[Element],
+                     lengths: dict[Element, int]) -> list[Element]:
+    """``selected``, or the ``<main>`` holding the title heading if it holds every part and
+    they hold under ``MIN_PICK_SHARE_OF_BLOCK`` of its text: a landing page's sections, a
+    product's panels, of which the scorer found the wordiest few."""
+    main = next((node for node in heading.iterancestors() if node.tag == "main"), None)
+    if main is None or not all(_contains(main, part) for part in selected):
+        return selected
+    picked_chars = sum(_visible_chars(part, lengths) for part in selected)
+    return [main] if picked_chars < MIN_PICK_SHARE_OF_BLOCK * _visible_chars(main, lengths) \
+        else selected
 
 
 def _readability(root: Element) -> list[Element] | None:
