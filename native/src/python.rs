@@ -1,5 +1,6 @@
 //! The PyO3 bindings: `cleanse._native`.
 
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use pyo3::exceptions::PyRuntimeError;
@@ -148,14 +149,28 @@ fn plain_text(py: Python<'_>, text: &str) -> PyResult<String> {
 
 /// The keyword groups of every `Keywords` matcher, in one automaton.
 ///
-/// `search` and `startswith` remember the last text they scanned (by identity): the
-/// detectors ask several groups about the same line in turn, and one scan answers them all.
+/// `search` and `startswith` remember the texts they scanned (by identity, holding a
+/// reference, so an address cannot be reused while it is remembered): the detectors ask
+/// several groups about the same line in turn, and each detector asks again about lines
+/// others asked about; one scan per line answers them all. The memory is emptied when it
+/// holds `SEEN_TEXTS` texts or `SEEN_BYTES` bytes.
 #[pyclass(frozen, module = "cleanse._native")]
 struct KeywordAutomaton {
     automaton: Automaton,
     words: Vec<Py<PyString>>,
-    last: Mutex<Option<(Py<PyString>, Vec<Option<Hit>>)>>,
+    seen: Mutex<Seen>,
 }
+
+/// Texts scanned (by address) with each group's first hit, and their total size.
+#[derive(Default)]
+struct Seen {
+    hits: HashMap<usize, (Py<PyString>, Vec<Option<Hit>>)>,
+    bytes: usize,
+}
+
+/// A few pages' worth of lines (a page asks about ~170 distinct texts).
+const SEEN_TEXTS: usize = 4096;
+const SEEN_BYTES: usize = 16 << 20;
 
 impl KeywordAutomaton {
     fn check_group(&self, group: usize) -> PyResult<()> {
@@ -175,17 +190,25 @@ impl KeywordAutomaton {
     fn first_hit(&self, py: Python<'_>, group: usize, text: &Bound<'_, PyString>)
                  -> PyResult<Option<Hit>> {
         self.check_group(group)?;
-        let mut last = self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((seen, hits)) = last.as_ref() {
-            if seen.bind(py).is(text) {
+        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let address = text.as_ptr() as usize;
+        if let Some((known, hits)) = seen.hits.get(&address) {
+            if known.bind(py).is(text) {
                 return Ok(hits[group]);
             }
         }
         let tables = &core(py)?.tables;
         // UnicodeEncodeError for lone surrogates: the caller falls back to the reference.
-        let hits = self.automaton.first_hits(tables, Self::lowered(text)?.to_str()?);
+        let lowered = Self::lowered(text)?;
+        let lowered = lowered.to_str()?;
+        let hits = self.automaton.first_hits(tables, lowered);
         let hit = hits[group];
-        *last = Some((text.clone().unbind(), hits));
+        if seen.hits.len() >= SEEN_TEXTS || seen.bytes + lowered.len() > SEEN_BYTES {
+            seen.hits.clear();
+            seen.bytes = 0;
+        }
+        seen.bytes += lowered.len();
+        seen.hits.insert(address, (text.clone().unbind(), hits));
         Ok(hit)
     }
 }
@@ -203,7 +226,7 @@ impl KeywordAutomaton {
         let automaton = Automaton::new(&words, ascii_word, &groups)
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         let words = words.iter().map(|w| PyString::new(py, w).unbind()).collect();
-        Ok(KeywordAutomaton { automaton, words, last: Mutex::new(None) })
+        Ok(KeywordAutomaton { automaton, words, seen: Mutex::new(Seen::default()) })
     }
 
     /// `Keywords.search`: the first keyword of the group in the lowercased text, or None.
