@@ -68,6 +68,9 @@ INVISIBLE = {"script", "style", "template", "svg", "iframe", "title", "select",
              "option", "button", "input", "textarea", "canvas", "object", "embed", "map", "math"}
 # What the own text of a text holder leaves out.
 NOT_OWN_TEXT = frozenset(BLOCK_CHILDREN | INVISIBLE)
+# The invisible elements that can hold much text: the rest (an icon's <svg>, a <button>'s
+# label) hold a few characters, not worth a lookup each.
+TEXT_HIDERS = ("script", "style", "template", "select", "textarea")
 TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")
 _text = lxml.etree.XPath("string()")  # an element's text content, computed in C
 _normalized_length = lxml.etree.XPath("string-length(normalize-space())")  # in C too
@@ -125,7 +128,7 @@ def main_content(root: Element, heading: Element | None = None) -> list[Element]
     selected = _readability(root)
     if heading is None and selected is not None:
         return selected
-    lengths: dict[Element, int] = {}  # visible lengths of invisible elements, computed once
+    lengths: dict[Element, int] = {}  # each element's visible length, computed once
     if selected is not None and heading is not None:
         selected = _widened_to_main(heading, selected, lengths)
     body = root.find("body")
@@ -321,20 +324,21 @@ def _furniture(element: Element) -> bool:
 
 
 def _visible_chars(element: Element, lengths: dict[Element, int]) -> int:
-    """The length of ``element``'s text with runs of white space as one, ``INVISIBLE``
-    elements (scripts, styles...) left out; ``lengths`` caches those elements' lengths."""
+    """The length of ``element``'s text with runs of white space as one, the text of
+    ``TEXT_HIDERS`` (scripts, styles...) left out. ``lengths`` caches the answers, and the
+    lengths of those elements (what they take away)."""
+    if element.tag in INVISIBLE:
+        return 0
+    if (cached := lengths.get(element)) is not None:
+        return cached
     chars = _normalized_length(element)
-    nested: set[Element] = set()  # invisible ones inside another (a select's options)
-    for invisible in element.iter(*INVISIBLE):
-        if invisible in nested:
-            continue
-        if len(invisible):
-            nested.update(invisible.iter(*INVISIBLE))
-        length = lengths.get(invisible)
+    for hider in element.iter(*TEXT_HIDERS):
+        length = lengths.get(hider)
         if length is None:
-            length = lengths[invisible] = int(_normalized_length(invisible))
+            length = lengths[hider] = int(_normalized_length(hider))
         chars -= length
-    return max(int(chars), 0)
+    lengths[element] = visible = max(int(chars), 0)
+    return visible
 
 
 def _own_length(element: Element) -> int:
