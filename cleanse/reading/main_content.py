@@ -19,10 +19,13 @@ Prose wins that score, and on pages with little prose (a product, a listing, a s
 category, a forum thread) the longest prose is often not what the page is about: a policy
 text, an FAQ, footnotes. So the pick is checked against the **title block**, the smallest
 ancestor of the page's title heading that holds a tenth of its visible text (not the
-``<body>``, not masthead or menu furniture): the block joins a pick that lies elsewhere,
+``<body>``, not masthead or menu furniture): the block joins a pick that lies elsewhere
+(dropping the pick's parts in a footer, an aside, a dialog or a hidden element),
 replaces a pick inside it that holds under 30% of its text, stands in when the scorer
-declined; and a pick that is the page's whole frame around the block gives way to the
-``<main>``/``<article>`` holding the block. A page with neither a pick nor a title block
+declined; a pick that is the page's whole frame around the block gives way to the
+``<main>``/``<article>`` holding the block; and a pick inside the ``<main>`` that holds the
+title heading gives way to it when it holds under 30% of its text (a landing page's
+sections). A page with neither a pick nor a title block
 falls back on the container of its dominant repeated items (a link index's rows), unless
 a prose paragraph lies outside them. ``benchmarks/picker.py`` measures each choice against
 the benchmark's ground truth.
