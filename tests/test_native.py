@@ -25,6 +25,7 @@ from cleanse.deciding import evidence, language
 from cleanse.detectors.vocabulary import Keywords, _all_vocabulary
 from cleanse.features import line_features, plain_text, python_line_features
 from cleanse.model import Line
+from cleanse.reading.capture import to_capture
 from cleanse.running.outputs import record_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,6 +223,37 @@ def test_text_ops_on_every_character():
 @given(lines_strategy)
 def test_generated_text_ops(text):
     assert_same_text_ops([text, text.upper(), "【" + text + "】..."])
+
+
+def assert_same_dom_rows(hints: list[dict]) -> None:
+    """The arbiter's DOM columns of HTML lines, bit for bit, from the native core."""
+    lines = [Line(i, "x", line_features("x"), [], hint) for i, hint in enumerate(hints, start=1)]
+    expected = np.array([evidence._dom_row(line, True) for line in lines], dtype=np.float64)
+    got = evidence._dom_rows(lines)
+    assert isinstance(got, np.ndarray)  # the core answered
+    assert got.tobytes() == expected.tobytes()
+
+
+@built
+@pytest.mark.skipif(not BENCH.is_dir(), reason="../shared/bench is not here")
+def test_dom_rows_of_rendered_bench_pages():
+    hints = []
+    for page in sorted(BENCH.glob("*/*.html"))[::10]:
+        hints += to_capture(page.read_bytes(), kind="html").line_hints
+    assert len(hints) > 1000
+    assert_same_dom_rows(hints)
+
+
+@built
+def test_dom_rows_of_unusual_hints():
+    """Hints as a caller may give them (Capture.line_hints): other numbers, missing keys."""
+    assert_same_dom_rows([{}, {"depth": True, "content_classes": 7.5, "boilerplate": "widget"},
+                          {"content_classes": float("nan"), "title_affinity": 2, "tag": "h5"},
+                          {"hidden": [1], "quote": 0, "content_classes": False},
+                          {"content_classes": -5, "boilerplate": "unknown", "link_density": 3}])
+    # Values the core does not read are left to the reference, which reads them its way.
+    lines = [Line(1, "x", line_features("x"), [], {"tag": None, "depth": "2"})]
+    assert evidence._dom_rows(lines) == [evidence._dom_row(lines[0], True)]
 
 
 def _keyword_groups() -> list[list[str]]:

@@ -149,6 +149,27 @@ def _line_rows(lines: list[Line]) -> np.ndarray | list[list[float]]:
     return [_line_row(line) for line in lines]
 
 
+@lru_cache(maxsize=1)
+def _native_dom_rows():
+    """The native core's :func:`_dom_row` of HTML lines (``cleanse._native.DomRows``)."""
+    return native.core.DomRows(TAG_GROUPS, list(TAG_COLUMNS), FURNITURE_GROUPS,
+                               list(FURNITURE_COLUMNS))
+
+
+def _dom_rows(lines: list[Line]) -> np.ndarray | list[list[float]]:
+    """:func:`_dom_row` of every line of an HTML page: by the native core when enabled (the
+    same floats, tests/test_native.py), else, or for hints of other types than the
+    renderer's, by the reference."""
+    if native.enabled:
+        try:
+            data = _native_dom_rows().rows([line.hints for line in lines])
+        except (TypeError, ValueError, OverflowError):
+            pass
+        else:
+            return np.frombuffer(data, dtype=np.float64).reshape(len(lines), len(_DOM_COLUMNS))
+    return [_dom_row(line, True) for line in lines]
+
+
 def _dom_row(line: Line, is_html: bool) -> list[float]:
     if not is_html:
         return [0.0] + [math.nan] * (len(_DOM_COLUMNS) - 1)
@@ -231,8 +252,7 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
     # Filled block by block: one array per block of columns, not a list of every column per line.
     rows = np.zeros((n, len(FEATURES)), dtype=np.float64)
     rows[:, :_LINE_STOP] = _line_rows(lines)
-    rows[:, _DOM_START:_DETECTOR_START] = ([_dom_row(line, True) for line in lines] if is_html
-                                           else _TEXT_DOM_ROW)
+    rows[:, _DOM_START:_DETECTOR_START] = _dom_rows(lines) if is_html else _TEXT_DOM_ROW
     # Lines without decisions keep their zeros.
     decided = [i for i, line in enumerate(lines) if line.decisions]
     if decided:

@@ -381,6 +381,107 @@ impl TextOps {
     }
 }
 
+/// The arbiter's DOM columns of HTML lines (`cleanse.deciding.evidence._dom_row`), read from
+/// each line's hints: `tag_groups` and `furniture_groups` map a hint to its column among
+/// `tag_columns` and `furniture_columns` (evidence.py's tables, handed over as they are).
+#[pyclass(frozen, module = "cleanse._native")]
+struct DomRows {
+    tag_column: HashMap<String, usize>,
+    furniture_column: HashMap<String, usize>,
+    other_furniture: usize,
+    tags: usize,
+    furnitures: usize,
+}
+
+/// A hint's value as `float()` makes it, for the types the renderer writes (float, int, bool);
+/// anything else is a TypeError, and the caller asks the reference (which reads any value).
+fn number(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    if let Ok(float) = value.downcast::<pyo3::types::PyFloat>() {
+        return Ok(float.value());
+    }
+    if value.is_instance_of::<pyo3::types::PyInt>() {
+        // Rounded to nearest, ties to even, as int.__float__ rounds.
+        return Ok(value.extract::<i64>()? as f64);
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err("a hint of another type"))
+}
+
+#[pymethods]
+impl DomRows {
+    #[new]
+    fn new(tag_groups: HashMap<String, String>, tag_columns: Vec<String>,
+           furniture_groups: HashMap<String, String>, furniture_columns: Vec<String>)
+           -> PyResult<Self> {
+        let index = |columns: &[String], group: &str| columns.iter().position(|c| c == group)
+            .ok_or_else(|| PyRuntimeError::new_err(format!("no column for group {group}")));
+        let tag_column = tag_groups.iter().map(|(tag, group)| Ok((tag.clone(), index(&tag_columns, group)?)))
+            .collect::<PyResult<_>>()?;
+        let furniture_column = furniture_groups.iter()
+            .map(|(name, group)| Ok((name.clone(), index(&furniture_columns, group)?)))
+            .collect::<PyResult<_>>()?;
+        Ok(DomRows { tag_column, furniture_column,
+                     other_furniture: index(&furniture_columns, "other")?,
+                     tags: tag_columns.len(), furnitures: furniture_columns.len() })
+    }
+
+    /// The rows of these lines' hints (dicts), as float64 bytes, row after row. A TypeError
+    /// for hints other than the renderer's (the caller asks the reference).
+    fn rows<'py>(&self, py: Python<'py>, hints: Vec<Bound<'py, PyDict>>)
+                 -> PyResult<Bound<'py, PyBytes>> {
+        let width = 14 + self.tags + self.furnitures;
+        let mut row = vec![0.0f64; width];
+        let mut out = Vec::with_capacity(hints.len() * width * 8);
+        for hint in &hints {
+            let get = |key: &Bound<'py, PyString>| hint.get_item(key);
+            let truth = |key: &Bound<'py, PyString>| -> PyResult<f64> {
+                Ok(match get(key)? { Some(value) if value.is_truthy()? => 1.0, _ => 0.0 })
+            };
+            let or = |key: &Bound<'py, PyString>, default: f64| -> PyResult<f64> {
+                get(key)?.map_or(Ok(default), |value| number(&value))
+            };
+            row.fill(0.0);
+            row[0] = 1.0;
+            row[1] = or(intern!(py, "link_density"), 0.0)?;
+            row[2] = truth(intern!(py, "in_content"))?;
+            row[3] = truth(intern!(py, "quote"))?;
+            row[4] = truth(intern!(py, "hidden"))?;
+            row[5] = truth(intern!(py, "main_content"))?;
+            row[6] = or(intern!(py, "depth"), 0.0)?;
+            row[7] = or(intern!(py, "furniture_depth"), 0.0)?;
+            // float(min(value, 3)): the value unless 3 is smaller.
+            row[8] = match get(intern!(py, "content_classes"))? {
+                None => 0.0,
+                Some(value) if value.is_instance_of::<pyo3::types::PyInt>() =>
+                    value.extract::<i64>()?.min(3) as f64,
+                Some(value) => {
+                    let v = number(&value)?;
+                    if 3.0 < v { 3.0 } else { v }
+                }
+            };
+            row[9] = or(intern!(py, "title_affinity"), f64::NAN)?;
+            // row[10..14]: structure and page shares, filled per page.
+            if let Some(tag) = get(intern!(py, "tag"))? {
+                let tag = tag.downcast::<PyString>()?;
+                if let Some(&column) = self.tag_column.get(tag.to_str()?) {
+                    row[14 + column] = 1.0;
+                }
+            }
+            if let Some(furniture) = get(intern!(py, "boilerplate"))? {
+                let furniture = furniture.downcast::<PyString>()?.to_str()?;
+                if !furniture.is_empty() {
+                    let column = self.furniture_column.get(furniture).copied()
+                        .unwrap_or(self.other_furniture);
+                    row[14 + self.tags + column] = 1.0;
+                }
+            }
+            for value in &row {
+                out.extend_from_slice(&value.to_ne_bytes());
+            }
+        }
+        Ok(PyBytes::new(py, &out))
+    }
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
@@ -390,6 +491,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ScriptCounter>()?;
     module.add_class::<LineRows>()?;
     module.add_class::<TextOps>()?;
+    module.add_class::<DomRows>()?;
     module.add_class::<crate::forest::python::PyForest>()?;
     Ok(())
 }
