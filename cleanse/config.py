@@ -17,6 +17,7 @@ or from a TOML file (``Config.from_toml(path)``, the CLI's ``--config``)::
     time_limit = 60                   # seconds per capture; 0 for none
     [arbiter]
     model = "path/to/model-dir"       # another trained model (default: the shipped one)
+    page_threshold = true             # balanced mode: the model chooses each page's threshold
     [site_profile]                    # batch runs with the site_repeats detector
     enabled = true                    # count line repeats per site first (--no-site-profile)
     sample_pages = 50                 # pages counted per site
@@ -40,7 +41,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 # One knob for the precision/recall trade-off: the arbiter's calibrated article
-# probability a line needs to stay (cleanse.deciding.arbiter).
+# probability a line needs to stay (cleanse.deciding.arbiter). In balanced mode the model's
+# page-threshold model moves it per page (Config.page_threshold).
 MODES: dict[str, float] = {"precision": 0.7, "balanced": 0.5, "recall": 0.25}
 
 
@@ -52,7 +54,7 @@ class ConfigError(ValueError):
 # What each config-file section may hold; a misspelt key would otherwise be ignored.
 SECTION_KEYS = {"pipeline": {"detectors", "disable"}, "language": {"backend", "min_letters"},
                 "segments": {"min_tokens"}, "limits": {"time_limit"}, "html": {"main_content"},
-                "arbiter": {"model"}, "site_profile": {"enabled", "sample_pages", "max_keys"}}
+                "arbiter": {"model", "page_threshold"}, "site_profile": {"enabled", "sample_pages", "max_keys"}}
 
 
 def _kind(value: Any) -> str:
@@ -139,6 +141,9 @@ class Config:
     time_limit: float | None = 60.0
     # The arbiter's model directory (model.txt.gz + manifest.json); "shipped": the package's own.
     arbiter_model: str = SHIPPED_MODEL
+    # In balanced mode, let the model choose each page's keep threshold (listings, product
+    # grids and forums need a lower one than articles); False: 0.5 everywhere.
+    page_threshold: bool = True
     # Batch runs with the site_repeats detector: a first pass counts, per site, on how many
     # of its first ``site_sample_pages`` pages each line occurs (cleanse.running.sites),
     # holding at most ``site_max_keys`` line keys at a time.
@@ -177,11 +182,13 @@ class Config:
 
     @property
     def keep_threshold(self) -> float:
-        """The article probability a line needs to stay, set by the mode."""
+        """The article probability a line needs to stay, set by the mode (in balanced mode,
+        where the page's threshold starts)."""
         return MODES[self.mode]
 
     def arbiter(self) -> Arbiter:
-        return Arbiter(keep_threshold=self.keep_threshold, model=self.arbiter_model)
+        return Arbiter(keep_threshold=self.keep_threshold, model=self.arbiter_model,
+                       page_threshold=self.page_threshold and self.mode == "balanced")
 
     def disable(self, *names: str) -> Config:
         _check_known(names)
@@ -251,6 +258,7 @@ class Config:
             min_segment_tokens=data.get("segments", {}).get("min_tokens", 25),
             time_limit=data.get("limits", {}).get("time_limit", 60.0) or None,
             arbiter_model=str(data.get("arbiter", {}).get("model", SHIPPED_MODEL)),
+            page_threshold=data.get("arbiter", {}).get("page_threshold", True),
             site_profile=sites.get("enabled", True),
             site_sample_pages=sites.get("sample_pages", 50),
             site_max_keys=sites.get("max_keys", 4_000_000),

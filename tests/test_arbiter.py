@@ -13,7 +13,16 @@ import numpy as np
 import pytest
 
 import cleanse
-from cleanse.deciding.arbiter import HARD_DETECTORS, Arbiter, ModelError, load_model
+from cleanse.config import MODES
+from cleanse.deciding.arbiter import (
+    HARD_DETECTORS,
+    PAGE_SUMMARY,
+    Arbiter,
+    ModelError,
+    PageThreshold,
+    load_model,
+    page_summary,
+)
 from cleanse.deciding.evidence import COLUMN, FEATURES, page_features
 from cleanse.reading.capture import to_capture
 
@@ -126,6 +135,70 @@ def test_modes_are_nested_thresholds_on_one_probability():
         doc = cleanse.clean(capture, config=cleanse.Config(mode=mode))
         kept[mode] = set(doc.text.split("\n"))
     assert kept["precision"] <= kept["balanced"] <= kept["recall"]
+
+
+def test_page_summary_reads_the_spread_of_probabilities_at_any_scale():
+    sure = np.array([0.95, 0.9, 0.05, 0.02])
+    unsure = np.array([0.35, 0.3, 0.3, 0.1])
+    weights = np.array([40.0, 30.0, 3.0, 2.0])
+    summary = page_summary(sure, weights, html=True)
+    assert len(summary) == len(PAGE_SUMMARY) - 1  # the candidate is added per row
+    assert summary == pytest.approx(page_summary(sure, weights * 7.0, html=True))  # shares
+    named = dict(zip(PAGE_SUMMARY, summary))
+    assert named["html"] == 1.0 and named["max_probability"] == 0.95
+    assert sum(named[f"token_share_{i}"] for i in range(10)) == pytest.approx(1.0)
+    assert named["token_share_9"] == pytest.approx(70 / 75)
+    # Keeping the two sure lines is the best bet; on the unsure page the bet is worse and
+    # reaches further down.
+    assert named["expected_f1_threshold"] == 0.9
+    unsure_named = dict(zip(PAGE_SUMMARY, page_summary(unsure, weights, html=False)))
+    assert unsure_named["expected_f1"] < named["expected_f1"]
+    assert unsure_named["expected_f1_threshold"] <= 0.3
+    assert page_summary(np.array([]), np.array([]), html=False)[0] == 0.0
+
+
+class _Gains:
+    """A stand-in forest predicting a fixed gain per candidate (the last column)."""
+
+    def __init__(self, gains: dict[float, float]) -> None:
+        self.gains = gains
+
+    def raw_scores(self, rows: np.ndarray) -> np.ndarray:
+        assert rows.shape[1] == len(PAGE_SUMMARY)
+        return np.array([self.gains[row[-1]] for row in rows])
+
+
+@pytest.mark.parametrize("gains, chosen", [
+    ({0.3: 0.05, 0.5: 0.0, 0.6: 0.01}, 0.3),     # a clear gain moves the threshold
+    ({0.3: 0.015, 0.5: 0.0, 0.6: 0.01}, 0.5),    # gains under the margin do not
+    ({0.3: 0.04, 0.5: 0.0, 0.6: 0.04}, 0.3),     # a tie takes the first candidate
+])
+def test_the_page_threshold_moves_only_for_a_predicted_gain(gains, chosen):
+    model = PageThreshold(_Gains(gains), candidates=(0.3, 0.5, 0.6), base=0.5, margin=0.02)
+    p = np.array([0.9, 0.4, 0.1])
+    assert model.choose(p, np.ones(3), html=False) == chosen
+
+
+def test_the_shipped_page_threshold_keeps_the_modes_nested():
+    chooser = load_model().page_threshold
+    assert chooser is not None and chooser.base == MODES["balanced"]
+    assert MODES["recall"] <= min(chooser.candidates)
+    assert max(chooser.candidates) <= MODES["precision"]
+
+
+def test_balanced_mode_judges_each_page_with_its_own_threshold():
+    """Only the balanced mode moves the threshold, and only when configured to."""
+    listing = page("Home | Shop", *[f"Item {i}: a plain cotton shirt, {10 + i} euros"
+                                    for i in range(12)])
+    chosen = {}
+    for name, config in {"balanced": cleanse.Config(),
+                         "fixed": cleanse.Config(page_threshold=False),
+                         "precision": cleanse.Config(mode="precision")}.items():
+        built = cleanse.Pipeline(config)
+        chosen[name] = built.arbiter.judge(built.label(to_capture(listing))).threshold
+    assert chosen["fixed"] == MODES["balanced"] and chosen["precision"] == MODES["precision"]
+    assert chosen["balanced"] in load_model().page_threshold.candidates
+    assert cleanse.Config.from_dict({"arbiter": {"page_threshold": False}}).page_threshold is False
 
 
 def test_same_input_same_output():

@@ -117,6 +117,20 @@ def test_zero_as_missing_and_single_leaf_trees():
     assert np.array_equal(stump.predict(probe), constant.predict(probe, num_threads=1))
 
 
+def test_a_regression_model_gives_raw_scores_only():
+    """The page-threshold model is a regression: its output is the raw score, bit for bit."""
+    rng = np.random.default_rng(3)
+    rows = rng.normal(size=(500, 3))
+    target = rows[:, 0] - 0.5 * rows[:, 2] ** 2
+    booster = lightgbm.train({"objective": "regression", "verbose": -1, "min_data_in_leaf": 5},
+                             lightgbm.Dataset(rows, target), num_boost_round=25)
+    forest = Forest(booster.model_to_string())
+    probe = _damaged(rows, seed=4)
+    assert np.array_equal(forest.raw_scores(probe), booster.predict(probe, num_threads=1))
+    with pytest.raises(ForestError, match="regression"):
+        forest.probabilities(forest.raw_scores(probe))
+
+
 @built
 def test_native_is_the_reference_bit_for_bit(shipped, evidence_rows):
     forest, _ = shipped
@@ -185,8 +199,9 @@ DAMAGE = {
     "missing leaf values": (lambda t: _replace_in_tree(t, "leaf_value", None), "leaf_value"),
     "short thresholds": (lambda t: _replace_in_tree(t, "threshold", "threshold=0.5"),
                          "threshold"),
-    "regression objective": (lambda t: t.replace("objective=binary sigmoid:1",
-                                                 "objective=regression"), "objective"),
+    "multiclass objective": (lambda t: t.replace("objective=binary sigmoid:1",
+                                                 "objective=multiclass num_class:3"),
+                             "objective"),
     "not a number": (lambda t: _replace_in_tree(t, "leaf_value", "leaf_value=x"), "number"),
     "a cycle": (lambda t: _replace_in_tree(t, "left_child", "left_child=" + " ".join(
         ["0"] + next(line for line in t.split("\n") if line.startswith("left_child="))

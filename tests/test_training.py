@@ -8,7 +8,15 @@ import numpy as np
 from cleanse.deciding.evidence import FEATURES
 from training.corpus import SeedPage
 from training.dataset import PAGE_WEIGHT, Table, _seed_rows
-from training.train import calibration, fit, fold_of_pages
+from cleanse.deciding.arbiter import PAGE_SUMMARY
+from training.train import (
+    THRESHOLD_BASE,
+    THRESHOLD_CANDIDATES,
+    calibration,
+    fit,
+    fold_of_pages,
+    page_threshold_rows,
+)
 
 
 def invented_table(pages: int = 40, lines: int = 12, seed: int = 3) -> Table:
@@ -59,6 +67,28 @@ def test_a_model_learns_the_invented_rule_deterministically():
     second = fit(table.X, table.y, table.weight).predict(table.X[:50])
     assert np.array_equal(first, second)
     assert np.mean((first >= 0.5) == (table.y[:50] >= 0.5)) > 0.9
+
+
+def test_page_threshold_rows_measure_each_candidate_against_the_base():
+    """A listing-like page whose article lines sit at 0.3-0.4 gains from a low threshold; an
+    article whose lines are sure gains nothing; crop rows are not scored."""
+    listing_p = [0.35, 0.32, 0.38, 0.05, 0.1]
+    article_p = [0.9, 0.95, 0.85, 0.1, 0.05]
+    y = np.array([1, 1, 1, 0, 0] * 3, dtype=np.float32)
+    table = Table(np.zeros((15, len(FEATURES)), np.float32), y, np.ones(15, np.float32),
+                  np.array(["set/listing"] * 5 + ["set/article"] * 10),
+                  np.array(["text"] * 5 + ["html"] * 5 + ["crop"] * 5),
+                  {"set/listing": "a.example", "set/article": "b.example"})
+    probabilities = np.array(listing_p + article_p + article_p)
+    rows, gains, keys = page_threshold_rows(table, probabilities)
+    count = len(THRESHOLD_CANDIDATES)
+    assert rows.shape == (2 * count, len(PAGE_SUMMARY))
+    assert sorted(set(keys.tolist())) == ["set/article", "set/listing"]
+    by_page = {keys[i]: dict(zip(rows[i:i + count, -1], gains[i:i + count]))
+               for i in range(0, len(keys), count)}
+    assert by_page["set/listing"][0.3] == 1.0  # F1 0 at the base, 1 at 0.3
+    assert by_page["set/listing"][THRESHOLD_BASE] == 0.0
+    assert max(by_page["set/article"].values()) == 0.0
 
 
 def test_seed_rows_weigh_one_page_and_skip_unscored_labels():

@@ -15,7 +15,12 @@
 3. Calibration: an isotonic map from the model's raw probability to the
    observed share of article lines, fitted on out-of-fold predictions
    (for fold k, only on pages outside fold k).
-4. The shipped model is trained on every page with the same settings;
+4. The page-threshold model (``cleanse.deciding.arbiter.PageThreshold``): for every
+   page and rendering, the summary of its calibrated out-of-fold probabilities
+   (``page_summary``) and, per candidate threshold, the line-aligned token F1 it
+   gains over the base threshold; a small regression forest learns the gain. Fold
+   k's is trained on the pages outside fold k, the shipped one on all of them.
+5. The shipped model is trained on every page with the same settings;
    ``manifest.json`` records the features, the parameters, the data it saw
    and the cross-validated line scores.
 
@@ -40,6 +45,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
+from cleanse.deciding.arbiter import PAGE_SUMMARY, page_summary
 from cleanse.deciding.evidence import FEATURES
 from training.corpus import PROJECT_ROOT
 from training.dataset import KINDS, Table, load_or_build, source_hash
@@ -55,6 +61,18 @@ PARAMS: dict = {
     "verbose": -1,
 }
 CALIBRATION_POINTS = 200
+# The page-threshold model: the thresholds a page may take, the one it starts from, and the
+# least predicted gain in token F1 that moves it (a smaller one moved cwced_zh and
+# scrapinghub_aeb pages for nothing; docs/arbiter.md, "The page's threshold").
+THRESHOLD_CANDIDATES = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+THRESHOLD_BASE = 0.5
+THRESHOLD_MARGIN = 0.02
+THRESHOLD_ROUNDS = 150
+THRESHOLD_PARAMS: dict = {
+    "objective": "regression", "learning_rate": 0.05, "num_leaves": 7, "min_data_in_leaf": 100,
+    "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "seed": 7,
+    "deterministic": True, "force_row_wise": True, "num_threads": 2, "verbose": -1,
+}
 CREDIT = ("wcxb_dev: web-content-extraction-benchmark, dev split (c) 2026 Murrough Foley, "
           "CC-BY-4.0; scrapinghub article-extraction-benchmark (MIT); Chinese Web Content "
           "Extraction Dataset (MIT); see ../shared/bench/README.md")
@@ -171,6 +189,99 @@ def cross_validate(table: Table, features: Sequence[str] = FEATURES) -> np.ndarr
     return raw
 
 
+def calibrated_out_of_fold(raw: np.ndarray, table: Table) -> np.ndarray:
+    """Each row's out-of-fold probability as its fold model gives it at run time: through
+    that fold's calibration (saved in its manifest by :func:`cross_validate`)."""
+    assignment = json.loads((FOLD_DIR / "folds.json").read_text("utf-8"))["pages"]
+    row_fold = np.array([assignment[k] for k in table.page.tolist()])
+    probabilities = np.zeros(len(raw))
+    for fold in np.unique(row_fold):
+        manifest = json.loads((FOLD_DIR / f"fold-{fold}" / "manifest.json").read_text("utf-8"))
+        rows = row_fold == fold
+        probabilities[rows] = np.interp(raw[rows], manifest["calibration"]["x"],
+                                        manifest["calibration"]["y"])
+    return probabilities
+
+
+def _line_f1(probabilities: np.ndarray, weights: np.ndarray, labels: np.ndarray,
+             threshold: float) -> float:
+    """Token F1 of keeping the lines at or above ``threshold``, lines aligned to the truth."""
+    kept = probabilities >= threshold
+    overlap = float((weights * labels)[kept].sum())
+    truth = float((weights * labels).sum())
+    if not truth and not kept.any():
+        return 1.0
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / float(weights[kept].sum()), overlap / truth
+    return 2 * precision * recall / (precision + recall)
+
+
+def page_threshold_rows(table: Table, probabilities: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, gains, page key per row): one row per scored page, rendering and candidate
+    threshold: the page's summary, the candidate, and the F1 it gains over the base."""
+    scored = np.isin(table.kind, KINDS)
+    index = np.flatnonzero(scored)
+    order = index[np.lexsort((table.kind[index], table.page[index]))]
+    pages, kinds = table.page[order], table.kind[order]
+    starts = np.flatnonzero(np.r_[True, (pages[1:] != pages[:-1]) | (kinds[1:] != kinds[:-1])])
+    ends = np.r_[starts[1:], len(order)]
+    rows, gains, keys = [], [], []
+    for start, end in zip(starts, ends):
+        at = order[start:end]
+        p, w, y = probabilities[at], table.weight[at].astype(np.float64), table.y[at]
+        summary = page_summary(p, w, kinds[start] == "html")
+        base = _line_f1(p, w, y, THRESHOLD_BASE)
+        for candidate in THRESHOLD_CANDIDATES:
+            rows.append([*summary, candidate])
+            gains.append(_line_f1(p, w, y, candidate) - base)
+            keys.append(pages[start])
+    return np.array(rows), np.array(gains), np.array(keys)
+
+
+def fit_page_threshold(rows: np.ndarray, gains: np.ndarray) -> lightgbm.Booster:
+    data = lightgbm.Dataset(rows, label=gains, feature_name=list(PAGE_SUMMARY),
+                            free_raw_data=True)
+    return lightgbm.train(THRESHOLD_PARAMS, data, num_boost_round=THRESHOLD_ROUNDS)
+
+
+def write_page_threshold(directory: Path, booster: lightgbm.Booster) -> None:
+    """Adds the page-threshold model to a model directory written by :func:`write_model`."""
+    text = booster.model_to_string().encode("utf-8")
+    (directory / "threshold.txt.gz").write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
+    manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
+    manifest["page_threshold"] = {
+        "features": list(PAGE_SUMMARY), "candidates": list(THRESHOLD_CANDIDATES),
+        "base": THRESHOLD_BASE, "margin": THRESHOLD_MARGIN,
+        "lightgbm": {"params": THRESHOLD_PARAMS, "rounds": THRESHOLD_ROUNDS}}
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False)
+                                             + "\n", "utf-8")
+
+
+def cross_validate_page_threshold(rows: np.ndarray, gains: np.ndarray, keys: np.ndarray
+                                  ) -> dict[str, float]:
+    """Train fold k's page-threshold model on the pages outside fold k and save it beside
+    fold k's line model; the mean line-aligned F1 gain it brings the held-out pages."""
+    assignment = json.loads((FOLD_DIR / "folds.json").read_text("utf-8"))["pages"]
+    row_fold = np.array([assignment[k] for k in keys.tolist()])
+    count = len(THRESHOLD_CANDIDATES)
+    realised: dict[str, list[float]] = {"html": [], "text": []}
+    for fold in np.unique(row_fold):
+        held_out = row_fold == fold
+        booster = fit_page_threshold(rows[~held_out], gains[~held_out])
+        write_page_threshold(FOLD_DIR / f"fold-{fold}", booster)
+        predicted = booster.predict(rows[held_out], num_threads=2).reshape(-1, count)
+        actual = gains[held_out].reshape(-1, count)
+        html = rows[held_out][::count, PAGE_SUMMARY.index("html")] == 1.0
+        best = predicted.argmax(axis=1)
+        moved = predicted[np.arange(len(best)), best] >= THRESHOLD_MARGIN
+        gain = np.where(moved, actual[np.arange(len(best)), best], 0.0)
+        realised["html"] += gain[html].tolist()
+        realised["text"] += gain[~html].tolist()
+    return {kind: round(float(np.mean(values)), 4) for kind, values in realised.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     step = parser.add_mutually_exclusive_group()
@@ -207,12 +318,18 @@ def main(argv: list[str] | None = None) -> int:
     else:
         raw = cross_validate(table, features)
     scores = line_scores(raw, table)
-    print(json.dumps({"cross_validated_lines": scores}, indent=1))
+    threshold_rows, gains, keys = page_threshold_rows(table, calibrated_out_of_fold(raw, table))
+    threshold_gain = (None if args.shipped_only
+                      else cross_validate_page_threshold(threshold_rows, gains, keys))
+    print(json.dumps({"cross_validated_lines": scores,
+                      "page_threshold_f1_gain": threshold_gain}, indent=1))
     if not args.folds_only:
         booster = fit(table.X, table.y, table.weight, features)
         write_model(SHIPPED_DIR, booster, _manifest(
             table, sorted(table.group), calibration(raw, table.y, table.weight),
-            {"cross_validated_lines": scores, "folds": FOLDS}, features))
+            {"cross_validated_lines": scores, "folds": FOLDS,
+             "cross_validated_page_threshold_f1_gain": threshold_gain}, features))
+        write_page_threshold(SHIPPED_DIR, fit_page_threshold(threshold_rows, gains))
         print(f"wrote {SHIPPED_DIR}", file=sys.stderr)
     return 0
 

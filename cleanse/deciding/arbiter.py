@@ -9,13 +9,22 @@ when that probability reaches the mode's threshold (``precision`` keeps
 less, ``recall`` more). Only certain structure stays a hard rule: front
 matter and skip-links always go, whatever the model says.
 
+The ``balanced`` threshold is chosen per page. On a news article most lines are
+confidently article or junk; on a listing, a product grid or a forum the
+article lines sit at 0.2-0.4 and a fixed 0.5 removes them. A second, small
+model (:class:`PageThreshold`) reads how the page's probabilities are spread
+(:func:`page_summary`) and predicts, for each candidate threshold, how much
+token F1 it gains over the base threshold; the page takes the best candidate
+when the predicted gain reaches the model's margin, else the base.
+
 A page with visible text never comes out empty: when no line reaches the
 threshold, the lines the model finds most article-like are kept and the
 record says so in its ``warnings``.
 
 The model ships as ``cleanse/data/arbiter/`` (``model.txt.gz``, LightGBM's
-text format, and ``manifest.json``: the feature names, the calibration
-table, the training data and the cross-validated scores). Another model
+text format; ``threshold.txt.gz``, the page-threshold model; ``manifest.json``: the
+feature names, the calibration table, the page threshold's candidates, the training data
+and the cross-validated scores). Another model
 directory can be given with ``Config(arbiter_model=...)``.
 """
 
@@ -44,6 +53,12 @@ SHIPPED_MODEL = "shipped"
 # When nothing reaches the threshold, lines at least this share of the best line's probability stay.
 FALLBACK_SHARE = 0.5
 EVIDENCE_ITEMS = 3
+# What the page-threshold model reads (page_summary), in this order, then the candidate.
+PROBABILITY_BINS = 10
+PAGE_SUMMARY: tuple[str, ...] = (
+    "html", "lines_log", "expected_f1", "expected_f1_threshold", "mean_probability",
+    "max_probability", *(f"token_share_{i}" for i in range(PROBABILITY_BINS)),
+    *(f"line_share_{i}" for i in range(PROBABILITY_BINS)), "candidate")
 ARBITER_REASON = "no detector flagged this line; the arbiter judged it junk from its context"
 
 
@@ -69,6 +84,54 @@ class Verdict:
 class Judgement:
     verdicts: list[Verdict]
     warnings: tuple[str, ...] = ()
+    threshold: float = 0.5  # the keep threshold this page was judged with
+
+
+def page_summary(probabilities: np.ndarray, weights: np.ndarray, html: bool) -> list[float]:
+    """How a page's article probabilities are spread: what the page-threshold model reads.
+
+    ``weights`` are the lines' sizes (1 + tokens, on any scale: every value here is a
+    share or a ratio). The expected token F1 of keeping the k most article-like lines,
+    were the probabilities independent, is ``2 * sum(w p, top k) / (sum(w, top k) +
+    sum(w p))``; its best value and the threshold it implies say how much of the page the
+    model is sure of. Training (``training.train``) computes the same summary from
+    out-of-fold probabilities.
+    """
+    total = float(weights.sum())
+    if not len(probabilities) or total <= 0:
+        return [float(html), 0.0, *[0.0] * 4, *[0.0] * (2 * PROBABILITY_BINS)]
+    bins = np.linspace(0.0, 1.0, PROBABILITY_BINS + 1)
+    token_share = np.histogram(probabilities, bins, weights=weights)[0] / total
+    line_share = np.histogram(probabilities, bins)[0] / len(probabilities)
+    order = np.argsort(-probabilities, kind="stable")
+    ranked_p, ranked_w = probabilities[order], weights[order]
+    expected_article = float(ranked_w @ ranked_p)
+    if expected_article > 0:
+        expected = 2 * np.cumsum(ranked_w * ranked_p) / (np.cumsum(ranked_w) + expected_article)
+        best = int(np.argmax(expected))
+        best_f1, best_threshold = float(expected[best]), float(ranked_p[best])
+    else:
+        best_f1, best_threshold = 0.0, 0.5
+    return [float(html), float(np.log1p(len(probabilities))), best_f1, best_threshold,
+            expected_article / total, float(ranked_p[0]), *token_share.tolist(),
+            *line_share.tolist()]
+
+
+@dataclass(frozen=True)
+class PageThreshold:
+    """The page-threshold model: predicted F1 gain of each candidate over ``base``."""
+
+    forest: Forest
+    candidates: tuple[float, ...]
+    base: float
+    margin: float
+
+    def choose(self, probabilities: np.ndarray, weights: np.ndarray, html: bool) -> float:
+        summary = page_summary(probabilities, weights, html)
+        rows = np.array([[*summary, candidate] for candidate in self.candidates])
+        gains = self.forest.raw_scores(rows)
+        best = int(np.argmax(gains))  # the first (lowest) candidate on a tie
+        return self.candidates[best] if gains[best] >= self.margin else self.base
 
 
 class _Model:
@@ -108,6 +171,7 @@ class _Model:
             raise ModelError(f"arbiter model {name} reads {self.forest.num_features} features, "
                              f"its manifest names {len(self.features)}")
         self._native = native_forest(self.forest, self.columns)
+        self.page_threshold = _page_threshold(root, name, self.manifest.get("page_threshold"))
         calibration = self.manifest.get("calibration") or {"x": [0.0, 1.0], "y": [0.0, 1.0]}
         self.calibration_x = np.asarray(calibration["x"], dtype=np.float64)
         self.calibration_y = np.asarray(calibration["y"], dtype=np.float64)
@@ -138,6 +202,27 @@ class _Model:
         return found
 
 
+def _page_threshold(root: Any, name: object, spec: dict[str, Any] | None
+                    ) -> PageThreshold | None:
+    """The model directory's page-threshold model, if it has one (older models do not)."""
+    if spec is None:
+        return None
+    if tuple(spec.get("features", ())) != PAGE_SUMMARY:
+        raise ModelError(f"the page-threshold model of {name} reads other page features than "
+                         "this version of cleanse computes; retrain it (python -m training.train)")
+    try:
+        text = gzip.decompress((root / "threshold.txt.gz").read_bytes()).decode("utf-8")
+        forest = Forest(text)
+        candidates = tuple(float(c) for c in spec["candidates"])
+        base, margin = float(spec["base"]), float(spec["margin"])
+    except (OSError, EOFError, UnicodeDecodeError, ForestError, KeyError, TypeError,
+            ValueError) as exc:
+        raise ModelError(f"cannot load the page-threshold model of {name}: {exc}") from exc
+    if forest.num_features != len(PAGE_SUMMARY) or not candidates:
+        raise ModelError(f"the page-threshold model of {name} does not fit its manifest")
+    return PageThreshold(forest, candidates, base, margin)
+
+
 def _as_bytes(rows: np.ndarray) -> tuple[bytes, int]:
     """Evidence rows as the native core takes them: float64 bytes, row by row, and the width
     (it reads the model's columns itself)."""
@@ -152,10 +237,13 @@ def load_model(directory: str = SHIPPED_MODEL) -> _Model:
 
 @dataclass(frozen=True)
 class Arbiter:
-    """Keeps a line when its calibrated article probability reaches ``keep_threshold``."""
+    """Keeps a line when its calibrated article probability reaches the page's threshold:
+    ``keep_threshold``, or with ``page_threshold`` the one the model's page-threshold
+    model chooses (models without one keep ``keep_threshold``)."""
 
     keep_threshold: float = 0.5
     model: str = SHIPPED_MODEL
+    page_threshold: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 < self.keep_threshold < 1.0:
@@ -170,13 +258,18 @@ class Arbiter:
         """
         lines, rows = page_features(page)
         if not lines:
-            return Judgement([])
+            return Judgement([], threshold=self.keep_threshold)
         model = load_model(self.model)
         probabilities = model.keep_probabilities(rows)
         hard = [next((d for d in line.decisions if d.detector in HARD_DETECTORS), None)
                 for line in lines]
-        keep = [h is None and p >= self.keep_threshold for h, p in zip(hard, probabilities)]
-        _keep_units_whole(page, lines, hard, probabilities, keep, self.keep_threshold)
+        threshold = self.keep_threshold
+        if self.page_threshold and model.page_threshold is not None:
+            weights = np.array([1.0 + line.features.tokens for line in lines])
+            threshold = model.page_threshold.choose(probabilities, weights,
+                                                    page.capture.kind == "html")
+        keep = [h is None and p >= threshold for h, p in zip(hard, probabilities)]
+        _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = next((i for i, line in enumerate(lines) if line is title_line), None)
@@ -188,7 +281,7 @@ class Arbiter:
             best = max(probabilities[i] for i in candidates)
             for i in candidates:
                 keep[i] = probabilities[i] >= FALLBACK_SHARE * best
-            warnings = (f"no line reached the keep threshold {self.keep_threshold:g}; kept the "
+            warnings = (f"no line reached the keep threshold {threshold:g}; kept the "
                         f"most article-like lines (probability >= {FALLBACK_SHARE * best:.2f})",)
         decisions = [None if keep[i] else hard[i] or _strongest_removal(line) or Decision(
             "arbiter", "learned", Category.BOILERPLATE, round(1 - float(probabilities[i]), 3),
@@ -201,7 +294,7 @@ class Arbiter:
                 evidence = dict(zip(firsts, model.evidence(rows[firsts])))
         verdicts = [Verdict(line, round(float(probabilities[i]), 3), keep[i], decisions[i],
                             evidence.get(i, ())) for i, line in enumerate(lines)]
-        return Judgement(verdicts, warnings)
+        return Judgement(verdicts, warnings, threshold)
 
 
 def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None],
@@ -228,5 +321,5 @@ def _strongest_removal(line: Line) -> Decision | None:
     return meta or line.strongest(junk=True)
 
 
-__all__ = ["HARD_DETECTORS", "Arbiter", "Judgement", "ModelError", "Verdict",
-           "load_model"]
+__all__ = ["HARD_DETECTORS", "PAGE_SUMMARY", "Arbiter", "Judgement", "ModelError",
+           "PageThreshold", "Verdict", "load_model", "page_summary"]

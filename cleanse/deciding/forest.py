@@ -19,9 +19,11 @@ because every step is LightGBM's own:
   (``math.exp``, as LightGBM's ``std::exp``; numpy's vectorised ``exp`` may differ in the last
   bit).
 
-Only what the arbiter's models use is supported: the binary objective, numerical splits,
-one tree per iteration. Anything else (categorical splits, linear trees, other objectives,
-averaged output) is refused with a :class:`ForestError` rather than evaluated wrongly.
+Only what the arbiter's models use is supported: the binary objective (the line model) and
+plain regression (the page-threshold model, read through ``raw_scores`` only), numerical
+splits, one tree per iteration. Anything else (categorical splits, linear trees, other
+objectives, averaged output) is refused with a :class:`ForestError` rather than evaluated
+wrongly.
 
 SHAP contributions (:meth:`Forest.contributions`, for explanations) are TreeSHAP (Lundberg et
 al., "Consistent individualized feature attribution for tree ensembles", 2018, Algorithm 2),
@@ -71,8 +73,8 @@ class Tree:
 
 
 class Forest:
-    """A parsed LightGBM binary model: ``raw_scores`` and ``probabilities`` per row,
-    ``contributions`` (SHAP) for explanations.
+    """A parsed LightGBM binary (or regression) model: ``raw_scores`` and, for a binary
+    one, ``probabilities`` per row, ``contributions`` (SHAP) for explanations.
 
     Rows hold the model's features in its order (``feature_names``), float64.
     """
@@ -161,6 +163,8 @@ class Forest:
 
     def probabilities(self, raw: np.ndarray) -> np.ndarray:
         """LightGBM's binary output transform of raw scores."""
+        if self.sigmoid is None:
+            raise ForestError("a regression model has no probabilities; use raw_scores")
         return np.array([1.0 / (1.0 + math.exp(-self.sigmoid * float(r))) for r in raw],
                         dtype=np.float64)
 
@@ -236,12 +240,15 @@ def _integer(fields: dict[str, str], key: str, where: str) -> int:
         raise ForestError(f"{where}: {key}={fields[key]!r} is not an integer") from None
 
 
-def _sigmoid(header: dict[str, str]) -> float:
-    """The slope of ``objective=binary sigmoid:S``; any other objective is refused."""
+def _sigmoid(header: dict[str, str]) -> float | None:
+    """The slope of ``objective=binary sigmoid:S``; None for ``objective=regression`` (the
+    squared-error loss: its output is the raw score); any other objective is refused."""
     objective = header.get("objective", "").split()
+    if objective == ["regression"]:
+        return None
     if not objective or objective[0] != "binary":
         raise ForestError(f"objective {' '.join(objective) or '(none)'!r} is not supported "
-                          "(only 'binary')")
+                          "(only 'binary' and 'regression')")
     for option in objective[1:]:
         name, _, value = option.partition(":")
         if name == "sigmoid":
