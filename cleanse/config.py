@@ -54,7 +54,8 @@ class ConfigError(ValueError):
 # What each config-file section may hold; a misspelt key would otherwise be ignored.
 SECTION_KEYS = {"pipeline": {"detectors", "disable"}, "language": {"backend", "min_letters"},
                 "segments": {"min_tokens"}, "limits": {"time_limit"}, "html": {"main_content"},
-                "arbiter": {"model", "page_threshold"}, "site_profile": {"enabled", "sample_pages", "max_keys"}}
+                "arbiter": {"model", "page_threshold"},
+                "site_profile": {"enabled", "sample_pages", "max_keys"}}
 
 
 def _kind(value: Any) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from cleanse.deciding.arbiter import PAGE_SUMMARY
 from cleanse.deciding.evidence import FEATURES
 from training.corpus import SeedPage
 from training.dataset import PAGE_WEIGHT, Table, _seed_rows
-from cleanse.deciding.arbiter import PAGE_SUMMARY
 from training.train import (
     THRESHOLD_BASE,
     THRESHOLD_CANDIDATES,
