@@ -58,14 +58,6 @@ def test_the_title_block_joins_a_pick_that_lies_elsewhere():
     assert picked(root) == ["product", "terms"]
 
 
-def test_beside_the_title_block_a_pick_in_a_footer_or_dialog_goes():
-    # The same policy text, now in the footer's dialog: beside the product it is dropped.
-    root = parsed(f"<div id='page'>{product_details()}</div><footer><div role='dialog' "
-                  f"id='terms'><p>{POLICY}</p><p>{POLICY}</p></div></footer>")
-    assert picked(root, with_heading=False) == ["terms"]
-    assert picked(root) == ["product"]
-
-
 def test_a_small_pick_inside_the_title_block_gives_way_to_the_block():
     # A listing: its title, forty cards, and a FAQ whose prose the scorer prefers.
     cards = "".join(f"<div class='card'><a href='/t{n}'>Oak table {n}</a><span>{99 + n}.00 EUR"

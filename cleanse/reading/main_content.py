@@ -19,8 +19,7 @@ Prose wins that score, and on pages with little prose (a product, a listing, a s
 category, a forum thread) the longest prose is often not what the page is about: a policy
 text, an FAQ, footnotes. So the pick is checked against the **title block**, the smallest
 ancestor of the page's title heading that holds a tenth of its visible text (not the
-``<body>``, not masthead or menu furniture): the block joins a pick that lies elsewhere
-(dropping the pick's parts in a footer, an aside, a dialog or a hidden element),
+``<body>``, not masthead or menu furniture): the block joins a pick that lies elsewhere,
 replaces a pick inside it that holds under 30% of its text, stands in when the scorer
 declined; a pick that is the page's whole frame around the block gives way to the
 ``<main>``/``<article>`` holding the block; and a pick inside the ``<main>`` that holds the
@@ -71,9 +70,6 @@ INVISIBLE = {"script", "style", "template", "svg", "iframe", "title", "select",
              "option", "button", "input", "textarea", "canvas", "object", "embed", "map", "math"}
 # What the own text of a text holder leaves out.
 NOT_OWN_TEXT = frozenset(BLOCK_CHILDREN | INVISIBLE)
-# The invisible elements that can hold much text: the rest (an icon's <svg>, a <button>'s
-# label) hold a few characters, not worth a lookup each.
-TEXT_HIDERS = ("script", "style", "template", "select", "textarea")
 TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")
 _text = lxml.etree.XPath("string()")  # an element's text content, computed in C
 _normalized_length = lxml.etree.XPath("string-length(normalize-space())")  # in C too
@@ -104,8 +100,6 @@ FRAME_SHARE = 0.6
 # this share of it.
 MAX_DECLARED_SHARE = 0.7
 DECLARED_TAGS = ("article", "main")
-TUCKED_AWAY_TAGS = frozenset({"footer", "aside", "nav", "dialog"})
-TUCKED_AWAY_ROLES = frozenset({"contentinfo", "dialog", "alertdialog"})
 MIN_ITEMS = 4
 MIN_PROSE_CHARS = 80
 # Where repeated items sit: the parents of list items, table rows, cards and posts.
@@ -147,9 +141,7 @@ def main_content(root: Element, heading: Element | None = None) -> list[Element]
     inside = [part for part in selected if _contains(block, part)]
     holder = next((part for part in selected if _contains(part, block)), None)
     if not inside and holder is None:
-        # Beside the title's block, what the page tucks away is not the article either.
-        kept = [part for part in selected if not _tucked_away(part)]
-        return _in_document_order(root, [*kept, block])
+        return _in_document_order(root, [*selected, block])
     if inside:
         inside_chars = sum(_visible_chars(part, lengths) for part in inside)
         if inside_chars >= MIN_PICK_SHARE_OF_BLOCK * _visible_chars(block, lengths):
@@ -306,19 +298,6 @@ def _prose_chars(paragraph: Element) -> int:
     return chars - sum(len(_text(link)) for link in paragraph.iter("a")) if chars else 0
 
 
-def _tucked_away(element: Element) -> bool:
-    """``element`` or an ancestor is declared furniture (``<footer>``, ``<aside>``, ``<nav>``,
-    ``role="contentinfo"``), a dialog (``<dialog>``, ``role="dialog"``, ``aria-modal``) or
-    hidden (``hidden``, ``aria-hidden``, ``display:none``): a policy text, a size guide."""
-    for node in (element, *element.iterancestors()):
-        if node.tag in TUCKED_AWAY_TAGS or node.get("role") in TUCKED_AWAY_ROLES \
-                or node.get("aria-modal") == "true" or node.get("hidden") is not None \
-                or node.get("aria-hidden") == "true" \
-                or "display:none" in (node.get("style") or "").replace(" ", "").lower():
-            return True
-    return False
-
-
 def _furniture(element: Element) -> bool:
     """``element`` or an ancestor is tagged or named like page furniture."""
     return any(node.tag in FURNITURE_TAGS
@@ -327,18 +306,25 @@ def _furniture(element: Element) -> bool:
 
 
 def _visible_chars(element: Element, lengths: dict[Element, int]) -> int:
-    """The length of ``element``'s text with runs of white space as one, the text of
-    ``TEXT_HIDERS`` (scripts, styles...) left out. ``lengths`` caches the answers, and the
-    lengths of those elements (what they take away)."""
+    """The length of ``element``'s text with runs of white space as one, ``INVISIBLE``
+    elements (scripts, styles...) left out, as the renderer leaves them out. ``lengths``
+    caches the answers, and the lengths of the invisible elements (what they take away)."""
     if element.tag in INVISIBLE:
         return 0
     if (cached := lengths.get(element)) is not None:
         return cached
     chars = _normalized_length(element)
-    for hider in element.iter(*TEXT_HIDERS):
-        length = lengths.get(hider)
+    nested: set[Element] = set()  # invisible ones inside another (a select's options)
+    for invisible in element.iter(*INVISIBLE):
+        if invisible in nested:
+            continue
+        if len(invisible):
+            nested.update(invisible.iter(*INVISIBLE))
+        elif not invisible.text:
+            continue  # an empty leaf (an <input>, an <iframe>): nothing to take away
+        length = lengths.get(invisible)
         if length is None:
-            length = lengths[hider] = int(_normalized_length(hider))
+            length = lengths[invisible] = int(_normalized_length(invisible))
         chars -= length
     lengths[element] = visible = max(int(chars), 0)
     return visible
