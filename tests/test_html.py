@@ -273,6 +273,21 @@ def test_a_dialog_is_furniture_and_the_scorer_looks_past_it(dialog):
     assert all(line.hints.get("main_content") for line in lines_with(labels, EN[0]))
 
 
+@pytest.mark.parametrize("wrapper", ["dialog-off-canvas-main-canvas", "modal-enabled page"])
+def test_a_wrapper_named_like_a_dialog_is_not_one(wrapper):
+    """Themes name the page's outer wrapper after dialogs; it holds the title heading (or
+    nearly the whole page), so it is the page, while a real dialog in it stays furniture."""
+    overlay = f'<div role="dialog">{article([POLICY])}</div>'
+    story = f"<h1>New light rail line</h1>{article(EN[:2])}"
+    labels = labelled(html_page(f"<div class='{wrapper}'>{story}{overlay}</div>"))
+    assert not any(line.hints.get("boilerplate") for line in lines_with(labels, EN[0]))
+    assert all(line.hints.get("boilerplate") == "dialog"
+               for line in lines_with(labels, "personalise content"))
+    # Without a title heading, holding nearly all the text gives the wrapper away too.
+    labels = labelled(html_page(f"<div class='{wrapper}'>{article(EN)}</div>"))
+    assert not any(line.hints.get("boilerplate") for line in lines_with(labels, EN[0]))
+
+
 def test_a_semantic_footer_stays_furniture_however_large_while_the_article_lies_outside():
     footer = f"<footer><div role='dialog'>{article([POLICY] * 6)}</div><p>Contact us</p></footer>"
     labels = labelled(html_page(f"<article>{article(EN[:2])}</article>{footer}"))

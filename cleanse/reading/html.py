@@ -106,6 +106,9 @@ def _flatten(html: str) -> str:
 # A "furniture" container with more than this share of the page's text is the layout itself.
 MAX_BOILERPLATE_SHARE = 0.5
 MAX_PROSE_SHARE = 0.5
+# A "dialog" holding the title heading or this share of the page's text is a wrapper named
+# like one (Drupal's "dialog-off-canvas-main-canvas" holds the whole page), not a dialog.
+MAX_DIALOG_SHARE = 0.8
 PARAGRAPH_CHARS = 80
 SPACE = regex.compile(r"\s+")
 # A line's structural signature: the tag and first class of its last few enclosing elements.
@@ -423,28 +426,33 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
     Semantic furniture (``SEMANTIC_FURNITURE``: a ``<footer>``, ``<nav>``,
     ``<aside>``) stays furniture however large while some line of an
     ``<article>``/``<main>`` lies outside it: a policy modal makes the footer big.
-    A dialog is always furniture.
+    A dialog is furniture however large, unless it holds the page's title heading or
+    ``MAX_DIALOG_SHARE`` of its text: then it is the page's wrapper.
     The outermost remaining container names the line's furniture.
     """
     chars: dict[tuple[int, str], int] = {}
     prose: dict[tuple[int, str], int] = {}
     content_inside: dict[tuple[int, str], int] = {}
     content_lines = 0
+    holding_title: set[tuple[int, str]] = set()
     for line, hint in zip(lines, hints):
         in_content = hint.get("in_content", False)
         content_lines += in_content
+        if hint.get("title_affinity") == 1.0:  # a line of the title heading itself
+            holding_title.update(hint.get("containers", ()))
         for key in hint.get("containers", ()):
             chars[key] = chars.get(key, 0) + len(line)
             if len(line) >= PARAGRAPH_CHARS:
                 prose[key] = prose.get(key, 0) + len(line)
             if in_content:
                 content_inside[key] = content_inside.get(key, 0) + 1
-    limit = MAX_BOILERPLATE_SHARE * sum(map(len, lines))
+    page_chars = sum(map(len, lines))
+    limit = MAX_BOILERPLATE_SHARE * page_chars
     prose_limit = MAX_PROSE_SHARE * sum(len(line) for line in lines if len(line) >= PARAGRAPH_CHARS)
 
     def counts(key: tuple[int, str]) -> bool:
         if key[1] == "dialog":
-            return True
+            return key not in holding_title and chars[key] <= MAX_DIALOG_SHARE * page_chars
         if key[1] in SEMANTIC_FURNITURE and content_inside.get(key, 0) < content_lines:
             return True
         return chars[key] <= limit and prose.get(key, 0) <= prose_limit
