@@ -24,7 +24,7 @@ from cleanse import features, native
 from cleanse.deciding import evidence, language
 from cleanse.detectors.vocabulary import Keywords, _all_vocabulary
 from cleanse.features import line_features, plain_text, python_line_features
-from cleanse.model import Line
+from cleanse.model import Category, Line
 from cleanse.reading.capture import to_capture
 from cleanse.running.outputs import record_json
 
@@ -254,6 +254,38 @@ def test_dom_rows_of_unusual_hints():
     # Values the core does not read are left to the reference, which reads them its way.
     lines = [Line(1, "x", line_features("x"), [], {"tag": None, "depth": "2"})]
     assert evidence._dom_rows(lines) == [evidence._dom_row(lines[0], True)]
+
+
+def _labelled_pages() -> list[cleanse.Page]:
+    pipeline = cleanse.Pipeline()
+    return [pipeline.label(to_capture(path)) for path in sorted((FIXTURES / "seeds").glob("*.txt"))]
+
+
+@built
+def test_detector_rows_of_labelled_seeds():
+    lines = [line for page in _labelled_pages() for line in page.content_lines() if line.decisions]
+    assert len(lines) > 100
+    expected = np.array([evidence._detector_row(line) for line in lines], dtype=np.float64)
+    got = evidence._detector_rows(lines)
+    assert isinstance(got, np.ndarray) and got.tobytes() == expected.tobytes()
+
+
+@built
+def test_detector_rows_of_unusual_decisions():
+    """Integer and NaN scores, unknown detectors, a category given by its value (a dict key
+    equal to the member); an unknown category goes to the reference."""
+    decisions = [cleanse.Decision("mine", "r", Category.CHROME, 1, ""),
+                 cleanse.Decision("chrome", "r", Category.CHROME, float("nan"), ""),
+                 cleanse.Decision("menus", "r", Category.NAV, 0.25, ""),
+                 cleanse.Decision("menus", "r", Category.BODY, 0.9, ""),
+                 cleanse.Decision("promo", "r", "ad", 0.7, "")]
+    lines = [Line(i, "x", line_features("x"), decisions[:i]) for i in range(1, 6)]
+    expected = np.array([evidence._detector_row(line) for line in lines], dtype=np.float64)
+    got = evidence._detector_rows(lines)
+    assert isinstance(got, np.ndarray) and got.tobytes() == expected.tobytes()
+    odd = [Line(1, "x", line_features("x"), [cleanse.Decision("m", "r", "nonsense", 0.5, "")])]
+    with pytest.raises(KeyError):  # the reference's own error, not the core's
+        evidence._detector_rows(odd)
 
 
 def _keyword_groups() -> list[list[str]]:

@@ -212,6 +212,27 @@ def _detector_row(line: Line) -> list[float]:
     return row
 
 
+@lru_cache(maxsize=1)
+def _native_detector_rows():
+    """The native core's :func:`_detector_row` (``cleanse._native.DetectorRows``)."""
+    return native.core.DetectorRows(_DETECTOR_SLOT, _CATEGORY_SLOT, _IS_JUNK, _STRONGEST,
+                                    _JUNK_COUNT)
+
+
+def _detector_rows(lines: list[Line]) -> np.ndarray | list[list[float]]:
+    """:func:`_detector_row` of every line (each with decisions): by the native core when
+    enabled (the same floats, tests/test_native.py), else, or for decisions of another shape
+    or category, by the reference."""
+    if native.enabled:
+        try:
+            data = _native_detector_rows().rows([line.decisions for line in lines])
+        except (TypeError, ValueError, KeyError, OverflowError):
+            pass
+        else:
+            return np.frombuffer(data, dtype=np.float64).reshape(len(lines), _JUNK_COUNT + 1)
+    return [_detector_row(line) for line in lines]
+
+
 def _window_means(values: np.ndarray) -> list[np.ndarray]:
     """Per window of :data:`WINDOWS`: the mean of each column of ``values`` over the lines
     within ``w`` of each line (ignoring NaN). The running sums do not depend on ``w``, so
@@ -256,7 +277,7 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
     # Lines without decisions keep their zeros.
     decided = [i for i, line in enumerate(lines) if line.decisions]
     if decided:
-        rows[decided, _DETECTOR_START:_WINDOW_START] = [_detector_row(lines[i]) for i in decided]
+        rows[decided, _DETECTOR_START:_WINDOW_START] = _detector_rows([lines[i] for i in decided])
     col = COLUMN
     chars = np.expm1(rows[:, col["log_chars"]])
     prose = rows[:, col["prose"]]

@@ -482,6 +482,71 @@ impl DomRows {
     }
 }
 
+/// The arbiter's detector columns (`cleanse.deciding.evidence._detector_row`) of lines with
+/// decisions: per detector its strongest junk score, per category its strongest score, the
+/// strongest junk score and the number of junk decisions. `category_slot` and `junk` are
+/// evidence.py's dicts, keyed by the category objects themselves (looked up as Python
+/// looks them up); `detector_slot` names the detectors with a column.
+#[pyclass(frozen, module = "cleanse._native")]
+struct DetectorRows {
+    detector_slot: HashMap<String, usize>,
+    category_slot: Py<PyDict>,
+    junk: Py<PyDict>,
+    strongest: usize,
+    junk_count: usize,
+}
+
+#[pymethods]
+impl DetectorRows {
+    #[new]
+    fn new(detector_slot: HashMap<String, usize>, category_slot: Py<PyDict>, junk: Py<PyDict>,
+           strongest: usize, junk_count: usize) -> Self {
+        DetectorRows { detector_slot, category_slot, junk, strongest, junk_count }
+    }
+
+    /// The rows of these lines' decisions (lists of `Decision` tuples: detector, rule,
+    /// category, score, reason), as float64 bytes. An error for a category evidence.py does
+    /// not know or a decision of another shape (the caller asks the reference).
+    fn rows<'py>(&self, py: Python<'py>, decisions: Vec<Bound<'py, pyo3::types::PyList>>)
+                 -> PyResult<Bound<'py, PyBytes>> {
+        let category_slot = self.category_slot.bind(py);
+        let junk = self.junk.bind(py);
+        let missing = || pyo3::exceptions::PyKeyError::new_err("a category without a column");
+        let mut row = vec![0.0f64; self.junk_count + 1];
+        let mut out = Vec::with_capacity(decisions.len() * row.len() * 8);
+        for line in &decisions {
+            row.fill(0.0);
+            for decision in line.iter() {
+                let decision = decision.downcast::<pyo3::types::PyTuple>()?;
+                let category = decision.get_item(2)?;
+                let score = number(&decision.get_item(3)?)?;
+                let slot: usize = category_slot.get_item(&category)?.ok_or_else(missing)?
+                    .extract()?;
+                if score > row[slot] {
+                    row[slot] = score;
+                }
+                if junk.get_item(&category)?.ok_or_else(missing)?.is_truthy()? {
+                    row[self.junk_count] += 1.0;
+                    if score > row[self.strongest] {
+                        row[self.strongest] = score;
+                    }
+                    let detector = decision.get_item(0)?;
+                    let detector = detector.downcast::<PyString>()?;
+                    if let Some(&slot) = self.detector_slot.get(detector.to_str()?) {
+                        if score > row[slot] {
+                            row[slot] = score;
+                        }
+                    }
+                }
+            }
+            for value in &row {
+                out.extend_from_slice(&value.to_ne_bytes());
+            }
+        }
+        Ok(PyBytes::new(py, &out))
+    }
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
@@ -492,6 +557,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<LineRows>()?;
     module.add_class::<TextOps>()?;
     module.add_class::<DomRows>()?;
+    module.add_class::<DetectorRows>()?;
     module.add_class::<crate::forest::python::PyForest>()?;
     Ok(())
 }
