@@ -25,8 +25,8 @@ pub struct RowInput<'a> {
     pub date_chars: usize,
 }
 
+/// `cleanse.features.TERMINAL`; evidence.py's `SEPARATORS` are matched in `counts`.
 const TERMINAL: &str = "。！？!?.…；;";
-const SEPARATORS: &str = "|·•/>»›";
 
 fn ratio(a: usize, b: usize) -> f64 {
     a as f64 / b as f64
@@ -42,37 +42,59 @@ fn mark_in(mark: &str, set: &str) -> bool {
     mark.is_empty() || set.contains(mark)
 }
 
-/// `CAPITALISED.findall(plain)` counted: upper-case letters (`upper`: `regex`'s `\p{Lu}`) not
-/// right after a word character (`word`: `regex`'s `\w`), an apostrophe or a hyphen.
-fn capitalised(plain: &str, word: &Bits, upper: &Bits) -> usize {
-    let mut count = 0;
+/// Characters counted in one pass over a line's plain text.
+struct Counts {
+    chars: usize,
+    not_spaces: usize,
+    separators: usize,
+    /// `CAPITALISED.findall(plain)` counted: upper-case letters (`upper`: `regex`'s `\p{Lu}`)
+    /// not right after a word character (`word`: `regex`'s `\w`), an apostrophe or a hyphen.
+    capitalised: usize,
+}
+
+/// Whether `c` may not precede a counted capital (`[\w'’-]`).
+fn joins(c: char, word: &Bits) -> bool {
+    if c.is_ascii() {
+        // regex's \w in ASCII is [0-9A-Za-z_].
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-')
+    } else {
+        c == '’' || word.has(c)
+    }
+}
+
+fn counts(plain: &str, word: &Bits, upper: &Bits) -> Counts {
+    let mut counts = Counts { chars: 0, not_spaces: 0, separators: 0, capitalised: 0 };
     let mut previous: Option<char> = None;
     for c in plain.chars() {
-        if upper.has(c) && !previous.is_some_and(|p| word.has(p) || matches!(p, '\'' | '’' | '-'))
-        {
-            count += 1;
+        counts.chars += 1;
+        if c == ' ' {
+            previous = Some(c);
+            continue;
+        }
+        counts.not_spaces += 1;
+        // regex's \p{Lu} in ASCII is A-Z.
+        let is_upper = if c.is_ascii() { c.is_ascii_uppercase() } else { upper.has(c) };
+        if is_upper && !previous.is_some_and(|p| joins(p, word)) {
+            counts.capitalised += 1;
+        } else if matches!(c, '|' | '·' | '•' | '/' | '>' | '»' | '›') {  // SEPARATORS
+            counts.separators += 1;
         }
         previous = Some(c);
     }
-    count
+    counts
 }
 
 pub fn line_row(f: &RowInput, word: &Bits, upper: &Bits) -> [f64; LINE_COLUMNS] {
-    let plain_chars = f.plain.chars().count();
-    let chars = plain_chars.max(1);
+    let counts = counts(f.plain, word, upper);
+    let chars = counts.chars.max(1);
     let tokens = f.cjk + f.words;
     let terminal = !f.final_mark.is_empty() && TERMINAL.contains(f.final_mark);
-    let capitalised = if f.words == 0 {
-        0.0
-    } else {
-        ratio(capitalised(f.plain, word, upper), f.words).min(1.0)
-    };
+    let capitalised = if f.words == 0 { 0.0 } else { ratio(counts.capitalised, f.words).min(1.0) };
     let prose = tokens >= 40 || (terminal && tokens >= 8 && !f.heading);
-    let without_spaces = f.plain.chars().filter(|&c| c != ' ').count();
-    let mostly_date = f.date_chars > 0 && f.date_chars as f64 >= 0.5 * without_spaces as f64;
+    let mostly_date = f.date_chars > 0 && f.date_chars as f64 >= 0.5 * counts.not_spaces as f64;
     let share = |part: usize| if f.alnum > 0 { ratio(part, f.alnum) } else { 0.0 };
     [
-        (plain_chars as f64).ln_1p(),
+        (counts.chars as f64).ln_1p(),
         (tokens as f64).ln_1p(),
         share(f.cjk),
         share(f.digits),
@@ -88,8 +110,8 @@ pub fn line_row(f: &RowInput, word: &Bits, upper: &Bits) -> [f64; LINE_COLUMNS] 
         flag(prose),
         flag(tokens >= 40),
         capitalised,
-        f.plain.chars().filter(|c| SEPARATORS.contains(*c)).count() as f64,
-        f.stripped.matches("](").count() as f64,
+        counts.separators as f64,
+        if f.stripped.contains("](") { f.stripped.matches("](").count() as f64 } else { 0.0 },
     ]
 }
 
@@ -112,7 +134,7 @@ mod tests {
     #[test]
     fn capitalised_words_start_after_a_non_word_character() {
         let (word, upper) = ascii_classes();
-        assert_eq!(capitalised("Hello World O'Neil X-Ray ABC", &word, &upper), 5);
+        assert_eq!(counts("Hello World O'Neil X-Ray ABC", &word, &upper).capitalised, 5);
         let row = line_row(&input("Hello World", 2, ""), &word, &upper);
         assert_eq!(row[15], 1.0);
     }

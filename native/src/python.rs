@@ -320,7 +320,13 @@ impl LineRows {
         let word = &core(py)?.tables.rx_word;
         let mut out = Vec::with_capacity(features.len() * LINE_COLUMNS * 8);
         for f in &features {
-            let get = |name: &Bound<'py, PyString>| f.getattr(name);
+            // The instance's own dict: the fields live there, and a lookup in it skips the
+            // class's attribute search that getattr makes first.
+            let fields = f.getattr(intern!(py, "__dict__"))?.downcast_into::<PyDict>()?;
+            let get = |name: &Bound<'py, PyString>| -> PyResult<Bound<'py, PyAny>> {
+                fields.get_item(name)?.ok_or_else(|| pyo3::exceptions::PyAttributeError::new_err(
+                    format!("LineFeatures without {name}")))
+            };
             let stripped = get(intern!(py, "stripped"))?;
             let plain = get(intern!(py, "plain"))?;
             let final_mark = get(intern!(py, "final_mark"))?;
