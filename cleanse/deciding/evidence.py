@@ -243,18 +243,21 @@ def _window_means(values: np.ndarray) -> list[np.ndarray]:
     counts = np.zeros((len(values) + 1, values.shape[1]), dtype=np.int64)
     np.cumsum(valid, axis=0, out=counts[1:])
     n = len(values)
+    index = np.arange(n)
     means = []
-    for w in WINDOWS:
-        lo = np.clip(np.arange(n) - w, 0, n)
-        hi = np.clip(np.arange(n) + w + 1, 0, n)
-        total, count = padded[hi] - padded[lo], counts[hi] - counts[lo]
-        with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for w in WINDOWS:
+            # The window's bounds, clipped to the page (np.clip costs more on short arrays).
+            lo, hi = np.maximum(index - w, 0), np.minimum(index + w + 1, n)
+            total, count = padded[hi] - padded[lo], counts[hi] - counts[lo]
             means.append(np.where(count > 0, total / np.maximum(count, 1), np.nan))
     return means
 
 
 # The columns each window averages, and where each window's block of them starts.
 _WINDOWED = ("prose", "log_tokens", "strongest_junk", "main_content", "link_density")
+_WINDOWED_COLUMNS = [COLUMN[what] for what in _WINDOWED]
+_WINDOW_COLUMNS_OF = [[COLUMN[f"{what}_w{w}"] for what in _WINDOWED] for w in WINDOWS]
 _LINE_STOP = len(_LINE_COLUMNS)
 _DOM_START = _LINE_STOP + len(_POSITION_COLUMNS)
 _DETECTOR_START = _DOM_START + len(_DOM_COLUMNS)
@@ -307,9 +310,8 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
         rows[:, col["page_link_density"]] = float(
             (chars * rows[:, col["link_density"]]).sum() / total_chars)
         _structure_columns(lines, chars, total_chars, rows)
-    windowed = rows[:, [col[what] for what in _WINDOWED]]
-    for w, means in zip(WINDOWS, _window_means(windowed)):
-        rows[:, [col[f"{what}_w{w}"] for what in _WINDOWED]] = means
+    for columns, means in zip(_WINDOW_COLUMNS_OF, _window_means(rows[:, _WINDOWED_COLUMNS])):
+        rows[:, columns] = means
     return lines, rows
 
 
