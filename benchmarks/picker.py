@@ -43,9 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cleanse.evaluation import tokens  # noqa: E402
-from cleanse.reading.html import XML_DECLARATION, _title_heading, parse  # noqa: E402
+from cleanse.reading.html import XML_DECLARATION, parse  # noqa: E402
 from cleanse.reading.main_content import INVISIBLE, main_content  # noqa: E402
-from cleanse.reading.metadata import from_html  # noqa: E402
 from training.corpus import DEFAULT_BENCH, BenchPage, load_pages  # noqa: E402
 
 GOOD_RECALL, GOOD_PRECISION, WRONG_RECALL = 0.7, 0.5, 0.3
@@ -104,10 +103,8 @@ def judge(page: BenchPage) -> PageResult | None:
     root, _ = parse(XML_DECLARATION.sub("", page.html()))
     if root is None:
         return None
-    # As cleanse.reading.html.render finds it: the title it declares, then its heading.
-    heading = _title_heading(root, from_html(root).get("title"))
     start = time.process_time()
-    parts = main_content(root, heading)
+    parts = main_content(root)
     seconds = time.process_time() - start
     split = split_of(page)
     if not parts:

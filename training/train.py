@@ -259,10 +259,11 @@ def write_page_threshold(directory: Path, booster: lightgbm.Booster) -> None:
                                              + "\n", "utf-8")
 
 
-def cross_validate_page_threshold(rows: np.ndarray, gains: np.ndarray, keys: np.ndarray
-                                  ) -> dict[str, float]:
-    """Train fold k's page-threshold model on the pages outside fold k and save it beside
-    fold k's line model; the mean line-aligned F1 gain it brings the held-out pages."""
+def cross_validate_page_threshold(rows: np.ndarray, gains: np.ndarray, keys: np.ndarray,
+                                  save: bool = True) -> dict[str, float]:
+    """Train fold k's page-threshold model on the pages outside fold k and (with ``save``)
+    save it beside fold k's line model; the mean line-aligned F1 gain it brings the
+    held-out pages."""
     assignment = json.loads((FOLD_DIR / "folds.json").read_text("utf-8"))["pages"]
     row_fold = np.array([assignment[k] for k in keys.tolist()])
     count = len(THRESHOLD_CANDIDATES)
@@ -270,7 +271,8 @@ def cross_validate_page_threshold(rows: np.ndarray, gains: np.ndarray, keys: np.
     for fold in np.unique(row_fold):
         held_out = row_fold == fold
         booster = fit_page_threshold(rows[~held_out], gains[~held_out])
-        write_page_threshold(FOLD_DIR / f"fold-{fold}", booster)
+        if save:
+            write_page_threshold(FOLD_DIR / f"fold-{fold}", booster)
         predicted = booster.predict(rows[held_out], num_threads=2).reshape(-1, count)
         actual = gains[held_out].reshape(-1, count)
         html = rows[held_out][::count, PAGE_SUMMARY.index("html")] == 1.0
@@ -319,8 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         raw = cross_validate(table, features)
     scores = line_scores(raw, table)
     threshold_rows, gains, keys = page_threshold_rows(table, calibrated_out_of_fold(raw, table))
-    threshold_gain = (None if args.shipped_only
-                      else cross_validate_page_threshold(threshold_rows, gains, keys))
+    threshold_gain = cross_validate_page_threshold(threshold_rows, gains, keys,
+                                                   save=not args.shipped_only)
     print(json.dumps({"cross_validated_lines": scores,
                       "page_threshold_f1_gain": threshold_gain}, indent=1))
     if not args.folds_only:

@@ -300,7 +300,7 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
     if warnings:  # the pipeline moves them to the record's warnings
         metadata["warnings"] = warnings
     heading = _title_heading(root, metadata.get("title"))
-    parts = main_content(root, heading) or []
+    parts = main_content(root) or []
     title_path = {heading, *heading.iterancestors()} if heading is not None else set()
     renderer = _Renderer(title_depth=len(title_path))
     _walk(root, renderer, set(parts), title_path)

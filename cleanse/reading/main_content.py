@@ -1,5 +1,4 @@
-"""Where the article is in an HTML page: a readability-style score over the DOM, anchored on
-the page's title heading.
+"""Where the article is in an HTML page: a readability-style score over the DOM.
 
 Text captures only have lines, so :mod:`cleanse.detectors.main_region` finds
 the article by weighing prose. HTML has more to go on: paragraphs cluster
@@ -8,35 +7,19 @@ of a ``<div>``/``<td>``/``<li>`` that holds ``<br>``-separated text) scores
 ``1 + commas + min(chars / 100, 3)`` for its container and half of that for
 the container's parent (the algorithm of Arc90's Readability). Containers
 start from a tag weight and a class/id weight ("article-body" +25,
-"sidebar" -25), end multiplied by ``1 - link density``, and count a quarter inside a
-comment thread or a dialog. The best one, those parts of its parent and grandparent that
-hold paragraphs of their own, and blocks elsewhere styled exactly like it (articles split
-by ad slots and widgets into several blocks) are the readability pick. It declines when
-the choice holds less than ``MIN_KEPT_CHARS`` of a page with ten times more paragraph text,
-or the best container is mostly links.
-
-Prose wins that score, and on pages with little prose (a product, a listing, a shop's
-category, a forum thread) the longest prose is often not what the page is about: a policy
-text, an FAQ, footnotes. So the pick is checked against the **title block**, the smallest
-ancestor of the page's title heading that holds a tenth of its visible text (not the
-``<body>``, not masthead or menu furniture): the block joins a pick that lies elsewhere,
-replaces a pick inside it that holds under 30% of its text, stands in when the scorer
-declined; a pick that is the page's whole frame around the block gives way to the
-``<main>``/``<article>`` holding the block; and a pick inside the ``<main>`` that holds the
-title heading gives way to it when it holds under 30% of its text (a landing page's
-sections). A page with neither a pick nor a title block
-falls back on the container of its dominant repeated items (a link index's rows), unless
-a prose paragraph lies outside them. ``benchmarks/picker.py`` measures each choice against
-the benchmark's ground truth.
-
-The choice is evidence, never a gate: :func:`cleanse.reading.html.render` renders the
-whole page and marks the lines inside the chosen elements (hint ``main_content``).
+"sidebar" -25) and end multiplied by ``1 - link density``. The best one,
+those parts of its parent and grandparent that hold paragraphs of their own,
+and blocks elsewhere styled exactly like it (articles split by ad slots and
+widgets into several blocks) are the main content; only they are rendered,
+which is also what makes HTML fast. When the choice holds less than
+``MIN_KEPT_CHARS`` of a page with ten times more paragraph text, or the
+best container is mostly links, the page's structure defeated the scorer:
+the caller renders the whole page instead.
 """
 
 from __future__ import annotations
 
 import functools
-from collections import Counter
 
 import lxml.etree
 import regex
@@ -72,7 +55,6 @@ INVISIBLE = {"script", "style", "template", "svg", "iframe", "title", "select",
 NOT_OWN_TEXT = frozenset(BLOCK_CHILDREN | INVISIBLE)
 TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")
 _text = lxml.etree.XPath("string()")  # an element's text content, computed in C
-_normalized_length = lxml.etree.XPath("string-length(normalize-space())")  # in C too
 CLAUSE_MARKS = ",，、;；。"
 SENTENCE_END = regex.compile(r"[.。!！?？]\s*$")
 
@@ -87,95 +69,10 @@ MAX_LINK_DENSITY = 0.3
 MIN_KEPT_CHARS = 500
 MIN_KEPT_SHARE = 0.1
 PARAGRAPH_ANCESTORS = 8
-FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "header"})
-# A title block named like this is the page's frame, its heading the site's name.
-FURNITURE_NAME = regex.compile(r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|masthead|"
-                               r"branding|sidebar|footer)(?:$|[-_\s])", regex.I)
-TITLE_BLOCK_SHARE = 0.1
-MIN_PICK_SHARE_OF_BLOCK = 0.3
-MIN_TITLE_BLOCK_CHARS = 100
-# A pick holding this share of the page's visible text is the page's frame ...
-FRAME_SHARE = 0.6
-# ... and gives way to the <main> or <article> around the title block if that holds at most
-# this share of it.
-MAX_DECLARED_SHARE = 0.7
-DECLARED_TAGS = ("article", "main")
-MIN_ITEMS = 4
-MIN_PROSE_CHARS = 80
-# Where repeated items sit: the parents of list items, table rows, cards and posts.
-ITEM_CONTAINERS = ("ul", "ol", "dl", "tbody", "table", "div", "section", "main", "article",
-                   "center")
 
 
-def main_content(root: Element, heading: Element | None = None) -> list[Element] | None:
-    """The elements holding the article, in document order; None if neither a paragraph nor
-    a title block was found.
-
-    ``heading`` is the page's title heading (``cleanse.reading.html`` finds it from the
-    declared title). Its block (:func:`_title_block`) corrects the readability pick:
-
-    - a pick that lies elsewhere gets the block as another part (a product's details
-      beside an FAQ or a policy text that outscored them);
-    - a pick inside the block that holds under ``MIN_PICK_SHARE_OF_BLOCK`` of its text
-      gives way to it (an accordion, a blurb or one post of a listing's block);
-    - a pick that is the page's frame (``FRAME_SHARE`` of its text) around the block gives
-      way to the ``<main>``/``<article>`` holding the block, if the page declares one;
-    - no pick at all (no paragraph, a list of links) becomes the block.
-    """
-    selected = _readability(root)
-    if heading is None and selected is not None:
-        return selected
-    lengths: dict[Element, int] = {}  # each element's visible length, computed once
-    if selected is not None and heading is not None:
-        selected = _widened_to_main(heading, selected, lengths)
-    body = root.find("body")
-    page_chars = _visible_chars(root if body is None else body, lengths)
-    block = _title_block(heading, page_chars, lengths) if heading is not None else None
-    if block is None:
-        if selected is None:
-            items = _repeated_items(root, lengths)
-            return [items] if items is not None else None
-        return selected
-    if selected is None:
-        return [block]
-    inside = [part for part in selected if _contains(block, part)]
-    holder = next((part for part in selected if _contains(part, block)), None)
-    if not inside and holder is None:
-        return _in_document_order(root, [*selected, block])
-    if inside:
-        inside_chars = sum(_visible_chars(part, lengths) for part in inside)
-        if inside_chars >= MIN_PICK_SHARE_OF_BLOCK * _visible_chars(block, lengths):
-            return selected
-        replaced, replacement = inside, block
-    else:
-        holder_chars = _visible_chars(holder, lengths)
-        if holder_chars < FRAME_SHARE * page_chars:
-            return selected
-        declared = next((node for node in (block, *block.iterancestors())
-                         if node is holder or node.tag in DECLARED_TAGS), holder)
-        if declared is holder \
-                or _visible_chars(declared, lengths) > MAX_DECLARED_SHARE * holder_chars:
-            return selected
-        replaced, replacement = [holder], declared
-    return _in_document_order(root, [replacement, *(p for p in selected if p not in replaced)])
-
-
-def _widened_to_main(heading: Element, selected: list[Element],
-                     lengths: dict[Element, int]) -> list[Element]:
-    """``selected``, or the ``<main>`` holding the title heading if it holds every part and
-    they hold under ``MIN_PICK_SHARE_OF_BLOCK`` of its text: a landing page's sections, a
-    product's panels, of which the scorer found the wordiest few."""
-    main = next((node for node in heading.iterancestors() if node.tag == "main"), None)
-    if main is None or not all(_contains(main, part) for part in selected):
-        return selected
-    picked_chars = sum(_visible_chars(part, lengths) for part in selected)
-    return [main] if picked_chars < MIN_PICK_SHARE_OF_BLOCK * _visible_chars(main, lengths) \
-        else selected
-
-
-def _readability(root: Element) -> list[Element] | None:
-    """The readability scorer's choice, in document order; None if it found no paragraph,
-    or its choice looks wrong (a list of links, a scrap of a text-heavy page)."""
+def main_content(root: Element) -> list[Element] | None:
+    """The elements holding the article, in document order; None if no paragraph anywhere."""
     scores: dict[Element, float] = {}
     paragraph_chars: dict[Element, int] = {}
     page_paragraph_chars = 0
@@ -221,124 +118,12 @@ def _readability(root: Element) -> list[Element] | None:
     kept = sum(paragraph_chars.get(element, 0) for element in selected)
     if kept < MIN_KEPT_CHARS and kept < MIN_KEPT_SHARE * page_paragraph_chars:
         return None  # a scrap of a page full of text: the DOM's structure defeated the scorer
-    return _in_document_order(root, selected)
-
-
-def _in_document_order(root: Element, elements: list[Element]) -> list[Element]:
-    if 1 < len(elements) <= 8:
-        return sorted(elements, key=lambda element: element.xpath("count(preceding::*)"))
-    if len(elements) > 8:  # one walk beats counting the preceding nodes of each part
+    if 1 < len(selected) <= 8:
+        selected.sort(key=lambda element: element.xpath("count(preceding::*)"))
+    elif len(selected) > 8:  # one walk beats counting the preceding nodes of each part
         position = {element: i for i, element in enumerate(root.iter())}
-        return sorted(elements, key=position.__getitem__)
-    return elements
-
-
-def _title_block(heading: Element, page_chars: int,
-                 lengths: dict[Element, int]) -> Element | None:
-    """The smallest ancestor of the title heading holding ``TITLE_BLOCK_SHARE`` of the page's
-    visible text (``page_chars``, at least ``MIN_TITLE_BLOCK_CHARS``), unless that is the
-    whole page (``<body>``) or page furniture (a site name's heading in the masthead):
-    a product's details, a listing's items, a forum thread hang below the title's own
-    containers, where a page with little prose has no paragraphs to score.
-    """
-    needed = max(MIN_TITLE_BLOCK_CHARS, TITLE_BLOCK_SHARE * page_chars)
-    chars, child = 0, heading
-    for ancestor in heading.iterancestors():
-        if ancestor.tag in ("body", "html"):
-            return None
-        # Climbing, each element's text is measured once: the child's is already counted.
-        chars += _visible_chars(child, lengths) if child is heading else 0
-        for other in ancestor:
-            if other is not child and isinstance(other.tag, str):
-                chars += _visible_chars(other, lengths)
-        chars += _own_length(ancestor)
-        if chars >= needed:
-            break
-        child = ancestor
-    else:
-        return None
-    if ancestor.tag in FURNITURE_TAGS \
-            or FURNITURE_NAME.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
-        return None
-    return ancestor
-
-
-def _repeated_items(root: Element, lengths: dict[Element, int]) -> Element | None:
-    """The container of the page's dominant repeated items (``MIN_ITEMS`` or more children
-    of one tag and first class: a listing's rows, a grid's cards, a thread's posts), the one
-    whose items hold the most visible text; None if there is none, if it is the whole page
-    or page furniture, or if a prose paragraph (a ``<p>`` of ``MIN_PROSE_CHARS`` outside
-    links) lies outside it: then the page has an article and the list is beside it (a
-    reply index under a post)."""
-    best, best_chars = None, 0
-    for container in root.iter(*ITEM_CONTAINERS):
-        if len(container) < MIN_ITEMS:
-            continue
-        kinds = Counter((child.tag, (child.get("class") or "").split(" ")[0])
-                        for child in container if isinstance(child.tag, str))
-        if not kinds:
-            continue
-        (tag, first_class), count = kinds.most_common(1)[0]
-        if count < MIN_ITEMS or tag in INVISIBLE:
-            continue
-        chars = sum(_visible_chars(child, lengths) for child in container
-                    if child.tag == tag and (child.get("class") or "").split(" ")[0] == first_class)
-        if chars > best_chars:
-            best, best_chars = container, chars
-    if best is None or best.tag in ("body", "html") or _furniture(best):
-        return None
-    for paragraph in root.iter("p"):
-        if not _contains(best, paragraph) and _prose_chars(paragraph) >= MIN_PROSE_CHARS:
-            return None
-    return best
-
-
-def _prose_chars(paragraph: Element) -> int:
-    chars = len(_text(paragraph).strip())
-    return chars - sum(len(_text(link)) for link in paragraph.iter("a")) if chars else 0
-
-
-def _furniture(element: Element) -> bool:
-    """``element`` or an ancestor is tagged or named like page furniture."""
-    return any(node.tag in FURNITURE_TAGS
-               or FURNITURE_NAME.search(f"{node.get('class', '')} {node.get('id', '')}")
-               for node in (element, *element.iterancestors()))
-
-
-def _visible_chars(element: Element, lengths: dict[Element, int]) -> int:
-    """The length of ``element``'s text with runs of white space as one, ``INVISIBLE``
-    elements (scripts, styles...) left out, as the renderer leaves them out. ``lengths``
-    caches the answers, and the lengths of the invisible elements (what they take away)."""
-    if element.tag in INVISIBLE:
-        return 0
-    if (cached := lengths.get(element)) is not None:
-        return cached
-    chars = _normalized_length(element)
-    nested: set[Element] = set()  # invisible ones inside another (a select's options)
-    for invisible in element.iter(*INVISIBLE):
-        if invisible in nested:
-            continue
-        if len(invisible):
-            nested.update(invisible.iter(*INVISIBLE))
-        elif not invisible.text:
-            continue  # an empty leaf (an <input>, an <iframe>): nothing to take away
-        length = lengths.get(invisible)
-        if length is None:
-            length = lengths[invisible] = int(_normalized_length(invisible))
-        chars -= length
-    lengths[element] = visible = max(int(chars), 0)
-    return visible
-
-
-def _own_length(element: Element) -> int:
-    """The length of ``element``'s own text and its children's tails, white space collapsed."""
-    texts = [element.text or "", *(child.tail or "" for child in element)]
-    return len(" ".join(" ".join(texts).split()))
-
-
-def _contains(ancestor: Element, element: Element) -> bool:
-    """``element`` is ``ancestor`` or lies inside it."""
-    return element is ancestor or any(node is ancestor for node in element.iterancestors())
+        selected.sort(key=position.__getitem__)
+    return selected
 
 
 def _split_parts(best: Element, best_score: float,
