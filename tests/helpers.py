@@ -9,6 +9,8 @@ is also asserted end to end, through ``cleanse.clean``.
 
 from __future__ import annotations
 
+import signal
+
 import cleanse
 import cleanse.pipeline
 import cleanse.reading.capture
@@ -94,3 +96,10 @@ def assert_unflagged(page: cleanse.Page, body: list[str]) -> None:
     for paragraph in body:
         for line in lines_with(page, paragraph):
             assert not _removing(line), f"body line {line.number} flagged: {_removing(line)}"
+
+
+def interruptible() -> None:
+    """``preexec_fn`` for a CLI process a test interrupts with SIGINT: Python keeps SIGINT
+    ignored when it starts with it ignored (a test run launched as a background job), and
+    the run would then never see the Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -21,7 +21,7 @@ import cleanse.running.outputs
 from cleanse.running.batch import Cleaner, Job, list_files, run_jobs
 from cleanse.running.cli import main
 
-from helpers import EN, page
+from helpers import EN, interruptible, page
 from test_cli import digests
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
@@ -99,7 +99,8 @@ def _big_folder(root: Path, copies: int) -> Path:
 
 def _start(args: list[str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "cleanse", *args], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=interruptible)
 
 
 def _wait_for_lines(path: Path, count: int, process: subprocess.Popen) -> None:

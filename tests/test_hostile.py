@@ -23,7 +23,7 @@ from cleanse.running.batch import Cleaner, Job, run_jobs
 from cleanse.running.cli import main
 from cleanse.running.outputs import record_json
 
-from helpers import EN, ZH_HANS, page
+from helpers import EN, ZH_HANS, interruptible, page
 
 TAGGED = ("---\ntitle: Tagged\nblob: !!binary aGk=\ntags: !!set {b, a}\nwhen: 2024-01-02\n"
           "ratio: .nan\nbig: .inf\n---\n")
@@ -568,7 +568,8 @@ def test_interrupting_a_parallel_run_prints_no_worker_tracebacks(tmp_path, how):
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen([sys.executable, "-m", "cleanse", "clean", str(inputs), "-o",
                                 str(out), "-q", "-j", "2"], start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=interruptible)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 5):
         time.sleep(0.02)
