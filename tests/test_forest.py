@@ -145,6 +145,30 @@ def test_native_is_the_reference_bit_for_bit(shipped, evidence_rows):
 
 
 @built
+def test_native_page_threshold_is_the_reference_bit_for_bit():
+    """The page-threshold model's gains, from the core and from the reference, on the
+    summaries of real pages' probabilities (and the threshold each chooses)."""
+    from cleanse.deciding.arbiter import page_summary
+
+    model = load_model()
+    chooser = model.page_threshold
+    assert chooser is not None and chooser.native is not None
+    pipeline = cleanse.Pipeline()
+    for text, kind in _captures():
+        lines, rows = page_features(pipeline.label(to_capture(text, kind=kind)))
+        probabilities = model.keep_probabilities(rows)
+        weights = np.array([1.0 + line.features.tokens for line in lines])
+        summary = page_summary(probabilities, weights, kind == "html")
+        candidates = np.array([[*summary, c] for c in chooser.candidates])
+        reference = chooser.forest.raw_scores(candidates)
+        core = np.array(chooser.native.predict(candidates.tobytes(), candidates.shape[1]))
+        assert core.tobytes() == reference.tobytes()
+        chosen = chooser.choose(probabilities, weights, kind == "html")
+        with native.use_native(False):
+            assert chooser.choose(probabilities, weights, kind == "html") == chosen
+
+
+@built
 def test_native_refuses_rows_that_do_not_fit(shipped):
     forest, _ = shipped
     core = native_forest(forest, np.arange(forest.num_features))

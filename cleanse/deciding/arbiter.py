@@ -119,17 +119,24 @@ def page_summary(probabilities: np.ndarray, weights: np.ndarray, html: bool) -> 
 
 @dataclass(frozen=True)
 class PageThreshold:
-    """The page-threshold model: predicted F1 gain of each candidate over ``base``."""
+    """The page-threshold model: predicted F1 gain of each candidate over ``base``.
+
+    ``native`` is the core's copy of ``forest`` (same scores bit for bit), None without it.
+    """
 
     forest: Forest
     candidates: tuple[float, ...]
     base: float
     margin: float
+    native: Any = None
 
     def choose(self, probabilities: np.ndarray, weights: np.ndarray, html: bool) -> float:
         summary = page_summary(probabilities, weights, html)
         rows = np.array([[*summary, candidate] for candidate in self.candidates])
-        gains = self.forest.raw_scores(rows)
+        if self.native is not None and native.enabled:
+            gains = np.array(self.native.predict(*_as_bytes(rows)), dtype=np.float64)
+        else:
+            gains = self.forest.raw_scores(rows)
         best = int(np.argmax(gains))  # the first (lowest) candidate on a tie
         return self.candidates[best] if gains[best] >= self.margin else self.base
 
@@ -220,7 +227,8 @@ def _page_threshold(root: Any, name: object, spec: dict[str, Any] | None
         raise ModelError(f"cannot load the page-threshold model of {name}: {exc}") from exc
     if forest.num_features != len(PAGE_SUMMARY) or not candidates:
         raise ModelError(f"the page-threshold model of {name} does not fit its manifest")
-    return PageThreshold(forest, candidates, base, margin)
+    return PageThreshold(forest, candidates, base, margin,
+                         native_forest(forest, np.arange(forest.num_features)))
 
 
 def _as_bytes(rows: np.ndarray) -> tuple[bytes, int]:
