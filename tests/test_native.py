@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import string
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -146,12 +148,25 @@ def test_long_lines(text):
     assert_same_features([text])
 
 
-def assert_same_script_counts(texts: list[str]) -> None:
-    """Language tagging's script and variant counts: the core's against the reference's."""
+def assert_core_agrees(compute: Callable[[str], object], texts: Iterable[str]) -> None:
+    """``compute(text)`` with the core enabled equals the reference's, for every text."""
     for text in texts:
         with native.use_native(False):
-            expected = language._script_counts(text), language._variant_counts(text)
-        assert (language._script_counts(text), language._variant_counts(text)) == expected, text
+            expected = compute(text)
+        assert compute(text) == expected, text
+
+
+def _every_character_in_runs() -> list[str]:
+    """Every code point, in runs of 1000 (so each class's boundaries and overlaps are
+    crossed)."""
+    everything = native._every_character()
+    return [everything[i:i + 1000] for i in range(0, len(everything), 1000)]
+
+
+def assert_same_script_counts(texts: list[str]) -> None:
+    """Language tagging's script and variant counts: the core's against the reference's."""
+    assert_core_agrees(lambda text: (language._script_counts(text),
+                                     language._variant_counts(text)), texts)
 
 
 @built
@@ -161,9 +176,7 @@ def test_script_counts_on_seed_and_bench_lines():
 
 @built
 def test_script_counts_on_every_character():
-    """Every code point, in runs (so each class's boundaries and overlaps are crossed)."""
-    everything = native._every_character()
-    assert_same_script_counts([everything[i:i + 1000] for i in range(0, len(everything), 1000)])
+    assert_same_script_counts(_every_character_in_runs())
 
 
 @built
@@ -200,10 +213,8 @@ def test_generated_line_rows(texts):
 
 def assert_same_text_ops(texts: list[str]) -> None:
     """strip_punctuation and the match key: the core's against the reference's."""
-    for text in texts:
-        with native.use_native(False):
-            expected = features.strip_punctuation(text), features._match_key(text)
-        assert (features.strip_punctuation(text), features._match_key(text)) == expected, text
+    assert_core_agrees(lambda text: (features.strip_punctuation(text),
+                                     features._match_key(text)), texts)
 
 
 @built
@@ -213,9 +224,8 @@ def test_text_ops_on_seed_and_bench_lines():
 
 @built
 def test_text_ops_on_every_character():
-    everything = native._every_character()
-    assert_same_text_ops([everything[i:i + 1000] for i in range(0, len(everything), 1000)]
-                         + [f" {c}x{c} " for c in everything[::97]])
+    assert_same_text_ops(_every_character_in_runs()
+                         + [f" {c}x{c} " for c in native._every_character()[::97]])
 
 
 @built
@@ -292,17 +302,19 @@ def _keyword_groups() -> list[list[str]]:
     return [words for section in _all_vocabulary().values() for words in section.values()]
 
 
+def _keyword_answers(matcher: Keywords, text: str, replacement: str = " ") -> tuple:
+    """Everything a detector asks a keyword group about ``text``."""
+    return (matcher.search(text), matcher.startswith(text), matcher.findall(text),
+            matcher.remove(text, replacement))
+
+
 @built
 def test_every_vocabulary_group_on_seed_lines():
     matchers = [Keywords(words) for words in _keyword_groups()]
     lines = [line for line in _seed_lines() if line.strip()]
-    for text in lines + [line.upper() for line in lines[:50]]:
-        for matcher in matchers:
-            with native.use_native(False):
-                expected = (matcher.search(text), matcher.startswith(text),
-                            matcher.findall(text), matcher.remove(text))
-            assert (matcher.search(text), matcher.startswith(text), matcher.findall(text),
-                    matcher.remove(text)) == expected, text
+    texts = lines + [line.upper() for line in lines[:50]]
+    for matcher in matchers:
+        assert_core_agrees(partial(_keyword_answers, matcher), texts)
 
 
 KEYWORD_WORDS = sorted({w for group in _keyword_groups() for w in group})
@@ -317,11 +329,7 @@ KEYWORD_WORDS = sorted({w for group in _keyword_groups() for w in group})
 def test_generated_keyword_matches(text, words):
     """Invented groups too: overlapping words, words that are prefixes of others."""
     for matcher in (Keywords(words), Keywords([w[:3] for w in words] + words)):
-        with native.use_native(False):
-            expected = (matcher.search(text), matcher.startswith(text),
-                        matcher.findall(text), matcher.remove(text, "_"))
-        assert (matcher.search(text), matcher.startswith(text), matcher.findall(text),
-                matcher.remove(text, "_")) == expected
+        assert_core_agrees(partial(_keyword_answers, matcher, replacement="_"), [text])
 
 
 def _records(value, **options) -> str:
