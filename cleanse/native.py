@@ -13,14 +13,17 @@ import os
 import re
 import string
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import ModuleType
+from typing import Any, TypeVar
 
 import numpy
 import regex
 
 ENV_VAR = "CLEANSE_NATIVE"
+
+T = TypeVar("T")
 
 
 def _load() -> ModuleType | None:
@@ -95,3 +98,21 @@ def character_tables() -> tuple[str, str, str, str, str, str, list[str]]:
     return (members(re.compile(r"\w+")), members(re.compile(r"\d+")),
             members(re.compile(r"\s+")), members(regex.compile(r"\w+")),
             members(regex.compile(r"\d+")), members(regex.compile(r"\s+")), cases)
+
+
+def detector_pass(name: str, detector: object, reference: Callable[..., T], *args: Any) -> T:
+    """A detector's pass over a page: the core's function ``name`` when the core answers,
+    else ``reference(*args)``, the detector's own Python (the reference implementation).
+
+    The core's function takes the detector itself, on every call: it reads the thresholds,
+    keyword matchers and patterns off it, so a configuration reaches both alike. It also
+    takes the process's keyword automaton and text operations (built on first use), then
+    ``args``; lines it cannot take (lone surrogates) it hands to the detector's per-line
+    Python, so both give the same decisions (tests/test_native.py).
+    """
+    if not enabled:
+        return reference(*args)
+    # Imported here: both modules import this one.
+    from cleanse.detectors.vocabulary import _GROUPS
+    from cleanse.features import _native_text
+    return getattr(core, name)(detector, _GROUPS.automaton(), _native_text(), *args)

@@ -9,6 +9,7 @@ without the core.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import string
@@ -24,9 +25,10 @@ from hypothesis import strategies as st
 import cleanse
 from cleanse import features, native
 from cleanse.deciding import evidence, language
+from cleanse.detectors import detector_class
 from cleanse.detectors.vocabulary import Keywords, _all_vocabulary
 from cleanse.features import line_features, plain_text, python_line_features
-from cleanse.model import Category, Line
+from cleanse.model import Capture, Category, Line, Page
 from cleanse.reading.capture import to_capture
 from cleanse.running.outputs import record_json
 
@@ -330,6 +332,120 @@ def test_generated_keyword_matches(text, words):
     """Invented groups too: overlapping words, words that are prefixes of others."""
     for matcher in (Keywords(words), Keywords([w[:3] for w in words] + words)):
         assert_core_agrees(partial(_keyword_answers, matcher, replacement="_"), [text])
+
+
+# Detectors whose whole pass the core runs (cleanse.native.detector_pass).
+PORTED_DETECTORS = ["chrome"]
+
+
+def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
+    """``capture``'s page labelled by the pipeline's detectors that run before ``name``."""
+    page = Page.from_capture(capture)
+    for detector in pipeline.detectors:
+        if detector.name == name:
+            break
+        detector.detect(page)
+    return page
+
+
+def assert_same_decisions(detector, pages: Iterable[Page]) -> int:
+    """``detector`` labels each page alike with the core and with the reference (compared by
+    ``repr`` too, so a 1 cannot pass for 1.0); the number of decisions it made."""
+    made = 0
+    for page in pages:
+        twin = copy.deepcopy(page)
+        before = sum(len(line.decisions) for line in page.lines)
+        detector.detect(page)
+        with native.use_native(False):
+            detector.detect(twin)
+        got = [line.decisions for line in page.lines]
+        expected = [line.decisions for line in twin.lines]
+        assert got == expected and repr(got) == repr(expected), page.capture.source
+        made += sum(len(line.decisions) for line in page.lines) - before
+    return made
+
+
+def _seed_and_bench_captures() -> list[Capture]:
+    """The seeds, and every 8th bench page as HTML and as its cached text rendering."""
+    captures = [to_capture(path) for path in sorted((FIXTURES / "seeds").glob("*.txt"))]
+    for page in sorted(BENCH.glob("*/*.html"))[::8]:
+        captures.append(to_capture(page))
+        rendering = RENDERINGS / page.parent.name / (page.stem + ".txt")
+        if rendering.is_file():
+            captures.append(to_capture(rendering.read_text("utf-8"), kind="text"))
+    return captures
+
+
+# Pages the core must also agree on: empty, blank, lone surrogates, very long lines, CJK,
+# right-to-left text, control characters, markup, colons, brackets and arrows.
+TRICKY_PAGES = [
+    "", "\n\n", " \t\n\u3000", "x", "\ud800", "Home \udfff About\nnext: \ud83d story",
+    "word " * 30_000, "字" * 150_000 + "。", "<div>" * 30_000, "© 2024 " + "a" * 200_000,
+    "مرحبا بالعالم\nשלום עולם: טל׳ 03\nحقوق النشر © 2024 جميع الحقوق محفوظة",
+    "\x00\x01\x1f\x7f\x85\n\u200e\u200f\u202e text \u2066",
+    "<SCRIPT SRC=\"x.js\"></SCRIPT>\n&lt;span class=\"x\"&gt;hi&lt;/span&gt;\n<p>",
+    "Tel: 123 Fax: 456 E-mail: a@b.c\n电话：123 传真：456\nPhoto: AP / Reuters",
+    "A caption (Image: GETTY)\nIn this Dec. 12, 2006, file photo, a man.\nJ. Smith / AP file",
+    "新闻 阅读全文 >>\n展开 ›\n全文 >> >\n返回顶部\n×\nLoad more\n打印 关闭",
+    "Subscribe No thanks\nWe use cookies. Accept all\nPrivacy Policy | Terms\n下一篇：标题",
+    "# Heading\n```\n}\n<div>\n```\n| a | b |\n|---|---|\nKELVIN \u212a Ǆ ß İ ſ",
+]
+
+
+def _tricky_captures() -> list[Capture]:
+    return [Capture(text, source=f"tricky {i}") for i, text in enumerate(TRICKY_PAGES)]
+
+
+@built
+@pytest.mark.parametrize("name", PORTED_DETECTORS)
+def test_ported_detector_alone_on_seeds_bench_and_tricky_pages(name):
+    pipeline = cleanse.Pipeline()
+    detector = next(d for d in pipeline.detectors if d.name == name)
+    captures = _seed_and_bench_captures() + _tricky_captures()
+    made = assert_same_decisions(detector, (_page_before(pipeline, name, capture)
+                                            for capture in captures))
+    assert made > 20  # the pages exercise the detector's rules
+
+
+# Thresholds and keyword groups unlike the defaults, per ported detector: configuration must
+# reach the core as it reaches the reference.
+CONFIGURED = {
+    "chrome": {"max_button_tokens": 12, "max_footer_tokens": 3, "max_banner_tokens": 500,
+               "max_credit_tokens": 2.5, "max_caption_tokens": 200, "min_markup_share": 0.1,
+               "keywords": {**_all_vocabulary()["chrome"], "whole_line": ["more", "关闭"],
+                            "cookies": ["biscuit"], "credit_prefixes": ["photo"],
+                            "caption_openings": [r"^a\b"]}},
+}
+
+
+@built
+@pytest.mark.parametrize("name", PORTED_DETECTORS)
+def test_ported_detector_configured_otherwise(name):
+    detector = detector_class(name)(**CONFIGURED[name])
+    pipeline = cleanse.Pipeline()
+    captures = [to_capture(path) for path in sorted((FIXTURES / "seeds").glob("*.txt"))]
+    captures += _tricky_captures()
+    assert_same_decisions(detector, (_page_before(pipeline, name, capture)
+                                     for capture in captures))
+
+
+def _detector_words(name: str) -> list[str]:
+    return [w for words in _all_vocabulary().get(name, {}).values() for w in words]
+
+
+@built
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_ported_detectors_on_generated_pages(data):
+    """Pages of lines built from each detector's keywords and the pieces of the patterns."""
+    pipeline = cleanse.Pipeline()
+    for name in PORTED_DETECTORS:
+        piece = st.sampled_from(_detector_words(name) or ["x"]) | st.sampled_from(PIECES) \
+            | st.text(max_size=4)
+        lines = data.draw(st.lists(st.lists(piece, max_size=10).map("".join), max_size=12))
+        detector = next(d for d in pipeline.detectors if d.name == name)
+        page = _page_before(pipeline, name, Capture("\n".join(lines)))
+        assert_same_decisions(detector, [page])
 
 
 def _records(value, **options) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, compile_patterns, vocabulary
 from cleanse.features import ALNUM_RUN, LineFeatures, run_length, strip_punctuation
@@ -142,13 +143,22 @@ class Chrome(Detector):
             return None
         return credit
 
-    def detect(self, page: Page) -> None:
-        for line in page.content_lines():
+    def _rules(self, content: list[Line]) -> list[tuple[int, str, float, str]]:
+        """``(index, rule, score, reason)`` of each line of ``content`` a rule matches (the
+        reference of the native core's ``chrome_rules``)."""
+        found = []
+        for index, line in enumerate(content):
             # "}" or "<div>" in code is code, a "|---|" row in a table is the table's.
             rule = None if line.in_unit else self._rule(line)
             if rule:
-                name, score, reason = rule
-                self.label(page, line, name, Category.CHROME, score, reason)
+                found.append((index, *rule))
+        return found
+
+    def detect(self, page: Page) -> None:
+        content = page.content_lines()
+        for index, name, score, reason in native.detector_pass("chrome_rules", self,
+                                                               self._rules, content):
+            self.label(page, content[index], name, Category.CHROME, score, reason)
 
 
 def _credit_tail(labels: list[str], agencies: list[str]) -> re.Pattern[str]:

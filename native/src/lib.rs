@@ -9,6 +9,7 @@
 //! (`cleanse.deciding.evidence`) and two line operations of `cleanse.features`
 //! (`strip_punctuation`, the match key). See docs/native.md.
 
+pub mod detectors;
 pub mod evidence;
 pub mod features;
 pub mod forest;
@@ -18,5 +19,7 @@ pub mod scripts;
 pub mod tables;
 pub mod text;
 
+#[cfg(feature = "python")]
+mod passes;
 #[cfg(feature = "python")]
 mod python;

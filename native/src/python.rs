@@ -41,7 +41,7 @@ fn config() -> PyResult<&'static Config> {
         "cleanse._native is not configured: import cleanse.features first"))
 }
 
-fn core(py: Python<'_>) -> PyResult<&'static Core> {
+pub(crate) fn core(py: Python<'_>) -> PyResult<&'static Core> {
     if let Some(core) = CORE.get() {
         return Ok(core);
     }
@@ -155,9 +155,9 @@ fn plain_text(py: Python<'_>, text: &str) -> PyResult<String> {
 /// others asked about; one scan per line answers them all. The memory is emptied when it
 /// holds `SEEN_TEXTS` texts or `SEEN_BYTES` bytes.
 #[pyclass(frozen, module = "cleanse._native")]
-struct KeywordAutomaton {
-    automaton: Automaton,
-    words: Vec<Py<PyString>>,
+pub(crate) struct KeywordAutomaton {
+    pub(crate) automaton: Automaton,
+    pub(crate) words: Vec<Py<PyString>>,
     seen: Mutex<Seen>,
 }
 
@@ -173,7 +173,7 @@ const SEEN_TEXTS: usize = 4096;
 const SEEN_BYTES: usize = 16 << 20;
 
 impl KeywordAutomaton {
-    fn check_group(&self, group: usize) -> PyResult<()> {
+    pub(crate) fn check_group(&self, group: usize) -> PyResult<()> {
         if group < self.automaton.group_count() {
             Ok(())
         } else {
@@ -187,7 +187,7 @@ impl KeywordAutomaton {
         Ok(text.call_method0("lower")?.downcast_into::<PyString>()?)
     }
 
-    fn first_hit(&self, py: Python<'_>, group: usize, text: &Bound<'_, PyString>)
+    pub(crate) fn first_hit(&self, py: Python<'_>, group: usize, text: &Bound<'_, PyString>)
                  -> PyResult<Option<Hit>> {
         self.check_group(group)?;
         let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -356,8 +356,8 @@ impl LineRows {
 /// `[\p{P}\p{S}\s]` read off the running Python (and `re`'s `\d`, `\w` from the core's
 /// tables).
 #[pyclass(frozen, module = "cleanse._native")]
-struct TextOps {
-    punctuation: Bits,
+pub(crate) struct TextOps {
+    pub(crate) punctuation: Bits,
 }
 
 #[pymethods]
@@ -558,6 +558,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
     module.add_function(wrap_pyfunction!(line_features, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::passes::chrome_rules, module)?)?;
     module.add_class::<KeywordAutomaton>()?;
     module.add_class::<ScriptCounter>()?;
     module.add_class::<LineRows>()?;
