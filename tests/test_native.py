@@ -335,7 +335,7 @@ def test_generated_keyword_matches(text, words):
 
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
-PORTED_DETECTORS = ["chrome"]
+PORTED_DETECTORS = ["chrome", "duplicates"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -393,7 +393,19 @@ TRICKY_PAGES = [
 
 
 def _tricky_captures() -> list[Capture]:
-    return [Capture(text, source=f"tricky {i}") for i, text in enumerate(TRICKY_PAGES)]
+    """The tricky pages as text, and once as HTML with a title and DOM hints (repeated
+    structures, main content, a code block)."""
+    captures = [Capture(text, source=f"tricky {i}") for i, text in enumerate(TRICKY_PAGES)]
+    lines = ["Breaking: News 24", "Colour: red", "Colour: red", "Photo: AP", "Photo: AP",
+             "print(1)", "print(1)", "Question:", "A long answer that goes on for a while.",
+             "Question:", "A long answer that goes on for a while.", "BREAKING news 25",
+             "\ud800 x \ud800", "\ud800 x \ud800", "Σ ΟΔΟΣ 12", "σ οδος 13"]
+    hints = [{}, {"signature": "div.card"}, {"signature": "div.card"}, {}, {"main_content": 1},
+             {"block": 1, "tag": "pre"}, {"block": 1, "tag": "pre"}, {}, {}, {}, {}, {},
+             {"signature": 0}, {"signature": ""}, {}, {}]
+    captures.append(Capture("\n".join(lines), source="tricky html", kind="html",
+                            metadata={"title": "Breaking: news 25"}, line_hints=hints))
+    return captures
 
 
 @built
@@ -415,6 +427,8 @@ CONFIGURED = {
                "keywords": {**_all_vocabulary()["chrome"], "whole_line": ["more", "关闭"],
                             "cookies": ["biscuit"], "credit_prefixes": ["photo"],
                             "caption_openings": [r"^a\b"]}},
+    "duplicates": {"max_tokens": 500, "min_key_chars": 1, "long_sentence_tokens": 3,
+                   "min_value_digit_share": 0.05},
 }
 
 
@@ -442,7 +456,9 @@ def test_ported_detectors_on_generated_pages(data):
     for name in PORTED_DETECTORS:
         piece = st.sampled_from(_detector_words(name) or ["x"]) | st.sampled_from(PIECES) \
             | st.text(max_size=4)
-        lines = data.draw(st.lists(st.lists(piece, max_size=10).map("".join), max_size=12))
+        lines = data.draw(st.lists(st.lists(piece, max_size=10).map("".join), max_size=8))
+        if lines:  # and repeats of some
+            lines += data.draw(st.lists(st.sampled_from(lines), max_size=6))
         detector = next(d for d in pipeline.detectors if d.name == name)
         page = _page_before(pipeline, name, Capture("\n".join(lines)))
         assert_same_decisions(detector, [page])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.features import NOT_ALNUM_RUN, normalize_for_matching, plain_text
 from cleanse.model import Category, Line, Page
@@ -51,12 +52,20 @@ class Duplicates(Detector):
     min_value_digit_share: float = 0.3
 
     def detect(self, page: Page) -> None:
+        content = page.content_lines()
+        for index, reason in native.detector_pass("duplicate_lines", self, self._repeats,
+                                                  page, content):
+            self.label(page, content[index], "repeated_line", Category.DUPLICATE, 0.6, reason)
+
+    def _repeats(self, page: Page, content: list[Line]) -> list[tuple[int, str]]:
+        """``(index, reason)`` of each line of ``content`` that repeats an earlier one or the
+        title (the reference of the native core's ``duplicate_lines``)."""
+        repeats = []
         first_seen: dict[str, int] = {}
         first_signature: dict[str, str] = {}
         if page.title:
             first_seen[normalize_for_matching(page.title)] = 0
             first_seen[exact_key(page.title)] = 0
-        content = page.content_lines()
         for index, line in enumerate(content):
             if line.features.tokens > self.max_tokens or line.code:  # code repeats itself
                 continue
@@ -77,8 +86,8 @@ class Duplicates(Detector):
                                or (sentence and line.features.tokens >= self.long_sentence_tokens)
                                or _introduces_prose(line, content[index + 1:index + 2])):
                 continue
-            reason = "repeats the title" if where == 0 else f"repeats line {where}"
-            self.label(page, line, "repeated_line", Category.DUPLICATE, 0.6, reason)
+            repeats.append((index, "repeats the title" if where == 0 else f"repeats line {where}"))
+        return repeats
 
 
 def _introduces_prose(line: Line, following: list[Line]) -> bool:
