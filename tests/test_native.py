@@ -335,7 +335,7 @@ def test_generated_keyword_matches(text, words):
 
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
-PORTED_DETECTORS = ["chrome", "duplicates"]
+PORTED_DETECTORS = ["chrome", "duplicates", "related_lists"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -429,6 +429,14 @@ CONFIGURED = {
                             "caption_openings": [r"^a\b"]}},
     "duplicates": {"max_tokens": 500, "min_key_chars": 1, "long_sentence_tokens": 3,
                    "min_value_digit_share": 0.05},
+    "related_lists": {"max_heading_tokens": 30, "max_comment_heading_tokens": 5,
+                      "max_inline_tokens": 8, "long_paragraph_tokens": 12,
+                      "long_sentence_tokens": 9.5, "comments_after_share": 0.2,
+                      "min_prose_before_comments": 5, "thread_window": -3,
+                      "min_thread_dates": 1,
+                      "keywords": {**_all_vocabulary()["related_lists"],
+                                   "list_headings": ["news", "更多"],
+                                   "list_heading_patterns": [r"more\s+\w+", r"(a)\1"]}},
 }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.detectors.structure import prose_anchors
 from cleanse.detectors.vocabulary import Keywords, compile_patterns, vocabulary
@@ -121,6 +122,15 @@ class RelatedLists(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
+        for index, rule, category, score, reason in native.detector_pass(
+                "related_list_labels", self, self._labels, page, content):
+            self.label(page, content[index], rule, category, score, reason)
+
+    def _labels(self, page: Page, content: list[Line]) -> list[
+            tuple[int, str, Category, float, str]]:
+        """The decisions on ``content`` as ``(index, rule, category, score, reason)`` (the
+        reference of the native core's ``related_list_labels``)."""
+        found = []
         anchors = prose_anchors(content, self.long_paragraph_tokens, self.long_sentence_tokens)
         prose_tokens = [line.features.tokens if line.features.prose else 0
                         for line in content]
@@ -148,24 +158,26 @@ class RelatedLists(Detector):
                             if self._comment_section_at(content, j, comment_texts[j],
                                                         seen_prose, total_prose)), end)
                 if end > i + 1:
-                    self.label(page, line, "list_heading", Category.TRENDING, 0.9,
-                               f"heading '{heading}' opens a list of other stories")
-                    for item in content[i + 1:end]:
-                        self.label(page, item, "list_item", Category.TRENDING, 0.8,
-                                   f"item of the list under '{heading}'")
+                    found.append((i, "list_heading", Category.TRENDING, 0.9,
+                                  f"heading '{heading}' opens a list of other stories"))
+                    found += [(item, "list_item", Category.TRENDING, 0.8,
+                               f"item of the list under '{heading}'") for item in range(i + 1, end)]
                     i = end
                     continue
             # "《Title》已有1件评论", "3 Responses to “Title”" name the article.
             comment_heading = self._comment_section_at(content, i, comment_texts[i],
                                                        seen_prose, total_prose)
             if comment_heading:
-                for item in content[i:]:
-                    self.label(page, item, "comment_section", Category.COMMENT, 0.75,
-                               f"comment section after heading '{comment_heading}'")
-                return
-            self._inline_link(page, line)
+                found += [(item, "comment_section", Category.COMMENT, 0.75,
+                           f"comment section after heading '{comment_heading}'")
+                          for item in range(i, len(content))]
+                return found
+            if (prefix := self._inline_link(line)) is not None:
+                found.append((i, "inline_link", Category.TRENDING, 0.75,
+                              f"inline '{prefix}' link to another story"))
             seen_prose += prose_tokens[i]
             i += 1
+        return found
 
     def _comments_start_here(self, content: list[Line], i: int, seen_prose: int,
                              total_prose: int, counted: bool) -> bool:
@@ -180,14 +192,15 @@ class RelatedLists(Detector):
                     if line.features.has_date and not line.features.prose)
         return dated >= self.min_thread_dates
 
-    def _inline_link(self, page: Page, line: Line) -> None:
+    def _inline_link(self, line: Line) -> str | None:
+        """The prefix of an inline link ("Read more: <headline>"), when the line is one."""
         features = line.features
         if features.tokens > self.max_inline_tokens:
-            return
+            return None
         prefix = self._inline.startswith(features.plain)
         if prefix is None:
-            return
+            return None
         rest = features.plain[len(prefix):]
         if INLINE_SEPARATOR.match(rest) and INLINE_SEPARATOR.sub("", rest).strip():
-            self.label(page, line, "inline_link", Category.TRENDING, 0.75,
-                       f"inline '{prefix}' link to another story")
+            return prefix
+        return None

@@ -48,3 +48,51 @@ mod tests {
         assert_eq!(tail("abc", 0), "");
     }
 }
+
+/// `related_lists.COUNT_SUFFIX.sub("", text)`: `[（(]\d+[)）]$` (`regex`'s `\d`) removed. A
+/// match can only end the text, and the digits before its closing bracket are the text's
+/// whole trailing run of digits (an opening bracket is no digit).
+pub fn without_count_suffix<'a>(text: &'a str, digit: &Bits) -> &'a str {
+    let Some(inner) = text.strip_suffix([')', '）']) else { return text };
+    let before_digits = inner.trim_end_matches(|c| digit.has(c));
+    if before_digits.len() == inner.len() {
+        return text;
+    }
+    before_digits.strip_suffix(['(', '（']).unwrap_or(text)
+}
+
+/// `bool(related_lists.INLINE_SEPARATOR.match(rest)) and
+/// INLINE_SEPARATOR.sub("", rest).strip()`: `^\s*[:：|｜>›»-]\s*` (`regex`'s `\s`) opens
+/// `rest` and something other than `str.strip`'s whitespace (`strip_space`) follows it.
+pub fn separated_inline(rest: &str, space: &Bits, strip_space: &Bits) -> bool {
+    let after_space = rest.trim_start_matches(|c| space.has(c));
+    let Some(after_separator) = after_space.strip_prefix([':', '：', '|', '｜', '>', '›', '»', '-'])
+        else { return false };
+    let after = after_separator.trim_start_matches(|c| space.has(c));
+    !after.trim_matches(|c| strip_space.has(c)).is_empty()
+}
+
+#[cfg(test)]
+mod related_list_tests {
+    use super::*;
+    use crate::tables::Tables;
+
+    #[test]
+    fn count_suffixes() {
+        let digit = Tables::for_examples().rx_digit;
+        assert_eq!(without_count_suffix("评论 (12)", &digit), "评论 ");
+        assert_eq!(without_count_suffix("x(1(23)", &digit), "x(1");
+        assert_eq!(without_count_suffix("x()", &digit), "x()");
+        assert_eq!(without_count_suffix("x 12)", &digit), "x 12)");
+        assert_eq!(without_count_suffix("（7）", &digit), "");
+    }
+
+    #[test]
+    fn inline_separators() {
+        let space = Tables::for_examples().rx_space;
+        assert!(separated_inline(" : a story", &space, &space));
+        assert!(separated_inline("：标题", &space, &space));
+        assert!(!separated_inline(" : ", &space, &space));
+        assert!(!separated_inline("story", &space, &space));
+    }
+}
