@@ -335,7 +335,7 @@ def test_generated_keyword_matches(text, words):
 
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
-PORTED_DETECTORS = ["chrome", "duplicates", "related_lists"]
+PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -437,6 +437,9 @@ CONFIGURED = {
                       "keywords": {**_all_vocabulary()["related_lists"],
                                    "list_headings": ["news", "更多"],
                                    "list_heading_patterns": [r"more\s+\w+", r"(a)\1"]}},
+    "menus": {"min_items": 2, "min_run": 2.5, "max_item_chars": 30, "max_item_words": 1,
+              "long_row_items": 3, "long_row_item_chars": 2, "max_long_row_exceptions": 0.5,
+              "keywords": {"sections": ["home", "über uns", "ǅ"]}},
 }
 
 

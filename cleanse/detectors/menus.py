@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.features import CJK
@@ -105,19 +106,25 @@ class Menus(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        for line in content:
-            if self._menu_line(line):
-                self.label(page, line, "menu_line", Category.NAV, 0.75,
-                           "one line of short menu items")
+        for index, rule, reason in native.detector_pass("menu_labels", self, self._labels,
+                                                        content):
+            score = 0.75 if rule == "menu_line" else 0.7
+            self.label(page, content[index], rule, Category.NAV, score, reason)
+
+    def _labels(self, content: list[Line]) -> list[tuple[int, str, str]]:
+        """The decisions on ``content`` as ``(index, rule, reason)``: lines of menu items,
+        then runs of one-item lines (the reference of the native core's ``menu_labels``)."""
+        found = [(index, "menu_line", "one line of short menu items")
+                 for index, line in enumerate(content) if self._menu_line(line)]
         # Each line's test once: a line that ends a run is asked again as the next run's start.
         one_item = [self._one_item_line(line) for line in content] + [False]
-        run: list[Line] = []
-        for line, is_item in zip(content + [None], one_item):  # type: ignore[list-item]
-            if is_item and (not run or line.number - run[-1].number <= 2):
-                run.append(line)
+        run: list[int] = []
+        for index, is_item in enumerate(one_item):
+            if is_item and (not run or content[index].number - content[run[-1]].number <= 2):
+                run.append(index)
                 continue
             if len(run) >= self.min_run:
-                for item in run:
-                    self.label(page, item, "menu_run", Category.NAV, 0.7,
-                               f"run of {len(run)} one-item lines (a menu)")
-            run = [line] if is_item else []
+                found += [(item, "menu_run", f"run of {len(run)} one-item lines (a menu)")
+                          for item in run]
+            run = [index] if is_item else []
+        return found

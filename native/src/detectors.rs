@@ -96,3 +96,37 @@ mod related_list_tests {
         assert!(!separated_inline("story", &space, &space));
     }
 }
+
+/// `menus.ITEM_BAR`: `[|·•｜/]`.
+pub fn is_item_bar(c: char) -> bool {
+    matches!(c, '|' | '·' | '•' | '｜' | '/')
+}
+
+/// `[i for i in menus.ITEM_SEPARATOR.split(text) if i.strip()]`, where the separator is
+/// `\s*[|·•｜/]\s*|\s+` (`re`'s `\s`, `space`): a separator match starts at every space or
+/// bar and takes all the spaces and bars that follow one another, so the items are the
+/// maximal runs of other characters.
+pub fn menu_items<'a>(text: &'a str, space: &Bits) -> Vec<&'a str> {
+    text.split(|c| space.has(c) || is_item_bar(c)).filter(|item| !item.is_empty()).collect()
+}
+
+/// `len(text.split())`: the runs of characters other than `str.split`'s whitespace (`space`).
+pub fn whitespace_words(text: &str, space: &Bits) -> usize {
+    text.split(|c| space.has(c)).filter(|word| !word.is_empty()).count()
+}
+
+#[cfg(test)]
+mod menu_tests {
+    use super::*;
+    use crate::tables::Tables;
+
+    #[test]
+    fn items_between_bars_and_spaces() {
+        let space = Tables::for_examples().re_space;
+        assert_eq!(menu_items(" News | Sport  /| Weather·TV ", &space),
+                   ["News", "Sport", "Weather", "TV"]);
+        assert_eq!(menu_items("教育 健康", &space), ["教育", "健康"]);
+        assert!(menu_items(" | ", &space).is_empty());
+        assert_eq!(whitespace_words("  a b\tc ", &space), 3);
+    }
+}
