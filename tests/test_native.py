@@ -335,7 +335,7 @@ def test_generated_keyword_matches(text, words):
 
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
-PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus"]
+PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -440,6 +440,10 @@ CONFIGURED = {
     "menus": {"min_items": 2, "min_run": 2.5, "max_item_chars": 30, "max_item_words": 1,
               "long_row_items": 3, "long_row_item_chars": 2, "max_long_row_exceptions": 0.5,
               "keywords": {"sections": ["home", "über uns", "ǅ"]}},
+    "headline_runs": {"min_run_lines": 2, "min_dated_lines": 1, "min_dated_share": 0.5,
+                      "min_headline_share": 0.9, "min_tagged_lines": 1, "min_counted_lines": 2,
+                      "min_glued_lines": 1, "min_glued_summary_words": 2,
+                      "max_teaser_chars": 60, "max_section_label_tokens": 0},
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.detectors.structure import prose_anchors
 from cleanse.model import Category, Line, Page
@@ -62,26 +63,37 @@ class HeadlineRuns(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        code = [line.code for line in content]
-        self._streaks(page, content, [not c and bool(COUNTED_ITEM.search(line.features.plain))
-                                      for line, c in zip(content, code)],
-                      self.min_counted_lines, "counted_items", "each ending in a count")
-        self._streaks(page, content, [not c and self._glued_teaser(line)
-                                      for line, c in zip(content, code)],
-                      self.min_glued_lines, "glued_teasers",
-                      "each a Title Case headline glued to its summary")
-        in_prose = prose_anchors(content)
-        run: list[Line] = []
-        for line, prose in zip(content + [None], in_prose + [True]):  # type: ignore[operator]
-            if not (prose or line.code):  # a code block ends a run of headlines, as prose does
-                run.append(line)
-                continue
-            self._judge(page, run)
-            run = []
+        for index, rule, reason in native.detector_pass("headline_run_labels", self,
+                                                        self._labels, content):
+            self.label(page, content[index], rule, Category.TRENDING, 0.7, reason)
 
-    def _streaks(self, page: Page, content: list[Line], is_item: list[bool],
-                 min_lines: int, rule: str, why: str) -> None:
-        """Labels every run of at least ``min_lines`` items (and the section labels among them).
+    def _labels(self, content: list[Line]) -> list[tuple[int, str, str]]:
+        """The decisions on ``content`` as ``(index, rule, reason)``: counted items, glued
+        teasers, then runs of headlines (the reference of the native core's
+        ``headline_run_labels``)."""
+        found: list[tuple[int, str, str]] = []
+        code = [line.code for line in content]
+        found += self._streaks(content, [not c and bool(COUNTED_ITEM.search(line.features.plain))
+                                         for line, c in zip(content, code)],
+                               self.min_counted_lines, "counted_items", "each ending in a count")
+        found += self._streaks(content, [not c and self._glued_teaser(line)
+                                         for line, c in zip(content, code)],
+                               self.min_glued_lines, "glued_teasers",
+                               "each a Title Case headline glued to its summary")
+        in_prose = prose_anchors(content)
+        run: list[int] = []
+        for index, prose in enumerate(in_prose + [True]):
+            if not (prose or code[index]):  # a code block ends a run of headlines, as prose does
+                run.append(index)
+                continue
+            found += self._judge(content, run)
+            run = []
+        return found
+
+    def _streaks(self, content: list[Line], is_item: list[bool], min_lines: int, rule: str,
+                 why: str) -> list[tuple[int, str, str]]:
+        """Every run of at least ``min_lines`` items (and the section labels among them), as
+        ``(index, rule, reason)``.
 
         ``is_item`` says for each line of ``content`` whether it is an item (worked out
         once per line: the test for the next line would otherwise repeat it). One short
@@ -89,25 +101,25 @@ class HeadlineRuns(Detector):
         the run.
         """
         if sum(is_item) < min_lines:
-            return  # too few items for any streak (most pages): nothing to label
-        streak: list[Line] = []
+            return []  # too few items for any streak (most pages): nothing to label
+        found = []
+        streak: list[int] = []
         items = 0
         for i, line in enumerate(content + [None]):  # type: ignore[operator]
             if line is not None and is_item[i]:
-                streak.append(line)
+                streak.append(i)
                 items += 1
                 continue
-            if (line is not None and streak and streak[-1] is content[i - 1]
+            if (line is not None and streak and streak[-1] == i - 1
                     and line.features.tokens <= self.max_section_label_tokens
                     and not line.features.terminal
                     and i + 1 < len(content) and is_item[i + 1]):
-                streak.append(line)
+                streak.append(i)
                 continue
             if items >= min_lines:
-                for item in streak:
-                    self.label(page, item, rule, Category.TRENDING, 0.7,
-                               f"{items} lines in a row {why}")
+                found += [(item, rule, f"{items} lines in a row {why}") for item in streak]
             streak, items = [], 0
+        return found
 
     def _glued_teaser(self, line: Line) -> bool:
         plain = line.features.plain
@@ -134,12 +146,14 @@ class HeadlineRuns(Detector):
                 return True
         return False
 
-    def _judge(self, page: Page, run: list[Line]) -> None:
+    def _judge(self, content: list[Line], run: list[int]) -> list[tuple[int, str, str]]:
+        """The run's lines as ``(index, rule, reason)`` when the run (indices into
+        ``content`` between prose anchors) is a list of headlines, else nothing."""
         if len(run) < self.min_run_lines:
-            return
-        headlines = [line for line in run if not line.features.prose]
+            return []
+        headlines = [content[i] for i in run if not content[i].features.prose]
         if len(headlines) / len(run) < self.min_headline_share:
-            return
+            return []
         dated = sum(1 for line in headlines if line.features.has_date and not line.features.heading)
         tagged = sum(1 for line in headlines if TAGGED_HEADLINE.search(line.features.plain))
         if dated >= self.min_dated_lines and dated / len(run) >= self.min_dated_share:
@@ -147,7 +161,5 @@ class HeadlineRuns(Detector):
         elif tagged >= self.min_tagged_lines:
             rule, why = "tagged_headline_run", f"{tagged} with item tags like '[法制]' or '(图)'"
         else:
-            return
-        for line in run:
-            self.label(page, line, rule, Category.TRENDING, 0.7,
-                       f"run of {len(run)} headline-like lines, {why}")
+            return []
+        return [(i, rule, f"run of {len(run)} headline-like lines, {why}") for i in run]

@@ -130,3 +130,64 @@ mod menu_tests {
         assert_eq!(whitespace_words("  a b\tc ", &space), 3);
     }
 }
+
+/// `headline_runs.COUNTED_ITEM.search(text)`: `[(（\[]\s*\d[\d,.]*\s*[)）\]]\s*$` (`re`'s
+/// `\s`, `\d`). Read from the end: spaces, a closing bracket, spaces, then a run of digits,
+/// commas and dots (the whole run: nothing before it could continue the match) that starts
+/// with a digit, spaces and an opening bracket.
+pub fn counted_item(text: &str, space: &Bits, digit: &Bits) -> bool {
+    let rest = text.trim_end_matches(|c| space.has(c));
+    let Some(rest) = rest.strip_suffix([')', '）', ']']) else { return false };
+    let rest = rest.trim_end_matches(|c| space.has(c));
+    let before = rest.trim_end_matches(|c| digit.has(c) || c == ',' || c == '.');
+    if !rest[before.len()..].chars().next().is_some_and(|c| digit.has(c)) {
+        return false;
+    }
+    before.trim_end_matches(|c| space.has(c)).ends_with(['(', '（', '['])
+}
+
+/// `headline_runs.TAGGED_HEADLINE.search(text)`: `^\s*[\[【［][^\]】］]{1,6}[\]】］]` (a tag of
+/// one to six characters opening the line) or `[(（](?:组|附)?图[)）]\s*$` (`re`'s `\s`).
+pub fn tagged_headline(text: &str, space: &Bits) -> bool {
+    const CLOSERS: [char; 3] = [']', '】', '］'];
+    let start = text.trim_start_matches(|c| space.has(c));
+    if let Some(inside) = start.strip_prefix(['[', '【', '［']) {
+        let tag = inside.chars().take_while(|c| !CLOSERS.contains(c)).count();
+        if (1..=6).contains(&tag) && inside.chars().nth(tag).is_some() {
+            return true;
+        }
+    }
+    let end = text.trim_end_matches(|c| space.has(c));
+    let Some(rest) = end.strip_suffix([')', '）']).and_then(|r| r.strip_suffix('图')) else {
+        return false;
+    };
+    rest.ends_with(['(', '（'])
+        || rest.strip_suffix(['组', '附']).is_some_and(|r| r.ends_with(['(', '（']))
+}
+
+#[cfg(test)]
+mod headline_tests {
+    use super::*;
+    use crate::tables::Tables;
+
+    #[test]
+    fn counted_items() {
+        let t = Tables::for_examples();
+        assert!(counted_item("Week 12 power rankings (133)", &t.re_space, &t.re_digit));
+        assert!(counted_item("往事如烟（ 1,234 ） ", &t.re_space, &t.re_digit));
+        assert!(!counted_item("x (,12)", &t.re_space, &t.re_digit));
+        assert!(!counted_item("x (a12)", &t.re_space, &t.re_digit));
+        assert!(!counted_item("x (12) y", &t.re_space, &t.re_digit));
+    }
+
+    #[test]
+    fn tagged_headlines() {
+        let space = Tables::for_examples().re_space;
+        assert!(tagged_headline(" [法制] 标题", &space));
+        assert!(tagged_headline("标题(组图) ", &space));
+        assert!(tagged_headline("标题（图）", &space));
+        assert!(!tagged_headline("[] x", &space));
+        assert!(!tagged_headline("[1234567] x", &space));
+        assert!(!tagged_headline("标题(多图)", &space));
+    }
+}

@@ -1020,3 +1020,127 @@ pub(crate) fn menu_labels<'py>(detector: &Bound<'py, PyAny>,
     }
     found.into_pyobject(py).map(|list| list.into_any())
 }
+
+/// `HeadlineRuns._labels(content)`: the decisions `detector` (a `HeadlineRuns`) makes on
+/// `content` (the page's non-blank lines), as `(index, rule, reason)`: counted items, glued
+/// teasers, then runs of headlines.
+#[pyfunction]
+pub(crate) fn headline_run_labels<'py>(detector: &Bound<'py, PyAny>,
+                                       _automaton: &Bound<'py, KeywordAutomaton>,
+                                       _text_ops: &Bound<'py, TextOps>,
+                                       content: &Bound<'py, PyList>)
+                                       -> PyResult<Bound<'py, PyAny>> {
+    let py = detector.py();
+    let Some(lines) = line_views(content)? else {
+        // Lone surrogates: the reference labels the page.
+        return detector.call_method1(intern!(py, "_labels"), (content,));
+    };
+    let tables = &core(py)?.tables;
+    let field = |name| threshold(detector, name);
+    let max_section_label_tokens = field(intern!(py, "max_section_label_tokens"))?;
+    let max_teaser_chars = field(intern!(py, "max_teaser_chars"))?;
+    let min_glued_summary_words = field(intern!(py, "min_glued_summary_words"))?;
+    let mut code = Vec::with_capacity(lines.len());
+    let mut terminal = Vec::with_capacity(lines.len());
+    let mut heading = Vec::with_capacity(lines.len());
+    for line in &lines {
+        let hints = line.line.getattr(intern!(py, "hints"))?.downcast_into::<PyDict>()?;
+        code.push(hints.contains(intern!(py, "block"))? && hints.get_item(intern!(py, "tag"))?
+            .is_some_and(|tag| tag.eq("pre").unwrap_or(false)));
+        let features = line.line.getattr(intern!(py, "features"))?;
+        terminal.push(features.getattr(intern!(py, "terminal"))?.is_truthy()?);
+        heading.push(features.getattr(intern!(py, "heading"))?.is_truthy()?);
+    }
+    let mut found: Vec<(usize, &'static str, String)> = Vec::new();
+    // Runs of items (and the section labels among them), as `_streaks` finds them.
+    let mut streaks = |is_item: &[bool], min_lines: f64, rule: &'static str, why: &str| {
+        if (is_item.iter().filter(|&&item| item).count() as f64) < min_lines {
+            return;
+        }
+        let mut streak: Vec<usize> = Vec::new();
+        let mut items = 0;
+        for i in 0..=lines.len() {
+            if i < lines.len() && is_item[i] {
+                streak.push(i);
+                items += 1;
+                continue;
+            }
+            if i < lines.len() && i > 0 && streak.last() == Some(&(i - 1))
+                && lines[i].tokens <= max_section_label_tokens && !terminal[i]
+                && i + 1 < lines.len() && is_item[i + 1] {
+                streak.push(i);
+                continue;
+            }
+            if items as f64 >= min_lines {
+                for &item in &streak {
+                    found.push((item, rule, format!("{items} lines in a row {why}")));
+                }
+            }
+            streak.clear();
+            items = 0;
+        }
+    };
+    let counted: Vec<bool> = lines.iter().zip(&code).map(|(line, &c)| {
+        !c && crate::detectors::counted_item(line.text(), &tables.re_space, &tables.re_digit)
+    }).collect();
+    streaks(&counted, field(intern!(py, "min_counted_lines"))?, "counted_items",
+            "each ending in a count");
+    let mut glued = Vec::with_capacity(lines.len());
+    for (line, &c) in lines.iter().zip(&code) {
+        let text = line.text();
+        // `_glued_teaser`'s own tests first: most lines (long, CJK or short ones) fail them.
+        let candidate = !c && text.chars().count() as f64 <= max_teaser_chars
+            && crate::detectors::whitespace_words(text, &tables.re_space) as f64
+                >= min_glued_summary_words;
+        glued.push(candidate && detector.call_method1(intern!(py, "_glued_teaser"),
+                                                      (&line.line,))?.is_truthy()?);
+    }
+    streaks(&glued, field(intern!(py, "min_glued_lines"))?, "glued_teasers",
+            "each a Title Case headline glued to its summary");
+    let structure = py.import(intern!(py, "cleanse.detectors.structure"))?;
+    let anchors = prose_anchors(
+        py, &lines, threshold(&structure, intern!(py, "LONG_PARAGRAPH_TOKENS"))?,
+        threshold(&structure, intern!(py, "LONG_SENTENCE_TOKENS"))?)?;
+    let min_run_lines = field(intern!(py, "min_run_lines"))?;
+    let min_headline_share = field(intern!(py, "min_headline_share"))?;
+    let min_dated_lines = field(intern!(py, "min_dated_lines"))?;
+    let min_dated_share = field(intern!(py, "min_dated_share"))?;
+    let min_tagged_lines = field(intern!(py, "min_tagged_lines"))?;
+    // `_judge(run)`: a run between prose anchors that is a list of headlines.
+    let mut judge = |run: &[usize]| {
+        let size = run.len() as f64;
+        if size < min_run_lines {
+            return;
+        }
+        let headlines: Vec<usize> = run.iter().copied().filter(|&i| !lines[i].prose).collect();
+        if headlines.len() as f64 / size < min_headline_share {
+            return;
+        }
+        let dated = headlines.iter().filter(|&&i| lines[i].has_date() && !heading[i]).count();
+        let why = if dated as f64 >= min_dated_lines && dated as f64 / size >= min_dated_share {
+            ("dated_headline_run", format!("{dated} with dates"))
+        } else {
+            let tagged = headlines.iter().filter(|&&i| {
+                crate::detectors::tagged_headline(lines[i].text(), &tables.re_space)
+            }).count();
+            if tagged as f64 >= min_tagged_lines {
+                ("tagged_headline_run", format!("{tagged} with item tags like '[法制]' or '(图)'"))
+            } else {
+                return;
+            }
+        };
+        for &i in run {
+            found.push((i, why.0, format!("run of {} headline-like lines, {}", run.len(), why.1)));
+        }
+    };
+    let mut run = Vec::new();
+    for i in 0..=lines.len() {
+        if i < lines.len() && !(anchors[i] || code[i]) {
+            run.push(i);
+            continue;
+        }
+        judge(&run);
+        run.clear();
+    }
+    found.into_pyobject(py).map(|list| list.into_any())
+}

@@ -562,6 +562,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(crate::passes::duplicate_lines, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::related_list_labels, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::menu_labels, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::passes::headline_run_labels, module)?)?;
     module.add_class::<KeywordAutomaton>()?;
     module.add_class::<ScriptCounter>()?;
     module.add_class::<LineRows>()?;
