@@ -1085,6 +1085,13 @@ pub(crate) fn headline_run_labels<'py>(detector: &Bound<'py, PyAny>,
     }).collect();
     streaks(&counted, field(intern!(py, "min_counted_lines"))?, "counted_items",
             "each ending in a count");
+    let module = py.import(intern!(py, "cleanse.detectors.headline_runs"))?;
+    let teasers = Teasers {
+        py,
+        tables,
+        sentence_end: module.getattr(intern!(py, "SENTENCE_END"))?.extract()?,
+        minor_words: module.getattr(intern!(py, "MINOR_WORDS"))?.extract()?,
+    };
     let mut glued = Vec::with_capacity(lines.len());
     for (line, &c) in lines.iter().zip(&code) {
         let text = line.text();
@@ -1092,8 +1099,7 @@ pub(crate) fn headline_run_labels<'py>(detector: &Bound<'py, PyAny>,
         let candidate = !c && text.chars().count() as f64 <= max_teaser_chars
             && crate::detectors::whitespace_words(text, &tables.re_space) as f64
                 >= min_glued_summary_words;
-        glued.push(candidate && detector.call_method1(intern!(py, "_glued_teaser"),
-                                                      (&line.line,))?.is_truthy()?);
+        glued.push(candidate && teasers.glued(text, min_glued_summary_words)?);
     }
     streaks(&glued, field(intern!(py, "min_glued_lines"))?, "glued_teasers",
             "each a Title Case headline glued to its summary");
@@ -1143,4 +1149,113 @@ pub(crate) fn headline_run_labels<'py>(detector: &Bound<'py, PyAny>,
         run.clear();
     }
     found.into_pyobject(py).map(|list| list.into_any())
+}
+
+/// `HeadlineRuns._glued_teaser`'s scans, with the module's `SENTENCE_END` and `MINOR_WORDS`.
+struct Teasers<'py> {
+    py: Python<'py>,
+    tables: &'static Tables,
+    sentence_end: Vec<String>,
+    minor_words: std::collections::HashSet<String>,
+}
+
+impl Teasers<'_> {
+    /// `str.isupper` of one character (ASCII directly, others by the running Python).
+    fn is_upper(&self, c: char) -> PyResult<bool> {
+        if c.is_ascii() {
+            return Ok(c.is_ascii_uppercase());
+        }
+        PyString::new(self.py, c.encode_utf8(&mut [0; 4]))
+            .call_method0(intern!(self.py, "isupper"))?.is_truthy()
+    }
+
+    /// `TITLE_WORD.findall(text)`: `[^\W\d_][\w'’-]*` (`re`'s classes).
+    fn title_words<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        let t = self.tables;
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            match start {
+                Some(s) if !(t.re_word.has(c) || c == '\'' || c == '’' || c == '-') => {
+                    words.push(&text[s..i]);
+                    start = None;
+                }
+                _ => {}
+            }
+            if start.is_none() && t.re_word.has(c) && !t.re_digit.has(c) && c != '_' {
+                start = Some(i);
+            }
+        }
+        if let Some(s) = start {
+            words.push(&text[s..]);
+        }
+        words
+    }
+
+    fn words(&self, text: &str) -> f64 {
+        crate::detectors::whitespace_words(text, &self.tables.re_space) as f64
+    }
+
+    /// `_glued_teaser(line)` past its length and word tests, for a line whose `plain` is
+    /// `text` and `min_summary` = `min_glued_summary_words`.
+    fn glued(&self, text: &str, min_summary: f64) -> PyResult<bool> {
+        let space = &self.tables.re_space;
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+        if text.contains(':') {
+            // GLUED_DATELINE: `\s(?=[A-Z][A-Z.'’ -]{2,30}:\s)`.
+            let in_run = |c: char| c.is_ascii_uppercase() || ".'’ -".contains(c);
+            for (i, &(start, c)) in chars.iter().enumerate() {
+                if !space.has(c) || !at(i + 1).is_some_and(|c| c.is_ascii_uppercase()) {
+                    continue;
+                }
+                let run = chars[i + 2..].iter().take_while(|&&(_, c)| in_run(c)).count();
+                if !((2..=30).contains(&run) && at(i + 2 + run) == Some(':')
+                     && at(i + 3 + run).is_some_and(|c| space.has(c))) {
+                    continue;
+                }
+                let headline = &text[..start];
+                let summary = &text[start + c.len_utf8()..];
+                if self.title_words(headline).len() >= 3
+                    && !self.sentence_end.iter().any(|end| headline.ends_with(end.as_str()))
+                    && self.words(summary) >= min_summary + 1.0 {
+                    return Ok(true);
+                }
+            }
+        }
+        // GLUE: `(?<=[a-z0-9?!'’\"”)])(?=[A-Z][a-z])`.
+        for i in 1..chars.len() {
+            let before = chars[i - 1].1;
+            if !(before.is_ascii_lowercase() || before.is_ascii_digit() || "?!'’\"”)".contains(before))
+                || !chars[i].1.is_ascii_uppercase()
+                || !at(i + 1).is_some_and(|c| c.is_ascii_lowercase()) {
+                continue;
+            }
+            let start = chars[i].0;
+            let words = self.title_words(&text[..start]);
+            if words.len() < 3 || self.words(&text[start..]) < min_summary {
+                continue;
+            }
+            let mut upper = 0;
+            let mut title_case = true;
+            for word in &words {
+                let first = word.chars().next().expect("words are not empty");
+                if self.is_upper(first)? {
+                    upper += 1;
+                } else if !self.is_minor(word)? {
+                    title_case = false;
+                    break;
+                }
+            }
+            if title_case && upper as f64 >= 0.6 * words.len() as f64 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// `word.lower() in MINOR_WORDS`.
+    fn is_minor(&self, word: &str) -> PyResult<bool> {
+        Ok(self.minor_words.contains(lower(self.py, word)?.as_ref()))
+    }
 }
