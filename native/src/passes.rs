@@ -162,7 +162,8 @@ struct Chrome<'py> {
     pagination: Group<'py>,
     any_inside: Group<'py>,
     any_opening: Group<'py>,
-    contact_field: Bound<'py, PyAny>,
+    /// `_contact_field.findall` and each of `_caption_openings`' `match`, looked up once.
+    contact_fields: Bound<'py, PyAny>,
     caption_openings: Vec<Bound<'py, PyAny>>,
     /// The module's `CREDIT_TAIL_CHARS`: only the tail of a line can hold a credit.
     credit_tail_chars: usize,
@@ -192,9 +193,11 @@ impl<'py> Chrome<'py> {
             pagination: group(intern!(py, "_pagination"))?,
             any_inside: group(intern!(py, "_any_inside"))?,
             any_opening: group(intern!(py, "_any_opening"))?,
-            contact_field: detector.getattr(intern!(py, "_contact_field"))?,
+            contact_fields: detector.getattr(intern!(py, "_contact_field"))?
+                .getattr(intern!(py, "findall"))?,
             caption_openings: detector.getattr(intern!(py, "_caption_openings"))?
-                .try_iter()?.collect::<PyResult<_>>()?,
+                .try_iter()?.map(|p| p?.getattr(intern!(py, "match")))
+                .collect::<PyResult<_>>()?,
             credit_tail_chars: py.import(intern!(py, "cleanse.detectors.chrome"))?
                 .getattr(intern!(py, "CREDIT_TAIL_CHARS"))?.extract()?,
         })
@@ -250,8 +253,9 @@ impl<'py> Chrome<'py> {
                                     format!("legal notice ('{}')", c.word(hit)?))));
                 }
             }
-            if text.contains([':', '：']) {
-                let fields = self.contact_field.call_method1(intern!(py, "findall"), (plain,))?;
+            // Each field ends in a colon: two fields need two colons.
+            if text.matches([':', '：']).nth(1).is_some() {
+                let fields = self.contact_fields.call1((plain,))?;
                 let fields = fields.downcast::<PyList>()?;
                 if fields.len() >= 2 {
                     let shown = fields.iter().take(3).map(|f| Ok(f.downcast::<PyString>()?
@@ -279,8 +283,8 @@ impl<'py> Chrome<'py> {
             }
         }
         if tokens <= self.max_caption_tokens {
-            for pattern in &self.caption_openings {
-                if !pattern.call_method1(intern!(py, "match"), (plain,))?.is_none() {
+            for opening in &self.caption_openings {
+                if !opening.call1((plain,))?.is_none() {
                     return Ok(Some(("captioned_image", 0.7,
                                     "image caption ('In this ... photo')".into())));
                 }
