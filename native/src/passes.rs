@@ -621,7 +621,10 @@ type Labelled<'py> = (usize, &'static str, Bound<'py, PyAny>, f64, String);
 /// The related-lists detector's thresholds and matchers, read off the detector for one page.
 struct RelatedLists<'py, 'c> {
     c: &'c Context<'py, 'c>,
-    detector: Bound<'py, PyAny>,
+    /// The detector's `_list_patterns` and `_comment_patterns` (text -> whether a pattern
+    /// of the group matches it whole).
+    list_patterns: Bound<'py, PyAny>,
+    comment_patterns: Bound<'py, PyAny>,
     comments_after_share: f64,
     min_prose_before_comments: f64,
     thread_window: i64,
@@ -635,20 +638,17 @@ struct RelatedLists<'py, 'c> {
 impl<'py> RelatedLists<'py, '_> {
     /// `RelatedLists._is_list_heading(text)`.
     fn is_list_heading(&self, text: &str) -> PyResult<bool> {
-        let py = self.c.py;
         Ok(self.c.fullmatch(&self.list_headings, text)?
-           || self.detector.call_method1(intern!(py, "_list_patterns"), (text,))?.is_truthy()?)
+           || self.list_patterns.call1((text,))?.is_truthy()?)
     }
 
     /// `RelatedLists._comment_section_at(content, i, text, seen_prose, total_prose)`.
     fn comment_section_at(&self, lines: &[LineView<'py>], i: usize, text: Option<&str>,
                           seen_prose: f64, total_prose: f64) -> PyResult<Option<String>> {
-        let py = self.c.py;
         let Some(text) = text.filter(|t| !t.is_empty()) else { return Ok(None) };
         if !self.c.fullmatch(&self.comment_headings, text)? {
             let stripped = lines[i].text().trim_matches(|c| self.c.tables.re_space.has(c));
-            if !self.detector.call_method1(intern!(py, "_comment_patterns"), (stripped,))?
-                    .is_truthy()? {
+            if !self.comment_patterns.call1((stripped,))?.is_truthy()? {
                 return Ok(None);
             }
         }
@@ -717,7 +717,8 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
     let c = context(automaton, text_ops)?;
     let pass = RelatedLists {
         c: &c,
-        detector: detector.clone(),
+        list_patterns: detector.getattr(intern!(py, "_list_patterns"))?,
+        comment_patterns: detector.getattr(intern!(py, "_comment_patterns"))?,
         comments_after_share: threshold(detector, intern!(py, "comments_after_share"))?,
         min_prose_before_comments: threshold(detector, intern!(py, "min_prose_before_comments"))?,
         thread_window: detector.getattr(intern!(py, "thread_window"))?.extract()?,
