@@ -228,7 +228,7 @@ RECORD_SCHEMA: dict[str, Any] = {
                  "rule": "string", "category": "string", "reason": "string",
                  "text_preview": "string", "chars": "int64", "junk_probability": "float64",
                  "evidence": ["string"]}],
-    "warnings": ["string"],
+    "warnings": ["string"], "keep_threshold": "float64",
     # Batch runs (cleanse.running.batch) add these.
     "input_sha256": "string", "input_bytes": "int64", "options_fingerprint": "string",
 }
@@ -355,6 +355,9 @@ class CleanedDocument:
     # The lines the record's line numbers refer to: an HTML capture's rendering (a text
     # capture's own lines are its input); in the record only when asked for.
     rendering: str | None = None
+    # The arbiter's keep threshold for this page: lines at or above it were kept. The mode's
+    # threshold, or the page's own in balanced mode (docs/arbiter.md); None when not judged.
+    keep_threshold: float | None = None
 
     def to_dict(self, format: str = "text", keep_rendering: bool = False) -> dict[str, Any]:
         """The JSON record documented in docs/output.md; ``format`` picks what ``text`` holds,
@@ -378,6 +381,7 @@ class CleanedDocument:
             "metadata": metadata_record(self.metadata),
             "removed": [r.to_dict() for r in self.removed],
             "warnings": list(self.warnings),
+            "keep_threshold": self.keep_threshold,
         }
 
     def explain(self) -> str:

@@ -201,6 +201,19 @@ def test_balanced_mode_judges_each_page_with_its_own_threshold():
     assert cleanse.Config.from_dict({"arbiter": {"page_threshold": False}}).page_threshold is False
 
 
+def test_the_record_says_which_threshold_judged_the_page():
+    """The record carries the threshold the arbiter judged the page with; a capture that was
+    never judged has none."""
+    capture = page("Skip to main content", "Home | World | Business", *EN, NEWSLETTER)
+    for config in (cleanse.Config(), cleanse.Config(mode="precision")):
+        built = cleanse.Pipeline(config)
+        judged = built.arbiter.judge(built.label(to_capture(capture))).threshold
+        record = built.clean(capture).to_dict()
+        assert record["keep_threshold"] == judged
+    assert judged == MODES["precision"]
+    assert cleanse.clean(b"\x89PNG\r\n\x1a\n\0\0").to_dict()["keep_threshold"] is None
+
+
 def test_same_input_same_output():
     capture = page("Home | World", *EN, NEWSLETTER)
     assert cleanse.clean(capture).to_dict() == cleanse.clean(capture).to_dict()

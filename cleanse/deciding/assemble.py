@@ -180,4 +180,5 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
         removed=_removed_spans(page, judgement),
         # Reading and detectors collect warnings in the page's working metadata.
         warnings=[*page.metadata.get("warnings", []), *judgement.warnings],
+        keep_threshold=judgement.threshold,
     )

@@ -490,6 +490,9 @@ def _explain(args: argparse.Namespace, config: Config) -> int:
               f"{_printable(str(doc.metadata['main_content']))}")
     for warning in doc.warnings:
         print(f"warning: {_printable(warning)}")
+    if doc.keep_threshold is not None:
+        print(f"keep threshold: {doc.keep_threshold:g} (lines with p(article) at or above it "
+              "were kept)")
     print("removed:")
     print(_printable(doc.explain(), keep_newlines=True))
     return EXIT_FAILURES if doc.status.value == "error" else EXIT_OK
