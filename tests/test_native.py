@@ -335,7 +335,8 @@ def test_generated_keyword_matches(text, words):
 
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
-PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs"]
+PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs",
+                    "main_region"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -444,6 +445,10 @@ CONFIGURED = {
                       "min_headline_share": 0.9, "min_tagged_lines": 1, "min_counted_lines": 2,
                       "min_glued_lines": 1, "min_glued_summary_words": 2,
                       "max_teaser_chars": 60, "max_section_label_tokens": 0},
+    "main_region": {"content_tokens": 3, "content_weight": 2, "short_penalty": 0.25,
+                    "junk_penalty": 1, "junk_token_weight": 0.1, "max_lead_lines": 3,
+                    "max_inline_junk_lines": 0, "story_box_penalty": 0.3,
+                    "min_closing_items": 1, "max_list_heading_tokens": 40},
 }
 
 
@@ -463,6 +468,28 @@ def test_ported_detector_configured_otherwise(name):
 PAGE_PIECES = ["Title", "Case", "RunDenny", "The", "of", " NEW YORK: ", " US ", "(12)", "（3）",
                "[法制]", "【热点】", "(组图)", "(图)", "Autos", " | ", "·", "Home", "News",
                "Ǆemal", "ÉCOLE", "展开", "全文 >>", "©", "Tel:", "Fax：", "<div>", "&lt;b&gt;"]
+
+
+@built
+@pytest.mark.parametrize("name", PORTED_DETECTORS)
+def test_ported_detectors_read_unusual_decisions(name):
+    """Earlier decisions with NaN and integer scores, categories given by their value, meta
+    lines: the passes that read decisions read them as the reference does."""
+    pipeline = cleanse.Pipeline()
+    detector = next(d for d in pipeline.detectors if d.name == name)
+    odd = [cleanse.Decision("x", "r", Category.AD, float("nan"), ""),
+           cleanse.Decision("x", "r", Category.AD, 1, ""),
+           cleanse.Decision("x", "r", "nav", 0.9, ""),
+           cleanse.Decision("x", "r", Category.META, 0.8, ""),
+           cleanse.Decision("related_lists", "r", Category.TRENDING, 0.7, "")]
+    pages = []
+    for path in sorted((FIXTURES / "seeds").glob("*.txt")):
+        page = _page_before(pipeline, name, to_capture(path))
+        for i, line in enumerate(page.content_lines()):
+            if i % 3:
+                line.decisions.append(odd[i % len(odd)])
+        pages.append(page)
+    assert_same_decisions(detector, pages)
 
 
 def _detector_words(name: str) -> list[str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
+from cleanse import native
 from cleanse.detectors import LINE_DETECTORS, LIST_DETECTORS
 from cleanse.detectors.base import Detector
 from cleanse.model import Category, Line, Page
@@ -60,8 +62,16 @@ class MainRegion(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
+        for index, rule, reason in native.detector_pass("main_region_labels", self,
+                                                        partial(self._labels, page), content):
+            self.label(page, content[index], rule, Category.BOILERPLATE, 0.6, reason)
+
+    def _labels(self, page: Page, content: list[Line]) -> list[tuple[int, str, str]]:
+        """The lines of ``content`` outside the main region that carry no ``meta`` decision,
+        as ``(index, rule, reason)`` (the reference of the native core's
+        ``main_region_labels``)."""
         if not content:
-            return
+            return []
         weights = [self.weight(page, line) for line in content]
         # A few junk lines between paragraphs (an "Advert" slot, a share bar,
         # a sign-up box) interrupt the article; they must not split it.
@@ -86,7 +96,7 @@ class MainRegion(Detector):
             if running > best:
                 best, best_start, best_end = running, start, i
         if best_start < 0:
-            return  # no prose anywhere: keep what the other detectors left
+            return []  # no prose anywhere: keep what the other detectors left
         lead = 0
         while (lead < self.max_lead_lines and best_start > 0
                and self._heading_like(page, content[best_start - 1])):
@@ -96,11 +106,13 @@ class MainRegion(Detector):
         # Most lines of a text capture lie outside the region: the rule and reason of each
         # side are made once, not per line.
         span = f"(lines {content[best_start].number}-{content[best_end].number})"
-        for side, lines in (("before", content[:best_start]), ("after", content[best_end + 1:])):
+        found = []
+        for side, indices in (("before", range(best_start)),
+                              ("after", range(best_end + 1, len(content)))):
             rule, reason = f"outside_region_{side}", f"{side} the main text region {span}"
-            for line in lines:
-                if not page.has_category(line, (Category.META,)):
-                    self.label(page, line, rule, Category.BOILERPLATE, 0.6, reason)
+            found += [(index, rule, reason) for index in indices
+                      if not page.has_category(content[index], (Category.META,))]
+        return found
 
     @staticmethod
     def _story_box(lines: list[Line]) -> bool:
