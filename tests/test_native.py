@@ -336,7 +336,7 @@ def test_generated_keyword_matches(text, words):
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
 PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs",
-                    "main_region"]
+                    "main_region", "title"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -351,7 +351,8 @@ def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Pag
 
 def assert_same_decisions(detector, pages: Iterable[Page]) -> int:
     """``detector`` labels each page alike with the core and with the reference (compared by
-    ``repr`` too, so a 1 cannot pass for 1.0); the number of decisions it made."""
+    ``repr`` too, so a 1 cannot pass for 1.0) and leaves it the same title; the number of
+    decisions it made."""
     made = 0
     for page in pages:
         twin = copy.deepcopy(page)
@@ -362,6 +363,7 @@ def assert_same_decisions(detector, pages: Iterable[Page]) -> int:
         got = [line.decisions for line in page.lines]
         expected = [line.decisions for line in twin.lines]
         assert got == expected and repr(got) == repr(expected), page.capture.source
+        assert page.title == twin.title, page.capture.source  # the title detector sets it
         made += sum(len(line.decisions) for line in page.lines) - before
     return made
 
@@ -449,6 +451,7 @@ CONFIGURED = {
                     "junk_penalty": 1, "junk_token_weight": 0.1, "max_lead_lines": 3,
                     "max_inline_junk_lines": 0, "story_box_penalty": 0.3,
                     "min_closing_items": 1, "max_list_heading_tokens": 40},
+    "title": {"lookback": -2, "max_tokens": 5, "min_match_chars": 1},
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from cleanse import native
 from cleanse.detectors import LINE_DETECTORS, LIST_DETECTORS
 from cleanse.detectors.base import Detector
 from cleanse.features import normalize_for_matching
@@ -37,33 +38,43 @@ class Title(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
+        choice = native.detector_pass("title_choice", self, self._choice, page, content)
+        if choice is None:
+            return
+        index, rule, score, reason = choice
+        line = content[index]
+        if rule == "heading_above_body":
+            page.title = line.features.plain
+        self.label(page, line, rule, Category.TITLE, score, reason)
+
+    def _choice(self, page: Page, content: list[Line]) -> tuple[int, str, float, str] | None:
+        """The title line as ``(index in content, rule, score, reason)``, if any (the
+        reference of the native core's ``title_choice``)."""
         body = [line for line in content if not page.is_junk(line)
                 and not page.has_category(line, [Category.META])]
         if not body:
-            return
+            return None
         if page.title:
-            if not self._match_known_title(page, content, page.title):
-                self._html_heading(page, content)
-            return
-        line = self._best_candidate(page, content, body)
-        if line is not None:
-            page.title = line.features.plain
-            self.label(page, line, "heading_above_body", Category.TITLE, 0.9,
-                       "headline-like line just above the article")
+            return self._match_known_title(page, content, page.title) \
+                or self._html_heading(page, content)
+        index = self._best_candidate(page, content, body)
+        if index is None:
+            return None
+        return index, "heading_above_body", 0.9, "headline-like line just above the article"
 
-    def _html_heading(self, page: Page, content: list[Line]) -> None:
+    def _html_heading(self, page: Page, content: list[Line]) -> tuple[int, str, float, str] | None:
         """An HTML page's ``<h1>`` before the first paragraph, when no line matched its title."""
-        for line in content:
+        for index, line in enumerate(content):
             if line.hints.get("tag") == "h1" and self._candidate(page, line):
-                self.label(page, line, "html_h1", Category.TITLE, 0.9,
-                           "the page's <h1> above the article")
-                return
+                return index, "html_h1", 0.9, "the page's <h1> above the article"
             if line.features.prose:
-                return
+                return None
+        return None
 
-    def _match_known_title(self, page: Page, content: list[Line], title: str) -> bool:
+    def _match_known_title(self, page: Page, content: list[Line],
+                           title: str) -> tuple[int, str, float, str] | None:
         key = normalize_for_matching(title)
-        for line in content:
+        for index, line in enumerate(content):
             if page.has_category(line, NEVER_TITLE) or line.features.tokens > self.max_tokens:
                 continue
             candidate = line.match_key
@@ -71,10 +82,9 @@ class Title(Detector):
             # or the title with a little more; not a sentence that mentions it.
             if len(candidate) >= self.min_match_chars and (
                     candidate in key or (key in candidate and 2 * len(key) >= len(candidate))):
-                self.label(page, line, "matches_known_title", Category.TITLE, 1.0,
-                           "matches the title given in the capture's metadata")
-                return True
-        return False
+                return (index, "matches_known_title", 1.0,
+                        "matches the title given in the capture's metadata")
+        return None
 
     def _candidate(self, page: Page, line: Line) -> bool:
         f = line.features
@@ -82,7 +92,8 @@ class Title(Detector):
                 and not f.mostly_date and not f.link_like and not f.list_item
                 and not page.has_category(line, NEVER_TITLE))
 
-    def _best_candidate(self, page: Page, content: list[Line], body: list[Line]) -> Line | None:
+    def _best_candidate(self, page: Page, content: list[Line], body: list[Line]) -> int | None:
+        """The index in ``content`` of the best heading-like line above the body, if any."""
         first = body[0]
         start = content.index(first)
         pool = content[max(0, start - self.lookback):start]
@@ -112,7 +123,7 @@ class Title(Detector):
             score += 1 if (f.cjk > f.words) == body_is_cjk else 0
             score -= 1 if repeats[line.match_key] > 1 else 0
             scored.append((score, -line.number, line))
-        return max(scored, key=lambda item: item[:2])[2]
+        return content.index(max(scored, key=lambda item: item[:2])[2])
 
     @staticmethod
     def _isolated(page: Page, line: Line) -> bool:
