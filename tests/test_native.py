@@ -336,7 +336,7 @@ def test_generated_keyword_matches(text, words):
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
 PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs",
-                    "main_region", "title"]
+                    "main_region", "title", "newsletter"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -390,6 +390,8 @@ TRICKY_PAGES = [
     "Tel: 123 Fax: 456 E-mail: a@b.c\n电话：123 传真：456\nPhoto: AP / Reuters",
     "A caption (Image: GETTY)\nIn this Dec. 12, 2006, file photo, a man.\nJ. Smith / AP file",
     "新闻 阅读全文 >>\n展开 ›\n全文 >> >\n返回顶部\n×\nLoad more\n打印 关闭",
+    "Enjoyed this article?\nSubscribe to our newsletter\nIt's free\nBreaking News Emails\n"
+    "Get breaking news alerts\nSIGN UP\n喜欢这篇文章？\n点击关注\n每周精选完全免费随时退订\n",
     "Subscribe No thanks\nWe use cookies. Accept all\nPrivacy Policy | Terms\n下一篇：标题",
     "# Heading\n```\n}\n<div>\n```\n| a | b |\n|---|---|\nKELVIN \u212a Ǆ ß İ ſ",
 ]
@@ -452,6 +454,9 @@ CONFIGURED = {
                     "max_inline_junk_lines": 0, "story_box_penalty": 0.3,
                     "min_closing_items": 1, "max_list_heading_tokens": 40},
     "title": {"lookback": -2, "max_tokens": 5, "min_match_chars": 1},
+    "newsletter": {"max_tokens": 8, "max_prose_tokens": 3, "max_weak_sentence_tokens": 40,
+                   "max_button_tokens": 12, "max_pitch_lines": 5, "max_pitch_tokens": 3,
+                   "keywords": {**_all_vocabulary()["newsletter"], "cta": ["the", "今天"]}},
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.model import Category, Line, Page
@@ -62,33 +63,43 @@ class Newsletter(Detector):
         return (line.features.tokens <= self.max_button_tokens
                 and self._weak.search(line.features.plain) is not None)
 
-    def _label_pitch(self, page: Page, content: list[Line], button: int) -> None:
-        for line in reversed(content[max(0, button - self.max_pitch_lines):button]):
-            features = line.features
+    def _pitch_lines(self, content: list[Line], button: int) -> list[int]:
+        """The indices of the lines right above the sign-up button at ``button`` that pitch
+        the service, nearest first."""
+        pitch = []
+        for index in reversed(range(max(0, button - self.max_pitch_lines), button)):
+            features = content[index].features
             if features.tokens > self.max_pitch_tokens or not (
-                    self._pitch.search(features.plain) or self._weak.search(features.plain)):
-                return
-            self.label(page, line, "signup_pitch", Category.NEWSLETTER, 0.7,
-                       "pitch right above a sign-up button")
+                    self._pitch.search(features.plain)
+                    or self._weak.search(features.plain)):
+                break
+            pitch.append(index)
+        return pitch
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        for i, line in enumerate(content):
-            if self._signup_button(line):
-                self._label_pitch(page, content, i)
+        for index, rule, score, reason in native.detector_pass("newsletter_labels", self,
+                                                               self._labels, content):
+            self.label(page, content[index], rule, Category.NEWSLETTER, score, reason)
+
+    def _labels(self, content: list[Line]) -> list[tuple[int, str, float, str]]:
+        """The decisions on ``content`` as ``(index, rule, score, reason)``: pitches above
+        sign-up buttons, then prompts and the lines around them (the reference of the native
+        core's ``newsletter_labels``)."""
+        found = [(index, "signup_pitch", 0.7, "pitch right above a sign-up button")
+                 for i, line in enumerate(content) if self._signup_button(line)
+                 for index in self._pitch_lines(content, i)]
         prompts = [self._prompt(line) for line in content]
         for i, (line, prompt) in enumerate(zip(content, prompts)):
             if prompt:
-                rule, score, reason = prompt
-                self.label(page, line, rule, Category.NEWSLETTER, score, reason)
+                found.append((i, *prompt))
                 continue
             before = prompts[i + 1] if i + 1 < len(prompts) else None
             after = prompts[i - 1] if i > 0 else None
             short = line.features.tokens <= 20
             if before and short and (self._lead_ins.search(line.features.plain)
                                      or line.features.plain.rstrip().endswith(("?", "？"))):
-                self.label(page, line, "lead_in", Category.NEWSLETTER, 0.65,
-                           "question leading into a subscribe prompt")
+                found.append((i, "lead_in", 0.65, "question leading into a subscribe prompt"))
             elif after and short and self._weak.search(line.features.plain):
-                self.label(page, line, "prompt_tail", Category.NEWSLETTER, 0.65,
-                           "short line continuing a subscribe prompt")
+                found.append((i, "prompt_tail", 0.65, "short line continuing a subscribe prompt"))
+        return found
