@@ -336,7 +336,7 @@ def test_generated_keyword_matches(text, words):
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
 PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs",
-                    "main_region", "title", "newsletter"]
+                    "main_region", "title", "newsletter", "breadcrumbs"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -392,6 +392,8 @@ TRICKY_PAGES = [
     "新闻 阅读全文 >>\n展开 ›\n全文 >> >\n返回顶部\n×\nLoad more\n打印 关闭",
     "Enjoyed this article?\nSubscribe to our newsletter\nIt's free\nBreaking News Emails\n"
     "Get breaking news alerts\nSIGN UP\n喜欢这篇文章？\n点击关注\n每周精选完全免费随时退订\n",
+    "首页 > 科技 > 正文\nHome / World / Asia\nsrc/app/main.rs\nhttps://a.b/c/d\na > b > c >> d.\n"
+    "News » Sport » Football Transfers In The Summer Window | Rumours\n",
     "Subscribe No thanks\nWe use cookies. Accept all\nPrivacy Policy | Terms\n下一篇：标题",
     "# Heading\n```\n}\n<div>\n```\n| a | b |\n|---|---|\nKELVIN \u212a Ǆ ß İ ſ",
 ]
@@ -457,6 +459,7 @@ CONFIGURED = {
     "newsletter": {"max_tokens": 8, "max_prose_tokens": 3, "max_weak_sentence_tokens": 40,
                    "max_button_tokens": 12, "max_pitch_lines": 5, "max_pitch_tokens": 3,
                    "keywords": {**_all_vocabulary()["newsletter"], "cta": ["the", "今天"]}},
+    "breadcrumbs": {"min_crumbs": 2, "max_crumb_tokens": 1, "keywords": {"home": ["科技", "news"]}},
 }
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, vocabulary
-from cleanse.model import Category, Page
+from cleanse.model import Category, Line, Page
 
 # Crumbs are stripped after splitting: a pattern with "\s*" on both sides
 # backtracks quadratically over long runs of spaces.
@@ -34,7 +35,16 @@ class Breadcrumbs(Detector):
         self._home = Keywords(self.keywords["home"])
 
     def detect(self, page: Page) -> None:
-        for line in page.content_lines():
+        content = page.content_lines()
+        for index, rule, score, reason in native.detector_pass("breadcrumb_labels", self,
+                                                               self._labels, content):
+            self.label(page, content[index], rule, Category.NAV, score, reason)
+
+    def _labels(self, content: list[Line]) -> list[tuple[int, str, float, str]]:
+        """The breadcrumb lines of ``content`` as ``(index, rule, score, reason)`` (the
+        reference of the native core's ``breadcrumb_labels``)."""
+        found = []
+        for index, line in enumerate(content):
             features = line.features
             if line.code or features.terminal or (
                     features.link_like and "://" in features.stripped):
@@ -47,8 +57,9 @@ class Breadcrumbs(Detector):
             starts_home = self._home.search(crumbs[0]) is not None
             short = all(len(c.split()) <= self.max_crumb_tokens and len(c) <= 20 for c in crumbs)
             if starts_home and short:
-                self.label(page, line, "home_trail", Category.NAV, 0.95,
-                           f"breadcrumb trail starting at '{crumbs[0].strip()}'")
+                found.append((index, "home_trail", 0.95,
+                              f"breadcrumb trail starting at '{crumbs[0].strip()}'"))
             elif short and len(crumbs) >= self.min_crumbs and features.tokens <= 30:
-                self.label(page, line, "crumb_trail", Category.NAV, 0.7,
-                           f"{len(crumbs)} short crumbs joined by separators")
+                found.append((index, "crumb_trail", 0.7,
+                              f"{len(crumbs)} short crumbs joined by separators"))
+        return found

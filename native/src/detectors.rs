@@ -191,3 +191,41 @@ mod headline_tests {
         assert!(!tagged_headline("标题(多图)", &space));
     }
 }
+
+/// `breadcrumbs.SEPARATOR`'s characters: `[>＞›»/|→]+`.
+fn is_crumb_separator(c: char) -> bool {
+    matches!(c, '>' | '＞' | '›' | '»' | '/' | '|' | '→')
+}
+
+/// The crumbs of a line (`[c.strip() for c in SEPARATOR.split(text) if c.strip()]`, with
+/// `str.strip`'s whitespace `space`) and its number of separator runs
+/// (`len(SEPARATOR.findall(text))`); None when it holds no separator.
+pub fn crumbs<'a>(text: &'a str, space: &Bits) -> Option<(Vec<&'a str>, usize)> {
+    let mut runs = 0;
+    let mut previous = false;
+    for c in text.chars() {
+        let separator = is_crumb_separator(c);
+        runs += (separator && !previous) as usize;
+        previous = separator;
+    }
+    if runs == 0 {
+        return None;
+    }
+    let crumbs = text.split(is_crumb_separator).map(|c| c.trim_matches(|ch| space.has(ch)))
+        .filter(|c| !c.is_empty()).collect();
+    Some((crumbs, runs))
+}
+
+#[cfg(test)]
+mod crumb_tests {
+    use super::*;
+    use crate::tables::Tables;
+
+    #[test]
+    fn crumbs_between_separator_runs() {
+        let space = Tables::for_examples().re_space;
+        let (crumbs, runs) = crumbs("首页 > 科技 >> 正文 / ", &space).unwrap();
+        assert_eq!((crumbs, runs), (vec!["首页", "科技", "正文"], 3));
+        assert!(super::crumbs("no trail here", &space).is_none());
+    }
+}

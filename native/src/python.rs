@@ -566,6 +566,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(crate::passes::main_region_labels, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::title_choice, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::newsletter_labels, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::passes::breadcrumb_labels, module)?)?;
     module.add_class::<KeywordAutomaton>()?;
     module.add_class::<ScriptCounter>()?;
     module.add_class::<LineRows>()?;
