@@ -166,6 +166,13 @@ def test_summary_counts_add_up(seeds):
     assert f"<dt>captures</dt><dd>{len(seeds)}</dd>" in markup
 
 
+def test_each_capture_says_its_keep_threshold(seeds):
+    for explained in seeds:
+        markup = build_report([explained])
+        threshold = explained.record["keep_threshold"]
+        assert f"<dt>kept at</dt><dd>p(article) ≥ {threshold:g}</dd>" in markup
+
+
 def test_filters_search_and_jump_are_present(seeds):
     markup = build_report(seeds)
     for category in [*CATEGORIES, "other", "kept"]:

@@ -329,7 +329,9 @@ def _capture_section(index: int, count: int, explained: ExplainedCapture, counts
              ("language", record["language"]), ("title", record["title"]),
              ("segments", ", ".join(f"{s['first_line']}–{s['last_line']} {s['language']}"
                                     for s in record["segments"])),
-             ("url", record["metadata"].get("url"))]
+             ("url", record["metadata"].get("url")),
+             ("kept at", None if record["keep_threshold"] is None
+              else f"p(article) ≥ {record['keep_threshold']:g}")]
     facts += [("warning", warning) for warning in record["warnings"]]
     header = "".join(f"<dt>{name}</dt><dd>{_esc(value)}</dd>" for name, value in facts if value)
     links = [f'<a href="#c{n}">{label}</a>' for n, label in
