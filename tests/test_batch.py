@@ -87,6 +87,20 @@ def test_failed_captures_are_retried_on_resume(folder, tmp_path):
     assert result["bad.txt"]["status"] == "ok"
 
 
+def test_timed_out_captures_are_retried_on_resume(folder, tmp_path):
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "-q"]) == 0
+    first = records(out)
+    # As a loaded machine would have left it: one capture over the time limit.
+    first[0] |= {"status": "timeout", "error": "time limit of 1 s exceeded", "text": ""}
+    out.write_text("".join(json.dumps(r) + "\n" for r in first), "utf-8")
+    assert main(["clean", str(folder), "-o", str(out), "-q"]) == 0
+    result = {r["source"]: r for r in records(out)}
+    assert len(result) == len(records(out)) == len(first)
+    assert result[first[0]["source"]]["status"] == "ok"
+    assert result[first[0]["source"]]["text"]
+
+
 def _big_folder(root: Path, copies: int) -> Path:
     root.mkdir()
     seeds = sorted(SEEDS.glob("*.txt"))

@@ -264,7 +264,8 @@ def options_fingerprint(config: Config, format: str = "text", kind: str | None =
     counted for the run (``site_profiles``) and, if so, with which sample size
     and key budget. Left out: the time limit and
     the size limit, which only decide whether a capture times out or is too
-    large (and ``error`` records are retried anyway), where the model lives, and
+    large (and ``error`` and ``timeout`` records are retried anyway), where the model
+    lives, and
     the site-profile settings of a run that counted none (they changed nothing).
     """
     settings = asdict(config)

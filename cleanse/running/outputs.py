@@ -8,7 +8,8 @@ over, and a run with other options cleans again what they would change.
 * JSONL and CSV files: each record is appended with a single ``write`` on an
   ``O_APPEND`` descriptor, so a kill leaves at most one partial record at the
   end; the next run cuts it off before appending. When a record is replaced
-  (its input or the options changed, or it was an ``error`` and is retried),
+  (its input or the options changed, or it was an ``error`` or a ``timeout`` and is
+  retried),
   the file is rewritten at the end of the run, atomically, keeping only the
   newest record per source.
 * Text files hold bodies only, with nothing to resume from: an existing one is
@@ -118,10 +119,14 @@ def output_path(out_dir: Path, source: str) -> Path:
     return target
 
 
+# Statuses a resumed run cleans again instead of skipping.
+RETRIED = frozenset({Status.ERROR.value, Status.TIMEOUT.value})
+
+
 def _finished(record: Any) -> tuple[str, Done] | None:
-    """(source, what it was made from) of a record a resumed run may skip; errors are
-    retried."""
-    if not isinstance(record, dict) or record.get("status") == Status.ERROR.value:
+    """(source, what it was made from) of a record a resumed run may skip; errors and
+    timeouts (a loaded machine, a limit raised since) are retried."""
+    if not isinstance(record, dict) or record.get("status") in RETRIED:
         return None
     source, digest = record.get("source"), record.get("input_sha256")
     if not (isinstance(source, str) and isinstance(digest, str)):
