@@ -262,11 +262,10 @@ def options_fingerprint(config: Config, format: str = "text", kind: str | None =
     effective configuration: mode, detector order and options, language
     settings, and the arbiter model's *content*; whether site profiles were
     counted for the run (``site_profiles``) and, if so, with which sample size
-    and key budget. Left out: the time limit and
-    the size limit, which only decide whether a capture times out or is too
-    large (and ``error`` and ``timeout`` records are retried anyway), where the model
-    lives, and
-    the site-profile settings of a run that counted none (they changed nothing).
+    and key budget. Left out: the time limit and the size limit, which only
+    decide whether a capture times out or is too large (and ``error`` and
+    ``timeout`` records are retried anyway), where the model lives, and the
+    site-profile settings of a run that counted none (they changed nothing).
     """
     settings = asdict(config)
     del settings["time_limit"], settings["arbiter_model"]
