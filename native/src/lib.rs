@@ -6,8 +6,9 @@
 //! (`cleanse.detectors.vocabulary.Keywords`) and the arbiter's trees
 //! (`cleanse.deciding.forest`), the script counts of language tagging
 //! (`cleanse.deciding.language`) the arbiter's per-line text columns
-//! (`cleanse.deciding.evidence`) and two line operations of `cleanse.features`
-//! (`strip_punctuation`, the match key). See docs/native.md.
+//! (`cleanse.deciding.evidence`), two line operations of `cleanse.features`
+//! (`strip_punctuation`, the match key) and the whole passes of nine detectors
+//! (`passes.rs`, with their fixed patterns in `detectors.rs`). See docs/native.md.
 
 pub mod detectors;
 pub mod evidence;
