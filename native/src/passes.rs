@@ -5,9 +5,11 @@
 //! their word sets) and its compiled patterns, so any configuration reaches the core exactly
 //! as it reaches the Python reference, and nothing is cached between calls. The patterns a
 //! configuration can change (built from keyword lists, or written in the vocabulary) are
-//! called as the Python objects they are; the core evaluates the rest. A line the core
-//! cannot take (text with lone surrogates) is judged by the reference's own per-line method.
-//! tests/test_native.py compares every pass with its reference.
+//! called as the Python objects they are; the core evaluates the rest. Text the core cannot
+//! take (lone surrogates) goes to the reference: the line to chrome's `_rule`, the key to
+//! duplicates' and title's Python, the whole page to the list and page passes' reference
+//! method. Each pass returns the decisions; the detector labels them, in the reference's
+//! order. tests/test_native.py compares every pass with its reference.
 
 use std::borrow::Cow;
 
