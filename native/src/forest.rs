@@ -165,18 +165,31 @@ impl Forest {
 
     /// Raw scores of rows given as bytes (see `rows`).
     ///
-    /// Tree by tree over all rows (one tree stays in cache), eight rows walking the tree at
-    /// once (their loads overlap); each row's sum still adds its trees' leaf values in tree
-    /// order, as `raw_score` does.
+    /// Block by block of `BLOCK_ROWS` rows, tree by tree over the block's rows, eight rows
+    /// walking the tree at once (their loads overlap); each row's sum still adds its trees'
+    /// leaf values in tree order, as `raw_score` does. A block's values stay in cache while
+    /// every tree walks them: tree by tree over all of a big page's rows (30,000 lines, 26 MB)
+    /// read the whole page from memory once per tree and made time grow faster than size.
     pub fn predict_bytes(&self, data: &[u8], width: usize) -> Result<Vec<f64>, ForestError> {
-        const LANES: usize = 8;
+        const BLOCK_ROWS: usize = 256;
         // The values read once, |x| <= kZeroThreshold as 0, for all trees.
         let values: Vec<f64> = self.rows(data, width)?
             .flat_map(|row| (0..width).map(move |column| zeroed(read(row, column))))
             .collect();
         let mut sums = vec![0.0; values.len() / width];
+        for (rows, row_sums) in values.chunks(BLOCK_ROWS * width)
+                                      .zip(sums.chunks_mut(BLOCK_ROWS)) {
+            self.add_trees(rows, row_sums, width);
+        }
+        Ok(sums)
+    }
+
+    /// Adds every tree's leaf value, in tree order, to the sum of each of `rows` (`width`
+    /// values each), eight rows walking a tree at once.
+    fn add_trees(&self, rows: &[f64], row_sums: &mut [f64], width: usize) {
+        const LANES: usize = 8;
         for &root in &self.roots {
-            for (block, sums) in values.chunks(LANES * width).zip(sums.chunks_mut(LANES)) {
+            for (block, sums) in rows.chunks(LANES * width).zip(row_sums.chunks_mut(LANES)) {
                 let mut at = [root; LANES];
                 let lanes = sums.len();
                 let mut walking = true;
@@ -195,7 +208,6 @@ impl Forest {
                 }
             }
         }
-        Ok(sums)
     }
 
     /// Adds what TreeSHAP needs: node and leaf training-row counts, each node's model feature
