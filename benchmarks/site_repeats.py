@@ -14,8 +14,8 @@ Every page is cleaned by the cross-validated model of its fold
 
 * **without**: the default pipeline;
 * **arbiter**: with ``site_repeats`` enabled and the profile given, the same
-  model, which reads the detector's decisions and each line's host frequency
-  (``site_share``: on what share of the site's pages the line is);
+  model (it has no column of its own for the detector, but reads its decisions
+  through the boilerplate-category and strongest-junk columns);
 * **hard rule**: the *without* output minus every line ``site_repeats``
   flags: what the labels would do if they decided alone (an upper bound on
   removals, not a mode cleanse has).
