@@ -358,17 +358,20 @@ def _bench_pages(folder: Path) -> list[BenchPage]:
     return pages
 
 
-def test_training_counts_the_profile_of_every_site_with_several_pages(tmp_path):
+def test_training_counts_site_profiles_only_with_the_detector_in_the_pipeline(
+        tmp_path, monkeypatch):
     from training import dataset
 
     pages = _bench_pages(tmp_path)
+    assert dataset.site_profiles(pages, jobs=1) == {}
+    enabled = Config().enable("site_repeats", after="duplicates")
+    monkeypatch.setattr(dataset.cleanse, "Config", lambda: enabled)
     profiles = dataset.site_profiles(pages, jobs=1)
     assert set(profiles) == {"test/0", "test/1", "test/2"}  # two.example has one page
     html, text = profiles["test/0"]
     assert (html.host, html.pages, text.pages) == ("one.example", 3, 3)
     footer = cleanse.features.normalize_for_matching(FOOTER)
     assert html.pages_with(footer) == text.pages_with(footer) == 3
-    assert "site_repeats" in dataset.TRAINING_CONFIG.detectors
 
 
 def test_training_labels_each_rendering_with_its_profile(tmp_path, monkeypatch):
@@ -404,24 +407,3 @@ def test_warc_records_are_grouped_by_their_target_host(tmp_path, site_config):
     example = [r for source, r in _records(out).items() if "example.com" in source]
     assert len(example) == 3 and all(r["metadata"]["hostname"] == "example.com"
                                      for r in example)
-
-
-def test_the_arbiter_reads_how_often_a_line_recurs_across_the_site():
-    """With a profile of two or more pages each line's site share and the page count are
-    evidence; alone (no profile, or a profile of one page) both are missing."""
-    from cleanse.deciding.evidence import COLUMN, page_features
-
-    stories = [_story(i) for i in range(5)]
-    pipeline = cleanse.Pipeline(Config().enable("site_repeats", after="duplicates"))
-    for site, expected_pages in ((_profile(stories), 5), (_profile(stories[:1]), None),
-                                 (None, None)):
-        lines, rows = page_features(pipeline.label(to_capture(stories[0]), site=site))
-        share = dict(zip((line.text for line in lines), rows[:, COLUMN["site_share"]]))
-        pages = rows[:, COLUMN["site_log_pages"]]
-        if expected_pages is None:
-            assert np.isnan(pages).all() and np.isnan(list(share.values())).all()
-            continue
-        assert np.allclose(pages, np.log1p(expected_pages))
-        assert share[FOOTER] == share[NEWSLETTER] == 1.0
-        own = next(text for text in share if text.startswith("# The harbour"))
-        assert share[own] == 1 / expected_pages  # on its own page only

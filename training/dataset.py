@@ -13,15 +13,12 @@ tokens, as the token F1 that judges the output does.
 
     python -m training.dataset          # build (or reuse) the cached table and describe it
 
-The pages are labelled by the default pipeline with ``site_repeats`` (lines
-repeated across a site's pages) added after ``duplicates``, as a batch run
-that enables it labels them. Each bench page carries the profile of its site
+When the default pipeline runs ``site_repeats`` (lines repeated across a
+site's pages), each bench page is labelled with the profile of its site
 (:class:`cleanse.site_profile.SiteProfile`) counted over every bench page of
 that site (its cross-validation group), HTML renderings and text renderings
 apart, as a batch run over a crawl of the site would; a site with one bench
-page has none, and its pages train the model for captures cleaned alone. The
-profile gives the detector its labels and the evidence its site columns (how
-often each line recurs across the site).
+page has none. Without the detector in the pipeline nothing is counted.
 
 The table is cached under ``benchmarks/.cache/dataset/`` keyed by a hash of
 the cleanse sources (changing a detector changes the evidence; reformatting,
@@ -58,9 +55,6 @@ BODY_SHARE = 0.5  # a line is article text when at least this share of it aligns
 PAGE_WEIGHT = 100.0
 SEED_KEPT = {"body": 1.0}
 SEED_JUNK = {"nav", "trending", "ad", "newsletter", "share", "chrome"}
-# The pipeline that labels the pages: the default one, with the site's repeats as a batch run
-# that enables them has (without a site profile the detector does nothing).
-TRAINING_CONFIG = cleanse.Config().enable("site_repeats", after="duplicates")
 KINDS = ("html", "text")  # what is scored; "crop" rows (see crop_around_article) only train
 CROP_MARGIN = 3
 CROP_WEIGHT = 0.5
@@ -166,7 +160,7 @@ _DETECTORS: list[Detector] = []
 def _label(text: str, kind: str, site: SiteProfile | None = None) -> Page:
     """The capture labelled by the default detectors (no arbiter: it is what we train)."""
     if not _DETECTORS:
-        _DETECTORS.extend(TRAINING_CONFIG.build())
+        _DETECTORS.extend(cleanse.Config().build())
     return label(_capture(text, kind), _DETECTORS, site=site)
 
 
@@ -174,6 +168,7 @@ def _capture(text: str, kind: str) -> cleanse.Capture:
     return to_capture(text, kind="html" if kind == "html" else None)
 
 
+SITE_DETECTOR = "site_repeats"
 # A bench page's site profiles: (of its HTML rendering's site, of its text rendering's site).
 Sites = tuple[SiteProfile | None, SiteProfile | None]
 
@@ -186,7 +181,10 @@ def _page_keys(page: BenchPage) -> tuple[np.ndarray, np.ndarray]:
 
 def site_profiles(pages: list[BenchPage], jobs: int = 2) -> dict[str, Sites]:
     """Page key -> the profiles of its site from every page of that site (``page.group``),
-    for pages whose site has others."""
+    for pages whose site has others; empty when the default pipeline has no
+    ``site_repeats`` (the profiles would change nothing)."""
+    if SITE_DETECTOR not in cleanse.Config().detectors:
+        return {}
     by_site: dict[str, list[BenchPage]] = {}
     for page in pages:
         by_site.setdefault(page.group, []).append(page)

@@ -17,9 +17,6 @@ from one. Columns:
   characters), how much prose lies before and after it, how long the run
   of short lines around it is, neighbours' lengths and prose shares in
   windows of 2, 5 and 10 lines;
-* the site (batch runs whose pipeline has ``site_repeats``, missing otherwise): the share of
-  the site's counted pages that hold the line, and how many were counted
-  (:mod:`cleanse.site_profile`);
 * the DOM (HTML only, missing for text captures): block tag, link
   density, furniture-named container (dialogs apart), ``<article>``/``<main>``,
   quote, hidden, how close the line hangs to the title heading
@@ -40,15 +37,13 @@ import numpy as np
 import regex
 
 from cleanse import native
-from cleanse.detectors import DEFAULT_PIPELINE, OPTIONAL_DETECTORS
+from cleanse.detectors import DEFAULT_PIPELINE
 from cleanse.features import TERMINAL
 from cleanse.model import Category, Line, Page
-from cleanse.site_profile import SiteProfile
 
 # Detectors the shipped model knows by name; a user's own detector still
 # counts through the category columns.
-DETECTORS: tuple[str, ...] = tuple(d for d in (*DEFAULT_PIPELINE, *OPTIONAL_DETECTORS)
-                                   if d != "title")
+DETECTORS: tuple[str, ...] = tuple(d for d in DEFAULT_PIPELINE if d != "title")
 CATEGORIES: tuple[Category, ...] = tuple(Category)
 TAG_GROUPS: dict[str, str] = {
     "p": "p", "h1": "h1", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4",
@@ -100,13 +95,8 @@ _WINDOW_COLUMNS = tuple(
     f"{what}_w{w}" for w in WINDOWS
     for what in ("prose", "log_tokens", "strongest_junk", "main_content", "link_density"))
 
-# The host frequency (issue 18): on what share of its site's counted pages the line occurs,
-# and how many pages were counted. A profile of one page says nothing about the site.
-_SITE_COLUMNS = ("site_share", "site_log_pages")
-MIN_SITE_PAGES = 2
-
 FEATURES: tuple[str, ...] = (_LINE_COLUMNS + _POSITION_COLUMNS + _DOM_COLUMNS
-                             + _DETECTOR_COLUMNS + _WINDOW_COLUMNS + _SITE_COLUMNS)
+                             + _DETECTOR_COLUMNS + _WINDOW_COLUMNS)
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 
@@ -272,7 +262,6 @@ _LINE_STOP = len(_LINE_COLUMNS)
 _DOM_START = _LINE_STOP + len(_POSITION_COLUMNS)
 _DETECTOR_START = _DOM_START + len(_DOM_COLUMNS)
 _WINDOW_START = _DETECTOR_START + len(_DETECTOR_COLUMNS)
-_SITE_START = _WINDOW_START + len(_WINDOW_COLUMNS)
 # A text capture's DOM columns: not HTML, the rest missing.
 _TEXT_DOM_ROW = [0.0] + [math.nan] * (len(_DOM_COLUMNS) - 1)
 
@@ -323,19 +312,7 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
         _structure_columns(lines, chars, total_chars, rows)
     for columns, means in zip(_WINDOW_COLUMNS_OF, _window_means(rows[:, _WINDOWED_COLUMNS])):
         rows[:, columns] = means
-    _site_columns(page.site, lines, rows)
     return lines, rows
-
-
-def _site_columns(site: SiteProfile | None, lines: list[Line], rows: np.ndarray) -> None:
-    """How often each line recurs across its site's pages; missing without a profile."""
-    if site is None or site.pages < MIN_SITE_PAGES:
-        rows[:, _SITE_START:] = math.nan
-        return
-    # A line is on its own page: a page outside the counted sample still counts one.
-    rows[:, COLUMN["site_share"]] = [max(site.pages_with(line.match_key), 1) / site.pages
-                                     for line in lines]
-    rows[:, COLUMN["site_log_pages"]] = math.log1p(site.pages)
 
 
 def _structure_columns(lines: list[Line], chars: np.ndarray, total_chars: float,
