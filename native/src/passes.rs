@@ -572,6 +572,18 @@ impl<'py> LineView<'py> {
     }
 }
 
+/// The page's lines as `LineView`s; when a line holds lone surrogates (UTF-8 cannot hold
+/// them), returns from the calling pass what the reference, `detector._labels(arguments)`,
+/// decides instead.
+macro_rules! views_or_reference {
+    ($detector:expr, $content:expr, $arguments:expr) => {
+        match line_views($content)? {
+            Some(lines) => lines,
+            None => return $detector.call_method1(intern!($detector.py(), "_labels"), $arguments),
+        }
+    };
+}
+
 /// The page's lines as `LineView`s, or None when one holds lone surrogates.
 fn line_views<'py>(content: &Bound<'py, PyList>) -> PyResult<Option<Vec<LineView<'py>>>> {
     let mut views = Vec::with_capacity(content.len());
@@ -719,10 +731,7 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
                                        content: &Bound<'py, PyList>)
                                        -> PyResult<Bound<'py, PyAny>> {
     let py = detector.py();
-    let Some(lines) = line_views(content)? else {
-        // Lone surrogates: the reference labels the page.
-        return detector.call_method1(intern!(py, "_labels"), (page, content));
-    };
+    let lines = views_or_reference!(detector, content, (page, content));
     let c = context(automaton, text_ops)?;
     let pass = RelatedLists {
         c: &c,
@@ -1045,10 +1054,7 @@ pub(crate) fn headline_run_labels<'py>(detector: &Bound<'py, PyAny>,
                                        content: &Bound<'py, PyList>)
                                        -> PyResult<Bound<'py, PyAny>> {
     let py = detector.py();
-    let Some(lines) = line_views(content)? else {
-        // Lone surrogates: the reference labels the page.
-        return detector.call_method1(intern!(py, "_labels"), (content,));
-    };
+    let lines = views_or_reference!(detector, content, (content,));
     let tables = &core(py)?.tables;
     let field = |name| threshold(detector, name);
     let max_section_label_tokens = field(intern!(py, "max_section_label_tokens"))?;
@@ -1677,10 +1683,7 @@ pub(crate) fn newsletter_labels<'py>(detector: &Bound<'py, PyAny>,
                                      content: &Bound<'py, PyList>)
                                      -> PyResult<Bound<'py, PyAny>> {
     let py = detector.py();
-    let Some(lines) = line_views(content)? else {
-        // Lone surrogates: the reference labels the page.
-        return detector.call_method1(intern!(py, "_labels"), (content,));
-    };
+    let lines = views_or_reference!(detector, content, (content,));
     let c = context(automaton, text_ops)?;
     let field = |name| threshold(detector, name);
     let max_tokens = field(intern!(py, "max_tokens"))?;
@@ -1772,10 +1775,7 @@ pub(crate) fn breadcrumb_labels<'py>(detector: &Bound<'py, PyAny>,
                                      content: &Bound<'py, PyList>)
                                      -> PyResult<Bound<'py, PyAny>> {
     let py = detector.py();
-    let Some(lines) = line_views(content)? else {
-        // Lone surrogates: the reference labels the page.
-        return detector.call_method1(intern!(py, "_labels"), (content,));
-    };
+    let lines = views_or_reference!(detector, content, (content,));
     let c = context(automaton, text_ops)?;
     let min_crumbs = threshold(detector, intern!(py, "min_crumbs"))?;
     let max_crumb_tokens = threshold(detector, intern!(py, "max_crumb_tokens"))?;
