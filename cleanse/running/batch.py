@@ -43,7 +43,7 @@ from cleanse.reading.capture import (
     looks_like_html,
 )
 from cleanse.reading.warc import html_records, is_warc
-from cleanse.running.outputs import STDIO, Done, unwritable
+from cleanse.running.outputs import FAILED, STDIO, Done, unwritable
 
 if TYPE_CHECKING:
     from cleanse.running.sites import SiteProfiles
@@ -630,7 +630,7 @@ class Summary:
                 and earlier.options_fingerprint != record.get("options_fingerprint"):
             self.options_changed += 1
         self.input_bytes += record.get("input_bytes") or 0
-        if record["status"] in (Status.ERROR.value, Status.TIMEOUT.value):
+        if record["status"] in FAILED:
             self.fail(record["source"], record["error"])
         if record.get("language"):
             self.languages[record["language"]] += 1

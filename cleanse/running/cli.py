@@ -35,7 +35,7 @@ from cleanse.running.batch import (
     list_files,
     run_jobs,
 )
-from cleanse.running.outputs import CODECS, STDIO, atomic_write, open_sink
+from cleanse.running.outputs import CODECS, FAILED, STDIO, atomic_write, open_sink
 from cleanse.running.progress import Progress
 from cleanse.running.report import Limits, build_report, explain_jobs
 from cleanse.running.sites import SiteCounter, SiteProfiles, profile_sites
@@ -435,8 +435,7 @@ def _report(args: argparse.Namespace, config: Config) -> int:
         print(f"cleanse: cannot write {_printable(args.output)}: {exc.strerror or exc}",
               file=sys.stderr)
         return EXIT_USAGE
-    failed = sum(e.record["status"] in (Status.ERROR.value, Status.TIMEOUT.value)
-                 for e in captures)
+    failed = sum(e.record["status"] in FAILED for e in captures)
     if args.output != STDIO:
         print(f"cleanse: report of {len(captures)} captures written to "
               f"{_printable(args.output)}"

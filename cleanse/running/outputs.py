@@ -8,10 +8,9 @@ over, and a run with other options cleans again what they would change.
 * JSONL and CSV files: each record is appended with a single ``write`` on an
   ``O_APPEND`` descriptor, so a kill leaves at most one partial record at the
   end; the next run cuts it off before appending. When a record is replaced
-  (its input or the options changed, or it was an ``error`` or a ``timeout`` and is
-  retried),
-  the file is rewritten at the end of the run, atomically, keeping only the
-  newest record per source.
+  (its input or the options changed, or it failed -- ``error``, ``timeout`` -- and
+  is retried), the file is rewritten at the end of the run, atomically, keeping
+  only the newest record per source.
 * Text files hold bodies only, with nothing to resume from: an existing one is
   overwritten only with ``--force``.
 * Folder: one ``<source>.json`` per capture, each written to a temporary file
@@ -119,14 +118,15 @@ def output_path(out_dir: Path, source: str) -> Path:
     return target
 
 
-# Statuses a resumed run cleans again instead of skipping.
-RETRIED = frozenset({Status.ERROR.value, Status.TIMEOUT.value})
+# The statuses of a capture that failed: counted as failures, and cleaned again by a resumed
+# run instead of skipped (a timeout may come from a loaded machine or a limit raised since).
+FAILED = frozenset({Status.ERROR.value, Status.TIMEOUT.value})
 
 
 def _finished(record: Any) -> tuple[str, Done] | None:
-    """(source, what it was made from) of a record a resumed run may skip; errors and
-    timeouts (a loaded machine, a limit raised since) are retried."""
-    if not isinstance(record, dict) or record.get("status") in RETRIED:
+    """(source, what it was made from) of a record a resumed run may skip; failed ones
+    (:data:`FAILED`) are retried."""
+    if not isinstance(record, dict) or record.get("status") in FAILED:
         return None
     source, digest = record.get("source"), record.get("input_sha256")
     if not (isinstance(source, str) and isinstance(digest, str)):
