@@ -28,8 +28,6 @@ pub struct Automaton {
     automaton: AhoCorasick,
     /// Per word: whether it must stand alone (Python's `ASCII_WORD`).
     ascii_word: Vec<bool>,
-    /// Per word: the groups that hold it.
-    groups_of: Vec<Vec<usize>>,
     /// Per group: a bitset over words.
     members: Vec<Vec<u64>>,
     group_count: usize,
@@ -40,15 +38,13 @@ impl Automaton {
     pub fn new(words: &[String], ascii_word: Vec<bool>, groups: &[Vec<usize>])
                -> Result<Automaton, aho_corasick::BuildError> {
         let automaton = AhoCorasick::builder().match_kind(MatchKind::Standard).build(words)?;
-        let mut groups_of = vec![Vec::new(); words.len()];
         let mut members = vec![vec![0u64; words.len().div_ceil(64)]; groups.len()];
         for (group, word_ids) in groups.iter().enumerate() {
             for &word in word_ids {
-                groups_of[word].push(group);
                 members[group][word >> 6] |= 1 << (word & 63);
             }
         }
-        Ok(Automaton { automaton, ascii_word, groups_of, members, group_count: groups.len() })
+        Ok(Automaton { automaton, ascii_word, members, group_count: groups.len() })
     }
 
     pub fn group_count(&self) -> usize {
@@ -79,17 +75,14 @@ impl Automaton {
         })
     }
 
-    /// Each group's `search` answer, in one scan.
-    pub fn first_hits(&self, tables: &Tables, text: &str) -> Vec<Option<Hit>> {
-        let mut best: Vec<Option<Hit>> = vec![None; self.group_count];
-        for hit in self.hits(tables, text) {
-            for &group in &self.groups_of[hit.word] {
-                if best[group].is_none_or(|current| hit < current) {
-                    best[group] = Some(hit);
-                }
-            }
-        }
-        best
+    /// Every occurrence of every group's words, in one scan (see `first_in_group`).
+    pub fn occurrences(&self, tables: &Tables, text: &str) -> Box<[Hit]> {
+        self.hits(tables, text).collect()
+    }
+
+    /// A group's `search` answer among a text's `occurrences`: the smallest of its own.
+    pub fn first_in_group(&self, occurrences: &[Hit], group: usize) -> Option<Hit> {
+        occurrences.iter().filter(|hit| self.in_group(group, hit.word)).min().copied()
     }
 
     /// One group's non-overlapping matches, left to right (`findall`, `sub`): after each
@@ -133,9 +126,9 @@ mod tests {
     fn ascii_words_stand_alone_and_longest_wins() {
         let tables = Tables::for_examples();
         let (a, words) = automaton(&[&["share", "share this"], &["分享", "x!"]]);
-        let best = a.first_hits(&tables, "shared; share this! 分享");
-        assert_eq!(words[best[0].unwrap().word], "share this");
-        assert_eq!(words[best[1].unwrap().word], "x!".to_string().replace("x!", "分享"));
+        let found = a.occurrences(&tables, "shared; share this! 分享");
+        assert_eq!(words[a.first_in_group(&found, 0).unwrap().word], "share this");
+        assert_eq!(words[a.first_in_group(&found, 1).unwrap().word], "分享");
         let all = a.all_hits(&tables, "share, share this, shares share", 0);
         let found: Vec<&str> = all.iter().map(|h| words[h.word].as_str()).collect();
         assert_eq!(found, ["share", "share this", "share"]);

@@ -150,10 +150,13 @@ fn plain_text(py: Python<'_>, text: &str) -> PyResult<String> {
 /// The keyword groups of every `Keywords` matcher, in one automaton.
 ///
 /// `search` and `startswith` remember the texts they scanned (by identity, holding a
-/// reference, so an address cannot be reused while it is remembered): the detectors ask
-/// several groups about the same line in turn, and each detector asks again about lines
-/// others asked about; one scan per line answers them all. The memory is emptied when it
-/// holds `SEEN_TEXTS` texts or `SEEN_BYTES` bytes.
+/// reference, so an address cannot be reused while it is remembered) with every keyword
+/// occurrence in them: the detectors ask several groups about the same line in turn, and each
+/// detector asks again about lines others asked about; one scan per line answers them all.
+/// The memory is emptied when it holds `SEEN_BYTES` bytes (texts and entries): bounded by
+/// bytes, not by a count of texts, so a page of any number of short lines stays remembered
+/// across the detectors (a count bound made a 29,000-line page scan each line once per
+/// question, not once).
 #[pyclass(frozen, module = "cleanse._native")]
 pub(crate) struct KeywordAutomaton {
     pub(crate) automaton: Automaton,
@@ -161,16 +164,18 @@ pub(crate) struct KeywordAutomaton {
     seen: Mutex<Seen>,
 }
 
-/// Texts scanned (by address) with each group's first hit, and their total size.
+/// Texts scanned (by address) with their keyword occurrences (most lines hold none), and the
+/// bytes they take.
 #[derive(Default)]
 struct Seen {
-    hits: HashMap<usize, (Py<PyString>, Vec<Option<Hit>>)>,
+    hits: HashMap<usize, (Py<PyString>, Box<[Hit]>)>,
     bytes: usize,
 }
 
-/// A few pages' worth of lines (a page asks about ~170 distinct texts).
-const SEEN_TEXTS: usize = 4096;
+/// Many pages' worth of lines: a line costs its text and `SEEN_ENTRY_BYTES`.
 const SEEN_BYTES: usize = 16 << 20;
+/// An entry's map slot, reference and boxed slice, beside the text it remembers.
+const SEEN_ENTRY_BYTES: usize = 96;
 
 impl KeywordAutomaton {
     pub(crate) fn check_group(&self, group: usize) -> PyResult<()> {
@@ -194,20 +199,21 @@ impl KeywordAutomaton {
         let address = text.as_ptr() as usize;
         if let Some((known, hits)) = seen.hits.get(&address) {
             if known.bind(py).is(text) {
-                return Ok(hits[group]);
+                return Ok(self.automaton.first_in_group(hits, group));
             }
         }
         let tables = &core(py)?.tables;
         // UnicodeEncodeError for lone surrogates: the caller falls back to the reference.
         let lowered = Self::lowered(text)?;
         let lowered = lowered.to_str()?;
-        let hits = self.automaton.first_hits(tables, lowered);
-        let hit = hits[group];
-        if seen.hits.len() >= SEEN_TEXTS || seen.bytes + lowered.len() > SEEN_BYTES {
+        let hits = self.automaton.occurrences(tables, lowered);
+        let hit = self.automaton.first_in_group(&hits, group);
+        let size = lowered.len() + SEEN_ENTRY_BYTES + std::mem::size_of_val(&*hits);
+        if seen.bytes + size > SEEN_BYTES {
             seen.hits.clear();
             seen.bytes = 0;
         }
-        seen.bytes += lowered.len();
+        seen.bytes += size;
         seen.hits.insert(address, (text.clone().unbind(), hits));
         Ok(hit)
     }
