@@ -19,7 +19,7 @@ import lxml.etree
 import regex
 from lxml.etree import _Element as Element
 
-from cleanse.reading.main_content import INVISIBLE, main_content
+from cleanse.reading.main_content import INVISIBLE, CaseInsensitive, main_content
 from cleanse.reading.main_content import NEGATIVE as NEGATIVE_NAME
 from cleanse.reading.main_content import POSITIVE as CONTENT_NAME
 from cleanse.reading.metadata import from_html, htmldate_published
@@ -37,13 +37,13 @@ BOILERPLATE_TAGS = {"nav", "footer", "aside", "form", "dialog"}
 SEMANTIC_FURNITURE = {"nav", "footer", "aside"}
 # Class and id names of dialogs; their marker is "dialog", like role="dialog" and aria-modal.
 OVERLAY_NAMES = {"modal", "dialog", "drawer", "popup", "popover", "offcanvas", "lightbox"}
-BOILERPLATE_TOKEN = regex.compile(
+BOILERPLATE_TOKEN = CaseInsensitive(
     r"(?:^|[-_\s])(?:nav|navbar|menu|footer|sidebar|side-bar|comments?|related|share|sharing|"
     r"social|breadcrumbs?|cookie|consent|banner|advert|ads?|promo|subscribe|newsletter|widget|"
     r"popular|trending|recommend\w*|masthead|toolbar|pagination|pager|tags|byline|author-bio|"
     r"gallery|carousel|slideshow|slider|lightbox|caption|credit|"
     r"modal|dialog|drawer|popup|popover|offcanvas)"
-    r"(?:$|[-_\s])", regex.I)
+    r"(?:$|[-_\s])")
 CONTENT_TAGS = {"article", "main"}
 # Plain lxml elements (no lxml.html classes: walking them is several times faster). Comments
 # go at parse time, their tails kept: the tree walk would never visit them.

@@ -20,23 +20,49 @@ the caller renders the whole page instead.
 from __future__ import annotations
 
 import functools
+import re
 
 import lxml.etree
 import regex
 from lxml.etree import _Element as Element
 
-POSITIVE = regex.compile(r"article|body|content|entry|hentry|main|page|post|text|blog|story",
-                         regex.I)
-NEGATIVE = regex.compile(
+
+class CaseInsensitive:
+    """A pattern searched case-insensitively, as ``regex.compile(pattern, regex.I)`` does.
+
+    Class and id names are searched thousands of times a page, nearly all of them ASCII:
+    those go to the standard ``re`` (several times faster here) on their lowercase, with
+    ``re.ASCII`` so that ``\\s`` and ``\\w`` mean what ``regex`` means by them on ASCII text
+    (its ``\\s`` leaves out the separators U+001C..U+001F). Other text goes to ``regex``,
+    whose case folding matches U+212A (Kelvin) to "k". ``pattern`` must spell its letters
+    in lowercase.
+    """
+
+    __slots__ = ("_ascii", "_unicode", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._ascii = re.compile(pattern, re.ASCII)
+        self._unicode = regex.compile(pattern, regex.I)
+
+    def search(self, text: str) -> re.Match[str] | regex.Match[str] | None:
+        """The first match in ``text`` (of its lowercase when ``text`` is ASCII), or None."""
+        if text.isascii():
+            return self._ascii.search(text.lower())
+        return self._unicode.search(text)
+
+
+POSITIVE = CaseInsensitive(r"article|body|content|entry|hentry|main|page|post|text|blog|story")
+NEGATIVE = CaseInsensitive(
     r"combx|comment|com-|contact|foot|footer|footnote|masthead|media|meta|outbrain|promo|related|"
     r"scroll|shoutbox|sidebar|sponsor|shopping|tags|tool|widget|nav|menu|share|social|"
-    r"breadcrumb|ad-|ads|advert|banner|popular|recommend", regex.I)
+    r"breadcrumb|ad-|ads|advert|banner|popular|recommend")
 # A container nested in one of these is a reader comment, however content-like its own name.
-COMMENT = regex.compile(r"comment|disqus|respond|replies", regex.I)
+COMMENT = CaseInsensitive(r"comment|disqus|respond|replies")
 # A container nested in one of these is an overlay (a policy modal, a size guide, a cart
 # drawer): shown on demand, rarely what the page is about.
-OVERLAY = regex.compile(r"(?:^|[-_\s])(?:modal|dialog|drawer|popup|popover|offcanvas|lightbox)"
-                        r"(?:$|[-_\s])", regex.I)
+OVERLAY = CaseInsensitive(r"(?:^|[-_\s])(?:modal|dialog|drawer|popup|popover|offcanvas|lightbox)"
+                          r"(?:$|[-_\s])")
 TAG_WEIGHT = {"div": 5, "article": 10, "main": 10, "section": 3, "pre": 3, "td": 3,
               "blockquote": 3, "address": -3, "ol": -3, "ul": -3, "dl": -3, "dd": -3, "dt": -3,
               "li": -3, "form": -3, "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5,
