@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
@@ -35,6 +36,11 @@ class Detector:
     def label(self, page: Page, line: Line, rule: str, category: Category,
               score: float, reason: str) -> None:
         page.label(line, self.name, rule, category, score, reason)
+
+    def label_many(self, page: Page,
+                   labels: Iterable[tuple[Line, str, Category, float, str]]) -> None:
+        """:meth:`label` for each ``(line, rule, category, score, reason)``, in one call."""
+        page.label_many(self.name, labels)
 
     @classmethod
     def option_names(cls) -> list[str]:

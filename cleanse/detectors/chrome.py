@@ -156,9 +156,9 @@ class Chrome(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        for index, name, score, reason in native.detector_pass("chrome_rules", self,
-                                                               self._rules, content):
-            self.label(page, content[index], name, Category.CHROME, score, reason)
+        self.label_many(page, ((content[index], name, Category.CHROME, score, reason)
+                               for index, name, score, reason in native.detector_pass(
+                                   "chrome_rules", self, self._rules, content)))
 
 
 def _credit_tail(labels: list[str], agencies: list[str]) -> re.Pattern[str]:

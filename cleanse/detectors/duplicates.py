@@ -53,9 +53,9 @@ class Duplicates(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        for index, reason in native.detector_pass("duplicate_lines", self, self._repeats,
-                                                  page, content):
-            self.label(page, content[index], "repeated_line", Category.DUPLICATE, 0.6, reason)
+        self.label_many(page, ((content[index], "repeated_line", Category.DUPLICATE, 0.6, reason)
+                               for index, reason in native.detector_pass(
+                                   "duplicate_lines", self, self._repeats, page, content)))
 
     def _repeats(self, page: Page, content: list[Line]) -> list[tuple[int, str]]:
         """``(index, reason)`` of each line of ``content`` that repeats an earlier one or the

@@ -106,10 +106,10 @@ class Menus(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        for index, rule, reason in native.detector_pass("menu_labels", self, self._labels,
-                                                        content):
-            score = 0.75 if rule == "menu_line" else 0.7
-            self.label(page, content[index], rule, Category.NAV, score, reason)
+        self.label_many(page, ((content[index], rule, Category.NAV,
+                                0.75 if rule == "menu_line" else 0.7, reason)
+                               for index, rule, reason in native.detector_pass(
+                                   "menu_labels", self, self._labels, content)))
 
     def _labels(self, content: list[Line]) -> list[tuple[int, str, str]]:
         """The decisions on ``content`` as ``(index, rule, reason)``: lines of menu items,

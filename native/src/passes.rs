@@ -143,6 +143,29 @@ fn found_rule<'py>(py: Python<'py>, index: usize, (name, score, reason): Rule)
     (index, name, score, reason).into_pyobject(py)
 }
 
+/// Python strings made once per distinct text for one pass's results: a pass gives many
+/// lines the same rule and reason (a region's whole outside, a list's items), and one string
+/// each keeps a large page's decisions small (the reference shares them the same way).
+struct Shared<'py> {
+    py: Python<'py>,
+    made: std::collections::HashMap<String, Bound<'py, PyString>>,
+}
+
+impl<'py> Shared<'py> {
+    fn new(py: Python<'py>) -> Self {
+        Shared { py, made: std::collections::HashMap::new() }
+    }
+
+    fn text(&mut self, text: &str) -> Bound<'py, PyString> {
+        if let Some(made) = self.made.get(text) {
+            return made.clone();
+        }
+        let made = PyString::new(self.py, text);
+        self.made.insert(text.to_owned(), made.clone());
+        made
+    }
+}
+
 /// The chrome detector's thresholds and matchers, read off the detector for one page.
 struct Chrome<'py> {
     detector: Bound<'py, PyAny>,
@@ -431,7 +454,7 @@ pub(crate) fn duplicate_lines<'py>(detector: &Bound<'py, PyAny>,
                                    _automaton: &Bound<'py, KeywordAutomaton>,
                                    _text_ops: &Bound<'py, TextOps>, page: &Bound<'py, PyAny>,
                                    content: &Bound<'py, PyList>)
-                                   -> PyResult<Vec<(usize, String)>> {
+                                   -> PyResult<Vec<(usize, Bound<'py, PyString>)>> {
     let py = detector.py();
     let tables = &core(py)?.tables;
     let max_tokens = threshold(detector, intern!(py, "max_tokens"))?;
@@ -512,7 +535,8 @@ pub(crate) fn duplicate_lines<'py>(detector: &Bound<'py, PyAny>,
         found.push((index, if seen_at == 0 { "repeats the title".to_owned() }
                            else { format!("repeats line {seen_at}") }));
     }
-    Ok(found)
+    let mut shared = Shared::new(py);
+    Ok(found.into_iter().map(|(index, reason)| (index, shared.text(&reason))).collect())
 }
 
 /// What the list detectors read of a line, read once per page.
@@ -823,7 +847,11 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
         seen_prose += prose_tokens[i];
         i += 1;
     }
-    found.into_pyobject(py).map(|list| list.into_any())
+    let mut shared = Shared::new(py);
+    found.into_iter()
+        .map(|(index, rule, category, score, reason)|
+             (index, shared.text(rule), category, score, shared.text(&reason)))
+        .collect::<Vec<_>>().into_pyobject(py).map(|list| list.into_any())
 }
 
 /// The menus detector's thresholds and matchers, read off the detector for one page.
@@ -1041,7 +1069,9 @@ pub(crate) fn menu_labels<'py>(detector: &Bound<'py, PyAny>,
         }
         run = if is_item { vec![index] } else { Vec::new() };
     }
-    found.into_pyobject(py).map(|list| list.into_any())
+    let mut shared = Shared::new(py);
+    found.into_iter().map(|(index, rule, reason)| (index, shared.text(rule), shared.text(&reason)))
+        .collect::<Vec<_>>().into_pyobject(py).map(|list| list.into_any())
 }
 
 /// `HeadlineRuns._labels(content)`: the decisions `detector` (a `HeadlineRuns`) makes on
@@ -1168,7 +1198,9 @@ pub(crate) fn headline_run_labels<'py>(detector: &Bound<'py, PyAny>,
         judge(&run);
         run.clear();
     }
-    found.into_pyobject(py).map(|list| list.into_any())
+    let mut shared = Shared::new(py);
+    found.into_iter().map(|(index, rule, reason)| (index, shared.text(rule), shared.text(&reason)))
+        .collect::<Vec<_>>().into_pyobject(py).map(|list| list.into_any())
 }
 
 /// `HeadlineRuns._glued_teaser`'s scans, with the module's `SENTENCE_END` and `MINOR_WORDS`.
@@ -1334,7 +1366,8 @@ pub(crate) fn main_region_labels<'py>(detector: &Bound<'py, PyAny>,
                                       _automaton: &Bound<'py, KeywordAutomaton>,
                                       _text_ops: &Bound<'py, TextOps>,
                                       content: &Bound<'py, PyList>)
-                                      -> PyResult<Vec<(usize, String, String)>> {
+                                      -> PyResult<Vec<(usize, Bound<'py, PyString>,
+                                                       Bound<'py, PyString>)>> {
     let py = detector.py();
     let model = py.import(intern!(py, "cleanse.model"))?;
     let junk_categories = model.getattr(intern!(py, "JUNK_CATEGORIES"))?;
@@ -1452,8 +1485,9 @@ pub(crate) fn main_region_labels<'py>(detector: &Bound<'py, PyAny>,
     let span = format!("(lines {}-{})", lines[best_start].number, lines[best_end].number);
     let mut found = Vec::new();
     for (side, range) in [("before", 0..best_start), ("after", best_end + 1..count)] {
-        let rule = format!("outside_region_{side}");
-        let reason = format!("{side} the main text region {span}");
+        // One string each for the side's lines, as the reference makes them.
+        let rule = PyString::new(py, &format!("outside_region_{side}"));
+        let reason = PyString::new(py, &format!("{side} the main text region {span}"));
         for index in range {
             if !has_category(&lines[index].decisions, &meta)? {
                 found.push((index, rule.clone(), reason.clone()));
