@@ -118,6 +118,11 @@ XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*>", regex.I)
 _text = lxml.etree.XPath("string()")  # an element's text content, computed in C
 
 
+# An element's attributes, as lxml lists them.
+Attributes = tuple[tuple[str, str], ...]
+# What an element says by its tag and attributes alone (see _element_hints).
+ElementHints = tuple[str, bool, int, str]
+Seen = dict[tuple[str, Attributes], ElementHints]
 # The tags whose nearest enclosing one names a line's block (its "tag" hint).
 BLOCK_HINT_TAGS = frozenset(BLOCKS | {"td", "th"})
 
@@ -155,7 +160,7 @@ class _Open:
         # The depth of the deepest ancestor this element shares with the title heading.
         self.title_depth = self.depth if on_title_path else parent.title_depth
 
-    def _resolve(self) -> None:
+    def _resolve(self, seen: Seen) -> None:
         """Works out the rest of this state and of its unresolved ancestors', outermost first
         (a loop, not recursion: pages nest a thousand deep)."""
         chain = []
@@ -164,24 +169,15 @@ class _Open:
             chain.append(state)
             state = state.parent
         for state in reversed(chain):
-            state._resolve_from_parent()
+            state._resolve_from_parent(seen)
 
-    def _resolve_from_parent(self) -> None:
-        parent, element, tag, key = self.parent, self.element, self.tag, self.key
-        assert parent is not None and element is not None  # (only the outside has no parent)
-        if items := element.items():  # one call instead of one per attribute read
-            attributes = dict(items)
-            css_class = attributes.get("class", "")
-            element_id, role = attributes.get("id", ""), attributes.get("role", "")
-            furniture, content_named = _class_names(css_class, element_id, role) \
-                if css_class or element_id or role else ("", 0)
-            if attributes.get("aria-modal") == "true":
-                furniture = "dialog"
-            hidden = _hidden(tag, attributes)
-        else:
-            css_class, furniture, content_named, hidden = "", "", 0, tag == "noscript"
-        # Themes put "menu-right" or "sidebar" classes on the whole page: not furniture.
-        marker = tag if tag in BOILERPLATE_TAGS else "" if tag in ("html", "body") else furniture
+    def _resolve_from_parent(self, seen: Seen) -> None:
+        parent, tag, key = self.parent, self.tag, self.key
+        assert parent is not None and self.element is not None  # (only the outside has none)
+        attributes = tuple(self.element.items())
+        if (known := seen.get((tag, attributes))) is None:
+            known = seen[tag, attributes] = _element_hints(tag, attributes)
+        marker, hidden, content_named, step = known
         self.containers = parent.containers + ((key, marker),) if marker else parent.containers
         self.block_tag = tag if tag in BLOCK_HINT_TAGS else parent.block_tag
         self.content = parent.content or tag in CONTENT_TAGS
@@ -189,16 +185,16 @@ class _Open:
         self.hidden = parent.hidden or hidden
         self.pre = parent.pre or (key if tag == "pre" else None)
         self.content_classes = parent.content_classes + content_named
-        self.signature = (*parent.signature[1 - SIGNATURE_LEVELS:],
-                          f"{tag}.{css_class.split(' ')[0]}")
+        self.signature = (*parent.signature[1 - SIGNATURE_LEVELS:], step)
         self.resolved = True
 
-    def context(self, title_depth: int = 0) -> dict[str, Any]:
+    def context(self, title_depth: int, seen: Seen) -> dict[str, Any]:
         """The hints of a line whose innermost open element this is (``title_depth``: the
-        depth of the page's title heading, 0 if it has none)."""
+        depth of the page's title heading, 0 if it has none; ``seen``: see
+        :attr:`_Renderer.seen`)."""
         if self._context is None:
             if not self.resolved:
-                self._resolve()
+                self._resolve(seen)
             context = {"tag": self.block_tag, "containers": self.containers,
                        "in_content": self.content, "quote": self.quote, "depth": self.depth,
                        "furniture_depth": len(self.containers),
@@ -224,12 +220,9 @@ class _Renderer:
     link_chars: int = 0
     opened: int = 0  # elements opened so far, over every walk: a container's key
     title_depth: int = 0  # the depth of the page's title heading; 0 if none was found
-
-    def add(self, text: str | None, in_link: bool) -> None:
-        if text:
-            self.parts.append(text)
-            if in_link:
-                self.link_chars += len(text.strip())
+    # What each (tag, attributes) pair met so far says (:func:`_element_hints`): pages repeat
+    # their elements' attributes (list items, cards, table rows).
+    seen: Seen = field(default_factory=dict)
 
     def flush(self, innermost: _Open | None, paragraph_end: bool = False) -> None:
         """Ends the current line; its hints come from ``innermost`` (None: no hints but
@@ -241,7 +234,7 @@ class _Renderer:
             self.link_chars = 0
             if not joined.isspace():  # (whitespace alone renders no line in either branch)
                 self._emit(joined, link_chars,
-                           innermost.context(self.title_depth) if innermost else {})
+                           innermost.context(self.title_depth, self.seen) if innermost else {})
         if paragraph_end and self.lines and self.lines[-1]:
             self.lines.append("")
             self.hints.append({})
@@ -277,6 +270,25 @@ def _hidden(tag: str, attributes: dict[str, str]) -> bool:
         return False
     style = style.replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
+
+
+def _element_hints(tag: str, attributes: Attributes) -> ElementHints:
+    """What an element says by its tag and attributes alone: (its furniture marker or '',
+    hidden, 1 if its class or id names content else 0, its step of a signature)."""
+    if attributes:
+        named = dict(attributes)
+        css_class = named.get("class", "")
+        element_id, role = named.get("id", ""), named.get("role", "")
+        furniture, content_named = _class_names(css_class, element_id, role) \
+            if css_class or element_id or role else ("", 0)
+        if named.get("aria-modal") == "true":
+            furniture = "dialog"
+        hidden = _hidden(tag, named)
+    else:
+        css_class, furniture, content_named, hidden = "", "", 0, tag == "noscript"
+    # Themes put "menu-right" or "sidebar" classes on the whole page: not furniture.
+    marker = tag if tag in BOILERPLATE_TAGS else "" if tag in ("html", "body") else furniture
+    return marker, hidden, content_named, f"{tag}.{css_class.split(' ')[0]}"
 
 
 def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
@@ -346,54 +358,72 @@ def _title_heading(root: Element, title: str | None) -> Element | None:
 
 def _walk(root: Element, renderer: _Renderer, main_parts: set[Element],
           title_path: set[Element]) -> None:
-    outside = _Open(None)
-    # The open elements, innermost last; None for a dropped one (script, style, ...), whose
-    # subtree the walk skips: only its tail is visible.
-    stack: list[_Open | None] = []
+    """Renders the tree under ``root`` into ``renderer``, in document order.
+
+    Each open element's children are walked by their own iterator, innermost on a stack
+    (a loop, not recursion: pages nest a thousand deep). An element without children that
+    opens no block (a link, an image, a ``<span>``: nearly half of all elements) is done in
+    one step, its text and tail; no line starts or ends inside it.
+    """
     parts = renderer.parts  # texts are appended here directly: the hot path of the walk
-    walk = lxml.etree.iterwalk(root, events=("start", "end"))
-    for event, element in walk:
-        if event == "start":
-            tag = element.tag
-            if not isinstance(tag, str) or (tag in INVISIBLE and not _swallowed_page(element)):
-                walk.skip_subtree()
-                stack.append(None)
+    add = parts.append
+    flush = renderer.flush
+    opened = renderer.opened
+    # The elements being walked, innermost last: (element, its state, its children left).
+    frames: list[tuple[Element | None, _Open, Any]] = []
+    element, state, children = None, _Open(None), iter((root,))
+    while True:
+        for child in children:
+            tag = child.tag
+            if not isinstance(tag, str) or (tag in INVISIBLE and not _swallowed_page(child)):
+                # Dropped (script, style, ...) with its subtree: only its tail is visible.
+                if tail := child.tail:
+                    add(tail)
+                    if state.link:
+                        renderer.link_chars += len(tail.strip())
                 continue
-            parent = stack[-1] if stack else outside  # (never None: a dropped one has no events)
-            renderer.opened += 1
-            if tag not in BLOCKS and not len(element):
-                # An inline leaf (a link, an image, a <span>), nearly half of all elements: no
-                # line starts or ends inside it, so only its linkness reaches a line, and its
-                # parent's state stands in for it on the stack.
-                stack.append(parent)
-                if text := element.text:
-                    parts.append(text)
-                    if parent.link or tag == "a":
+            opened += 1
+            if tag not in BLOCKS and not len(child):
+                # An inline leaf: only its linkness reaches a line, its parent's state
+                # stands in for it.
+                if text := child.text:
+                    add(text)
+                    if state.link or tag == "a":
                         renderer.link_chars += len(text.strip())
+                if tag == "td" or tag == "th":
+                    add(" ")
+                if element is not None and (tail := child.tail):
+                    add(tail)
+                    if state.link:
+                        renderer.link_chars += len(tail.strip())
                 continue
-            state = _Open(parent, element, tag, renderer.opened,
-                          not parent.main and element in main_parts, element in title_path)
-            if tag in BLOCKS:
-                renderer.flush(parent)
-            stack.append(state)
-            if text := element.text:
-                parts.append(text)
-                if state.link:
+            inner = _Open(state, child, tag, opened, not state.main and child in main_parts,
+                          child in title_path)
+            if parts and tag in BLOCKS:
+                flush(state)
+            if text := child.text:
+                add(text)
+                if inner.link:
                     renderer.link_chars += len(text.strip())
-        else:
-            state = stack.pop()
-            if state is None:
-                renderer.add(element.tail, bool(stack and stack[-1].link))
-                continue
+            frames.append((element, state, children))
+            element, state, children = child, inner, iter(child)
+            break
+        else:  # the children of ``element`` are done: it closes
+            if element is None:
+                break
             tag = element.tag
             if tag in BLOCKS:
-                renderer.flush(state, paragraph_end=tag in PARAGRAPHS)
+                if parts or tag in PARAGRAPHS:
+                    flush(state, paragraph_end=tag in PARAGRAPHS)
             elif tag == "td" or tag == "th":
-                parts.append(" ")
-            if stack and (tail := element.tail):  # the tail of the walk's root lies outside it
-                parts.append(tail)
-                if stack[-1].link:
+                add(" ")
+            closed = element
+            element, state, children = frames.pop()
+            if element is not None and (tail := closed.tail):  # the root's tail lies outside
+                add(tail)
+                if state.link:
                     renderer.link_chars += len(tail.strip())
+    renderer.opened = opened
 
 
 def _swallowed_page(element: Element) -> bool:
