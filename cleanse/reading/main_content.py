@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
+from itertools import islice
 
 import lxml.etree
 import regex
@@ -103,15 +105,17 @@ def main_content(root: Element) -> list[Element] | None:
     paragraph_chars: dict[Element, int] = {}
     page_paragraph_chars = 0
     for element in root.iter(*TEXT_HOLDERS):
-        whole = element.tag == "p" or element.tag == "pre"
+        tag = element.tag
+        whole = tag == "p" or tag == "pre"
         text = (_text(element) if whole else _own_text(element)).strip()
-        if len(text) < MIN_PARAGRAPH_CHARS:
+        length = len(text)
+        if length < MIN_PARAGRAPH_CHARS:
             continue
         parent = element.getparent()
         if parent is None:
             continue
-        score = 1 + sum(map(text.count, CLAUSE_MARKS)) + min(len(text) / 100, 3)
-        page_paragraph_chars += len(text)
+        score = 1 + sum(map(text.count, CLAUSE_MARKS)) + min(length / 100, 3)
+        page_paragraph_chars += length
         container = parent if whole else element
         for target, share in ((container, 1.0), (container.getparent(), 0.5)):
             if target is None:
@@ -119,19 +123,17 @@ def main_content(root: Element) -> list[Element] | None:
             if target not in scores:
                 scores[target] = TAG_WEIGHT.get(target.tag, 0) + _class_weight(target)
             scores[target] += score * share
-        ancestor = element
-        for _ in range(PARAGRAPH_ANCESTORS):
-            paragraph_chars[ancestor] = paragraph_chars.get(ancestor, 0) + len(text)
-            ancestor = ancestor.getparent()
-            if ancestor is None:
-                break
+        paragraph_chars[element] = paragraph_chars.get(element, 0) + length
+        for ancestor in islice(element.iterancestors(), PARAGRAPH_ANCESTORS - 1):
+            paragraph_chars[ancestor] = paragraph_chars.get(ancestor, 0) + length
     best, best_score, best_link_density = None, 0.0, 0.0
+    in_comments, in_overlay = _Within(_comments), _Within(_overlay)
     for candidate, score in sorted(scores.items(), key=lambda item: -item[1])[:TOP_CANDIDATES]:
         link_density = _link_density(candidate)
         score *= 1 - link_density
-        if _inside_comments(candidate):
+        if in_comments(candidate.getparent()):  # (its ancestors, not its own name)
             score /= 4
-        if _inside_overlay(candidate):
+        if in_overlay(candidate):
             score /= 4
         if score > best_score:
             best, best_score, best_link_density = candidate, score, link_density
@@ -140,7 +142,7 @@ def main_content(root: Element) -> list[Element] | None:
     if best_link_density > MAX_LINK_DENSITY:
         return None  # a list of links (a thread index, a portal): let the line detectors judge
     selected = [best] + _split_parts(best, best_score, scores, paragraph_chars)
-    selected += _same_class_parts(best, selected, paragraph_chars)
+    selected += _same_class_parts(best, selected, paragraph_chars, in_comments)
     kept = sum(paragraph_chars.get(element, 0) for element in selected)
     if kept < MIN_KEPT_CHARS and kept < MIN_KEPT_SHARE * page_paragraph_chars:
         return None  # a scrap of a page full of text: the DOM's structure defeated the scorer
@@ -177,9 +179,10 @@ def _split_parts(best: Element, best_score: float,
     return parts
 
 
-def _same_class_parts(best: Element, selected: list,
-                      paragraph_chars: dict[Element, int]) -> list:
-    """Other blocks of the article further away, styled exactly like ``best``."""
+def _same_class_parts(best: Element, selected: list, paragraph_chars: dict[Element, int],
+                      in_comments: _Within) -> list:
+    """Other blocks of the article further away, styled exactly like ``best`` and not
+    inside reader comments."""
     css_class = best.get("class")
     if not css_class:
         return []
@@ -195,7 +198,7 @@ def _same_class_parts(best: Element, selected: list,
             continue
         if paragraph_chars[candidate] >= MIN_SIBLING_PARAGRAPH_CHARS \
                 and _link_density(candidate) < MAX_SIBLING_LINK_DENSITY \
-                and not _inside_comments(candidate):
+                and not in_comments(candidate.getparent()):
             parts.append(candidate)
             chosen.add(candidate)
             enclosing.update(ancestors)
@@ -212,10 +215,11 @@ def _own_text(element: Element) -> str:
     """Text of ``element`` outside its block children (``<br>``-separated text in a div)."""
     parts = [element.text or ""]
     for child in element:
-        if child.tag not in NOT_OWN_TEXT and isinstance(child.tag, str):
+        tag = child.tag
+        if tag not in NOT_OWN_TEXT and isinstance(tag, str):
             parts.append(_text(child))
-        if child.tail:
-            parts.append(child.tail)
+        if tail := child.tail:
+            parts.append(tail)
     return "".join(parts)
 
 
@@ -238,17 +242,39 @@ def _link_density(element: Element) -> float:
     return links / chars if chars else 0.0
 
 
-def _inside_overlay(element: Element) -> bool:
-    """``element`` or an ancestor is a dialog: ``<dialog>``, ``role="dialog"``,
-    ``aria-modal``, or a modal/drawer/popup class or id."""
-    for node in (element, *element.iterancestors()):
-        if node.tag == "dialog" or node.get("aria-modal") == "true" \
-                or node.get("role") in ("dialog", "alertdialog") \
-                or OVERLAY.search(f"{node.get('class', '')} {node.get('id', '')}"):
-            return True
-    return False
+class _Within:
+    """Whether an element or one of its ancestors passes ``test``, remembered per element:
+    a page's candidates share most of their ancestors."""
+
+    def __init__(self, test: Callable[[Element], bool]) -> None:
+        self.test = test
+        self.known: dict[Element, bool] = {}
+
+    def __call__(self, element: Element | None) -> bool:
+        path = []
+        node, found = element, False
+        while node is not None:
+            if (known := self.known.get(node)) is not None:
+                found = known
+                break
+            if self.test(node):
+                found = True
+                break
+            path.append(node)
+            node = node.getparent()
+        for node in path:  # each passes because ``found`` is one of its ancestors, or none does
+            self.known[node] = found
+        return found
 
 
-def _inside_comments(element: Element) -> bool:
-    return any(COMMENT.search(f"{a.get('class', '')} {a.get('id', '')}")
-               for a in element.iterancestors())
+def _overlay(node: Element) -> bool:
+    """``node`` is a dialog: ``<dialog>``, ``role="dialog"``, ``aria-modal``, or a
+    modal/drawer/popup class or id."""
+    return node.tag == "dialog" or node.get("aria-modal") == "true" \
+        or node.get("role") in ("dialog", "alertdialog") \
+        or bool(OVERLAY.search(f"{node.get('class', '')} {node.get('id', '')}"))
+
+
+def _comments(node: Element) -> bool:
+    """``node``'s class or id names a comment thread."""
+    return bool(COMMENT.search(f"{node.get('class', '')} {node.get('id', '')}"))
