@@ -210,6 +210,8 @@ class Page:
 
     def is_junk(self, line: Line) -> bool:
         """True when ``line`` carries a junk decision of at least :data:`JUNK_SCORE`."""
+        if not line.decisions:
+            return False  # most lines: no method call to learn it
         decision = line.strongest(junk=True)
         return decision is not None and decision.score >= JUNK_SCORE
 

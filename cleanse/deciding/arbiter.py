@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -44,7 +44,7 @@ from cleanse import native
 from cleanse.deciding.evidence import COLUMN, page_features
 from cleanse.deciding.forest import Forest, ForestError, native_forest
 from cleanse.deciding.units import units
-from cleanse.model import Category, Decision, Line, Page
+from cleanse.model import JUNK_CATEGORIES, Category, Decision, Line, Page
 
 # Structure that is certain: no model may keep it.
 HARD_DETECTORS = frozenset({"front_matter", "skip_links"})
@@ -66,9 +66,8 @@ class ModelError(ValueError):
     """An arbiter model that cannot be loaded or does not fit this version's evidence."""
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """The arbiter's judgement of one non-blank line."""
+class Verdict(NamedTuple):
+    """The arbiter's judgement of one non-blank line (a tuple: one per line of a page)."""
 
     line: Line
     keep_probability: float
@@ -269,14 +268,16 @@ class Arbiter:
             return Judgement([], threshold=self.keep_threshold)
         model = load_model(self.model)
         probabilities = model.keep_probabilities(rows)
+        # Most lines carry no decision: no generator to start for them.
         hard = [next((d for d in line.decisions if d.detector in HARD_DETECTORS), None)
-                for line in lines]
+                if line.decisions else None for line in lines]
         threshold = self.keep_threshold
         if self.page_threshold and model.page_threshold is not None:
             weights = np.array([1.0 + line.features.tokens for line in lines])
             threshold = model.page_threshold.choose(probabilities, weights,
                                                     page.capture.kind == "html")
-        keep = [h is None and p >= threshold for h, p in zip(hard, probabilities)]
+        probability = probabilities.tolist()  # Python floats: no numpy scalar per line
+        keep = [h is None and p >= threshold for h, p in zip(hard, probability)]
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
@@ -292,7 +293,7 @@ class Arbiter:
             warnings = (f"no line reached the keep threshold {threshold:g}; kept the "
                         f"most article-like lines (probability >= {FALLBACK_SHARE * best:.2f})",)
         decisions = [None if keep[i] else hard[i] or _strongest_removal(line) or Decision(
-            "arbiter", "learned", Category.BOILERPLATE, round(1 - float(probabilities[i]), 3),
+            "arbiter", "learned", Category.BOILERPLATE, round(1 - probability[i], 3),
             ARBITER_REASON) for i, line in enumerate(lines)]
         evidence: dict[int, tuple[str, ...]] = {}
         if explain:
@@ -300,8 +301,11 @@ class Arbiter:
             firsts = sorted(i for i in alone if i - 1 not in alone)
             if firsts:
                 evidence = dict(zip(firsts, model.evidence(rows[firsts])))
-        verdicts = [Verdict(line, round(float(probabilities[i]), 3), keep[i], decisions[i],
-                            evidence.get(i, ())) for i, line in enumerate(lines)]
+        # Built as tuples directly (the named tuple's constructor is Python, once per line).
+        make = tuple.__new__
+        verdicts = [make(Verdict, (line, round(p, 3), kept, decision, evidence.get(i, ())))
+                    for i, (line, p, kept, decision) in enumerate(
+                        zip(lines, probability, keep, decisions))]
         return Judgement(verdicts, warnings, threshold)
 
 
@@ -324,9 +328,19 @@ def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None]
 
 
 def _strongest_removal(line: Line) -> Decision | None:
-    """The meta decision, else the strongest junk decision, that explains a removal."""
-    meta = next((d for d in line.decisions if d.category is Category.META), None)
-    return meta or line.strongest(junk=True)
+    """The meta decision, else the strongest junk decision, that explains a removal.
+
+    One loop, no generator: asked for every removed line (``Line.strongest``'s order: the
+    first of equal scores wins).
+    """
+    best = None
+    for decision in line.decisions:
+        category = decision.category
+        if category is Category.META:
+            return decision  # the first meta decision
+        if category in JUNK_CATEGORIES and (best is None or decision.score > best.score):
+            best = decision
+    return best
 
 
 __all__ = ["HARD_DETECTORS", "PAGE_SUMMARY", "Arbiter", "Judgement", "ModelError",

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from cleanse.deciding.arbiter import HARD_DETECTORS, Judgement, Verdict
 from cleanse.deciding.language import CHINESE, UNDETERMINED, LanguageTagger
-from cleanse.deciding.units import is_code
 from cleanse.model import (
     CleanedDocument,
     Decision,
@@ -37,17 +36,16 @@ class _Tagged:
 
 def _removed_spans(page: Page, judgement: Judgement) -> list[RemovedSpan]:
     runs: list[tuple[Decision, list[Verdict]]] = []
+    lines = page.lines
     for verdict in judgement.verdicts:
         line, decision = verdict.line, verdict.decision
         if verdict.kept or decision is None:
             continue
         if runs:
             last_decision, last_verdicts = runs[-1]
-            same_reason = ((last_decision.detector, last_decision.rule, last_decision.reason)
-                           == (decision.detector, decision.rule, decision.reason))
-            only_blanks_between = all(page.lines[n - 1].blank for n in
-                                      range(last_verdicts[-1].line.number + 1, line.number))
-            if same_reason and only_blanks_between:
+            if (last_decision.detector == decision.detector and last_decision.rule == decision.rule
+                    and last_decision.reason == decision.reason
+                    and _only_blanks(lines, last_verdicts[-1].line.number, line.number)):
                 last_verdicts.append(verdict)
                 continue
         runs.append((decision, [verdict]))
@@ -60,12 +58,21 @@ def _removed_spans(page: Page, judgement: Judgement) -> list[RemovedSpan]:
             for decision, verdicts in runs]
 
 
+def _only_blanks(lines: list[Line], after: int, before: int) -> bool:
+    """Whether every line numbered strictly between ``after`` and ``before`` is blank (a loop,
+    not a generator: asked for each removed line)."""
+    for number in range(after + 1, before):
+        if lines[number - 1].features.stripped:
+            return False
+    return True
+
+
 HEADING_PREFIXES = {f"h{level}": "#" * level + " " for level in range(1, 7)}
 
 
 def plain(line: Line, kind: str) -> str:
     """A kept line as plain text: markdown markup (``##``, ``**``, link targets) removed."""
-    if is_code(line, kind):
+    if line.code:
         return line.text.rstrip()  # code keeps its indentation
     return line.features.plain if kind == "markdown" else line.features.stripped
 
@@ -73,7 +80,7 @@ def plain(line: Line, kind: str) -> str:
 def markdown(line: Line, kind: str) -> str:
     """A kept line as markdown: text captures as they are, HTML blocks with their markup."""
     if kind != "html":
-        return line.text.rstrip() if is_code(line, kind) else line.features.stripped
+        return line.text.rstrip() if line.code else line.features.stripped
     tag = line.hints.get("tag", "")
     prefix = HEADING_PREFIXES.get(tag) or ("- " if tag == "li" else "")
     return ("> " if line.hints.get("quote") else "") + prefix + line.features.stripped
