@@ -113,18 +113,25 @@ def _segments(tagged: list[_Tagged], title_line: Line | None, min_tokens: int,
             groups.append([t])
     # A short stretch in another language (a translated title, a quote) joins its neighbour.
     merged: list[list[_Tagged]] = []
+    # The last merged group's tokens, kept as it grows: summing it again for each group made
+    # a page of long paragraphs between short lines in another language quadratic.
+    merged_tokens = 0
     for group in groups:
         tokens = sum(t.line.features.tokens for t in group)
         if merged and tokens < min_tokens:
             merged[-1].extend(group)
-        elif merged and sum(t.line.features.tokens for t in merged[-1]) < min_tokens:
+            merged_tokens += tokens
+        elif merged and merged_tokens < min_tokens:
             merged[-1].extend(group)
+            merged_tokens += tokens
             for t in merged[-1]:
                 t.language = group[0].language
         elif merged and merged[-1][0].language == group[0].language:
             merged[-1].extend(group)
+            merged_tokens += tokens
         else:
             merged.append(group)
+            merged_tokens = tokens
     segments = []
     for group in merged:
         language = group[0].language or UNDETERMINED
