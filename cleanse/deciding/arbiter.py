@@ -268,9 +268,8 @@ class Arbiter:
             return Judgement([], threshold=self.keep_threshold)
         model = load_model(self.model)
         probabilities = model.keep_probabilities(rows)
-        # Most lines carry no decision: no generator to start for them.
-        hard = [next((d for d in line.decisions if d.detector in HARD_DETECTORS), None)
-                if line.decisions else None for line in lines]
+        # Most lines carry no decision: no call for them.
+        hard = [_hard_decision(line) if line.decisions else None for line in lines]
         threshold = self.keep_threshold
         if self.page_threshold and model.page_threshold is not None:
             weights = np.array([1.0 + line.features.tokens for line in lines])
@@ -303,9 +302,11 @@ class Arbiter:
                 evidence = dict(zip(firsts, model.evidence(rows[firsts])))
         # Built as tuples directly (the named tuple's constructor is Python, once per line).
         make = tuple.__new__
-        verdicts = [make(Verdict, (line, round(p, 3), kept, decision, evidence.get(i, ())))
-                    for i, (line, p, kept, decision) in enumerate(
-                        zip(lines, probability, keep, decisions))]
+        rows_of = zip(lines, probability, keep, decisions)
+        verdicts = ([make(Verdict, (line, round(p, 3), kept, decision, evidence.get(i, ())))
+                     for i, (line, p, kept, decision) in enumerate(rows_of)] if evidence else
+                    [make(Verdict, (line, round(p, 3), kept, decision, ()))
+                     for line, p, kept, decision in rows_of])
         return Judgement(verdicts, warnings, threshold)
 
 
@@ -325,6 +326,14 @@ def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None]
         whole = float(np.average(probabilities[members], weights=weights)) >= threshold
         for i in members:
             keep[i] = whole
+
+
+def _hard_decision(line: Line) -> Decision | None:
+    """The line's first decision by a hard-rule detector (:data:`HARD_DETECTORS`), if any."""
+    for decision in line.decisions:
+        if decision.detector in HARD_DETECTORS:
+            return decision
+    return None
 
 
 def _strongest_removal(line: Line) -> Decision | None:
