@@ -137,7 +137,7 @@ class _Open:
     """
 
     __slots__ = ("_context", "block_tag", "containers", "content", "content_classes", "depth",
-                 "element", "hidden", "key", "link", "main", "parent", "pre", "quote",
+                 "element", "hidden", "key", "link", "main", "parent", "pre", "pre_inside", "quote",
                  "resolved", "signature", "tag", "title_depth")
 
     def __init__(self, parent: _Open | None, element: Element | None = None, tag: str = "",
@@ -151,10 +151,12 @@ class _Open:
             self.resolved = True
             self.block_tag, self.containers, self.signature = "", (), ()
             self.content = self.quote = self.link = self.main = self.hidden = False
+            self.pre_inside = False
             self.pre, self.content_classes, self.depth, self.title_depth = None, 0, 0, 0
             return
         self.resolved = False
         self.link = parent.link or tag == "a"
+        self.pre_inside = parent.pre_inside or tag == "pre"
         self.main = parent.main or is_main
         self.depth = parent.depth + 1
         # The depth of the deepest ancestor this element shares with the title heading.
@@ -401,7 +403,7 @@ def _walk(root: Element, renderer: _Renderer, main_parts: set[Element],
                           child in title_path)
             if parts and tag in BLOCKS:
                 flush(state)
-            if text := child.text:
+            if (text := child.text) and (parts or inner.pre_inside or not text.isspace()):
                 add(text)
                 if inner.link:
                     renderer.link_chars += len(text.strip())
@@ -419,7 +421,10 @@ def _walk(root: Element, renderer: _Renderer, main_parts: set[Element],
                 add(" ")
             closed = element
             element, state, children = frames.pop()
-            if element is not None and (tail := closed.tail):  # the root's tail lies outside
+            # (The root's tail lies outside. White space alone starts no line: outside <pre>
+            # a line's leading white space is dropped anyway.)
+            if element is not None and (tail := closed.tail) \
+                    and (parts or state.pre_inside or not tail.isspace()):
                 add(tail)
                 if state.link:
                     renderer.link_chars += len(tail.strip())
