@@ -83,6 +83,7 @@ INVISIBLE = {"script", "style", "template", "svg", "iframe", "title", "select",
 NOT_OWN_TEXT = frozenset(BLOCK_CHILDREN | INVISIBLE)
 TEXT_HOLDERS = ("p", "pre", "td", "div", "section", "article", "li", "blockquote")
 _text = lxml.etree.XPath("string()")  # an element's text content, computed in C
+_preceding = lxml.etree.XPath("count(preceding::*)")  # how many elements end before one
 CLAUSE_MARKS = ",，、;；。"
 SENTENCE_END = regex.compile(r"[.。!！?？]\s*$")
 
@@ -147,7 +148,7 @@ def main_content(root: Element) -> list[Element] | None:
     if kept < MIN_KEPT_CHARS and kept < MIN_KEPT_SHARE * page_paragraph_chars:
         return None  # a scrap of a page full of text: the DOM's structure defeated the scorer
     if 1 < len(selected) <= 8:
-        selected.sort(key=lambda element: element.xpath("count(preceding::*)"))
+        selected.sort(key=_preceding)
     elif len(selected) > 8:  # one walk beats counting the preceding nodes of each part
         position = {element: i for i, element in enumerate(root.iter())}
         selected.sort(key=position.__getitem__)
