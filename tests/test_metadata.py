@@ -7,7 +7,9 @@ import json
 import pytest
 
 import cleanse
+from cleanse import native
 from cleanse.model import METADATA_FIELDS, PREVIEW_CHARS, RECORD_SCHEMA, record_features
+from cleanse.reading import metadata
 from cleanse.reading.metadata import iso_date, labelled_fields, timestamps
 from cleanse.running.cli import main
 
@@ -121,6 +123,23 @@ def test_a_timestamp_is_read_whole_from_a_line():
 ])
 def test_labelled_fields(line, fields):
     assert labelled_fields(line) == fields
+
+
+def test_labelled_fields_remember_short_lines_only():
+    """A byline is remembered by its text; a long line (one token of a megabyte, say) is
+    answered the same way but not kept in memory after its capture."""
+    byline = "Posted by J. Doe on March 3, 2024"
+    long_line = "Posted by J. Doe on March 3, 2024 " + "x" * (metadata.REMEMBERED_CHARS + 1)
+    assert labelled_fields(byline) == {"author": ["J. Doe"]}
+    assert metadata._remembered_fields(byline, native.enabled) == {"author": ["J. Doe"]}
+    before = metadata._remembered_fields.cache_info()
+    assert labelled_fields(long_line)["author"] == ["J. Doe"]
+    after = metadata._remembered_fields.cache_info()
+    assert (after.hits, after.misses, after.currsize) == (before.hits, before.misses,
+                                                          before.currsize)
+    # The answer is a fresh dict each time: a caller changing it changes no later answer.
+    labelled_fields(byline)["author"].append("Someone Else")
+    assert labelled_fields(byline) == {"author": ["J. Doe"]}
 
 
 # --- records ---------------------------------------------------------------------------------

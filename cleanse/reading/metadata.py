@@ -261,6 +261,8 @@ def _names(value: str) -> list[str]:
 # insensitively: a line holding one is read in full.
 LABEL_WORDS = Keywords([label for label, _ in _LABEL_ALTERNATIVES] + ["记者", "記者"])
 FOLDED_ONLY = ("ſ", "İ")
+# The longest line whose fields are remembered (see labelled_fields).
+REMEMBERED_CHARS = 400
 
 
 def labelled_fields(text: str) -> dict[str, Any]:
@@ -270,16 +272,24 @@ def labelled_fields(text: str) -> dict[str, Any]:
     by text: the dateline detector asks about the short lines and assembly asks again
     about those around the article (a third of the calls on the bench pages, 40% of the
     time: dates go through dateparser). Remembered apart for the native core and the
-    Python reference, so each is still asked when the other one has answered.
+    Python reference, so each is still asked when the other one has answered. Only lines of
+    at most :data:`REMEMBERED_CHARS` are remembered (bylines and datelines are short): a
+    megabyte-long line of one token would otherwise stay in memory after its capture.
     """
-    found = _labelled_fields(text, native.enabled)
+    found = (_remembered_fields(text, native.enabled) if len(text) <= REMEMBERED_CHARS
+             else _fields(text))
     return {field: list(value) if isinstance(value, list) else value
             for field, value in found.items()} if found else {}
 
 
 @lru_cache(maxsize=4096)
-def _labelled_fields(text: str, native_enabled: bool) -> dict[str, Any]:
-    """:func:`labelled_fields`, remembered by text (``native_enabled`` keys the memory)."""
+def _remembered_fields(text: str, native_enabled: bool) -> dict[str, Any]:
+    """:func:`_fields`, remembered by text (``native_enabled`` keys the memory)."""
+    return _fields(text)
+
+
+def _fields(text: str) -> dict[str, Any]:
+    """The fields ``text`` names (:func:`labelled_fields`, not remembered)."""
     if not LABEL_WORDS.search(text) and not any(c in text for c in FOLDED_ONLY):
         return {}
     found: dict[str, Any] = {}
