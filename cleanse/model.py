@@ -143,6 +143,10 @@ class Line:
         return best
 
 
+# A decision to add to a line: (line, rule, category, score, reason); see Page.label_many.
+Label = tuple[Line, str, Category, float, str]
+
+
 @dataclass
 class Page:
     """A capture split into lines: the working state every detector sees."""
@@ -192,7 +196,7 @@ class Page:
             self._title_line_known = False  # the first title line may have changed
 
     def label_many(self, detector: str,
-                   labels: Iterable[tuple[Line, str, Category, float, str]]) -> None:
+                   labels: Iterable[Label]) -> None:
         """:meth:`label` for each ``(line, rule, category, score, reason)``, in order.
 
         A detector's pass labels hundreds of lines of a page at once (a region's outside,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
-from cleanse.model import Category, Line, Page
+from cleanse.model import Category, Label, Line, Page
 
 REGISTRY: dict[str, type[Detector]] = {}
 
@@ -38,7 +38,7 @@ class Detector:
         page.label(line, self.name, rule, category, score, reason)
 
     def label_many(self, page: Page,
-                   labels: Iterable[tuple[Line, str, Category, float, str]]) -> None:
+                   labels: Iterable[Label]) -> None:
         """:meth:`label` for each ``(line, rule, category, score, reason)``, in one call."""
         page.label_many(self.name, labels)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
 from cleanse.detectors.base import Detector
-from cleanse.model import Category, Line, Page
+from cleanse.model import Category, Label, Line, Page
 
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -34,25 +35,29 @@ class DomHints(Detector):
     min_card_link_density: float = 0.9
 
     def detect(self, page: Page) -> None:
-        self._teaser_cards(page, page.content_lines())
-        for line in page.content_lines():
+        content = page.content_lines()
+        self.label_many(page, (*self._teaser_cards(content), *self._line_labels(content)))
+
+    def _line_labels(self, content: list[Line]) -> Iterator[Label]:
+        """Each line's own hints: a figure caption, a furniture container, link text."""
+        for line in content:
             hints = line.hints
             if not hints:
                 continue
             if hints.get("tag") == "figcaption":
-                self.label(page, line, "figure_caption", Category.CHROME, 0.6,
-                           "caption of a figure (<figcaption>)")
+                yield (line, "figure_caption", Category.CHROME, 0.6,
+                       "caption of a figure (<figcaption>)")
                 continue
             container = hints.get("boilerplate")
             if container and not hints.get("in_content"):
-                self.label(page, line, "boilerplate_container", Category.NAV, 0.65,
-                           f"inside a '{container}' container")
+                yield (line, "boilerplate_container", Category.NAV, 0.65,
+                       f"inside a '{container}' container")
             elif (hints.get("link_density", 0) >= self.min_link_density
                   and line.features.tokens <= self.max_link_line_tokens):
-                self.label(page, line, "link_text", Category.NAV, 0.6,
-                           f"{hints['link_density']:.0%} link text")
+                yield (line, "link_text", Category.NAV, 0.6,
+                       f"{hints['link_density']:.0%} link text")
 
-    def _teaser_cards(self, page: Page, content: list[Line]) -> None:
+    def _teaser_cards(self, content: list[Line]) -> Iterator[Label]:
         """Runs of headings that are links, each over a short summary: cards for other stories."""
         linked = [i for i, line in enumerate(content)
                   if line.hints.get("tag") in HEADING_TAGS
@@ -68,8 +73,7 @@ class DomHints(Detector):
                 if all(b - a == 2 for a, b in pairwise(run)) and end < len(content) \
                         and content[end].hints.get("tag") not in HEADING_TAGS:
                     end += 1
+                reason = f"{len(run)} linked headings, each over a summary (other stories)"
                 for line in content[run[0]:end]:
-                    self.label(page, line, "teaser_cards", Category.TRENDING, 0.65,
-                               f"{len(run)} linked headings, each over a summary (other stories)")
+                    yield line, "teaser_cards", Category.TRENDING, 0.65, reason
             run = [i] if i is not None else []
-
