@@ -191,13 +191,12 @@ class Page:
 
     def label(self, line: Line, detector: str, rule: str, category: Category,
               score: float, reason: str) -> None:
-        line.decisions.append(Decision(detector, rule, category, round(score, 3), reason))
-        if category is Category.TITLE:
-            self._title_line_known = False  # the first title line may have changed
+        """Adds ``detector``'s decision to ``line`` (see :meth:`label_many`)."""
+        self.label_many(detector, ((line, rule, category, score, reason),))
 
-    def label_many(self, detector: str,
-                   labels: Iterable[Label]) -> None:
-        """:meth:`label` for each ``(line, rule, category, score, reason)``, in order.
+    def label_many(self, detector: str, labels: Iterable[Label]) -> None:
+        """Adds ``detector``'s decision to each line of ``(line, rule, category, score,
+        reason)``, in order.
 
         A detector's pass labels hundreds of lines of a page at once (a region's outside,
         every repeat): one call, and each decision built without the named tuple's

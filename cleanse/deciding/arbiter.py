@@ -44,7 +44,7 @@ from cleanse import native
 from cleanse.deciding.evidence import COLUMN, page_features
 from cleanse.deciding.forest import Forest, ForestError, native_forest
 from cleanse.deciding.units import units
-from cleanse.model import JUNK_CATEGORIES, Category, Decision, Line, Page
+from cleanse.model import Category, Decision, Line, Page
 
 # Structure that is certain: no model may keep it.
 HARD_DETECTORS = frozenset({"front_matter", "skip_links"})
@@ -302,11 +302,9 @@ class Arbiter:
                 evidence = dict(zip(firsts, model.evidence(rows[firsts])))
         # Built as tuples directly (the named tuple's constructor is Python, once per line).
         make = tuple.__new__
-        rows_of = zip(lines, probability, keep, decisions)
-        verdicts = ([make(Verdict, (line, round(p, 3), kept, decision, evidence.get(i, ())))
-                     for i, (line, p, kept, decision) in enumerate(rows_of)] if evidence else
-                    [make(Verdict, (line, round(p, 3), kept, decision, ()))
-                     for line, p, kept, decision in rows_of])
+        verdicts = [make(Verdict, (line, round(p, 3), kept, decision, evidence.get(i, ())))
+                    for i, (line, p, kept, decision)
+                    in enumerate(zip(lines, probability, keep, decisions))]
         return Judgement(verdicts, warnings, threshold)
 
 
@@ -337,19 +335,11 @@ def _hard_decision(line: Line) -> Decision | None:
 
 
 def _strongest_removal(line: Line) -> Decision | None:
-    """The meta decision, else the strongest junk decision, that explains a removal.
-
-    One loop, no generator: asked for every removed line (``Line.strongest``'s order: the
-    first of equal scores wins).
-    """
-    best = None
+    """The meta decision, else the strongest junk decision, that explains a removal."""
     for decision in line.decisions:
-        category = decision.category
-        if category is Category.META:
-            return decision  # the first meta decision
-        if category in JUNK_CATEGORIES and (best is None or decision.score > best.score):
-            best = decision
-    return best
+        if decision.category is Category.META:
+            return decision
+    return line.strongest(junk=True)
 
 
 __all__ = ["HARD_DETECTORS", "PAGE_SUMMARY", "Arbiter", "Judgement", "ModelError",
