@@ -226,6 +226,25 @@ def test_share_and_chrome_lines_are_removed(junk):
     assert_unflagged(labels, body)
 
 
+@pytest.mark.parametrize(("skip_link", "share_row"), [
+    ("メインコンテンツへスキップ", ["シェア", "ツイート", "LINEで送る"]),
+    ("コンテンツへスキップ", ["はてなブックマーク", "いいね"]),
+    ("본문으로 바로가기", ["공유하기", "트윗"]),
+])
+def test_japanese_and_korean_skip_links_and_share_rows(skip_link, share_row):
+    # A Japanese WordPress site says "コンテンツへスキップ" where the vocabulary had only
+    # "…にスキップ"; its share row is "シェア / ツイート / LINEで送る".
+    capture = "\n".join([skip_link, "", *JA[:2], *share_row, *JA[2:]]) + "\n"
+    labels = labelled(capture)
+    assert ("skip_links", "skip_link") in rules(labels, skip_link)
+    for widget in share_row:
+        assert ("share", "share_widget") in rules(labels, widget)
+    assert_unflagged(labels, JA)
+    text = kept(capture)
+    assert all(paragraph in text for paragraph in JA)
+    assert not any(widget in text for widget in share_row)
+
+
 def test_repeated_headline_is_removed_once():
     capture = page("暴雨袭击南方多省", "暴雨袭击南方多省", *ZH_HANS)
     doc = cleanse.clean(capture)
