@@ -245,6 +245,22 @@ def test_japanese_and_korean_skip_links_and_share_rows(skip_link, share_row):
     assert not any(widget in text for widget in share_row)
 
 
+def test_indentation_changes_no_decision():
+    # Text renderings made from the DOM (inscriptis, the bench's text captures) indent each
+    # line by its element's depth; a browser's innerText does not. A decision that read the
+    # indentation would be learned from a signal real captures lack.
+    lines = ["Skip to content", "Home", "News", "World", "Rail line approved", *EN[:2],
+             "Share on Facebook | Twitter", *EN[2:], "Related", "Mayor resigns after vote",
+             "Storm closes schools", "© 2024 Example News"]
+    depths = [2, 6, 8, 8, 10, 14, 14, 12, 14, 14, 10, 12, 12, 4]
+    flat = cleanse.clean("\n".join(lines) + "\n")
+    indented = cleanse.clean("\n".join(" " * d + line for d, line in zip(depths, lines)) + "\n")
+    assert flat.text == indented.text and all(paragraph in flat.text for paragraph in EN)
+    assert [(s.first_line, s.last_line, s.detector, s.rule) for s in flat.removed] == \
+        [(s.first_line, s.last_line, s.detector, s.rule) for s in indented.removed]
+    assert flat.removed  # the menu, the share row and the related list are there to remove
+
+
 def test_repeated_headline_is_removed_once():
     capture = page("暴雨袭击南方多省", "暴雨袭击南方多省", *ZH_HANS)
     doc = cleanse.clean(capture)
