@@ -19,7 +19,8 @@ SHAPES = [
     "© 2024 Example Inc. All rights reserved.", "2024年3月5日 10:30", "3 hours ago", "5分钟前",
     "- [A headline about something](https://example.com/a)", "* item", "1. first", "> quote",
     "立即注册币安，享受最优惠的交易手续费", "Buy Bitcoin now on example.com", "返回顶部", "×",
-    "<p>not really html</p>", "**bold** and `code`", "| a | b |", "\t", "\u200b", "\ufeff",
+    "<p>not really html</p>", "**bold** and `code`", "| a | b |", "|---|---|", "```", "~~~",
+    "\t", "\u200b", "\ufeff",
 ]
 LINE = st.one_of(st.sampled_from(SHAPES), st.text(max_size=120))
 CAPTURE = st.lists(LINE, max_size=60).map("\n".join)

@@ -47,6 +47,24 @@ def test_a_pipe_table_is_one_block_and_a_line_with_pipes_is_not():
     assert all(tag is None for tag, _ in blocks[5:])
 
 
+def test_a_table_inside_a_code_block_is_code():
+    # A markdown tutorial shows a table's syntax inside a fence. The table was taken for a
+    # block of its own, and the hints list, sized by the block that started last, was too
+    # short for the code after it: IndexError, out of cleanse.clean.
+    lines = ["Intro.", "```markdown", *TABLE, "more code", "```", "After."]
+    blocks = _blocks(lines)
+    assert blocks[1:-1] == [("pre", 0)] * (len(lines) - 2)
+    assert blocks[0] == blocks[-1] == (None, None)
+    doc = cleanse.clean("\n".join([EN[0], "", *lines, "", EN[1]]))
+    assert doc.status == cleanse.Status.OK
+
+
+def test_a_table_after_a_code_block_is_still_a_table():
+    blocks = _blocks([*CODE, "", *TABLE])
+    assert blocks[:len(CODE)] == [("pre", 0)] * len(CODE)
+    assert blocks[len(CODE) + 1:] == [("cell", 1)] * len(TABLE)
+
+
 def _page(lines: list[str]) -> Page:
     return Page.from_capture(to_capture("\n".join(lines), kind="markdown"))
 

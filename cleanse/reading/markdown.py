@@ -17,6 +17,7 @@ cleaning it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
@@ -29,12 +30,23 @@ def markdown_hints(text: str) -> list[dict[str, Any]]:
     if "```" not in text and "~~~" not in text and "|" not in text:
         return []
     lines = text.split("\n")
-    blocks = sorted(_fenced_code(lines) + _pipe_tables(lines))
-    hints: list[dict[str, Any]] = [{} for _ in range(blocks[-1][1] if blocks else 0)]
+    code = _fenced_code(lines)
+    # A table written inside a code block is code (a markdown tutorial shows the syntax).
+    blocks = sorted(code + [table for table in _pipe_tables(lines) if not _in_code(table, code)])
+    hints: list[dict[str, Any]] = [{} for _ in range(max((end for _, end, _ in blocks),
+                                                         default=0))]
     for number, (start, end, tag) in enumerate(blocks):
         for i in range(start, end):
             hints[i] = {"tag": tag, "block": number}
     return hints
+
+
+def _in_code(block: tuple[int, int, str], code: list[tuple[int, int, str]]) -> bool:
+    """Whether ``block`` shares a line with one of ``code`` (disjoint, in order, so the last
+    code block starting before ``block`` ends is the one that reaches furthest)."""
+    start, end, _ = block
+    last = bisect_left(code, (end,)) - 1
+    return last >= 0 and code[last][1] > start
 
 
 def _fenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
