@@ -336,7 +336,7 @@ def test_generated_keyword_matches(text, words):
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
 PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs",
-                    "main_region", "title", "newsletter", "breadcrumbs"]
+                    "main_region", "title", "newsletter", "breadcrumbs", "dateline"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -396,6 +396,10 @@ TRICKY_PAGES = [
     "News » Sport » Football Transfers In The Summer Window | Rumours\n",
     "Subscribe No thanks\nWe use cookies. Accept all\nPrivacy Policy | Terms\n下一篇：标题",
     "# Heading\n```\n}\n<div>\n```\n| a | b |\n|---|---|\nKELVIN \u212a Ǆ ß İ ſ",
+    "2019-11-20 Our reporters in the field\nNov. 20, 2019, 9:28 AM UTC\nBy Jane Doe and John Roe\n"
+    "作者：王小明 来源：新华网 编辑：李四\nſource: Reuters\nPosted by J. Doe on 2019-11-20\n"
+    "1,234 likes\n3.2万 评论\n12 LıKES\nShare: Facebook | Twitter | Email 0\n分享至 微博 微信\n"
+    "Buy Bitcoin now at example.com\n以最优惠的价格买卖您的加密货币，立即注册\n",
 ]
 
 
@@ -460,6 +464,9 @@ CONFIGURED = {
                    "max_button_tokens": 12, "max_pitch_lines": 5, "max_pitch_tokens": 3,
                    "keywords": {**_all_vocabulary()["newsletter"], "cta": ["the", "今天"]}},
     "breadcrumbs": {"min_crumbs": 2, "max_crumb_tokens": 1, "keywords": {"home": ["科技", "news"]}},
+    "dateline": {"max_tokens": 6.5, "max_byline_tokens": 2,
+                 "keywords": {"dateline_words": ["updated", "更新", "on"],
+                              "byline_words": ["by", "photo", "文"]}},
 }
 
 
@@ -478,7 +485,17 @@ def test_ported_detector_configured_otherwise(name):
 # summaries or datelines, counts, portal tags, menu bars.
 PAGE_PIECES = ["Title", "Case", "RunDenny", "The", "of", " NEW YORK: ", " US ", "(12)", "（3）",
                "[法制]", "【热点】", "(组图)", "(图)", "Autos", " | ", "·", "Home", "News",
-               "Ǆemal", "ÉCOLE", "展开", "全文 >>", "©", "Tel:", "Fax：", "<div>", "&lt;b&gt;"]
+               "Ǆemal", "ÉCOLE", "展开", "全文 >>", "©", "Tel:", "Fax：", "<div>", "&lt;b&gt;",
+               # bylines, credits and datelines
+               "作者：", "来源：", "编辑 ", "Source: ", "ſource:", "Edited by ", "By ", "记者 ",
+               "王小明", "Jane Doe", "Posted on ", "Nov. 20, 2019", "2005年3月11日 12:12",
+               # counters and share bars
+               "1,234", "2.5", "likes", "LıKES", "评论", "万", "+", "Share", "微博", "0",
+               # author boxes and company boilerplate
+               "About ", "Meet ", " is a ", "He ", "She ", "Acme, Inc. is a", " was ",
+               " joined ", " (@jdoe)", "作者简介：", "reporter", "provider",
+               # promos
+               "buy now", "Bitcoin", "example.com", "加密货币"]
 
 
 @built

@@ -234,6 +234,16 @@ impl Core {
                         &|text, pos| pattern::date_can_start(&self.tables, text, pos))
     }
 
+    /// `bool(DATE_OR_TIME.match(text))`: a date or time opens the text.
+    pub fn opens_with_date(&self, text: &str) -> bool {
+        let chars: Vec<char> = text.chars().collect();
+        if chars.is_empty() || !pattern::date_can_start(&self.tables, &chars, 0) {
+            return false;
+        }
+        let possible = pattern::date_possible(&self.tables, &chars);
+        Matcher { tables: &self.tables }.first_match(&self.date, &possible, &chars, 0).is_some()
+    }
+
     /// `bool(URL.search(text))`.
     fn has_url(&self, text: &str) -> bool {
         let chars: Vec<char> = text.chars().collect();

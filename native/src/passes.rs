@@ -24,6 +24,8 @@ use crate::detectors::{credit_mark, expander_suffix, tail};
 use crate::tables::{Bits, Tables};
 use crate::text::strip_punctuation;
 
+pub(crate) mod dateline;
+
 /// A numeric dataclass field of the detector (an int or a float), as Python compares it.
 fn threshold(detector: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> PyResult<f64> {
     detector.getattr(name)?.extract()
@@ -133,6 +135,9 @@ fn line_parts<'py>(line: &Bound<'py, PyAny>) -> PyResult<(Bound<'py, PyAny>, boo
     };
     Ok((features, in_unit))
 }
+
+/// `(index, rule, reason)` per line a pass labels (its score is the detector's one).
+type RuleReasons<'py> = Vec<(usize, Bound<'py, PyString>, Bound<'py, PyString>)>;
 
 /// A rule's name, score and reason.
 type Rule = (&'static str, f64, String);
@@ -1366,8 +1371,7 @@ pub(crate) fn main_region_labels<'py>(detector: &Bound<'py, PyAny>,
                                       _automaton: &Bound<'py, KeywordAutomaton>,
                                       _text_ops: &Bound<'py, TextOps>,
                                       content: &Bound<'py, PyList>)
-                                      -> PyResult<Vec<(usize, Bound<'py, PyString>,
-                                                       Bound<'py, PyString>)>> {
+                                      -> PyResult<RuleReasons<'py>> {
     let py = detector.py();
     let model = py.import(intern!(py, "cleanse.model"))?;
     let junk_categories = model.getattr(intern!(py, "JUNK_CATEGORIES"))?;
