@@ -336,7 +336,7 @@ def test_generated_keyword_matches(text, words):
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
 PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs",
-                    "main_region", "title", "newsletter", "breadcrumbs", "dateline"]
+                    "main_region", "title", "newsletter", "breadcrumbs", "dateline", "share"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -399,6 +399,7 @@ TRICKY_PAGES = [
     "2019-11-20 Our reporters in the field\nNov. 20, 2019, 9:28 AM UTC\nBy Jane Doe and John Roe\n"
     "作者：王小明 来源：新华网 编辑：李四\nſource: Reuters\nPosted by J. Doe on 2019-11-20\n"
     "1,234 likes\n3.2万 评论\n12 LıKES\nShare: Facebook | Twitter | Email 0\n分享至 微博 微信\n"
+    "Share · Tweet · Email\n分享到：（微博）、微信【12】\nSHARE 1.2k+ shares\n"
     "Buy Bitcoin now at example.com\n以最优惠的价格买卖您的加密货币，立即注册\n",
 ]
 
@@ -467,6 +468,7 @@ CONFIGURED = {
     "dateline": {"max_tokens": 6.5, "max_byline_tokens": 2,
                  "keywords": {"dateline_words": ["updated", "更新", "on"],
                               "byline_words": ["by", "photo", "文"]}},
+    "share": {"max_tokens": 3.5, "keywords": {"tokens": ["share", "微博", "k", "1", "|", "分享"]}},
 }
 
 
@@ -490,7 +492,7 @@ PAGE_PIECES = ["Title", "Case", "RunDenny", "The", "of", " NEW YORK: ", " US ", 
                "作者：", "来源：", "编辑 ", "Source: ", "ſource:", "Edited by ", "By ", "记者 ",
                "王小明", "Jane Doe", "Posted on ", "Nov. 20, 2019", "2005年3月11日 12:12",
                # counters and share bars
-               "1,234", "2.5", "likes", "LıKES", "评论", "万", "+", "Share", "微博", "0",
+               "1,234", "2.5", "likes", "LıKES", "评论", "万", "+", "Share", "微博", "0", " · ", "、",
                # author boxes and company boilerplate
                "About ", "Meet ", " is a ", "He ", "She ", "Acme, Inc. is a", " was ",
                " joined ", " (@jdoe)", "作者简介：", "reporter", "provider",

@@ -229,3 +229,52 @@ mod crumb_tests {
         assert!(super::crumbs("no trail here", &space).is_none());
     }
 }
+
+/// Whether `share.COUNTER` (`^[\d,.]+...`) can match `text`: it opens with one of `re`'s
+/// digits `digit`, a comma or a full stop. Only such text is handed to the pattern itself.
+pub fn may_count(text: &str, digit: &Bits) -> bool {
+    text.chars().next().is_some_and(|c| c == ',' || c == '.' || digit.has(c))
+}
+
+/// `share.SEPARATORS.sub(" ", text).strip()`: each run of `re`'s whitespace `space` and the
+/// separators `|/·•,，、:：()（）[]` becomes one space, then `str.strip`'s whitespace (the
+/// same class) goes from both ends.
+pub fn share_separated(text: &str, space: &Bits) -> String {
+    let separator = |c: char| space.has(c) || "|/·•,，、:：()（）[]".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut in_run = false;
+    for c in text.chars() {
+        if separator(c) {
+            if !in_run {
+                out.push(' ');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out.trim_matches(|c| space.has(c)).to_owned()
+}
+
+#[cfg(test)]
+mod share_tests {
+    use super::*;
+    use crate::tables::Tables;
+
+    #[test]
+    fn separator_runs_become_one_space() {
+        let space = Tables::for_examples().re_space;
+        assert_eq!(share_separated("  a | b//c·,d  ", &space), "a b c d");
+        assert_eq!(share_separated("（微博）", &space), "微博");
+        assert_eq!(share_separated("", &space), "");
+    }
+
+    #[test]
+    fn counters_open_with_a_digit_comma_or_stop() {
+        let digit = Tables::for_examples().re_digit;
+        assert!(may_count("1,234 likes", &digit) && may_count(",5", &digit));
+        assert!(may_count(".5k", &digit));
+        assert!(!may_count("likes 12", &digit) && !may_count("", &digit));
+    }
+}

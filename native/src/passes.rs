@@ -25,6 +25,7 @@ use crate::tables::{Bits, Tables};
 use crate::text::strip_punctuation;
 
 pub(crate) mod dateline;
+pub(crate) mod share;
 
 /// A numeric dataclass field of the detector (an int or a float), as Python compares it.
 fn threshold(detector: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> PyResult<f64> {
