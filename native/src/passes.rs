@@ -24,6 +24,7 @@ use crate::detectors::{credit_mark, expander_suffix, tail};
 use crate::tables::{Bits, Tables};
 use crate::text::strip_punctuation;
 
+pub(crate) mod author_bio;
 pub(crate) mod dateline;
 pub(crate) mod share;
 
