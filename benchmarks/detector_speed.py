@@ -1,4 +1,4 @@
-"""CPU time of single detectors' ``detect(page)``, native core against the Python reference.
+"""CPU time of single detectors' ``detect(page)``: native pass, Python pass, Python reference.
 
     python benchmarks/detector_speed.py                       # dateline share author_bio promo
     python benchmarks/detector_speed.py chrome menus --step 2  # others, every 2nd page
@@ -6,10 +6,13 @@
 Pages: the speed benchmark's 250 bench pages (cwced_zh, scrapinghub_aeb in ``../shared/bench``)
 as HTML and as their cached text renderings (``benchmarks/.cache/renderings``). Each page is
 labelled by the detectors that run before the one timed (as in the pipeline), then the detector
-runs on fresh copies, with the core and with the reference, interleaved page by page: CPU time
-of this process, best of 3 each, mean per page. The memory of ``metadata.labelled_fields`` is
-emptied before each run, so every run is a first one (in the pipeline, dateline is the first
-to ask about a page's lines).
+runs on fresh copies three ways, interleaved page by page: its native pass (``native``), its
+Python pass with the rest of the core on (``python pass``: ``detector_pass`` sent to the
+detector's reference method, keyword matching and line features still native -- what a
+detector cost before its pass was ported) and the whole Python reference (``reference``,
+``CLEANSE_NATIVE=0``). CPU time of this process, best of 3 each, mean ms per page. The memory
+of ``metadata.labelled_fields`` is emptied before each run, so every run is a first one (in
+the pipeline, dateline is the first to ask about a page's lines).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import copy
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,9 +62,24 @@ def page_before(pipeline: cleanse.Pipeline, name: str, capture) -> Page:
     return page
 
 
-def best_ms(detector, page: Page, on: bool, repeat: int = 3) -> float:
+@contextmanager
+def python_pass() -> Iterator[None]:
+    """Detector passes run their Python reference; everything else stays native."""
+    ported = native.detector_pass
+    native.detector_pass = lambda name, detector, reference, *args: reference(*args)
+    try:
+        yield
+    finally:
+        native.detector_pass = ported
+
+
+MODES = {"native": lambda: native.use_native(True), "python pass": python_pass,
+         "reference": lambda: native.use_native(False)}
+
+
+def best_ms(detector, page: Page, mode: str, repeat: int = 3) -> float:
     best = float("inf")
-    with native.use_native(on):
+    with MODES[mode]():
         for _ in range(repeat):
             fresh = copy.deepcopy(page)
             metadata._remembered_fields.cache_clear()
@@ -76,18 +96,18 @@ def main() -> int:
     args = parser.parse_args()
     pipeline = cleanse.Pipeline()
     by_kind = captures(args.step)
-    print("| detector | kind | pages | native ms | reference ms |")
-    print("|---|---|---|---|---|")
+    print("| detector | kind | pages | " + " | ".join(f"{mode} ms" for mode in MODES) + " |")
+    print("|---|---|---|" + "---|" * len(MODES))
     for name in args.detectors:
         detector = next(d for d in pipeline.detectors if d.name == name)
         for kind, found in by_kind.items():
             pages = [page_before(pipeline, name, capture) for capture in found]
-            times: dict[bool, list[float]] = {True: [], False: []}
+            times: dict[str, list[float]] = {mode: [] for mode in MODES}
             for page in pages:
-                for on in (True, False):
-                    times[on].append(best_ms(detector, page, on))
-            print(f"| {name} | {kind} | {len(pages)} | {statistics.mean(times[True]):.3f} | "
-                  f"{statistics.mean(times[False]):.3f} |", flush=True)
+                for mode in MODES:
+                    times[mode].append(best_ms(detector, page, mode))
+            means = " | ".join(f"{statistics.mean(times[mode]):.3f}" for mode in MODES)
+            print(f"| {name} | {kind} | {len(pages)} | {means} |", flush=True)
     return 0
 
 

@@ -337,7 +337,7 @@ def test_generated_keyword_matches(text, words):
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
 PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs",
                     "main_region", "title", "newsletter", "breadcrumbs", "dateline", "share",
-                    "author_bio"]
+                    "author_bio", "promo"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -421,7 +421,8 @@ TRICKY_PAGES = [
     "1,234 likes\n3.2万 评论\n12 LıKES\nShare: Facebook | Twitter | Email 0\n分享至 微博 微信\n"
     "Share · Tweet · Email\n分享到：（微博）、微信【12】\nSHARE 1.2k+ shares\n",
     *[BIO_PAGE, BIO_PAGE.replace("Jane Doe writes", "Jane Doe\ud800 writes")],
-    "Buy Bitcoin now at example.com\n以最优惠的价格买卖您的加密货币，立即注册\n",
+    "Buy Bitcoin now at example.com\n以最优惠的价格买卖您的加密货币，立即注册\n"
+    "[Bitcoin and crypto trading](http://example.com/\ud800)\nCRYPTO Exchange: www.exchange.io\n",
 ]
 
 
@@ -493,6 +494,9 @@ CONFIGURED = {
                    "max_box_lines": 0, "max_box_link_tokens": 2,
                    "keywords": {"professions": ["writer", "is"], "headings": ["about", "关于"],
                                 "labels": ["jane", "作者"], "organisations": ["a", "company"]}},
+    "promo": {"max_tokens": 9, "base_score": 0, "per_term": 0, "cta_bonus": 1, "domain_bonus": 0,
+              "sentence_penalty": 2,
+              "keywords": {"vocabulary": ["bitcoin", "the", "交易"], "cta": ["now", "a"]}},
     "share": {"max_tokens": 3.5, "keywords": {"tokens": ["share", "微博", "k", "1", "|", "分享"]}},
 }
 

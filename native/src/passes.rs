@@ -26,6 +26,7 @@ use crate::text::strip_punctuation;
 
 pub(crate) mod author_bio;
 pub(crate) mod dateline;
+pub(crate) mod promo;
 pub(crate) mod share;
 
 /// A numeric dataclass field of the detector (an int or a float), as Python compares it.

@@ -575,6 +575,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(crate::passes::breadcrumb_labels, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::dateline::dateline_labels, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::share::share_labels, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::passes::promo::promo_labels, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::author_bio::author_bio_boxes, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::author_bio::company_boilerplate_labels, module)?)?;
     module.add_class::<KeywordAutomaton>()?;

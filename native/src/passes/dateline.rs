@@ -40,36 +40,46 @@ pub(crate) fn dateline_labels<'py>(detector: &Bound<'py, PyAny>,
     let mut shared = Shared::new(py);
     let mut found = Vec::new();
     for (index, line) in content.iter().enumerate() {
-        if is_junk(&line.getattr(intern!(py, "decisions"))?, &junk_categories, junk_score)? {
+        // The text first (the reference tests junk, tokens and list items first): a line with
+        // no date, no byline word at its start and no field label (most lines) is nothing,
+        // and the rest need not be read.
+        let features = line.getattr(intern!(py, "features"))?;
+        let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
+        let junk = || -> PyResult<bool> {
+            is_junk(&line.getattr(intern!(py, "decisions"))?, &junk_categories, junk_score)
+        };
+        let Ok(text) = plain.to_str() else {
+            // Lone surrogates: the reference judges the line (its reason may hold them).
+            if !junk()? {
+                let rule = detector.call_method1(intern!(py, "_rule"), (&line,))?;
+                if !rule.is_none() {
+                    let (name, reason) = rule.extract()?;
+                    found.push((index, name, reason));
+                }
+            }
+            continue;
+        };
+        let date_chars: f64 = features.getattr(intern!(py, "date_chars"))?.extract()?;
+        let byline_hit = c.startswith(&byline_words, &plain)?;
+        let labelled = c.search(&label_words, &plain)?.is_some()
+            || folded_only.iter().any(|folded| text.contains(folded.as_str()));
+        if date_chars <= 0.0 && byline_hit.is_none() && !labelled {
             continue;
         }
-        let features = line.getattr(intern!(py, "features"))?;
+        if junk()? {
+            continue;
+        }
         let tokens: f64 = features.getattr(intern!(py, "tokens"))?.extract()?;
         if tokens > max_tokens || features.getattr(intern!(py, "list_item"))?.is_truthy()?
             || features.getattr(intern!(py, "terminal"))?.is_truthy()? {
             continue;
         }
-        let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
-        let Ok(text) = plain.to_str() else {
-            // Lone surrogates: the reference judges the line (its reason may hold them).
-            let rule = detector.call_method1(intern!(py, "_rule"), (&line,))?;
-            if !rule.is_none() {
-                let (name, reason) = rule.extract()?;
-                found.push((index, name, reason));
-            }
-            continue;
-        };
         let words: f64 = features.getattr(intern!(py, "words"))?.extract()?;
-        let byline = if words >= 2.0 && tokens <= max_byline_tokens {
-            match c.startswith(&byline_words, &plain)? {
-                Some(hit) => Some(c.word(hit)?),
-                None => None,
-            }
-        } else {
-            None
+        let byline = match byline_hit {
+            Some(hit) if words >= 2.0 && tokens <= max_byline_tokens => Some(c.word(hit)?),
+            _ => None,
         };
-        let credited = if c.search(&label_words, &plain)?.is_some()
-            || folded_only.iter().any(|folded| text.contains(folded.as_str())) {
+        let credited = if labelled {
             let fields = labelled_fields.call1((&plain,))?;
             let fields = fields.downcast::<PyDict>()?;
             let mut named = Vec::new();
@@ -83,7 +93,6 @@ pub(crate) fn dateline_labels<'py>(detector: &Bound<'py, PyAny>,
         } else {
             String::new()
         };
-        let date_chars: f64 = features.getattr(intern!(py, "date_chars"))?.extract()?;
         let mut rule: Option<(&str, String)> = None;
         if date_chars > 0.0 {
             rule = if let Some(byline) = &byline {
