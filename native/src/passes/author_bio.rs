@@ -194,18 +194,25 @@ pub(crate) fn author_bio_boxes<'py>(detector: &Bound<'py, PyAny>,
         let (mut i, mut seen) = (0, 0.0);
         while i < lines.len() {
             let line = &lines[i];
-            if seen / total >= min_prose_share && !is_junk(
-                    &line.line.getattr(intern!(py, "decisions"))?, &junk_categories, junk_score)? {
+            // The line's rules first, its junk test after (the reference tests junk first):
+            // most lines are no bio, and their decisions need not be read.
+            if seen / total >= min_prose_share {
+                let junk = || is_junk(&line.line.getattr(intern!(py, "decisions"))?,
+                                      &junk_categories, junk_score);
                 let plain = line.plain()?;
                 let Ok(text) = plain.to_str() else { return Ok(None) };
                 if let Some(reason) = bio.bio_line(&plain, text, line.tokens)? {
-                    found.push((i, "bio", 0.75, reason));
-                } else if let Some(name) = bio.about_heading(&line.features, text, line.tokens)? {
-                    match bio.about_box(&lines, i, &name, &mut found)? {
-                        Some(end) => i = end,
-                        None => return Ok(None),
+                    if !junk()? {
+                        found.push((i, "bio", 0.75, reason));
                     }
-                    continue;
+                } else if let Some(name) = bio.about_heading(&line.features, text, line.tokens)? {
+                    if !junk()? {
+                        match bio.about_box(&lines, i, &name, &mut found)? {
+                            Some(end) => i = end,
+                            None => return Ok(None),
+                        }
+                        continue;
+                    }
                 }
             }
             seen += prose[i];
