@@ -40,10 +40,14 @@ pub(crate) fn dateline_labels<'py>(detector: &Bound<'py, PyAny>,
     let mut shared = Shared::new(py);
     let mut found = Vec::new();
     for (index, line) in content.iter().enumerate() {
-        // The text first (the reference tests junk, tokens and list items first): a line with
-        // no date, no byline word at its start and no field label (most lines) is nothing,
+        // The tokens, then the text (the reference tests junk first): a long line, or one with
+        // no date, no byline word at its start and no field label (most lines), is nothing,
         // and the rest need not be read.
         let features = line.getattr(intern!(py, "features"))?;
+        let tokens: f64 = features.getattr(intern!(py, "tokens"))?.extract()?;
+        if tokens > max_tokens {
+            continue;
+        }
         let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
         let junk = || -> PyResult<bool> {
             is_junk(&line.getattr(intern!(py, "decisions"))?, &junk_categories, junk_score)
@@ -69,8 +73,7 @@ pub(crate) fn dateline_labels<'py>(detector: &Bound<'py, PyAny>,
         if junk()? {
             continue;
         }
-        let tokens: f64 = features.getattr(intern!(py, "tokens"))?.extract()?;
-        if tokens > max_tokens || features.getattr(intern!(py, "list_item"))?.is_truthy()?
+        if features.getattr(intern!(py, "list_item"))?.is_truthy()?
             || features.getattr(intern!(py, "terminal"))?.is_truthy()? {
             continue;
         }

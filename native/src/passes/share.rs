@@ -44,6 +44,10 @@ pub(crate) fn share_labels<'py>(detector: &Bound<'py, PyAny>,
     let mut found = Vec::new();
     for (index, line) in content.iter().enumerate() {
         let features = line.getattr(intern!(py, "features"))?;
+        let tokens: f64 = features.getattr(intern!(py, "tokens"))?.extract()?;
+        if tokens > max_tokens {
+            continue;
+        }
         let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
         let Ok(text) = plain.to_str() else {
             // Lone surrogates: the reference judges the line.
@@ -56,14 +60,13 @@ pub(crate) fn share_labels<'py>(detector: &Bound<'py, PyAny>,
             }
             continue;
         };
-        // The text first (the reference tests the tokens, the final mark and code first): most
+        // The text before the final mark and code (the reference tests those first): most
         // lines are neither counters nor hold a share word, and the rest need not be read.
         let counted = may_count(text, &tables.re_digit);
         if !counted && c.search(&tokens_group, &plain)?.is_none() {
             continue;
         }
-        let tokens: f64 = features.getattr(intern!(py, "tokens"))?.extract()?;
-        if tokens > max_tokens || features.getattr(intern!(py, "terminal"))?.is_truthy()?
+        if features.getattr(intern!(py, "terminal"))?.is_truthy()?
             || is_code(&line)? {
             continue;
         }
