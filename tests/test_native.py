@@ -336,7 +336,8 @@ def test_generated_keyword_matches(text, words):
 
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
 PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs",
-                    "main_region", "title", "newsletter", "breadcrumbs"]
+                    "main_region", "title", "newsletter", "breadcrumbs", "dateline", "share",
+                    "author_bio", "promo"]
 
 
 def _page_before(pipeline: cleanse.Pipeline, name: str, capture: Capture) -> Page:
@@ -379,6 +380,25 @@ def _seed_and_bench_captures() -> list[Capture]:
     return captures
 
 
+# An article closing with author bios, about boxes and a company's boilerplate.
+BIO_PAGE = "\n".join([
+    "Jane Doe, reporting from Oslo",
+    "The council met on Tuesday to discuss the new budget for the coming year and agreed.",
+    "Members said the plan would be published next month, after a final public hearing.",
+    "The mayor, who proposed the plan in March, said she expected it to pass easily enough.",
+    "Several residents spoke against it, saying the new taxes would fall hardest on renters.",
+    "A second ordinary paragraph that is long enough not to be a link and ends like one.",
+    "Molly Wood (@mollywood) is a contributing editor.",
+    "Jane Doe is a freelance writer living in Minneapolis. She covers cities.",
+    "作者简介：王小明，资深记者。", "About the author", "Jane Doe writes about cities.",
+    "She lives in Oslo.", "Follow | Read more", "ABOUT Jane Doe:",
+    "Jane Doe covers housing for the paper.", "Her book is out.", "Meet John Roe",
+    "Élodie Ünal was a reporter in Lyon.", "About Town",
+    "An ordinary paragraph that is long enough not to be a link and ends like a sentence.",
+    "Acme Widgets is a global provider of widgets and services for many industries, Inc.",
+    "Acme Widgets also makes gadgets and sells them in many countries around the world each year.",
+])
+
 # Pages the core must also agree on: empty, blank, lone surrogates, very long lines, CJK,
 # right-to-left text, control characters, markup, colons, brackets and arrows.
 TRICKY_PAGES = [
@@ -396,6 +416,13 @@ TRICKY_PAGES = [
     "News » Sport » Football Transfers In The Summer Window | Rumours\n",
     "Subscribe No thanks\nWe use cookies. Accept all\nPrivacy Policy | Terms\n下一篇：标题",
     "# Heading\n```\n}\n<div>\n```\n| a | b |\n|---|---|\nKELVIN \u212a Ǆ ß İ ſ",
+    "2019-11-20 Our reporters in the field\nNov. 20, 2019, 9:28 AM UTC\nBy Jane Doe and John Roe\n"
+    "作者：王小明 来源：新华网 编辑：李四\nſource: Reuters\nPosted by J. Doe on 2019-11-20\n"
+    "1,234 likes\n3.2万 评论\n12 LıKES\nShare: Facebook | Twitter | Email 0\n分享至 微博 微信\n"
+    "Share · Tweet · Email\n分享到：（微博）、微信【12】\nSHARE 1.2k+ shares\n",
+    *[BIO_PAGE, BIO_PAGE.replace("Jane Doe writes", "Jane Doe\ud800 writes")],
+    "Buy Bitcoin now at example.com\n以最优惠的价格买卖您的加密货币，立即注册\n"
+    "[Bitcoin and crypto trading](http://example.com/\ud800)\nCRYPTO Exchange: www.exchange.io\n",
 ]
 
 
@@ -460,6 +487,17 @@ CONFIGURED = {
                    "max_button_tokens": 12, "max_pitch_lines": 5, "max_pitch_tokens": 3,
                    "keywords": {**_all_vocabulary()["newsletter"], "cta": ["the", "今天"]}},
     "breadcrumbs": {"min_crumbs": 2, "max_crumb_tokens": 1, "keywords": {"home": ["科技", "news"]}},
+    "dateline": {"max_tokens": 6.5, "max_byline_tokens": 2,
+                 "keywords": {"dateline_words": ["updated", "更新", "on"],
+                              "byline_words": ["by", "photo", "文"]}},
+    "author_bio": {"max_bio_tokens": 12, "max_company_tokens": 9.5, "min_prose_share": 0,
+                   "max_box_lines": 0, "max_box_link_tokens": 2,
+                   "keywords": {"professions": ["writer", "is"], "headings": ["about", "关于"],
+                                "labels": ["jane", "作者"], "organisations": ["a", "company"]}},
+    "promo": {"max_tokens": 9, "base_score": 0, "per_term": 0, "cta_bonus": 1, "domain_bonus": 0,
+              "sentence_penalty": 2,
+              "keywords": {"vocabulary": ["bitcoin", "the", "交易"], "cta": ["now", "a"]}},
+    "share": {"max_tokens": 3.5, "keywords": {"tokens": ["share", "微博", "k", "1", "|", "分享"]}},
 }
 
 
@@ -478,7 +516,18 @@ def test_ported_detector_configured_otherwise(name):
 # summaries or datelines, counts, portal tags, menu bars.
 PAGE_PIECES = ["Title", "Case", "RunDenny", "The", "of", " NEW YORK: ", " US ", "(12)", "（3）",
                "[法制]", "【热点】", "(组图)", "(图)", "Autos", " | ", "·", "Home", "News",
-               "Ǆemal", "ÉCOLE", "展开", "全文 >>", "©", "Tel:", "Fax：", "<div>", "&lt;b&gt;"]
+               "Ǆemal", "ÉCOLE", "展开", "全文 >>", "©", "Tel:", "Fax：", "<div>", "&lt;b&gt;",
+               # bylines, credits and datelines
+               "作者：", "来源：", "编辑 ", "Source: ", "ſource:", "Edited by ", "By ", "记者 ",
+               "王小明", "Jane Doe", "Posted on ", "Nov. 20, 2019", "2005年3月11日 12:12",
+               # counters and share bars
+               "1,234", "2.5", "likes", "LıKES", "评论", "万", "+", "Share", "微博", "0", " · ",
+               "、",
+               # author boxes and company boilerplate
+               "About ", "Meet ", " is a ", "He ", "She ", "Acme, Inc. is a", " was ",
+               " joined ", " (@jdoe)", "作者简介：", "reporter", "provider",
+               # promos
+               "buy now", "Bitcoin", "example.com", "加密货币"]
 
 
 @built

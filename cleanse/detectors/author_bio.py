@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from cleanse import native
 from cleanse.detectors import LINE_DETECTORS
 from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, vocabulary
@@ -66,6 +67,18 @@ class AuthorBio(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
+        # The closing paragraphs are those not junk once the boxes are labelled: two passes.
+        for name, reference in (("author_bio_boxes", self._boxes),
+                                ("company_boilerplate_labels", self._company_boilerplate)):
+            self.label_many(page, ((content[index], rule, Category.BOILERPLATE, score, reason)
+                                   for index, rule, score, reason in native.detector_pass(
+                                       name, self, reference, page, content)))
+
+    def _boxes(self, page: Page, content: list[Line]) -> list[tuple[int, str, float, str]]:
+        """The bio lines and about boxes of ``content`` (the page's non-blank lines) as
+        ``(index, rule, score, reason)``, in order (the reference of the native core's
+        ``author_bio_boxes``)."""
+        found: list[tuple[int, str, float, str]] = []
         prose = [line.features.tokens if line.features.prose else 0 for line in content]
         total, seen = sum(prose) or 1, 0
         i = 0
@@ -73,30 +86,35 @@ class AuthorBio(Detector):
             line = content[i]
             if seen / total >= self.min_prose_share and not page.is_junk(line):
                 if reason := self._bio_line(line):
-                    self.label(page, line, "bio", Category.BOILERPLATE, 0.75, reason)
+                    found.append((i, "bio", 0.75, reason))
                 elif (name := self._about_heading(line)) is not None:
-                    i = self._about_box(page, content, i, name)
+                    i = self._about_box(content, i, name, found)
                     continue
             seen += prose[i]
             i += 1
-        self._closing_company_boilerplate(page, content)
+        return found
 
-    def _closing_company_boilerplate(self, page: Page, content: list[Line]) -> None:
-        """Labels the press-release paragraphs about a company that close the page."""
-        closing = [line for line in content
+    def _company_boilerplate(self, page: Page,
+                             content: list[Line]) -> list[tuple[int, str, float, str]]:
+        """The press-release paragraphs about a company that close the page, as ``(index,
+        rule, score, reason)`` (the reference of the native core's
+        ``company_boilerplate_labels``)."""
+        closing = [i for i, line in enumerate(content)
                    if not page.is_junk(line) and line.features.prose][-self.max_box_lines:]
-        for start, line in enumerate(closing):
+        for start, i in enumerate(closing):
+            line = content[i]
             opening = COMPANY_OPENING.match(line.features.plain)
             if not opening or line.features.tokens > self.max_company_tokens:
                 continue
             first_sentence = FIRST_SENTENCE.match(line.features.plain).group(0)  # type: ignore
             company = opening.group("name")
             if self._organisations.search(first_sentence) and all(
-                    later.features.plain.startswith(company) for later in closing[start + 1:]):
-                for boilerplate in closing[start:]:
-                    self.label(page, boilerplate, "company_boilerplate", Category.BOILERPLATE,
-                               0.7, f"press-release boilerplate about {company}")
-                return
+                    content[later].features.plain.startswith(company)
+                    for later in closing[start + 1:]):
+                return [(boilerplate, "company_boilerplate", 0.7,
+                         f"press-release boilerplate about {company}")
+                        for boilerplate in closing[start:]]
+        return []
 
     def _bio_line(self, line: Line) -> str | None:
         plain = line.features.plain
@@ -123,8 +141,9 @@ class AuthorBio(Detector):
         heading = ABOUT_HEADING.match(text)
         return heading.group("name") if heading else None
 
-    def _about_box(self, page: Page, content: list[Line], i: int, name: str) -> int:
-        """Labels the heading at ``i`` and its box; the index after the box."""
+    def _about_box(self, content: list[Line], i: int, name: str,
+                   found: list[tuple[int, str, float, str]]) -> int:
+        """Adds the heading at ``i`` and its box to ``found``; the index after the box."""
         end = i + 1
         while end < len(content) and end - i <= self.max_box_lines:
             plain = content[end].features.plain
@@ -137,7 +156,6 @@ class AuthorBio(Detector):
         if end == i + 1:
             return i + 1  # "About Town" over an ordinary paragraph is a section of the article
         about = f"'About {name}'" if name else "an about-the-author heading"
-        for line in content[i:end]:
-            self.label(page, line, "about_box", Category.BOILERPLATE, 0.75,
-                       f"author or company box under {about}")
+        found.extend((index, "about_box", 0.75, f"author or company box under {about}")
+                     for index in range(i, end))
         return end

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
+from cleanse import native
 from cleanse.detectors import LINE_DETECTORS, LIST_DETECTORS
 from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, vocabulary
@@ -69,9 +71,14 @@ class Dateline(Detector):
         return None
 
     def detect(self, page: Page) -> None:
-        for line in page.content_lines():
-            if page.is_junk(line):
-                continue
-            if rule := self._rule(line):
-                name, reason = rule
-                self.label(page, line, name, Category.META, 0.8, reason)
+        content = page.content_lines()
+        self.label_many(page, ((content[index], rule, Category.META, 0.8, reason)
+                               for index, rule, reason in native.detector_pass(
+                                   "dateline_labels", self, partial(self._labels, page), content)))
+
+    def _labels(self, page: Page, content: list[Line]) -> list[tuple[int, str, str]]:
+        """The datelines, bylines and credit lines among ``content`` (the page's non-blank
+        lines) that are not junk already, as ``(index, rule, reason)`` (the reference of the
+        native core's ``dateline_labels``)."""
+        return [(index, *rule) for index, line in enumerate(content)
+                if not page.is_junk(line) and (rule := self._rule(line))]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, vocabulary
 from cleanse.features import URL
-from cleanse.model import Category, Page
+from cleanse.model import Category, Line, Page
 
 
 @dataclass
@@ -36,23 +37,33 @@ class Promo(Detector):
         self._cta = Keywords(self.keywords["cta"])
 
     def detect(self, page: Page) -> None:
-        for line in page.content_lines():
-            features = line.features
-            if features.tokens > self.max_tokens:
-                continue
-            if self._terms.search(features.plain) is None:
-                continue  # no promo word (most lines): one search, without listing matches
-            terms = {t.lower() for t in self._terms.findall(features.plain)}
-            if not terms:
-                continue
-            cta = self._cta.search(features.plain)
-            domain = URL.search(features.stripped)
-            if not (cta or domain):
-                continue
-            score = (self.base_score + self.per_term * min(len(terms), 3)
-                     + (self.cta_bonus if cta else 0) + (self.domain_bonus if domain else 0)
-                     - (self.sentence_penalty if features.prose else 0))
-            hints = ", ".join(sorted(terms)[:3])
-            why = f"call to action '{cta}'" if cta else f"domain '{domain.group(0)}'"
-            self.label(page, line, "promo_line", Category.AD, min(score, 1.0),
-                       f"promo vocabulary ({hints}) with {why}")
+        content = page.content_lines()
+        self.label_many(page, ((content[index], rule, Category.AD, score, reason)
+                               for index, rule, score, reason in native.detector_pass(
+                                   "promo_labels", self, self._labels, content)))
+
+    def _labels(self, content: list[Line]) -> list[tuple[int, str, float, str]]:
+        """The promo lines among ``content`` (the page's non-blank lines), as ``(index, rule,
+        score, reason)`` (the reference of the native core's ``promo_labels``)."""
+        return [(index, *rule) for index, line in enumerate(content)
+                if (rule := self._rule(line))]
+
+    def _rule(self, line: Line) -> tuple[str, float, str] | None:
+        features = line.features
+        if features.tokens > self.max_tokens:
+            return None
+        if self._terms.search(features.plain) is None:
+            return None  # no promo word (most lines): one search, without listing matches
+        terms = {t.lower() for t in self._terms.findall(features.plain)}
+        if not terms:
+            return None
+        cta = self._cta.search(features.plain)
+        domain = URL.search(features.stripped)
+        if not (cta or domain):
+            return None
+        score = (self.base_score + self.per_term * min(len(terms), 3)
+                 + (self.cta_bonus if cta else 0) + (self.domain_bonus if domain else 0)
+                 - (self.sentence_penalty if features.prose else 0))
+        hints = ", ".join(sorted(terms)[:3])
+        why = f"call to action '{cta}'" if cta else f"domain '{domain.group(0)}'"
+        return "promo_line", min(score, 1.0), f"promo vocabulary ({hints}) with {why}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.detectors.vocabulary import Keywords, vocabulary
-from cleanse.model import Category, Page
+from cleanse.model import Category, Line, Page
 
 COUNTER = re.compile(r"^[\d,.]+\s*[kKmMwW万萬]?\+?\s*(?:赞|讚|评论|評論|条|次|阅读|閱讀|likes?|"
                         r"comments?|shares?|views?|reads?)?$", re.I)
@@ -32,19 +33,29 @@ class Share(Detector):
         self._tokens = Keywords(self.keywords["tokens"])
 
     def detect(self, page: Page) -> None:
-        for line in page.content_lines():
-            features = line.features
-            if features.tokens > self.max_tokens or features.terminal or line.code:
-                continue
-            plain = features.plain
-            if COUNTER.match(plain):
-                self.label(page, line, "counter", Category.SHARE, 0.65,
-                           "bare counter (likes, shares, comments)")
-                continue
-            if not self._tokens.search(plain):
-                continue  # no share word at all (most lines): no need to strip them out
-            remainder = self._tokens.remove(plain.lower())
-            remainder = COUNTER.sub("", SEPARATORS.sub(" ", remainder).strip())
-            if not remainder.strip(" 0123456789"):
-                self.label(page, line, "share_widget", Category.SHARE, 0.9,
-                           "only share-network and share-action words")
+        content = page.content_lines()
+        self.label_many(page, ((content[index], rule, Category.SHARE, score, reason)
+                               for index, rule, score, reason in native.detector_pass(
+                                   "share_labels", self, self._labels, content)))
+
+    def _labels(self, content: list[Line]) -> list[tuple[int, str, float, str]]:
+        """The counters and share widgets among ``content`` (the page's non-blank lines), as
+        ``(index, rule, score, reason)`` (the reference of the native core's
+        ``share_labels``)."""
+        return [(index, *rule) for index, line in enumerate(content)
+                if (rule := self._rule(line))]
+
+    def _rule(self, line: Line) -> tuple[str, float, str] | None:
+        features = line.features
+        if features.tokens > self.max_tokens or features.terminal or line.code:
+            return None
+        plain = features.plain
+        if COUNTER.match(plain):
+            return "counter", 0.65, "bare counter (likes, shares, comments)"
+        if not self._tokens.search(plain):
+            return None  # no share word at all (most lines): no need to strip them out
+        remainder = self._tokens.remove(plain.lower())
+        remainder = COUNTER.sub("", SEPARATORS.sub(" ", remainder).strip())
+        if not remainder.strip(" 0123456789"):
+            return "share_widget", 0.9, "only share-network and share-action words"
+        return None

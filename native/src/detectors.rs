@@ -229,3 +229,100 @@ mod crumb_tests {
         assert!(super::crumbs("no trail here", &space).is_none());
     }
 }
+
+/// Whether `share.COUNTER` (`^[\d,.]+...`) can match `text`: it opens with one of `re`'s
+/// digits `digit`, a comma or a full stop. Only such text is handed to the pattern itself.
+pub fn may_count(text: &str, digit: &Bits) -> bool {
+    text.chars().next().is_some_and(|c| c == ',' || c == '.' || digit.has(c))
+}
+
+/// `share.SEPARATORS.sub(" ", text).strip()`: each run of `re`'s whitespace `space` and the
+/// separators `|/·•,，、:：()（）[]` becomes one space, then `str.strip`'s whitespace (the
+/// same class) goes from both ends.
+pub fn share_separated(text: &str, space: &Bits) -> String {
+    let separator = |c: char| space.has(c) || "|/·•,，、:：()（）[]".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut in_run = false;
+    for c in text.chars() {
+        if separator(c) {
+            if !in_run {
+                out.push(' ');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out.trim_matches(|c| space.has(c)).to_owned()
+}
+
+#[cfg(test)]
+mod share_tests {
+    use super::*;
+    use crate::tables::Tables;
+
+    #[test]
+    fn separator_runs_become_one_space() {
+        let space = Tables::for_examples().re_space;
+        assert_eq!(share_separated("  a | b//c·,d  ", &space), "a b c d");
+        assert_eq!(share_separated("（微博）", &space), "微博");
+        assert_eq!(share_separated("", &space), "");
+    }
+
+    #[test]
+    fn counters_open_with_a_digit_comma_or_stop() {
+        let digit = Tables::for_examples().re_digit;
+        assert!(may_count("1,234 likes", &digit) && may_count(",5", &digit));
+        assert!(may_count(".5k", &digit));
+        assert!(!may_count("likes 12", &digit) && !may_count("", &digit));
+    }
+}
+
+/// Whether `author_bio.BIO_OPENING` (a name, then `\s+(?:is|was|joined|writes|covers)\b`)
+/// can match `text`: it opens with a letter that may be `regex`'s `\p{Lu}` (an ASCII capital
+/// or any character outside ASCII: Unicode versions agree on ASCII only) and holds one of the
+/// verbs right after `regex`'s whitespace `space`.
+pub fn may_open_bio(text: &str, space: &Bits) -> bool {
+    const VERBS: [&str; 5] = ["is", "was", "joined", "writes", "covers"];
+    let Some(first) = text.chars().next() else { return false };
+    if first.is_ascii() && !first.is_ascii_uppercase() {
+        return false;
+    }
+    text.char_indices().any(|(at, c)| {
+        space.has(c) && VERBS.iter().any(|verb| text[at + c.len_utf8()..].starts_with(verb))
+    })
+}
+
+/// Whether `text` opens with the ASCII lowercase `word` as `regex` matches it ignoring case
+/// (each letter by its case variants in `tables`).
+pub fn opens_with_folded(text: &str, word: &str, tables: &crate::tables::Tables) -> bool {
+    let mut chars = text.chars();
+    word.chars().all(|letter| chars.next().is_some_and(|c| tables.cases(letter).contains(&c)))
+}
+
+#[cfg(test)]
+mod author_bio_tests {
+    use super::*;
+    use crate::tables::Tables;
+
+    #[test]
+    fn bio_openings_need_a_capital_and_a_verb_after_a_space() {
+        let space = Tables::for_examples().rx_space;
+        assert!(may_open_bio("Jane Doe is a reporter", &space));
+        assert!(may_open_bio("Élodie\twrites about food", &space));
+        assert!(may_open_bio("Molly Wood (@mollywood) joined", &space));
+        assert!(!may_open_bio("jane doe is a reporter", &space));
+        assert!(!may_open_bio("Jane Doe, reporter", &space));
+        assert!(!may_open_bio("", &space));
+    }
+
+    #[test]
+    fn folded_openings() {
+        let tables = Tables::for_examples();
+        assert!(opens_with_folded("ABOUT Jane", "about", &tables));
+        assert!(opens_with_folded("Meet", "meet", &tables));
+        assert!(!opens_with_folded("Abou", "about", &tables));
+        assert!(!opens_with_folded("xabout", "about", &tables));
+    }
+}

@@ -234,6 +234,35 @@ impl Core {
                         &|text, pos| pattern::date_can_start(&self.tables, text, pos))
     }
 
+    /// `bool(DATE_OR_TIME.match(text))`: a date or time opens the text.
+    pub fn opens_with_date(&self, text: &str) -> bool {
+        let chars: Vec<char> = text.chars().collect();
+        if chars.is_empty() || !pattern::date_can_start(&self.tables, &chars, 0) {
+            return false;
+        }
+        let possible = pattern::date_possible(&self.tables, &chars);
+        Matcher { tables: &self.tables }.first_match(&self.date, &possible, &chars, 0).is_some()
+    }
+
+    /// The match of `URL.search(text)`, if any: the leftmost position where an alternative
+    /// matches, and the end the first alternative matching there gives (the `regex` order).
+    pub fn url_match<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let chars: Vec<char> = text.chars().collect();
+        let possible = pattern::url_possible(&self.tables, &chars);
+        if !possible.contains(&true) {
+            return None;
+        }
+        let matcher = Matcher { tables: &self.tables };
+        let (start, end) = (0..chars.len()).find_map(|pos| {
+            if !pattern::url_can_start(&self.tables, &chars, pos) {
+                return None;
+            }
+            matcher.first_match(&self.url, &possible, &chars, pos).map(|end| (pos, end))
+        })?;
+        let byte = |index: usize| text.char_indices().nth(index).map_or(text.len(), |(at, _)| at);
+        Some(&text[byte(start)..byte(end)])
+    }
+
     /// `bool(URL.search(text))`.
     fn has_url(&self, text: &str) -> bool {
         let chars: Vec<char> = text.chars().collect();
@@ -406,6 +435,9 @@ mod tests {
     #[test]
     fn urls_and_list_markers() {
         let core = core();
+        assert_eq!(core.url_match("see example.com now"), Some("example.com"));
+        assert_eq!(core.url_match("a HTTPS://x/y z www.b.cn"), Some("HTTPS://x/y"));
+        assert_eq!(core.url_match("example.comics"), None);
         assert!(core.has_url("see example.com now"));
         assert!(core.has_url("HTTPS://x"));
         assert!(!core.has_url("example.comics"));

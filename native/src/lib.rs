@@ -7,8 +7,9 @@
 //! (`cleanse.deciding.forest`), the script counts of language tagging
 //! (`cleanse.deciding.language`) the arbiter's per-line text columns
 //! (`cleanse.deciding.evidence`), two line operations of `cleanse.features`
-//! (`strip_punctuation`, the match key) and the whole passes of nine detectors
-//! (`passes.rs`, with their fixed patterns in `detectors.rs`). See docs/native.md.
+//! (`strip_punctuation`, the match key) and the whole passes of thirteen detectors
+//! (`passes/<detector>.rs`, what they share in `passes.rs`, their fixed patterns in
+//! `detectors.rs`). See docs/native.md.
 
 pub mod detectors;
 pub mod evidence;

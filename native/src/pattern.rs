@@ -105,7 +105,7 @@ impl<'t> Matcher<'t> {
 
     /// The end of the match at `pos` of the first alternative that matches there (an
     /// alternation of `alternatives`), skipping those the caller knows cannot match.
-    fn first_match(&self, alternatives: &[Node], possible: &[bool], text: &[char], pos: usize)
+    pub fn first_match(&self, alternatives: &[Node], possible: &[bool], text: &[char], pos: usize)
                    -> Option<usize> {
         alternatives.iter().zip(possible)
             .filter(|(_, &possible)| possible)

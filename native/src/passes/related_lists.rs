@@ -1,0 +1,187 @@
+//! `RelatedLists._labels` (`cleanse/detectors/related_lists.py`): related-story
+//! lists and comment sections.
+
+use super::*;
+
+/// A decision of a page pass: `(index, rule, category, score, reason)`.
+type Labelled<'py> = (usize, &'static str, Bound<'py, PyAny>, f64, String);
+
+/// The related-lists detector's thresholds and matchers, read off the detector for one page.
+struct RelatedLists<'py, 'c> {
+    c: &'c Context<'py, 'c>,
+    /// The detector's `_list_patterns` and `_comment_patterns` (text -> whether a pattern
+    /// of the group matches it whole).
+    list_patterns: Bound<'py, PyAny>,
+    comment_patterns: Bound<'py, PyAny>,
+    comments_after_share: f64,
+    min_prose_before_comments: f64,
+    thread_window: i64,
+    min_thread_dates: f64,
+    max_inline_tokens: f64,
+    list_headings: Group<'py>,
+    comment_headings: Group<'py>,
+    inline: Group<'py>,
+}
+
+impl<'py> RelatedLists<'py, '_> {
+    /// `RelatedLists._is_list_heading(text)`.
+    fn is_list_heading(&self, text: &str) -> PyResult<bool> {
+        Ok(self.c.fullmatch(&self.list_headings, text)?
+           || self.list_patterns.call1((text,))?.is_truthy()?)
+    }
+
+    /// `RelatedLists._comment_section_at(content, i, text, seen_prose, total_prose)`.
+    fn comment_section_at(&self, lines: &[LineView<'py>], i: usize, text: Option<&str>,
+                          seen_prose: f64, total_prose: f64) -> PyResult<Option<String>> {
+        let Some(text) = text.filter(|t| !t.is_empty()) else { return Ok(None) };
+        if !self.c.fullmatch(&self.comment_headings, text)? {
+            let stripped = lines[i].text().trim_matches(|c| self.c.tables.re_space.has(c));
+            if !self.comment_patterns.call1((stripped,))?.is_truthy()? {
+                return Ok(None);
+            }
+        }
+        let counted = text.chars().any(|c| self.c.tables.re_digit.has(c));
+        Ok(self.comments_start_here(lines, i, seen_prose, total_prose, counted)
+            .then(|| text.to_owned()))
+    }
+
+    /// `RelatedLists._comments_start_here(content, i, seen_prose, total_prose, counted)`.
+    fn comments_start_here(&self, lines: &[LineView<'py>], i: usize, seen_prose: f64,
+                           total_prose: f64, counted: bool) -> bool {
+        if seen_prose / total_prose >= self.comments_after_share {
+            return true;
+        }
+        if seen_prose < self.min_prose_before_comments {
+            return false;
+        }
+        if counted {
+            return true;
+        }
+        let window = python_slice(lines.len(), i as i64 + 1, i as i64 + 1 + self.thread_window);
+        let dated = lines[window].iter().filter(|l| l.has_date() && !l.prose).count();
+        dated as f64 >= self.min_thread_dates
+    }
+
+    /// `RelatedLists._inline_link(page, line)`'s prefix, when the line is an inline link.
+    fn inline_link(&self, line: &LineView<'py>) -> PyResult<Option<String>> {
+        if line.tokens > self.max_inline_tokens {
+            return Ok(None);
+        }
+        let Some(hit) = self.c.startswith(&self.inline, &line.plain)? else { return Ok(None) };
+        let prefix = self.c.word(hit)?;
+        // plain[len(prefix):]: the lowercased word's length in characters.
+        let text = line.text();
+        let cut = text.char_indices().nth(prefix.chars().count()).map_or(text.len(), |(i, _)| i);
+        let tables = self.c.tables;
+        Ok(crate::detectors::separated_inline(&text[cut..], &tables.rx_space, &tables.re_space)
+            .then_some(prefix))
+    }
+}
+
+/// `RelatedLists._labels(page, content)`: the decisions `detector` (a `RelatedLists`) makes
+/// on `content` (the page's non-blank lines), as `(index, rule, category, score, reason)`.
+#[pyfunction]
+pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
+                                       automaton: &Bound<'py, KeywordAutomaton>,
+                                       text_ops: &Bound<'py, TextOps>, page: &Bound<'py, PyAny>,
+                                       content: &Bound<'py, PyList>)
+                                       -> PyResult<Bound<'py, PyAny>> {
+    let py = detector.py();
+    let lines = views_or_reference!(detector, content, (page, content));
+    let c = context(automaton, text_ops)?;
+    let pass = RelatedLists {
+        c: &c,
+        list_patterns: detector.getattr(intern!(py, "_list_patterns"))?,
+        comment_patterns: detector.getattr(intern!(py, "_comment_patterns"))?,
+        comments_after_share: threshold(detector, intern!(py, "comments_after_share"))?,
+        min_prose_before_comments: threshold(detector, intern!(py, "min_prose_before_comments"))?,
+        thread_window: detector.getattr(intern!(py, "thread_window"))?.extract()?,
+        min_thread_dates: threshold(detector, intern!(py, "min_thread_dates"))?,
+        max_inline_tokens: threshold(detector, intern!(py, "max_inline_tokens"))?,
+        list_headings: c.group(detector, intern!(py, "_list_headings"))?,
+        comment_headings: c.group(detector, intern!(py, "_comment_headings"))?,
+        inline: c.group(detector, intern!(py, "_inline"))?,
+    };
+    let max_heading_tokens = threshold(detector, intern!(py, "max_heading_tokens"))?;
+    let max_comment_heading_tokens =
+        threshold(detector, intern!(py, "max_comment_heading_tokens"))?;
+    let anchors = prose_anchors(py, &lines,
+                                threshold(detector, intern!(py, "long_paragraph_tokens"))?,
+                                threshold(detector, intern!(py, "long_sentence_tokens"))?)?;
+    let category = py.import(intern!(py, "cleanse.model"))?.getattr(intern!(py, "Category"))?;
+    let nav = category.getattr(intern!(py, "NAV"))?;
+    let trending = category.getattr(intern!(py, "TRENDING"))?;
+    let comment = category.getattr(intern!(py, "COMMENT"))?;
+    let prose_tokens: Vec<f64> = lines.iter().map(|l| if l.prose { l.tokens } else { 0.0 })
+        .collect();
+    let total: f64 = prose_tokens.iter().sum();
+    let total_prose = if total == 0.0 { 1.0 } else { total };
+    // Each line's text as a heading (`_heading_texts`), within the longer of the two limits.
+    let limit = if max_comment_heading_tokens > max_heading_tokens { max_comment_heading_tokens }
+                else { max_heading_tokens };
+    let tables = c.tables;
+    let texts: Vec<Option<&str>> = lines.iter().map(|l| {
+        let plain = l.text();
+        if l.tokens > limit || l.tokens == 0.0 || plain.ends_with(['。', '.', '!', '！']) {
+            return None;
+        }
+        let stripped = plain.trim_matches(|ch| tables.re_space.has(ch));
+        Some(strip_punctuation(crate::detectors::without_count_suffix(stripped, &tables.rx_digit),
+                               c.punctuation))
+    }).collect();
+    let headings: Vec<Option<&str>> = texts.iter().zip(&lines)
+        .map(|(t, l)| t.filter(|_| l.tokens <= max_heading_tokens)).collect();
+    let comment_texts: Vec<Option<&str>> = texts.iter().zip(&lines)
+        .map(|(t, l)| t.filter(|_| l.tokens <= max_comment_heading_tokens)).collect();
+    let mut found: Vec<Labelled<'py>> = Vec::new();
+    let mut seen_prose = 0.0;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &lines[i];
+        if let Some(heading) = headings[i].filter(|h| !h.is_empty()) {
+            if !(line.list_item || line.has_category(&nav)?) && pass.is_list_heading(heading)? {
+                let mut end = i + 1;
+                while end < anchors.len() && !anchors[end] {
+                    end += 1;
+                }
+                // A comment section below a short list ends the list.
+                for (j, &text) in comment_texts.iter().enumerate().take(end).skip(i + 1) {
+                    if pass.comment_section_at(&lines, j, text, seen_prose, total_prose)?
+                            .is_some() {
+                        end = j;
+                        break;
+                    }
+                }
+                if end > i + 1 {
+                    found.push((i, "list_heading", trending.clone(), 0.9,
+                                format!("heading '{heading}' opens a list of other stories")));
+                    for item in i + 1..end {
+                        found.push((item, "list_item", trending.clone(), 0.8,
+                                    format!("item of the list under '{heading}'")));
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        if let Some(heading) = pass.comment_section_at(&lines, i, comment_texts[i], seen_prose,
+                                                       total_prose)? {
+            for item in i..lines.len() {
+                found.push((item, "comment_section", comment.clone(), 0.75,
+                            format!("comment section after heading '{heading}'")));
+            }
+            break;
+        }
+        if let Some(prefix) = pass.inline_link(line)? {
+            found.push((i, "inline_link", trending.clone(), 0.75,
+                        format!("inline '{prefix}' link to another story")));
+        }
+        seen_prose += prose_tokens[i];
+        i += 1;
+    }
+    let mut shared = Shared::new(py);
+    found.into_iter()
+        .map(|(index, rule, category, score, reason)|
+             (index, shared.text(rule), category, score, shared.text(&reason)))
+        .collect::<Vec<_>>().into_pyobject(py).map(|list| list.into_any())
+}
