@@ -61,7 +61,7 @@ CROP_WEIGHT = 0.5
 # Parts of the package that only use the evidence, never shape it (paths inside cleanse/).
 # Were one to move, it would count again: a stale flag too many, never one too few.
 AFTER_EVIDENCE = ("running", "__main__.py", "deciding/arbiter.py", "deciding/assemble.py",
-                  "deciding/language.py")
+                  "deciding/language.py", "deciding/forest.py", "deciding/units.py")
 
 
 @dataclass
@@ -102,7 +102,8 @@ def source_hash(package: Path = Path(cleanse.__file__).parent) -> str:
     between folders keep the hash (and the cached table and fold models), while any
     change to what the code does changes it. Module digests are sorted, not keyed by
     path, for the same reason. What runs only after the evidence (``AFTER_EVIDENCE``: the
-    arbiter, assembly, language tags, the command line and batch runs) does not count.
+    arbiter with its trees and units, assembly, language tags, the command line and batch
+    runs) does not count.
     """
     digests = []
     for path in sorted(package.rglob("*")):
