@@ -153,7 +153,8 @@ impl Forest {
         (!at) as usize
     }
 
-    /// The raw score of one row: leaf values summed tree by tree, from 0.0 (the caller has
+    /// The raw score of one row by walking each tree (what `predict_bytes` must equal; its
+    /// tests compare the two): leaf values summed tree by tree, from 0.0 (the caller has
     /// checked that the row is at least `width()` long).
     pub fn raw_score(&self, row: impl Fn(usize) -> f64) -> f64 {
         let mut sum = 0.0;
@@ -176,7 +177,7 @@ impl Forest {
         Ok(data.chunks_exact(row_bytes))
     }
 
-    /// Raw scores of rows given as bytes (see `rows`), row by row through the `Scorer`.
+    /// Raw scores of rows given as bytes (see `rows`), two rows at a time through the `Scorer`.
     pub fn predict_bytes(&self, data: &[u8], width: usize) -> Result<Vec<f64>, ForestError> {
         let rows: Vec<&[u8]> = self.rows(data, width)?.collect();
         let mut bits = vec![[u64::MAX; 2]; self.scorer.slots];
