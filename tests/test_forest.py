@@ -144,6 +144,62 @@ def test_native_is_the_reference_bit_for_bit(shipped, evidence_rows):
         assert np.array_equal(np.array(scores), forest.raw_scores(rows))
 
 
+def _ties(forest: Forest, rows: np.ndarray, seed: int) -> np.ndarray:
+    """Rows with a third of their values set to a threshold the model splits that feature at,
+    or the float just above or below it (where ``<=`` and sorting by threshold could slip)."""
+    rng = np.random.default_rng(seed)
+    tied = rows[rng.integers(0, len(rows), 2000)].copy()
+    for feature in range(forest.num_features):
+        thresholds = forest.threshold[forest.split_feature == feature]
+        if len(thresholds):
+            near = np.concatenate([thresholds, np.nextafter(thresholds, np.inf),
+                                   np.nextafter(thresholds, -np.inf)])
+            where = rng.random(len(tied)) < 0.33
+            tied[where, feature] = rng.choice(near, size=int(where.sum()))
+    return tied
+
+
+def _every_missing_type(text: str, seed: int) -> str:
+    """The model text with each split's decision type drawn from the six numerical ones
+    (missing None, Zero or NaN; default left or right), so that a feature's splits mix them.
+    The header's ``tree_sizes`` (byte counts LightGBM may read the trees by) is dropped."""
+    rng = np.random.default_rng(seed)
+    lines = [line for line in text.split("\n") if not line.startswith("tree_sizes=")]
+    for i, line in enumerate(lines):
+        if line.startswith("decision_type="):
+            count = len(line.split("=")[1].split())
+            lines[i] = "decision_type=" + " ".join(
+                str(t) for t in rng.choice([0, 2, 4, 6, 8, 10], size=count))
+    return "\n".join(lines)
+
+
+@built
+def test_native_is_lightgbm_on_ties_mixed_missing_types_and_wide_trees(evidence_rows):
+    """The core scores by the splits each value fails (QuickScorer), trees of more than 64
+    leaves by walking them: bit for bit LightGBM's scores on threshold ties, on features whose
+    splits mix missing types, and on a model of 100-leaf trees beside small ones."""
+    shipped = _every_missing_type(_shipped_text(), seed=8)
+    rng = np.random.default_rng(9)
+    rows = rng.normal(size=(3000, 5))
+    rows[rng.random(rows.shape) < 0.1] = np.nan
+    rows[rng.random(rows.shape) < 0.2] = 0.0
+    target = ((rows[:, 0] > 0.3) ^ (np.nan_to_num(rows[:, 1]) * rows[:, 2] > 0)).astype(float)
+    wide = lightgbm.train({"objective": "binary", "verbose": -1, "num_leaves": 100,
+                           "min_data_in_leaf": 2, "max_bin": 15, "seed": 1},
+                          lightgbm.Dataset(rows, target), num_boost_round=8).model_to_string()
+    for text, real in ((shipped, evidence_rows), (wide, rows)):
+        forest, booster = Forest(text), lightgbm.Booster(model_str=text)
+        if text is wide:
+            assert max(len(tree.leaf_value) for tree in forest.trees) > 64
+            assert min(len(tree.leaf_value) for tree in forest.trees) <= 64
+        probe = np.vstack([_ties(forest, real, seed=10), _damaged(real, seed=11)])
+        expected = booster.predict(probe, raw_score=True, num_threads=1)
+        assert np.array_equal(forest.raw_scores(probe), expected)
+        core = native_forest(forest, np.arange(forest.num_features))
+        assert np.array(core.predict(probe.tobytes(), probe.shape[1])).tobytes() == \
+            expected.tobytes()
+
+
 @built
 def test_native_page_threshold_is_the_reference_bit_for_bit():
     """The page-threshold model's gains, from the core and from the reference, on the

@@ -34,6 +34,7 @@ as LightGBM's ``pred_contrib`` computes them, with the training rows counted at 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,12 +162,15 @@ class Forest:
         # cumsum adds left to right (no pairwise summation): LightGBM's order, bit for bit.
         return np.cumsum(leaves, axis=1)[:, -1]
 
-    def probabilities(self, raw: np.ndarray) -> np.ndarray:
+    def probabilities(self, raw: np.ndarray | Sequence[float]) -> np.ndarray:
         """LightGBM's binary output transform of raw scores."""
         if self.sigmoid is None:
             raise ForestError("a regression model has no probabilities; use raw_scores")
-        return np.array([1.0 / (1.0 + math.exp(-self.sigmoid * float(r))) for r in raw],
-                        dtype=np.float64)
+        # Python floats (``tolist``): iterating the array would make a numpy scalar a row.
+        # ``slope * r`` is ``-sigmoid * r`` bit for bit (negation is exact).
+        exp, slope = math.exp, -self.sigmoid
+        return np.array([1.0 / (1.0 + exp(slope * r))
+                         for r in np.asarray(raw, dtype=np.float64).tolist()], dtype=np.float64)
 
     def predict(self, rows: np.ndarray) -> np.ndarray:
         """Probabilities, as ``lightgbm.Booster.predict(rows)``."""
