@@ -354,23 +354,36 @@ fn python_slice(len: usize, start: i64, end: i64) -> std::ops::Range<usize> {
     start..end.max(start)
 }
 
-/// `Page.is_junk(line)`: the line's strongest junk decision (the first of the highest
-/// score, as `Line.strongest` finds it) scores at least `junk_score`.
-fn is_junk(decisions: &Bound<'_, PyAny>, junk_categories: &Bound<'_, PyAny>, junk_score: f64)
-           -> PyResult<bool> {
-    let mut best: Option<f64> = None;
-    for decision in decisions.try_iter()? {
-        let decision = decision?;
-        let py = decision.py();
-        if !junk_categories.contains(decision.getattr(intern!(py, "category"))?)? {
-            continue;
-        }
-        let score: f64 = decision.getattr(intern!(py, "score"))?.extract()?;
-        if best.is_none_or(|b| score > b) {
-            best = Some(score);
-        }
+/// `Page.is_junk(line)`, with what it reads off `cleanse.model` (read once per pass).
+struct JunkTest<'py> {
+    categories: Bound<'py, PyAny>,
+    score: f64,
+}
+
+impl<'py> JunkTest<'py> {
+    fn read(py: Python<'py>) -> PyResult<Self> {
+        let model = py.import(intern!(py, "cleanse.model"))?;
+        Ok(JunkTest { categories: model.getattr(intern!(py, "JUNK_CATEGORIES"))?,
+                      score: threshold(&model, intern!(py, "JUNK_SCORE"))? })
     }
-    Ok(best.is_some_and(|score| score >= junk_score))
+
+    /// The line's strongest junk decision (the first of the highest score, as
+    /// `Line.strongest` finds it) scores at least `JUNK_SCORE`.
+    fn is_junk(&self, decisions: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let mut best: Option<f64> = None;
+        for decision in decisions.try_iter()? {
+            let decision = decision?;
+            let py = decision.py();
+            if !self.categories.contains(decision.getattr(intern!(py, "category"))?)? {
+                continue;
+            }
+            let score: f64 = decision.getattr(intern!(py, "score"))?.extract()?;
+            if best.is_none_or(|b| score > b) {
+                best = Some(score);
+            }
+        }
+        Ok(best.is_some_and(|score| score >= self.score))
+    }
 }
 
 /// Whether one of `decisions` has one of `categories` (`Page.has_category`).

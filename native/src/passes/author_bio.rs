@@ -11,7 +11,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
-use super::{context, is_junk, python_slice, threshold, Context, Group};
+use super::{context, JunkTest, python_slice, threshold, Context, Group};
 use crate::detectors::{may_open_bio, opens_with_folded};
 use crate::python::{KeywordAutomaton, TextOps};
 
@@ -161,9 +161,7 @@ pub(crate) fn author_bio_boxes<'py>(detector: &Bound<'py, PyAny>,
     let py = detector.py();
     let c = context(automaton, text_ops)?;
     let module = py.import(intern!(py, "cleanse.detectors.author_bio"))?;
-    let model = py.import(intern!(py, "cleanse.model"))?;
-    let junk_categories = model.getattr(intern!(py, "JUNK_CATEGORIES"))?;
-    let junk_score = threshold(&model, intern!(py, "JUNK_SCORE"))?;
+    let junk_test = JunkTest::read(py)?;
     let field = |name| threshold(detector, name);
     let min_prose_share = field(intern!(py, "min_prose_share"))?;
     let bio = Bio {
@@ -197,8 +195,7 @@ pub(crate) fn author_bio_boxes<'py>(detector: &Bound<'py, PyAny>,
             // The line's rules first, its junk test after (the reference tests junk first):
             // most lines are no bio, and their decisions need not be read.
             if seen / total >= min_prose_share {
-                let junk = || is_junk(&line.line.getattr(intern!(py, "decisions"))?,
-                                      &junk_categories, junk_score);
+                let junk = || junk_test.is_junk(&line.line.getattr(intern!(py, "decisions"))?);
                 let plain = line.plain()?;
                 let Ok(text) = plain.to_str() else { return Ok(None) };
                 if let Some(reason) = bio.bio_line(&plain, text, line.tokens)? {
@@ -240,9 +237,7 @@ pub(crate) fn company_boilerplate_labels<'py>(detector: &Bound<'py, PyAny>,
     let py = detector.py();
     let c = context(automaton, text_ops)?;
     let module = py.import(intern!(py, "cleanse.detectors.author_bio"))?;
-    let model = py.import(intern!(py, "cleanse.model"))?;
-    let junk_categories = model.getattr(intern!(py, "JUNK_CATEGORIES"))?;
-    let junk_score = threshold(&model, intern!(py, "JUNK_SCORE"))?;
+    let junk_test = JunkTest::read(py)?;
     let max_box_lines: i64 = detector.getattr(intern!(py, "max_box_lines"))?.extract()?;
     let max_company_tokens = threshold(detector, intern!(py, "max_company_tokens"))?;
     let organisations = c.group(detector, intern!(py, "_organisations"))?;
@@ -258,7 +253,7 @@ pub(crate) fn company_boilerplate_labels<'py>(detector: &Bound<'py, PyAny>,
             break;
         }
         let line = BioLine::read(content.get_item(index)?)?;
-        if !is_junk(&line.line.getattr(intern!(py, "decisions"))?, &junk_categories, junk_score)?
+        if !junk_test.is_junk(&line.line.getattr(intern!(py, "decisions"))?)?
             && line.features.getattr(intern!(py, "prose"))?.is_truthy()? {
             closing.push((index, line));
         }

@@ -4,7 +4,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use super::{context, is_junk, threshold, RuleReasons, Shared};
+use super::{context, JunkTest, threshold, RuleReasons, Shared};
 use crate::python::{core, KeywordAutomaton, TextOps};
 
 /// `Dateline._labels(page, content)`: the lines of `content` (the page's non-blank lines)
@@ -22,9 +22,7 @@ pub(crate) fn dateline_labels<'py>(detector: &Bound<'py, PyAny>,
                                    -> PyResult<RuleReasons<'py>> {
     let py = detector.py();
     let c = context(automaton, text_ops)?;
-    let model = py.import(intern!(py, "cleanse.model"))?;
-    let junk_categories = model.getattr(intern!(py, "JUNK_CATEGORIES"))?;
-    let junk_score = threshold(&model, intern!(py, "JUNK_SCORE"))?;
+    let junk_test = JunkTest::read(py)?;
     let credits: Vec<String> = py.import(intern!(py, "cleanse.detectors.dateline"))?
         .getattr(intern!(py, "CREDITS"))?.try_iter()?
         .map(|name| name?.extract()).collect::<PyResult<_>>()?;
@@ -50,7 +48,7 @@ pub(crate) fn dateline_labels<'py>(detector: &Bound<'py, PyAny>,
         }
         let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
         let junk = || -> PyResult<bool> {
-            is_junk(&line.getattr(intern!(py, "decisions"))?, &junk_categories, junk_score)
+            junk_test.is_junk(&line.getattr(intern!(py, "decisions"))?)
         };
         let Ok(text) = plain.to_str() else {
             // Lone surrogates: the reference judges the line (its reason may hold them).

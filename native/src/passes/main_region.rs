@@ -29,9 +29,8 @@ pub(crate) fn main_region_labels<'py>(detector: &Bound<'py, PyAny>,
                                       content: &Bound<'py, PyList>)
                                       -> PyResult<RuleReasons<'py>> {
     let py = detector.py();
+    let junk_test = JunkTest::read(py)?;
     let model = py.import(intern!(py, "cleanse.model"))?;
-    let junk_categories = model.getattr(intern!(py, "JUNK_CATEGORIES"))?;
-    let junk_score = threshold(&model, intern!(py, "JUNK_SCORE"))?;
     let meta = PyTuple::new(py, [model.getattr(intern!(py, "Category"))?
                                      .getattr(intern!(py, "META"))?])?.into_any();
     let mut lines = Vec::with_capacity(content.len());
@@ -41,7 +40,7 @@ pub(crate) fn main_region_labels<'py>(detector: &Bound<'py, PyAny>,
         let decisions = line.getattr(intern!(py, "decisions"))?;
         let date_chars: f64 = features.getattr(intern!(py, "date_chars"))?.extract()?;
         lines.push(RegionLine {
-            junk: is_junk(&decisions, &junk_categories, junk_score)?,
+            junk: junk_test.is_junk(&decisions)?,
             decisions,
             in_unit: hints.contains(intern!(py, "block"))?,
             tokens: features.getattr(intern!(py, "tokens"))?.extract()?,

@@ -53,9 +53,8 @@ pub(crate) fn title_choice<'py>(detector: &Bound<'py, PyAny>,
                                 content: &Bound<'py, PyList>)
                                 -> PyResult<Option<(usize, &'static str, f64, &'static str)>> {
     let py = detector.py();
+    let junk_test = JunkTest::read(py)?;
     let model = py.import(intern!(py, "cleanse.model"))?;
-    let junk_categories = model.getattr(intern!(py, "JUNK_CATEGORIES"))?;
-    let junk_score = threshold(&model, intern!(py, "JUNK_SCORE"))?;
     let meta = PyList::new(py, [model.getattr(intern!(py, "Category"))?
                                     .getattr(intern!(py, "META"))?])?.into_any();
     let title_module = py.import(intern!(py, "cleanse.detectors.title"))?;
@@ -72,7 +71,7 @@ pub(crate) fn title_choice<'py>(detector: &Bound<'py, PyAny>,
     for (index, line) in content.iter().enumerate() {
         let features = line.getattr(intern!(py, "features"))?;
         let decisions = line.getattr(intern!(py, "decisions"))?;
-        if !is_junk(&decisions, &junk_categories, junk_score)? && !has_category(&decisions, &meta)? {
+        if !junk_test.is_junk(&decisions)? && !has_category(&decisions, &meta)? {
             body.push(index);
         }
         lines.push(TitleLine {
