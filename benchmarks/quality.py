@@ -13,9 +13,10 @@ training fit.
 The anchors are off-the-shelf and deterministic: trafilatura,
 readability-lxml, resiliparse and jusText on the HTML, trafilatura on the
 text rendering (the page as a browser's innerText would give it, from
-``training.corpus``). Their output and time per page are cached under
-``benchmarks/.cache/anchors`` keyed by package version, so a rerun only
-runs cleanse. Scores are token precision / recall / F1
+``training.corpus``); cleanse also cleans each page's markdown rendering (what a
+reader service gives, ``training.corpus.markdown_of``). The anchors' output and time per
+page are cached under ``benchmarks/.cache/anchors`` keyed by package version, so a rerun
+only runs cleanse. Scores are token precision / recall / F1
 (``cleanse.evaluation.token_f1``), averaged over pages.
 """
 
@@ -51,7 +52,7 @@ ANCHOR_CACHE = ROOT / "benchmarks" / ".cache" / "anchors"
 PREPARE_TIMEOUT = 300.0  # seconds a worker may take to read or render a page
 ANCHOR_TIMEOUT = 60.0  # seconds an anchor may take on one page before it counts as failed
 PAGE_TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
-CLEANSE = ("cleanse (html)", "cleanse (text)")
+CLEANSE = ("cleanse (html)", "cleanse (text)", "cleanse (markdown)")
 WCXB_CREDIT = ("wcxb_dev: the dev split of [web-content-extraction-benchmark]"
                "(https://github.com/Murrough-Foley/web-content-extraction-benchmark), "
                "CC-BY-4.0 (c) 2026 Murrough Foley")
@@ -125,7 +126,8 @@ ANCHORS: dict[str, Anchor] = {a.name: a for a in (
     Anchor("resiliparse (html)", _resiliparse, "html", ("resiliparse",)),
     Anchor("justext (html)", _justext, "html", ("justext",)),
 )}
-SYSTEMS = ("keep-all (text)", "cleanse (text)", "trafilatura (text)", "cleanse (html)",
+SYSTEMS = ("keep-all (text)", "cleanse (text)", "trafilatura (text)", "keep-all (markdown)",
+           "cleanse (markdown)", "cleanse (html)",
            "trafilatura (html)", "readability (html)", "resiliparse (html)", "justext (html)")
 
 
@@ -356,10 +358,16 @@ def _score_with(pipelines: dict[str, cleanse.Pipeline], anchors: bool, page: Ben
     start = time.perf_counter()
     from_text = pipeline.clean(text).text
     text_ms = 1000 * (time.perf_counter() - start)
+    markdown = page.markdown_rendering()
+    start = time.perf_counter()
+    from_markdown = pipeline.clean(markdown).text
+    markdown_ms = 1000 * (time.perf_counter() - start)
     scores = {
         "keep-all (text)": score(text, page.body, None),
         "cleanse (html)": score(from_html, page.body, html_ms, detail=True),
         "cleanse (text)": score(from_text, page.body, text_ms, detail=True),
+        "keep-all (markdown)": score(markdown, page.body, None),
+        "cleanse (markdown)": score(from_markdown, page.body, markdown_ms, detail=True),
     }
     for anchor in ANCHORS.values() if anchors else ():
         run = _read_cached(anchor, page)
@@ -530,7 +538,8 @@ def report(results: dict[str, dict[str, Scored]], visible: dict[str, bool],
     langs: dict[str, list[BenchPage]] = defaultdict(list)
     for page in pages:
         langs[page.lang].append(page)
-    lang_systems = [s for s in ("cleanse (html)", "cleanse (text)", "trafilatura (html)")
+    lang_systems = [s for s in ("cleanse (html)", "cleanse (text)", "cleanse (markdown)",
+                                "trafilatura (html)")
                     if s in results]
     out += _table(["lang", "pages"] + lang_systems,
                   [[lang, str(len(members))]
@@ -553,9 +562,10 @@ def report(results: dict[str, dict[str, Scored]], visible: dict[str, bool],
     # The other way round: these pages score 1 only for an empty output, 0 for anything else.
     nothing = [p.key for p in pages if not p.body.strip()]
     if nothing:
-        kept = [sum(not results[system][k].empty for k in nothing) for system in CLEANSE]
+        kept = ", ".join(f"{system} on {sum(not results[system][k].empty for k in nothing)}"
+                         for system in CLEANSE)
         out += ["", f"{len(nothing)} pages have nothing to keep (empty ground truth): "
-                f"{CLEANSE[0]} kept something on {kept[0]} of them, {CLEANSE[1]} on {kept[1]}."]
+                f"cleanse kept something, {kept} of them."]
 
     by_key = {p.key: p for p in pages}
     for system in CLEANSE:

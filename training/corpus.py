@@ -11,8 +11,11 @@ Every page gets a *group* for cross-validation: pages from one site share
 boilerplate, so training and validation folds must not share a site (see
 :func:`registrable_host` and :func:`page_group`).
 
-The innerText-like text rendering (inscriptis) is slow enough to cache; the
-cache lives in ``benchmarks/.cache/renderings/<dataset>/<id>.txt`` (gitignored).
+Text captures come in two shapes, and each page is rendered as both: the
+innerText-like text rendering (inscriptis) and the markdown a reader service
+gives (markdownify: headings, lists, links and tables marked up). Both are slow
+enough to cache, in ``benchmarks/.cache/renderings/<dataset>/<id>.txt`` and
+``benchmarks/.cache/markdown/<dataset>/<id>.md`` (gitignored).
 
     python -m training.corpus            # counts, then fill the rendering cache
 """
@@ -42,6 +45,10 @@ from cleanse.running.outputs import atomic_write
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH = PROJECT_ROOT.parent / "shared" / "bench"
 RENDER_CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "renderings"
+MARKDOWN_CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "markdown"
+# Elements a reader service leaves out of a page's markdown (markdownify would keep the text
+# of scripts and styles).
+NOT_RENDERED = "//script|//style|//noscript|//template|//svg|//head|//iframe"
 SEEDS = PROJECT_ROOT / "fixtures" / "seeds"
 MANIFESTS = ("manifest.jsonl", "pages.jsonl")
 
@@ -168,6 +175,32 @@ class BenchPage:
         return text
 
 
+    def markdown_rendering(self, cache: Path = MARKDOWN_CACHE) -> str:
+        """The page as a reader service's markdown (:func:`markdown_of`), cached on disk."""
+        cached = cache / self.dataset / f"{self.id}.md"
+        if cached.exists():
+            return cached.read_text("utf-8")
+        text = markdown_of(self.html())
+        atomic_write(cached, lambda out: out.write(text))
+        return text
+
+
+def markdown_of(html: str) -> str:
+    """Markdown of the whole page, as reader services (Jina Reader, Firecrawl) give it:
+    ATX headings, lists, ``[links](url)``, pipe tables (a layout table too), runs of
+    blank lines collapsed; menus and footers stay in, as in the text rendering."""
+    from markdownify import markdownify
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    for element in root.xpath(NOT_RENDERED):
+        element.drop_tree()
+    markdown = markdownify(lxml.html.tostring(root, encoding="unicode"), heading_style="ATX")
+    return re.sub(r"\n{3,}", "\n\n", markdown)
+
+
 def _manifest(folder: Path) -> Path | None:
     return next((folder / name for name in MANIFESTS if (folder / name).is_file()), None)
 
@@ -233,7 +266,7 @@ def load_seeds(folder: Path = SEEDS) -> list[SeedPage]:
 
 
 def _render(page: BenchPage) -> int:
-    return len(page.text_rendering())
+    return len(page.text_rendering()) + len(page.markdown_rendering())
 
 
 def render_all(pages: Iterable[BenchPage], jobs: int = 2) -> None:
