@@ -8,7 +8,7 @@ import numpy as np
 from cleanse.deciding.arbiter import PAGE_SUMMARY
 from cleanse.deciding.evidence import FEATURES
 from training.corpus import SeedPage, markdown_of
-from training.dataset import PAGE_WEIGHT, Table, _capture_rows, _seed_rows
+from training.dataset import PAGE_WEIGHT, Table, _seed_rows
 from training.train import (
     THRESHOLD_BASE,
     THRESHOLD_CANDIDATES,
@@ -128,17 +128,6 @@ def test_a_markdown_rendering_keeps_the_page_and_drops_scripts():
     assert "# Rail line approved" in markdown
     assert "[Wednesday](/v)" in markdown and "[Home](/)" in markdown  # menus stay in
     assert "var x" not in markdown and "p{}" not in markdown and "\n\n\n" not in markdown
-
-
-def test_markdown_lines_are_labelled_by_their_plain_text():
-    # A link's target is no part of the article: a line that is the article's sentence
-    # with a long link target must still align to it.
-    truth = "The council voted on Wednesday."
-    markdown = ("[Home](https://example.com/) [News](https://example.com/news)\n\nThe council "
-                "voted on [Wednesday](https://example.com/2024/11/city/council/votes/rail/line/"
-                "approved/minutes/record).\n")
-    kind, _, labels, _ = _capture_rows(markdown, "markdown", truth)
-    assert kind == "markdown" and labels.tolist() == [0.0, 1.0]
 
 
 def test_the_source_hash_ignores_form_and_moves_but_not_what_code_does(tmp_path):

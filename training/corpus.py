@@ -11,9 +11,10 @@ Every page gets a *group* for cross-validation: pages from one site share
 boilerplate, so training and validation folds must not share a site (see
 :func:`registrable_host` and :func:`page_group`).
 
-Text captures come in two shapes, and each page is rendered as both: the
-innerText-like text rendering (inscriptis) and the markdown a reader service
-gives (markdownify: headings, lists, links and tables marked up). Both are slow
+Text captures come in two shapes and each page is rendered as both: the
+innerText-like text rendering (inscriptis), which the arbiter trains on, and the
+markdown a reader service gives (markdownify: headings, lists, links and tables
+marked up), which ``benchmarks/quality.py`` also scores cleanse on. Both are slow
 enough to cache, in ``benchmarks/.cache/renderings/<dataset>/<id>.txt`` and
 ``benchmarks/.cache/markdown/<dataset>/<id>.md`` (gitignored).
 

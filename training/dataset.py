@@ -55,9 +55,7 @@ BODY_SHARE = 0.5  # a line is article text when at least this share of it aligns
 PAGE_WEIGHT = 100.0
 SEED_KEPT = {"body": 1.0}
 SEED_JUNK = {"nav", "trending", "ad", "newsletter", "share", "chrome"}
-# What is scored: a page's HTML, its text rendering and its markdown rendering; "crop" rows
-# (see crop_around_article) only train.
-KINDS = ("html", "text", "markdown")
+KINDS = ("html", "text")  # what is scored; "crop" rows (see crop_around_article) only train
 CROP_MARGIN = 3
 CROP_WEIGHT = 0.5
 # Parts of the package that only use the evidence, never shape it (paths inside cleanse/).
@@ -74,7 +72,7 @@ class Table:
     y: np.ndarray
     weight: np.ndarray
     page: np.ndarray    # page key per row ("dataset/id")
-    kind: np.ndarray    # "html", "text", "markdown" or "crop" per row
+    kind: np.ndarray    # "html" or "text" per row
     group: dict[str, str]  # page key -> cross-validation group (its site)
     sources: str = ""      # source_hash() of the cleanse sources that computed the evidence
 
@@ -217,11 +215,8 @@ def _capture_rows(text: str, kind: str, truth: str, site: SiteProfile | None = N
     """(kind, rows, labels, weights) of one capture against its ground-truth text."""
     captured = _label(text, kind, site)
     lines, rows = page_features(captured)
-    # Markdown is aligned by each line's plain text: a link's target is no part of the
-    # article, and a line of markup alone ("![](a.png)") has no text to align.
-    shares = line_labels([line.plain_of_text if kind == "markdown" else line.text
-                          for line in captured.lines], truth)
-    labels = np.array([float((shares[line.number - 1] or 0.0) >= BODY_SHARE) for line in lines])
+    shares = line_labels([line.text for line in captured.lines], truth)
+    labels = np.array([float(shares[line.number - 1] >= BODY_SHARE) for line in lines])
     return kind, rows, labels, _weights(lines, labels)
 
 
@@ -253,8 +248,7 @@ def _bench_rows(page: BenchPage, sites: Sites = (None, None)
     text = page.text_rendering()
     html_site, text_site = sites
     rows = [_capture_rows(page.html(), "html", page.body, html_site),
-            _capture_rows(text, "text", page.body, text_site),
-            _capture_rows(page.markdown_rendering(), "markdown", page.body, text_site)]
+            _capture_rows(text, "text", page.body, text_site)]
     crop = crop_around_article(text, page.body, page.key)
     if crop is not None:
         _, matrix, labels, weights = _capture_rows(crop, "text", page.body, text_site)

@@ -267,8 +267,7 @@ def cross_validate_page_threshold(rows: np.ndarray, gains: np.ndarray, keys: np.
     assignment = json.loads((FOLD_DIR / "folds.json").read_text("utf-8"))["pages"]
     row_fold = np.array([assignment[k] for k in keys.tolist()])
     count = len(THRESHOLD_CANDIDATES)
-    # The page summary tells HTML apart, not text from markdown: those two are counted together.
-    realised: dict[str, list[float]] = {"html": [], "text and markdown": []}
+    realised: dict[str, list[float]] = {"html": [], "text": []}
     for fold in np.unique(row_fold):
         held_out = row_fold == fold
         booster = fit_page_threshold(rows[~held_out], gains[~held_out])
@@ -281,7 +280,7 @@ def cross_validate_page_threshold(rows: np.ndarray, gains: np.ndarray, keys: np.
         moved = predicted[np.arange(len(best)), best] >= THRESHOLD_MARGIN
         gain = np.where(moved, actual[np.arange(len(best)), best], 0.0)
         realised["html"] += gain[html].tolist()
-        realised["text and markdown"] += gain[~html].tolist()
+        realised["text"] += gain[~html].tolist()
     return {kind: round(float(np.mean(values)), 4) for kind, values in realised.items()}
 
 
