@@ -175,7 +175,6 @@ class BenchPage:
         atomic_write(cached, lambda out: out.write(text))
         return text
 
-
     def markdown_rendering(self, cache: Path = MARKDOWN_CACHE) -> str:
         """The page as a reader service's markdown (:func:`markdown_of`), cached on disk."""
         cached = cache / self.dataset / f"{self.id}.md"
