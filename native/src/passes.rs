@@ -152,6 +152,20 @@ fn found_rule<'py>(py: Python<'py>, index: usize, (name, score, reason): Rule)
     (index, name, score, reason).into_pyobject(py)
 }
 
+/// For a line the core does not take (lone surrogates): the reference's
+/// `detector._rule(line)` as `(index, *rule)`, or None when it matches nothing.
+fn reference_rule<'py>(detector: &Bound<'py, PyAny>, index: usize, line: &Bound<'py, PyAny>)
+                       -> PyResult<Option<Bound<'py, PyTuple>>> {
+    let py = detector.py();
+    let rule = detector.call_method1(intern!(py, "_rule"), (line,))?;
+    if rule.is_none() {
+        return Ok(None);
+    }
+    let mut items = vec![index.into_pyobject(py)?.into_any()];
+    items.extend(rule.downcast_into::<PyTuple>()?.iter());
+    Ok(Some(PyTuple::new(py, items)?))
+}
+
 /// Python strings made once per distinct text for one pass's results: a pass gives many
 /// lines the same rule and reason (a region's whole outside, a list's items), and one string
 /// each keeps a large page's decisions small (the reference shares them the same way).

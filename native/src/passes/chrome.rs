@@ -199,15 +199,7 @@ pub(crate) fn chrome_rules<'py>(detector: &Bound<'py, PyAny>,
                 found.push(found_rule(py, index, rule)?);
             },
             // Lone surrogates: the reference judges the line (its reason may hold them).
-            Err(_) => {
-                let rule = detector.call_method1(intern!(py, "_rule"), (&line,))?;
-                if !rule.is_none() {
-                    let rule = rule.downcast_into::<PyTuple>()?;
-                    let mut items = vec![index.into_pyobject(py)?.into_any()];
-                    items.extend(rule.iter());
-                    found.push(PyTuple::new(py, items)?);
-                }
-            }
+            Err(_) => found.extend(reference_rule(detector, index, &line)?),
         }
     }
     Ok(found)

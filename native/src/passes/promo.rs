@@ -5,7 +5,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
-use super::{context, lower, threshold};
+use super::{context, lower, reference_rule, threshold};
 use crate::python::{core, KeywordAutomaton, TextOps};
 
 /// `Promo._labels(content)`: the promo lines `detector` (a `Promo`) finds among `content`
@@ -31,18 +31,8 @@ pub(crate) fn promo_labels<'py>(detector: &Bound<'py, PyAny>,
         let features = line.getattr(intern!(py, "features"))?;
         let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
         // Lone surrogates (in `plain` or in `stripped`): the reference judges the line.
-        let reference = |found: &mut Vec<Bound<'py, PyTuple>>| -> PyResult<()> {
-            let rule = detector.call_method1(intern!(py, "_rule"), (&line,))?;
-            if !rule.is_none() {
-                let rule = rule.downcast_into::<PyTuple>()?;
-                let mut items = vec![index.into_pyobject(py)?.into_any()];
-                items.extend(rule.iter());
-                found.push(PyTuple::new(py, items)?);
-            }
-            Ok(())
-        };
         let Ok(text) = plain.to_str() else {
-            reference(&mut found)?;
+            found.extend(reference_rule(detector, index, &line)?);
             continue;
         };
         if c.search(&terms_group, &plain)?.is_none()
@@ -66,7 +56,7 @@ pub(crate) fn promo_labels<'py>(detector: &Bound<'py, PyAny>,
         };
         let stripped = features.getattr(intern!(py, "stripped"))?.downcast_into::<PyString>()?;
         let Ok(stripped) = stripped.to_str() else {
-            reference(&mut found)?;
+            found.extend(reference_rule(detector, index, &line)?);
             continue;
         };
         let domain = core(py)?.url_match(stripped);

@@ -4,7 +4,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use super::{context, found_rule, lower, threshold, Rule};
+use super::{context, found_rule, lower, reference_rule, threshold, Rule};
 use crate::python::{KeywordAutomaton, TextOps};
 use crate::detectors::{may_count, share_separated};
 
@@ -51,13 +51,7 @@ pub(crate) fn share_labels<'py>(detector: &Bound<'py, PyAny>,
         let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
         let Ok(text) = plain.to_str() else {
             // Lone surrogates: the reference judges the line.
-            let rule = detector.call_method1(intern!(py, "_rule"), (&line,))?;
-            if !rule.is_none() {
-                let rule = rule.downcast_into::<PyTuple>()?;
-                let mut items = vec![index.into_pyobject(py)?.into_any()];
-                items.extend(rule.iter());
-                found.push(PyTuple::new(py, items)?);
-            }
+            found.extend(reference_rule(detector, index, &line)?);
             continue;
         };
         // The text before the final mark and code (the reference tests those first): most
