@@ -175,9 +175,12 @@ class BenchPage:
         atomic_write(cached, lambda out: out.write(text))
         return text
 
+    def markdown_path(self, cache: Path = MARKDOWN_CACHE) -> Path:
+        return cache / self.dataset / f"{self.id}.md"
+
     def markdown_rendering(self, cache: Path = MARKDOWN_CACHE) -> str:
         """The page as a reader service's markdown (:func:`markdown_of`), cached on disk."""
-        cached = cache / self.dataset / f"{self.id}.md"
+        cached = self.markdown_path(cache)
         if cached.exists():
             return cached.read_text("utf-8")
         text = markdown_of(self.html())
@@ -272,7 +275,8 @@ def _render(page: BenchPage) -> int:
 def render_all(pages: Iterable[BenchPage], jobs: int = 2) -> None:
     """Fill the rendering cache for ``pages`` (already cached ones are skipped)
     using ``jobs`` processes; the machine is shared, so keep ``jobs`` small."""
-    todo = [page for page in pages if not page.rendering_path().exists()]
+    todo = [page for page in pages
+            if not (page.rendering_path().exists() and page.markdown_path().exists())]
     if not todo:
         return
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
