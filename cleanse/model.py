@@ -14,7 +14,6 @@ import enum
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, NamedTuple
 
 from cleanse.features import (
@@ -97,15 +96,22 @@ class Decision(NamedTuple):
 JUNK_CATEGORIES = frozenset(category for category in Category if category.is_junk)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
-    """A line of the capture, 1-based like an editor shows it."""
+    """A line of the capture, 1-based like an editor shows it.
+
+    Slotted (no ``__dict__``): a page holds one per line, and detectors read these
+    attributes many times a line. No attribute outside the fields can be set.
+    """
 
     number: int
     text: str
     features: LineFeatures
     decisions: list[Decision] = field(default_factory=list)
     hints: dict[str, Any] = field(default_factory=dict)
+    # match_key's answer once asked (None before): a slot, as a slotted class has no
+    # __dict__ for functools.cached_property. The native core reads and fills it too.
+    _match_key: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def blank(self) -> bool:
@@ -121,10 +127,14 @@ class Line:
         """A line of a code block (a fenced block, an HTML ``<pre>``): text, whatever its shape."""
         return self.in_unit and self.hints.get("tag") == "pre"
 
-    @cached_property
+    @property
     def match_key(self) -> str:
-        """The line normalised for comparing with other lines (see ``normalize_for_matching``)."""
-        return normalize_plain_for_matching(self.plain_of_text)
+        """The line normalised for comparing with other lines (see ``normalize_for_matching``),
+        made once per line."""
+        key = self._match_key
+        if key is None:
+            key = self._match_key = normalize_plain_for_matching(self.plain_of_text)
+        return key
 
     @property
     def plain_of_text(self) -> str:

@@ -27,7 +27,7 @@ from cleanse import features, native
 from cleanse.deciding import evidence, language
 from cleanse.detectors import detector_class
 from cleanse.detectors.vocabulary import Keywords, _all_vocabulary
-from cleanse.features import line_features, plain_text, python_line_features
+from cleanse.features import LineFeatures, line_features, plain_text, python_line_features
 from cleanse.model import Capture, Category, Line, Page
 from cleanse.reading.capture import to_capture
 from cleanse.running.outputs import record_json
@@ -62,9 +62,15 @@ def assert_same_features(lines: list[str]) -> None:
         expected = python_line_features(text)
         got = native.core.line_features(text)
         assert got == expected and repr(got) == repr(expected), text
-        assert repr(vars(got)) == repr(vars(expected)), text
+        assert repr(_slots(got)) == repr(_slots(expected)), text
         if _utf8(text):
             assert native.core.plain_text(text) == plain_text(text), text
+
+
+def _slots(features: LineFeatures) -> dict[str, object]:
+    """Every attribute of a (slotted) ``LineFeatures``, the derived ones included; a slot the
+    core left unset raises AttributeError."""
+    return {name: getattr(features, name) for name in LineFeatures.__slots__}
 
 
 def _utf8(text: str) -> bool:

@@ -216,20 +216,21 @@ fn alnum_key(lowered: &str, tables: &Tables, zero_digits: bool) -> String {
     lowered.chars().filter(|&c| tables.re_alnum(c)).collect()
 }
 
-/// `Line.match_key`: the cached key when the line has one, else made natively and cached on
-/// the line as the cached property caches it (lines past `slice` characters and lines
+/// `Line.match_key`: the key kept in the line's `_match_key` slot when it has one, else made
+/// natively and kept there as the property keeps it (lines past `slice` characters and lines
 /// with lone surrogates: by the property itself).
 fn line_match_key(line: &Bound<'_, PyAny>, features: &Bound<'_, PyAny>, tables: &Tables,
                   slice: usize) -> PyResult<String> {
     let py = line.py();
-    let dict = line.getattr(intern!(py, "__dict__"))?.downcast_into::<PyDict>()?;
-    if let Some(key) = dict.get_item(intern!(py, "match_key"))? {
-        return key.extract();
+    let slot = intern!(py, "_match_key");
+    let kept = line.getattr(slot)?;
+    if !kept.is_none() {
+        return kept.extract();
     }
     match plain_of_text(line, features)? {
         Some(plain) if plain.len() <= slice => {
             let key = alnum_key(&lower(py, &plain)?, tables, true);
-            dict.set_item(intern!(py, "match_key"), &key)?;
+            line.setattr(slot, &key)?;
             Ok(key)
         }
         _ => line.getattr(intern!(py, "match_key"))?.extract(),

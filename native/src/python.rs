@@ -81,10 +81,10 @@ fn configure(py: Python<'_>, tables_source: Py<PyAny>, features_class: Py<PyAny>
 
 fn features_object(py: Python<'_>, config: &Config, text: &Bound<'_, PyString>, whole: usize,
                    f: Features) -> PyResult<Py<PyAny>> {
-    // The frozen dataclass's __init__ sets each field through object.__setattr__; filling
-    // the instance's __dict__ directly gives an equal object in a fraction of the time.
-    let object = config.object_new.call1(py, (config.features_class.clone_ref(py),))?;
-    let dict = object.bind(py).getattr("__dict__")?.downcast_into::<PyDict>()?;
+    // The frozen dataclass's __init__ sets each slot through object.__setattr__ from Python;
+    // setting them here as object.__setattr__ does gives an equal object in a fraction of
+    // the time.
+    let object = config.object_new.bind(py).call1((config.features_class.bind(py),))?;
     // Most lines need no stripping and carry no markdown: share one str, as Python's
     // str.strip() returns the same object when there is nothing to strip.
     let stripped = if f.stripped.len() == whole {
@@ -95,26 +95,39 @@ fn features_object(py: Python<'_>, config: &Config, text: &Bound<'_, PyString>, 
     let plain = if f.plain == f.stripped { stripped.clone() } else { PyString::new(py, &f.plain) };
     let mut mark = [0u8; 4];
     let final_mark = f.final_mark.map_or("", |c| c.encode_utf8(&mut mark));
-    let names = &config.field_names;
-    dict.set_item(&names[0], stripped)?;
-    dict.set_item(&names[1], plain)?;
-    dict.set_item(&names[2], f.cjk)?;
-    dict.set_item(&names[3], f.words)?;
-    dict.set_item(&names[4], f.alnum)?;
-    dict.set_item(&names[5], f.digits)?;
-    dict.set_item(&names[6], f.inner_punct)?;
-    dict.set_item(&names[7], final_mark)?;
-    dict.set_item(&names[8], f.heading)?;
-    dict.set_item(&names[9], f.list_item)?;
-    dict.set_item(&names[10], f.link_like)?;
-    dict.set_item(&names[11], f.date_chars)?;
     // LineFeatures.__post_init__'s attributes (and _is_prose with its default thresholds).
     let tokens = f.cjk + f.words;
     let terminal = f.final_mark.is_some_and(|c| TERMINAL.contains(c));
-    dict.set_item(&names[12], tokens)?;
-    dict.set_item(&names[13], terminal)?;
-    dict.set_item(&names[14], tokens >= 40 || (terminal && tokens >= 8 && !f.heading))?;
-    Ok(object)
+    let prose = tokens >= 40 || (terminal && tokens >= 8 && !f.heading);
+    let values: [Bound<'_, PyAny>; 15] = [
+        stripped.into_any(), plain.into_any(), f.cjk.into_pyobject(py)?.into_any(),
+        f.words.into_pyobject(py)?.into_any(), f.alnum.into_pyobject(py)?.into_any(),
+        f.digits.into_pyobject(py)?.into_any(), f.inner_punct.into_pyobject(py)?.into_any(),
+        PyString::new(py, final_mark).into_any(), bool_object(py, f.heading),
+        bool_object(py, f.list_item), bool_object(py, f.link_like),
+        f.date_chars.into_pyobject(py)?.into_any(), tokens.into_pyobject(py)?.into_any(),
+        bool_object(py, terminal), bool_object(py, prose),
+    ];
+    for (name, value) in config.field_names.iter().zip(&values) {
+        set_slot(&object, name.bind(py), value)?;
+    }
+    Ok(object.unbind())
+}
+
+fn bool_object(py: Python<'_>, value: bool) -> Bound<'_, PyAny> {
+    pyo3::types::PyBool::new(py, value).to_owned().into_any()
+}
+
+/// `object.__setattr__(object, name, value)`: sets a slot of a frozen dataclass, whose own
+/// `__setattr__` refuses.
+fn set_slot(object: &Bound<'_, PyAny>, name: &Bound<'_, PyString>, value: &Bound<'_, PyAny>)
+            -> PyResult<()> {
+    // SAFETY: the three pointers are live references held by the Bounds for the whole call,
+    // and the GIL is held (a Bound exists only under it); the call borrows them.
+    let status = unsafe {
+        pyo3::ffi::PyObject_GenericSetAttr(object.as_ptr(), name.as_ptr(), value.as_ptr())
+    };
+    if status == 0 { Ok(()) } else { Err(PyErr::fetch(object.py())) }
 }
 
 /// `cleanse.features.line_features`, natively.
@@ -326,29 +339,22 @@ impl LineRows {
         let word = &core(py)?.tables.rx_word;
         let mut out = Vec::with_capacity(features.len() * LINE_COLUMNS * 8);
         for f in &features {
-            // The instance's own dict: the fields live there, and a lookup in it skips the
-            // class's attribute search that getattr makes first.
-            let fields = f.getattr(intern!(py, "__dict__"))?.downcast_into::<PyDict>()?;
-            let get = |name: &Bound<'py, PyString>| -> PyResult<Bound<'py, PyAny>> {
-                fields.get_item(name)?.ok_or_else(|| pyo3::exceptions::PyAttributeError::new_err(
-                    format!("LineFeatures without {name}")))
-            };
-            let stripped = get(intern!(py, "stripped"))?;
-            let plain = get(intern!(py, "plain"))?;
-            let final_mark = get(intern!(py, "final_mark"))?;
+            let stripped = f.getattr(intern!(py, "stripped"))?;
+            let plain = f.getattr(intern!(py, "plain"))?;
+            let final_mark = f.getattr(intern!(py, "final_mark"))?;
             let input = RowInput {
                 stripped: stripped.downcast::<PyString>()?.to_str()?,
                 plain: plain.downcast::<PyString>()?.to_str()?,
-                cjk: get(intern!(py, "cjk"))?.extract()?,
-                words: get(intern!(py, "words"))?.extract()?,
-                alnum: get(intern!(py, "alnum"))?.extract()?,
-                digits: get(intern!(py, "digits"))?.extract()?,
-                inner_punct: get(intern!(py, "inner_punct"))?.extract()?,
+                cjk: f.getattr(intern!(py, "cjk"))?.extract()?,
+                words: f.getattr(intern!(py, "words"))?.extract()?,
+                alnum: f.getattr(intern!(py, "alnum"))?.extract()?,
+                digits: f.getattr(intern!(py, "digits"))?.extract()?,
+                inner_punct: f.getattr(intern!(py, "inner_punct"))?.extract()?,
                 final_mark: final_mark.downcast::<PyString>()?.to_str()?,
-                heading: get(intern!(py, "heading"))?.extract()?,
-                list_item: get(intern!(py, "list_item"))?.extract()?,
-                link_like: get(intern!(py, "link_like"))?.extract()?,
-                date_chars: get(intern!(py, "date_chars"))?.extract()?,
+                heading: f.getattr(intern!(py, "heading"))?.extract()?,
+                list_item: f.getattr(intern!(py, "list_item"))?.extract()?,
+                link_like: f.getattr(intern!(py, "link_like"))?.extract()?,
+                date_chars: f.getattr(intern!(py, "date_chars"))?.extract()?,
             };
             for value in line_row(&input, word, &self.upper) {
                 out.extend_from_slice(&value.to_ne_bytes());
