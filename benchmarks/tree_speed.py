@@ -2,6 +2,7 @@
 
     python benchmarks/tree_speed.py --before /tmp/base            # this tree against /tmp/base
     python benchmarks/tree_speed.py --before /tmp/base --step 2   # every 2nd bench page
+    python benchmarks/tree_speed.py --before /tmp/base --step 0 --rounds 12  # scaling only
 
 Each tree (a checkout holding ``cleanse/`` with its built ``_native.abi3.so``) runs in a
 process of its own; the two take turns on each capture, alternating which goes first, so
@@ -9,8 +10,8 @@ that load from other work on the machine falls on both alike (on a shared machin
 numbers of one run only). Captures: speed.py's (the seeds and the 250 bench pages of
 cwced_zh and scrapinghub_aeb as text renderings, and those pages as HTML). Per capture, CPU
 time of the tree's process, best of 3; then speed.py's size scaling (one capture of 1x, 10x
-and 100x the text, best of 3 each, the trees taking turns at each size; the best of
-``--rounds`` rounds). The records of both trees must be byte-identical: the captures where
+and 100x the text, best of 3 each, the trees taking turns at each size, ``--rounds``
+rounds). The records of both trees must be byte-identical: the captures where
 they differ are counted.
 """
 
@@ -106,7 +107,7 @@ def per_capture(trees: dict[str, Tree], captures: list[str], kind: str) -> list[
 def size_scaling(trees: dict[str, Tree], texts: list[str], rounds: int) -> list[str]:
     """speed.py's size scaling at 1x, 10x and 100x, the trees taking turns at each size, for
     ``rounds`` rounds: one round's 10x -> 100x ratio moves by several units on a loaded
-    machine, so each size counts its best round."""
+    machine."""
     unit = "\n\n".join(texts[:3])
     for tree in trees.values():
         tree.clean(unit, "text", unlimited=True)  # warm-up, as speed.py makes one
@@ -120,14 +121,16 @@ def size_scaling(trees: dict[str, Tree], texts: list[str], rounds: int) -> list[
             for name, tree in _turns(trees, turn):
                 seconds[name][factor].append(tree.clean(text, "text", unlimited=True)[0] / 1000)
             turn += 1
-    # The best of all rounds per size: load from other work only ever adds time.
-    out = [f"| tree | 1x s | 10x s | 100x s | 10x -> 100x | each of {rounds} rounds |",
-           "|---|---|---|---|---|---|"]
+    # The best of all rounds per size (load from other work only ever adds time), and the
+    # median of the rounds' own ratios (each round measures 10x and 100x close in time).
+    out = ["| tree | 1x s | 10x s | 100x s | 10x -> 100x, of the bests | median of the rounds' "
+           f"ratios | each of {rounds} rounds |", "|---|---|---|---|---|---|---|"]
     for name, at in seconds.items():
         best = {factor: min(times) for factor, times in at.items()}
-        rounds_ratios = " ".join(f"{big / small:.1f}" for small, big in zip(at[10], at[100]))
+        ratios = [big / small for small, big in zip(at[10], at[100])]
         out.append(f"| {name} | {best[1]:.3f} | {best[10]:.3f} | {best[100]:.3f} | "
-                   f"{best[100] / best[10]:.1f}x | {rounds_ratios} |")
+                   f"{best[100] / best[10]:.1f}x | {statistics.median(ratios):.1f}x | "
+                   f"{' '.join(f'{ratio:.1f}' for ratio in ratios)} |")
     return out
 
 
@@ -135,7 +138,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, required=True, help="the tree to compare with")
     parser.add_argument("--after", type=Path, default=ROOT, help="default: this tree")
-    parser.add_argument("--step", type=int, default=1, help="every n-th capture")
+    parser.add_argument("--step", type=int, default=1,
+                        help="every n-th capture (0: no per-capture rows)")
     parser.add_argument("--rounds", type=int, default=5, help="size-scaling rounds (0: none)")
     args = parser.parse_args()
     pages = load_pages(DEFAULT_BENCH, datasets=SPEED_DATASETS) if DEFAULT_BENCH.exists() else []
@@ -146,13 +150,14 @@ def main() -> int:
         for tree in trees.values():
             for text in texts[:5]:
                 tree.clean(text, "text")  # warm caches (language tables, keyword patterns)
-        out = ["| captures | n | before median CPU ms | after median CPU ms | "
-               "median after/before | records differing |", "|---|---|---|---|---|---|"]
-        out += per_capture(trees, texts[::args.step], "text")
-        if htmls:
-            out += per_capture(trees, htmls[::args.step], "html")
+        out = []
+        if args.step > 0:
+            out += ["| captures | n | before median CPU ms | after median CPU ms | "
+                    "median after/before | records differing |", "|---|---|---|---|---|---|",
+                    *per_capture(trees, texts[::args.step], "text"),
+                    *(per_capture(trees, htmls[::args.step], "html") if htmls else []), ""]
         if args.rounds > 0:
-            out += [""] + size_scaling(trees, texts, args.rounds)
+            out += size_scaling(trees, texts, args.rounds)
     finally:
         for tree in trees.values():
             tree.close()
