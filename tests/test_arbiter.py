@@ -221,7 +221,8 @@ def test_same_input_same_output():
 
 def test_shipped_model_matches_the_evidence_and_is_calibrated():
     model = load_model()
-    assert tuple(model.manifest["features"]) == FEATURES
+    # The main model reads every column but the one that routes captures to the linked model.
+    assert model.manifest["features"] == [f for f in FEATURES if f != "page_link_markup_share"]
     xs, ys = model.calibration_x, model.calibration_y
     assert np.all(np.diff(xs) > 0) and np.all(np.diff(ys) >= 0)
     assert model.manifest["training_data"]["pages_per_dataset"]
@@ -280,6 +281,61 @@ def test_a_user_model_directory_is_used(tmp_path):
     assert cleanse.Pipeline(config).clean(page(*EN)).text == cleanse.clean(page(*EN)).text
     with pytest.raises(ModelError):
         Arbiter(keep_threshold=1.5)
+
+
+HEADLINES = ["Bus fares rise again next month", "Bridge closes for three weeks of repairs",
+             "New cycle lanes open on the ring road"]
+# A reader service's markdown: the related headlines are links (3 of 8 lines).
+LINKED_CAPTURE = page(*EN, "Read more", *(f"* [{headline}](https://news.example/{i})"
+                                          for i, headline in enumerate(HEADLINES)))
+HTML_CAPTURE = ("<html><body><article>" + "".join(f"<p>{p}</p>" for p in EN)
+                + "".join(f"<p><a href='/{i}'>{h}</a></p>" for i, h in enumerate(HEADLINES))
+                + "</article></body></html>")
+
+
+def test_the_share_of_link_marked_lines_is_page_evidence_of_text_captures_only():
+    assert row_of(LINKED_CAPTURE, EN[0][:30])["page_link_markup_share"] == pytest.approx(3 / 8)
+    assert row_of(page(*EN, "Read more", *HEADLINES), EN[0][:30])["page_link_markup_share"] == 0
+    assert math.isnan(row_of(HTML_CAPTURE, EN[0][:30], kind="html")["page_link_markup_share"])
+
+
+def test_captures_that_mark_their_links_are_judged_by_the_linked_model(tmp_path):
+    other = tmp_path / "model"
+    shutil.copytree(SHIPPED, other)
+    spec = json.loads((other / "manifest.json").read_text("utf-8"))["linked"]
+    linked = other / spec["model"]
+    manifest = json.loads((linked / "manifest.json").read_text("utf-8"))
+    manifest["calibration"] = {"x": [0.0, 1.0], "y": [1.0, 1.0]}  # every line: article
+    (linked / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    arbiter = Arbiter(model=str(other))
+
+    def probabilities(text: str, kind: str | None = None) -> set[float]:
+        return {v.keep_probability for v in arbiter.judge(labelled(text, kind)).verdicts}
+
+    assert probabilities(LINKED_CAPTURE) == {1.0}
+    assert probabilities(page(*EN, "Read more", *HEADLINES)) != {1.0}
+    assert probabilities(HTML_CAPTURE, kind="html") != {1.0}
+
+
+def test_the_shipped_linked_model_reads_the_same_evidence():
+    model = load_model()
+    assert model.linked is not None and 0.0 < model.linked_share <= 1.0
+    assert tuple(model.linked.manifest["features"]) == FEATURES
+    assert model.linked.linked is None
+
+
+@pytest.mark.parametrize("spec", [{"model": "..", "min_link_markup_share": 0.02},
+                                  {"model": "linked", "min_link_markup_share": 0.0},
+                                  {"model": "linked"}, {"model": "missing",
+                                                        "min_link_markup_share": 0.02}])
+def test_a_badly_described_linked_model_is_a_config_error(tmp_path, spec):
+    other = tmp_path / "model"
+    shutil.copytree(SHIPPED, other)
+    manifest = json.loads((other / "manifest.json").read_text("utf-8"))
+    manifest["linked"] = spec
+    (other / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(cleanse.ConfigError, match="linked|cannot read"):
+        cleanse.Pipeline(cleanse.Config(arbiter_model=str(other)))
 
 
 def test_arbiter_only_removals_say_so_and_explain_on_request():

@@ -10,12 +10,15 @@ from cleanse.deciding.evidence import FEATURES
 from training.corpus import SeedPage, markdown_of
 from training.dataset import PAGE_WEIGHT, Table, _seed_rows
 from training.train import (
+    LINKED_SHARE,
     THRESHOLD_BASE,
     THRESHOLD_CANDIDATES,
     calibration,
     fit,
     fold_of_pages,
+    linked_rows,
     page_threshold_rows,
+    subset,
 )
 
 
@@ -29,6 +32,22 @@ def invented_table(pages: int = 40, lines: int = 12, seed: int = 3) -> Table:
     kind = np.array(["html", "text"] * (pages * lines // 2))
     weight = np.full(pages * lines, PAGE_WEIGHT / lines, dtype=np.float32)
     return Table(X, y, weight, page, kind, group)
+
+
+def test_captures_that_mark_their_links_route_to_the_linked_model_whole():
+    table = invented_table()
+    share = table.X[:, FEATURES.index("page_link_markup_share")]
+    share[:] = 0.0
+    share[table.page == "set/001"] = LINKED_SHARE  # a page column: every line of the page
+    share[table.page == "set/002"] = LINKED_SHARE / 2
+    share[table.kind == "html"] = np.nan
+    linked = linked_rows(table)
+    assert set(table.page[linked].tolist()) == {"set/001"}
+    assert set(table.kind[linked].tolist()) == {"text"}
+    part = subset(table, ~linked)
+    assert len(part.y) == len(table.y) - linked.sum() and part.X.shape[1] == len(FEATURES)
+    assert part.group == table.group  # every page keeps its site, hence its fold
+    assert fold_of_pages(part) == fold_of_pages(table)
 
 
 def test_folds_never_put_one_site_on_both_sides():
@@ -80,10 +99,12 @@ def test_page_threshold_rows_measure_each_candidate_against_the_base():
                   np.array(["text"] * 5 + ["html"] * 5 + ["crop"] * 5),
                   {"set/listing": "a.example", "set/article": "b.example"})
     probabilities = np.array(listing_p + article_p + article_p)
-    rows, gains, keys = page_threshold_rows(table, probabilities)
+    rows, gains, keys, renderings = page_threshold_rows(table, probabilities)
     count = len(THRESHOLD_CANDIDATES)
     assert rows.shape == (2 * count, len(PAGE_SUMMARY))
     assert sorted(set(keys.tolist())) == ["set/article", "set/listing"]
+    assert dict(zip(keys.tolist(), renderings.tolist())) == {"set/listing": "text",
+                                                              "set/article": "html"}
     by_page = {keys[i]: dict(zip(rows[i:i + count, -1], gains[i:i + count]))
                for i in range(0, len(keys), count)}
     assert by_page["set/listing"][0.3] == 1.0  # F1 0 at the base, 1 at 0.3

@@ -1,7 +1,9 @@
 """The arbiter's training table: one row of evidence per rendered line, labelled by alignment.
 
-Every bench page is cleaned twice, as HTML and as its inscriptis text
-rendering; the detectors label its lines (``Pipeline.label``, no arbiter),
+Every bench page is cleaned three times: as HTML, as its inscriptis text
+rendering (a page's innerText) and as its markdown rendering (what a reader
+service gives, :func:`training.corpus.markdown_of`); the detectors label its
+lines (``Pipeline.label``, no arbiter),
 :func:`cleanse.deciding.evidence.page_features` turns each non-blank line into a row,
 and :func:`training.labels.line_labels` says how much of the line belongs to
 the ground-truth article. The seed captures add their hand-made line labels
@@ -16,9 +18,9 @@ tokens, as the token F1 that judges the output does.
 When the default pipeline runs ``site_repeats`` (lines repeated across a
 site's pages), each bench page is labelled with the profile of its site
 (:class:`cleanse.site_profile.SiteProfile`) counted over every bench page of
-that site (its cross-validation group), HTML renderings and text renderings
-apart, as a batch run over a crawl of the site would; a site with one bench
-page has none. Without the detector in the pipeline nothing is counted.
+that site (its cross-validation group), each rendering apart, as a batch run
+over a crawl of the site would; a site with one bench page has none. Without
+the detector in the pipeline nothing is counted.
 
 The table is cached under ``benchmarks/.cache/dataset/`` keyed by a hash of
 the cleanse sources (changing a detector changes the evidence; reformatting,
@@ -55,7 +57,8 @@ BODY_SHARE = 0.5  # a line is article text when at least this share of it aligns
 PAGE_WEIGHT = 100.0
 SEED_KEPT = {"body": 1.0}
 SEED_JUNK = {"nav", "trending", "ad", "newsletter", "share", "chrome"}
-KINDS = ("html", "text")  # what is scored; "crop" rows (see crop_around_article) only train
+# What is scored; "crop" rows (see crop_around_article) only train.
+KINDS = ("html", "text", "markdown")
 CROP_MARGIN = 3
 CROP_WEIGHT = 0.5
 # Parts of the package that only use the evidence, never shape it (paths inside cleanse/).
@@ -72,7 +75,7 @@ class Table:
     y: np.ndarray
     weight: np.ndarray
     page: np.ndarray    # page key per row ("dataset/id")
-    kind: np.ndarray    # "html" or "text" per row
+    kind: np.ndarray    # the rendering per row: one of KINDS, or "crop"
     group: dict[str, str]  # page key -> cross-validation group (its site)
     sources: str = ""      # source_hash() of the cleanse sources that computed the evidence
 
@@ -170,14 +173,20 @@ def _capture(text: str, kind: str) -> cleanse.Capture:
 
 
 SITE_DETECTOR = "site_repeats"
-# A bench page's site profiles: (of its HTML rendering's site, of its text rendering's site).
-Sites = tuple[SiteProfile | None, SiteProfile | None]
+# A bench page's site profiles: of its site's HTML, text and markdown renderings.
+Sites = tuple[SiteProfile | None, SiteProfile | None, SiteProfile | None]
+NO_SITES: Sites = (None, None, None)
 
 
-def _page_keys(page: BenchPage) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct line keys of a page's HTML rendering and of its text rendering."""
-    return (text_keys(_capture(page.html(), "html").text),
-            text_keys(_capture(page.text_rendering(), "text").text))
+def _renderings(page: BenchPage) -> tuple[tuple[str, str], ...]:
+    """(kind, capture) of each of a page's renderings, in the order of :data:`KINDS`."""
+    return (("html", page.html()), ("text", page.text_rendering()),
+            ("markdown", page.markdown_rendering()))
+
+
+def _page_keys(page: BenchPage) -> list[np.ndarray]:
+    """The distinct line keys of each of a page's renderings."""
+    return [text_keys(_capture(text, kind).text) for kind, text in _renderings(page)]
 
 
 def site_profiles(pages: list[BenchPage], jobs: int = 2) -> dict[str, Sites]:
@@ -197,9 +206,9 @@ def site_profiles(pages: list[BenchPage], jobs: int = 2) -> dict[str, Sites]:
     profiles: dict[str, Sites] = {}
     for site, group in by_site.items():
         if len(group) > 1:
-            html = SiteProfile.from_pages(site, [keys[page.key][0] for page in group])
-            text = SiteProfile.from_pages(site, [keys[page.key][1] for page in group])
-            profiles.update((page.key, (html, text)) for page in group)
+            sites = tuple(SiteProfile.from_pages(site, [keys[page.key][i] for page in group])
+                          for i in range(len(KINDS)))
+            profiles.update((page.key, sites) for page in group)
     return profiles
 
 
@@ -212,12 +221,19 @@ def _weights(page_lines: list, labels: np.ndarray) -> np.ndarray:
 
 def _capture_rows(text: str, kind: str, truth: str, site: SiteProfile | None = None
                   ) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
-    """(kind, rows, labels, weights) of one capture against its ground-truth text."""
+    """(kind, rows, labels, weights) of one capture against its ground-truth text.
+
+    Markdown lines align by their plain text (a link's target is not article text); a
+    line with none (an image, a rule) carries no weight.
+    """
     captured = _label(text, kind, site)
     lines, rows = page_features(captured)
-    shares = line_labels([line.text for line in captured.lines], truth)
-    labels = np.array([float(shares[line.number - 1] >= BODY_SHARE) for line in lines])
-    return kind, rows, labels, _weights(lines, labels)
+    aligned = [line.features.plain if kind == "markdown" else line.text
+               for line in captured.lines]
+    shares = line_labels(aligned, truth)
+    labels = np.array([np.nan if shares[line.number - 1] is None
+                       else float(shares[line.number - 1] >= BODY_SHARE) for line in lines])
+    return kind, rows, np.nan_to_num(labels), _weights(lines, labels)
 
 
 def crop_around_article(text: str, truth: str, key: str) -> str | None:
@@ -243,12 +259,11 @@ def crop_around_article(text: str, truth: str, key: str) -> str | None:
     return "\n".join(lines[start:end + 1])
 
 
-def _bench_rows(page: BenchPage, sites: Sites = (None, None)
+def _bench_rows(page: BenchPage, sites: Sites = NO_SITES
                 ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
-    text = page.text_rendering()
-    html_site, text_site = sites
-    rows = [_capture_rows(page.html(), "html", page.body, html_site),
-            _capture_rows(text, "text", page.body, text_site)]
+    rows = [_capture_rows(text, kind, page.body, site)
+            for (kind, text), site in zip(_renderings(page), sites)]
+    text, text_site = page.text_rendering(), sites[KINDS.index("text")]
     crop = crop_around_article(text, page.body, page.key)
     if crop is not None:
         _, matrix, labels, weights = _capture_rows(crop, "text", page.body, text_site)
@@ -266,16 +281,16 @@ def _seed_rows(seed: SeedPage) -> list[tuple[str, np.ndarray, np.ndarray, np.nda
     return [("text", rows, np.nan_to_num(labels), weights)]
 
 
-def _rows(item: BenchPage | SeedPage, sites: Sites = (None, None)) -> tuple[str, list]:
+def _rows(item: BenchPage | SeedPage, sites: Sites = NO_SITES) -> tuple[str, list]:
     rows = _bench_rows(item, sites) if isinstance(item, BenchPage) else _seed_rows(item)
     return item.key, rows
 
 
 def build(pages: list[BenchPage], seeds: list[SeedPage], jobs: int = 2) -> Table:
-    """Clean every page (both renderings) and every seed into one labelled table."""
+    """Clean every page (each rendering) and every seed into one labelled table."""
     items: list[BenchPage | SeedPage] = [*pages, *seeds]
     profiles = site_profiles(pages, jobs)
-    sites = [profiles.get(item.key, (None, None)) for item in items]
+    sites = [profiles.get(item.key, NO_SITES) for item in items]
     parts: list[tuple[str, list]] = []
     with ProcessPoolExecutor(jobs) as pool:
         for result in tqdm(pool.map(_rows, items, sites, chunksize=4), total=len(items),

@@ -2,9 +2,10 @@
 
     python -m training.train            # folds + the shipped model (cleanse/data/arbiter/)
     python -m training.train --folds-only
+    python -m training.train --only main   # one of the two models (main or linked)
 
 1. The training table (:mod:`training.dataset`): every line of ~1,750 pages
-   (HTML and text renderings) with its evidence and its aligned label.
+   (HTML, text and markdown renderings) with its evidence and its aligned label.
 2. Pages are split into ``FOLDS`` folds grouped by site (``BenchPage.group``),
    so that no site is on both sides of a split. For each fold a model is
    trained on the other folds and predicts the held-out pages; those
@@ -20,7 +21,9 @@
    (``page_summary``) and, per candidate threshold, the line-aligned token F1 it
    gains over the base threshold; a small regression forest learns the gain. Fold
    k's is trained on the pages outside fold k, the shipped one on all of them.
-5. The shipped model is trained on every page with the same settings;
+5. Two models, each through steps 2-4 (:func:`train_route`): the main one, and the one
+   for captures that mark their links (``linked/``; see ``LINKED``).
+6. The shipped model is trained on every page with the same settings;
    ``manifest.json`` records the features, the parameters, the data it saw
    and the cross-validated line scores.
 
@@ -73,6 +76,13 @@ THRESHOLD_PARAMS: dict = {
     "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "seed": 7,
     "deterministic": True, "force_row_wise": True, "num_threads": 2, "verbose": -1,
 }
+# Captures that mark their links (reader-service markdown) get a model of their own, trained
+# on every row and calibrated, given its page thresholds and scored on those captures; the
+# main model trains on every row but the markdown renderings' and does not read the routing
+# column (one model for both judged innerText captures worse: docs/arbiter.md).
+LINKED = "linked"
+LINKED_SHARE = 0.02  # the share of a capture's lines with a markdown link that routes it
+ROUTING_COLUMN = "page_link_markup_share"
 CREDIT = ("wcxb_dev: web-content-extraction-benchmark, dev split (c) 2026 Murrough Foley, "
           "CC-BY-4.0; scrapinghub article-extraction-benchmark (MIT); Chinese Web Content "
           "Extraction Dataset (MIT); see ../shared/bench/README.md")
@@ -126,6 +136,8 @@ def line_scores(raw: np.ndarray, table: Table) -> dict[str, dict[str, float]]:
     for kind in KINDS:
         mask = table.kind == kind
         y, w, p = table.y[mask], table.weight[mask], raw[mask]
+        if len(np.unique(y[w > 0])) < 2:
+            continue  # no weighed rows of this rendering, or of one class: nothing to rank
         scores[kind] = {"lines": int(mask.sum()),
                         "auc": round(float(roc_auc_score(y, p, sample_weight=w)), 4),
                         "accuracy": round(float(np.average((p >= 0.5) == (y >= 0.5),
@@ -160,11 +172,33 @@ def _manifest(table: Table, pages: list[str], calibration_table: dict, extra: di
     }
 
 
-def cross_validate(table: Table, features: Sequence[str] = FEATURES) -> np.ndarray:
+def linked_rows(table: Table) -> np.ndarray:
+    """Per row: does its capture mark enough of its links for the linked model?"""
+    return table.X[:, FEATURES.index(ROUTING_COLUMN)] >= LINKED_SHARE
+
+
+def subset(table: Table, rows: np.ndarray, columns: Sequence[int] | None = None) -> Table:
+    """The table's rows where ``rows`` holds, with only ``columns`` (default: all); every
+    page keeps its group, hence its fold."""
+    X = table.X[rows] if columns is None else table.X[np.ix_(rows, columns)]
+    return replace(table, X=X, y=table.y[rows], weight=table.weight[rows],
+                   page=table.page[rows], kind=table.kind[rows])
+
+
+def _out_of_fold_path(part: str) -> Path:
+    return FOLD_DIR / (f"out-of-fold-{part}.npy" if part else "out-of-fold.npy")
+
+
+def cross_validate(table: Table, features: Sequence[str] = FEATURES,
+                   scored: np.ndarray | None = None, part: str = "",
+                   extra: dict | None = None) -> np.ndarray:
     """Train one model per fold, save it with its calibration; the out-of-fold predictions.
 
-    ``table.X`` holds the columns ``features``, in that order.
+    ``table.X`` holds the columns ``features``, in that order. The calibration is fitted on
+    the ``scored`` rows (default: all); the models go to ``fold-<k>/<part>`` with ``extra``
+    in their manifests.
     """
+    scored = np.ones(len(table.y), dtype=bool) if scored is None else scored
     assignment = fold_of_pages(table)
     row_fold = np.array([assignment[k] for k in table.page.tolist()])
     raw = np.zeros(len(table.y))
@@ -177,26 +211,27 @@ def cross_validate(table: Table, features: Sequence[str] = FEATURES) -> np.ndarr
         print(f"fold {fold}: {int((~train).sum()):,} held-out lines", file=sys.stderr)
     FOLD_DIR.mkdir(parents=True, exist_ok=True)
     for fold, booster in enumerate(boosters):
-        outside = row_fold != fold
+        outside = (row_fold != fold) & scored
         pages = [k for k, f in assignment.items() if f != fold]
-        write_model(FOLD_DIR / f"fold-{fold}", booster, _manifest(
+        write_model(FOLD_DIR / f"fold-{fold}" / part, booster, _manifest(
             table, pages, calibration(raw[outside], table.y[outside], table.weight[outside]),
-            {"fold": fold, "folds": FOLDS}, features))
-    np.save(FOLD_DIR / "out-of-fold.npy", raw)
+            {"fold": fold, "folds": FOLDS, **(extra or {})}, features))
+    np.save(_out_of_fold_path(part), raw)
     (FOLD_DIR / "folds.json").write_text(json.dumps(
         {"folds": FOLDS, "cleanse_sources": table.sources, "pages": assignment},
         indent=0, sort_keys=True), "utf-8")
     return raw
 
 
-def calibrated_out_of_fold(raw: np.ndarray, table: Table) -> np.ndarray:
+def calibrated_out_of_fold(raw: np.ndarray, table: Table, part: str = "") -> np.ndarray:
     """Each row's out-of-fold probability as its fold model gives it at run time: through
     that fold's calibration (saved in its manifest by :func:`cross_validate`)."""
     assignment = json.loads((FOLD_DIR / "folds.json").read_text("utf-8"))["pages"]
     row_fold = np.array([assignment[k] for k in table.page.tolist()])
     probabilities = np.zeros(len(raw))
     for fold in np.unique(row_fold):
-        manifest = json.loads((FOLD_DIR / f"fold-{fold}" / "manifest.json").read_text("utf-8"))
+        manifest = json.loads((FOLD_DIR / f"fold-{fold}" / part / "manifest.json")
+                              .read_text("utf-8"))
         rows = row_fold == fold
         probabilities[rows] = np.interp(raw[rows], manifest["calibration"]["x"],
                                         manifest["calibration"]["y"])
@@ -218,16 +253,17 @@ def _line_f1(probabilities: np.ndarray, weights: np.ndarray, labels: np.ndarray,
 
 
 def page_threshold_rows(table: Table, probabilities: np.ndarray
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rows, gains, page key per row): one row per scored page, rendering and candidate
-    threshold: the page's summary, the candidate, and the F1 it gains over the base."""
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, gains, page key per row, rendering per row): one row per scored page,
+    rendering and candidate threshold: the page's summary, the candidate, and the F1 it
+    gains over the base."""
     scored = np.isin(table.kind, KINDS)
     index = np.flatnonzero(scored)
     order = index[np.lexsort((table.kind[index], table.page[index]))]
     pages, kinds = table.page[order], table.kind[order]
     starts = np.flatnonzero(np.r_[True, (pages[1:] != pages[:-1]) | (kinds[1:] != kinds[:-1])])
     ends = np.r_[starts[1:], len(order)]
-    rows, gains, keys = [], [], []
+    rows, gains, keys, renderings = [], [], [], []
     for start, end in zip(starts, ends):
         at = order[start:end]
         p, w, y = probabilities[at], table.weight[at].astype(np.float64), table.y[at]
@@ -237,7 +273,8 @@ def page_threshold_rows(table: Table, probabilities: np.ndarray
             rows.append([*summary, candidate])
             gains.append(_line_f1(p, w, y, candidate) - base)
             keys.append(pages[start])
-    return np.array(rows), np.array(gains), np.array(keys)
+            renderings.append(kinds[start])
+    return np.array(rows), np.array(gains), np.array(keys), np.array(renderings)
 
 
 def fit_page_threshold(rows: np.ndarray, gains: np.ndarray) -> lightgbm.Booster:
@@ -260,28 +297,62 @@ def write_page_threshold(directory: Path, booster: lightgbm.Booster) -> None:
 
 
 def cross_validate_page_threshold(rows: np.ndarray, gains: np.ndarray, keys: np.ndarray,
-                                  save: bool = True) -> dict[str, float]:
+                                  renderings: np.ndarray, save: bool = True, part: str = ""
+                                  ) -> dict[str, float]:
     """Train fold k's page-threshold model on the pages outside fold k and (with ``save``)
-    save it beside fold k's line model; the mean line-aligned F1 gain it brings the
-    held-out pages."""
+    save it beside fold k's line model (in ``fold-<k>/<part>``); the mean line-aligned F1
+    gain it brings the held-out pages, per rendering."""
     assignment = json.loads((FOLD_DIR / "folds.json").read_text("utf-8"))["pages"]
     row_fold = np.array([assignment[k] for k in keys.tolist()])
     count = len(THRESHOLD_CANDIDATES)
-    realised: dict[str, list[float]] = {"html": [], "text": []}
+    realised: dict[str, list[float]] = {kind: [] for kind in KINDS}
     for fold in np.unique(row_fold):
         held_out = row_fold == fold
         booster = fit_page_threshold(rows[~held_out], gains[~held_out])
         if save:
-            write_page_threshold(FOLD_DIR / f"fold-{fold}", booster)
+            write_page_threshold(FOLD_DIR / f"fold-{fold}" / part, booster)
         predicted = booster.predict(rows[held_out], num_threads=2).reshape(-1, count)
         actual = gains[held_out].reshape(-1, count)
-        html = rows[held_out][::count, PAGE_SUMMARY.index("html")] == 1.0
+        rendering = renderings[held_out][::count]
         best = predicted.argmax(axis=1)
         moved = predicted[np.arange(len(best)), best] >= THRESHOLD_MARGIN
         gain = np.where(moved, actual[np.arange(len(best)), best], 0.0)
-        realised["html"] += gain[html].tolist()
-        realised["text"] += gain[~html].tolist()
-    return {kind: round(float(np.mean(values)), 4) for kind, values in realised.items()}
+        for kind in KINDS:
+            realised[kind] += gain[rendering == kind].tolist()
+    return {kind: round(float(np.mean(values)), 4) for kind, values in realised.items()
+            if values}
+
+
+def train_route(table: Table, features: Sequence[str], part: str = "",
+                scored: np.ndarray | None = None, extra: dict | None = None,
+                folds: bool = True, shipped: bool = True) -> None:
+    """One model of the shipped directory (``part``: its sub-folder, "" for the main one),
+    trained on ``table``'s rows and judged (calibrated, given page thresholds, scored) on
+    the ``scored`` ones: with ``folds`` its cross-validation folds, else their saved
+    out-of-fold predictions; with ``shipped`` the shipped model."""
+    scored = np.ones(len(table.y), dtype=bool) if scored is None else scored
+    extra = extra or {}
+    if folds:
+        raw = cross_validate(table, features, scored, part, extra)
+    else:
+        raw = np.load(_out_of_fold_path(part))
+    judged = subset(table, scored)
+    scores = line_scores(raw[scored], judged)
+    threshold_rows, gains, keys, renderings = page_threshold_rows(
+        judged, calibrated_out_of_fold(raw, table, part)[scored])
+    threshold_gain = cross_validate_page_threshold(threshold_rows, gains, keys, renderings,
+                                                   save=folds, part=part)
+    print(json.dumps({"model": part or "main", "cross_validated_lines": scores,
+                      "page_threshold_f1_gain": threshold_gain}, indent=1))
+    if shipped:
+        booster = fit(table.X, table.y, table.weight, features)
+        write_model(SHIPPED_DIR / part, booster, _manifest(
+            table, sorted(table.group),
+            calibration(raw[scored], table.y[scored], table.weight[scored]),
+            {"cross_validated_lines": scores, "folds": FOLDS,
+             "cross_validated_page_threshold_f1_gain": threshold_gain, **extra}, features))
+        write_page_threshold(SHIPPED_DIR / part, fit_page_threshold(threshold_rows, gains))
+        print(f"wrote {SHIPPED_DIR / part}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="train the shipped model, calibrated on the saved out-of-fold "
                            "predictions of the last cross-validation")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", choices=("main", LINKED),
+                        help="train only this model of the two (default: both)")
     parser.add_argument("--without", nargs="+", default=[], metavar="COLUMN",
                         help="leave out these evidence columns (a name ending in * leaves out "
                              "every column it begins): to measure what a group of columns adds")
@@ -305,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     table = Table.load(args.table) if args.table else load_or_build(args.jobs)
+    linked = linked_rows(table)
     if table.sources != source_hash():
         print(f"note: the table's evidence comes from cleanse sources {table.sources}, the "
               f"tree is at {source_hash()}", file=sys.stderr)
@@ -312,27 +386,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"leaving out {len(FEATURES) - len(features)} of {len(FEATURES)} columns",
               file=sys.stderr)
         table = replace(table, X=table.X[:, [FEATURES.index(f) for f in features]])
+    # The linked model first: the main model's manifest names it.
+    # The main model learns from every capture but the markdown renderings (seed 003, an
+    # innerText with a few links, teaches both) and is calibrated and scored on them: the
+    # model of the sessions before, bit for bit. It does not read the share of link-marked
+    # lines: that column only routes, and with it the trees filed seed 003's lessons under
+    # "marks a few links" instead of carrying them to other innerText captures.
+    main_rows = table.kind != "markdown"
+    main_features = [f for f in features if f != ROUTING_COLUMN]
+    routes = [(LINKED, table, linked, {}, features),
+              ("", subset(table, main_rows, [features.index(f) for f in main_features]), None,
+               {"linked": {"model": LINKED, "min_link_markup_share": LINKED_SHARE}},
+               main_features)]
+    routes = [route for route in routes if args.only in (None, route[0] or "main")]
     if args.shipped_only:
-        raw = np.load(FOLD_DIR / "out-of-fold.npy")
-        if len(raw) != len(table.y):
-            parser.error("the saved out-of-fold predictions belong to another table; "
-                         "run without --shipped-only")
-    else:
-        raw = cross_validate(table, features)
-    scores = line_scores(raw, table)
-    threshold_rows, gains, keys = page_threshold_rows(table, calibrated_out_of_fold(raw, table))
-    threshold_gain = cross_validate_page_threshold(threshold_rows, gains, keys,
-                                                   save=not args.shipped_only)
-    print(json.dumps({"cross_validated_lines": scores,
-                      "page_threshold_f1_gain": threshold_gain}, indent=1))
-    if not args.folds_only:
-        booster = fit(table.X, table.y, table.weight, features)
-        write_model(SHIPPED_DIR, booster, _manifest(
-            table, sorted(table.group), calibration(raw, table.y, table.weight),
-            {"cross_validated_lines": scores, "folds": FOLDS,
-             "cross_validated_page_threshold_f1_gain": threshold_gain}, features))
-        write_page_threshold(SHIPPED_DIR, fit_page_threshold(threshold_rows, gains))
-        print(f"wrote {SHIPPED_DIR}", file=sys.stderr)
+        for part, route_table, *_ in routes:
+            saved = _out_of_fold_path(part)
+            if not saved.exists() or len(np.load(saved)) != len(route_table.y):
+                parser.error("the saved out-of-fold predictions belong to another table; "
+                             "run without --shipped-only")
+    for part, route_table, scored, extra, route_features in routes:
+        train_route(route_table, route_features, part, scored, extra,
+                    folds=not args.shipped_only, shipped=not args.folds_only)
     return 0
 
 

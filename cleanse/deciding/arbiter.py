@@ -17,6 +17,13 @@ model (:class:`PageThreshold`) reads how the page's probabilities are spread
 token F1 it gains over the base threshold; the page takes the best candidate
 when the predicted gain reaches the model's margin, else the base.
 
+Captures that mark their links (the markdown a reader service gives: ``[title](url)``)
+have a model of their own when the model directory holds one (``linked/``, named in the
+manifest with the share of link-marked lines from which a capture takes it): there a run
+of short lines without links means something else than in an innerText, where no line
+shows its links, and a model trained on both kinds of capture judged innerText captures
+worse than one trained without markdown (docs/arbiter.md, "Markdown captures").
+
 A page with visible text never comes out empty: when no line reaches the
 threshold, the lines the model finds most article-like are kept and the
 record says so in its ``warnings``.
@@ -32,16 +39,18 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from cleanse import native
-from cleanse.deciding.evidence import COLUMN, page_features
+from cleanse.deciding.evidence import COLUMN, LINK_MARKUP_SHARE, page_features
 from cleanse.deciding.forest import Forest, ForestError, native_forest
 from cleanse.deciding.units import units
 from cleanse.model import Category, Decision, Line, Page
@@ -148,7 +157,7 @@ class _Model:
     LightGBM itself is needed only to train (docs/arbiter.md, "Runtime").
     """
 
-    def __init__(self, directory: Path | None) -> None:
+    def __init__(self, directory: Path | Traversable | None) -> None:
         root = directory or resources.files("cleanse") / "data" / "arbiter"
         name = directory or "shipped"
         try:
@@ -181,6 +190,14 @@ class _Model:
         calibration = self.manifest.get("calibration") or {"x": [0.0, 1.0], "y": [0.0, 1.0]}
         self.calibration_x = np.asarray(calibration["x"], dtype=np.float64)
         self.calibration_y = np.asarray(calibration["y"], dtype=np.float64)
+        self.linked, self.linked_share = _linked_model(root, name, self.manifest.get("linked"))
+
+    def for_page(self, rows: np.ndarray) -> _Model:
+        """The model that judges a page with these evidence rows: the linked model when the
+        page marks enough of its links (an HTML page's share is missing: never), else this."""
+        if self.linked is not None and rows[0, LINK_MARKUP_SHARE] >= self.linked_share:
+            return self.linked
+        return self
 
     def keep_probabilities(self, rows: np.ndarray) -> np.ndarray:
         if self._native is not None and native.enabled:
@@ -206,6 +223,21 @@ class _Model:
             found.append(tuple(f"{self.features[i]}={row[i]:.2f}" for i in order[:EVIDENCE_ITEMS]
                                if contribution[i] < 0))
         return found
+
+
+def _linked_model(root: Any, name: object, spec: dict[str, Any] | None
+                  ) -> tuple[_Model | None, float]:
+    """The model directory's model for captures that mark their links, and the share of
+    link-marked lines from which a capture takes it; (None, inf) when it has none."""
+    if spec is None:
+        return None, math.inf
+    try:
+        folder, share = str(spec["model"]), float(spec["min_link_markup_share"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"the linked model of {name} is not described right: {exc}") from exc
+    if not 0.0 < share <= 1.0 or "/" in folder or folder in ("", ".", ".."):
+        raise ModelError(f"the linked model of {name} is not described right: {spec}")
+    return _Model(root / folder), share
 
 
 def _page_threshold(root: Any, name: object, spec: dict[str, Any] | None
@@ -266,7 +298,7 @@ class Arbiter:
         lines, rows = page_features(page)
         if not lines:
             return Judgement([], threshold=self.keep_threshold)
-        model = load_model(self.model)
+        model = load_model(self.model).for_page(rows)
         probabilities = model.keep_probabilities(rows)
         # Most lines carry no decision: no call for them.
         hard = [_hard_decision(line) if line.decisions else None for line in lines]

@@ -16,7 +16,10 @@ from one. Columns:
 * position and runs: where the line sits in the page (by lines and by
   characters), how much prose lies before and after it, how long the run
   of short lines around it is, neighbours' lengths and prose shares in
-  windows of 2, 5 and 10 lines;
+  windows of 2, 5 and 10 lines; for a text capture, the share of its lines that carry
+  markdown links (missing for HTML, whose links are in the DOM columns): in a capture that
+  marks its links, a run of short lines without them reads differently from one in an
+  innerText, where no line shows its links;
 * the DOM (HTML only, missing for text captures): block tag, link
   density, furniture-named container (dialogs apart), ``<article>``/``<main>``,
   quote, hidden, how close the line hangs to the title heading
@@ -79,6 +82,7 @@ _POSITION_COLUMNS = (
     "rel_line", "rel_chars", "log_page_lines", "log_page_chars", "prose_before", "prose_after",
     "short_run", "prev_log_tokens", "next_log_tokens", "prev_prose", "next_prose",
     "tokens_vs_page_median", "page_prose_share", "page_long_lines", "page_list_share",
+    "page_link_markup_share",
 )
 _DOM_COLUMNS = (
     "is_html", "link_density", "in_article", "quote", "hidden", "main_content",
@@ -98,6 +102,7 @@ _WINDOW_COLUMNS = tuple(
 FEATURES: tuple[str, ...] = (_LINE_COLUMNS + _POSITION_COLUMNS + _DOM_COLUMNS
                              + _DETECTOR_COLUMNS + _WINDOW_COLUMNS)
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
+LINK_MARKUP_SHARE = COLUMN["page_link_markup_share"]
 
 
 def _line_row(line: Line) -> list[float]:
@@ -304,6 +309,8 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
     rows[:, col["page_long_lines"]] = math.log1p(float(rows[:, col["long_prose"]].sum()))
     rows[:, col["page_list_share"]] = float(np.mean(
         np.maximum(rows[:, col["list_item"]], np.nan_to_num(rows[:, col["tag_li"]]))))
+    rows[:, col["page_link_markup_share"]] = (
+        math.nan if is_html else float(np.mean(rows[:, col["markdown_links"]] > 0)))
     if is_html:
         main = rows[:, col["main_content"]]
         rows[:, col["page_main_content_share"]] = float((chars * main).sum() / total_chars)
