@@ -334,7 +334,7 @@ def test_a_badly_described_linked_model_is_a_config_error(tmp_path, spec):
     manifest = json.loads((other / "manifest.json").read_text("utf-8"))
     manifest["linked"] = spec
     (other / "manifest.json").write_text(json.dumps(manifest), "utf-8")
-    with pytest.raises(cleanse.ConfigError, match="linked|cannot read"):
+    with pytest.raises(cleanse.ConfigError, match=r"linked|cannot read"):
         cleanse.Pipeline(cleanse.Config(arbiter_model=str(other)))
 
 
