@@ -35,6 +35,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -280,31 +281,37 @@ class Arbiter:
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
-        title = next((i for i, line in enumerate(lines) if line is title_line), None)
-        candidates = [i for i, h in enumerate(hard) if h is None and i != title]
+        title = None if title_line is None else next(
+            (i for i, line in enumerate(lines) if line is title_line), None)
         if title is not None:
             keep[title] = True  # never a removed span: assemble shows it as the title
         warnings: tuple[str, ...] = ()
+        # Only a kept line can be a candidate (hard lines are never kept), so the lines to
+        # fall back on are looked for only when none but the title was kept.
+        candidates = [] if keep.count(True) > (title is not None) else [
+            i for i, h in enumerate(hard) if h is None and i != title]
         if candidates and not any(keep[i] for i in candidates):
             best = max(probabilities[i] for i in candidates)
             for i in candidates:
                 keep[i] = probabilities[i] >= FALLBACK_SHARE * best
             warnings = (f"no line reached the keep threshold {threshold:g}; kept the "
                         f"most article-like lines (probability >= {FALLBACK_SHARE * best:.2f})",)
-        decisions = [None if keep[i] else hard[i] or _strongest_removal(line) or Decision(
-            "arbiter", "learned", Category.BOILERPLATE, round(1 - probability[i], 3),
-            ARBITER_REASON) for i, line in enumerate(lines)]
+        # Decisions and verdicts built as tuples directly (a named tuple's constructor is
+        # Python, once per line), and a line without decisions asks for none.
+        make = tuple.__new__
+        decisions = [None if kept else hard_decision or (
+            line.decisions and _strongest_removal(line)) or make(Decision, (
+                "arbiter", "learned", Category.BOILERPLATE, round(1 - p, 3), ARBITER_REASON))
+            for line, p, kept, hard_decision in zip(lines, probability, keep, hard)]
         evidence: dict[int, tuple[str, ...]] = {}
         if explain:
             alone = {i for i, d in enumerate(decisions) if d and d.detector == "arbiter"}
             firsts = sorted(i for i in alone if i - 1 not in alone)
             if firsts:
                 evidence = dict(zip(firsts, model.evidence(rows[firsts])))
-        # Built as tuples directly (the named tuple's constructor is Python, once per line).
-        make = tuple.__new__
-        verdicts = [make(Verdict, (line, round(p, 3), kept, decision, evidence.get(i, ())))
-                    for i, (line, p, kept, decision)
-                    in enumerate(zip(lines, probability, keep, decisions))]
+        explained = [evidence.get(i, ()) for i in range(len(lines))] if evidence else repeat(())
+        verdicts = list(map(make, repeat(Verdict), zip(
+            lines, map(round, probability, repeat(3)), keep, decisions, explained)))
         return Judgement(verdicts, warnings, threshold)
 
 
