@@ -45,7 +45,7 @@ from cleanse import native
 from cleanse.deciding.evidence import COLUMN, page_features
 from cleanse.deciding.forest import Forest, ForestError, native_forest
 from cleanse.deciding.units import units
-from cleanse.model import Category, Decision, Line, Page
+from cleanse.model import JUNK_CATEGORIES, Category, Decision, Line, Page
 
 # Structure that is certain: no model may keep it.
 HARD_DETECTORS = frozenset({"front_matter", "skip_links"})
@@ -60,6 +60,7 @@ PAGE_SUMMARY: tuple[str, ...] = (
     "html", "lines_log", "expected_f1", "expected_f1_threshold", "mean_probability",
     "max_probability", *(f"token_share_{i}" for i in range(PROBABILITY_BINS)),
     *(f"line_share_{i}" for i in range(PROBABILITY_BINS)), "candidate")
+_META = Category.META
 ARBITER_REASON = "no detector flagged this line; the arbiter judged it junk from its context"
 
 
@@ -342,11 +343,18 @@ def _hard_decision(line: Line) -> Decision | None:
 
 
 def _strongest_removal(line: Line) -> Decision | None:
-    """The meta decision, else the strongest junk decision, that explains a removal."""
+    """The first meta decision, else the strongest junk decision (the first of the highest
+    score, as ``Line.strongest``), that explains a removal: one pass over the decisions, as
+    most removed lines carry some."""
+    strongest = None
     for decision in line.decisions:
-        if decision.category is Category.META:
+        category = decision.category
+        if category is _META:
             return decision
-    return line.strongest(junk=True)
+        if category in JUNK_CATEGORIES and (strongest is None or
+                                            decision.score > strongest.score):
+            strongest = decision
+    return strongest
 
 
 __all__ = ["HARD_DETECTORS", "PAGE_SUMMARY", "Arbiter", "Judgement", "ModelError",
