@@ -55,13 +55,22 @@ def _removed_spans(page: Page, judgement: Judgement) -> list[RemovedSpan]:
             first, run = decision, [verdict]
             runs.append((decision, run))
         last_number = number
-    return [RemovedSpan(run[0].line.number, run[-1].line.number, decision.detector,
-                        decision.rule, decision.category.value, decision.reason,
-                        "\n".join([v.line.features.stripped for v in run]),
-                        None if decision.detector in HARD_DETECTORS else
-                        round(1 - sum([v.keep_probability for v in run]) / len(run), 3),
-                        list(run[0].evidence))
-            for decision, run in runs]
+    spans = []
+    for decision, run in runs:
+        first_verdict = run[0]
+        if len(run) == 1:  # most spans: no lists to join or add up
+            text = first_verdict.line.features.stripped
+            keep_probability = first_verdict.keep_probability
+        else:
+            text = "\n".join([v.line.features.stripped for v in run])
+            keep_probability = sum([v.keep_probability for v in run]) / len(run)
+        detector = decision.detector
+        spans.append(RemovedSpan(
+            first_verdict.line.number, run[-1].line.number, detector, decision.rule,
+            decision.category.value, decision.reason, text,
+            None if detector in HARD_DETECTORS else round(1 - keep_probability, 3),
+            list(first_verdict.evidence)))
+    return spans
 
 
 def _only_blanks(lines: list[Line], after: int, before: int) -> bool:
