@@ -1,0 +1,33 @@
+"""The page-threshold model's summary counts probabilities exactly as numpy's histogram does:
+the model was trained on numpy's histograms, and the arbiter computes them its own, faster
+way (cleanse.deciding.arbiter._histograms)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cleanse.deciding.arbiter import _BIN_EDGES, _histograms
+
+
+def _pages() -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(17)
+    pages = []
+    for size in (1, 2, 7, 260, 3000):
+        probabilities = rng.random(size)
+        pages.append((probabilities, 1.0 + rng.integers(0, 400, size).astype(np.float64)))
+        # Ties, the bins' edges themselves (0.1 * k is not exactly an edge), 0 and 1, and
+        # weights whose sums round differently in different orders.
+        edges = rng.choice(np.concatenate((_BIN_EDGES, 0.1 * np.arange(11), [0.0, 1.0])), size)
+        pages.append((edges, rng.random(size) * 10.0 ** rng.integers(-8, 8, size)))
+    return pages
+
+
+@pytest.mark.parametrize("probabilities, weights", _pages())
+def test_the_histograms_are_numpys_bit_for_bit(probabilities, weights):
+    token_sums, line_counts = _histograms(probabilities, weights)
+    expected_sums = np.histogram(probabilities, _BIN_EDGES, weights=weights)[0]
+    expected_counts = np.histogram(probabilities, _BIN_EDGES)[0]
+    assert token_sums.dtype == expected_sums.dtype and line_counts.dtype == expected_counts.dtype
+    assert token_sums.tobytes() == expected_sums.tobytes()
+    assert line_counts.tobytes() == expected_counts.tobytes()
