@@ -1,13 +1,13 @@
-"""The page-threshold model's summary counts probabilities exactly as numpy's histogram does:
-the model was trained on numpy's histograms, and the arbiter computes them its own, faster
-way (cleanse.deciding.arbiter._histograms)."""
+"""The arbiter's faster numerics give exactly what the slower ones gave: the page-threshold
+model's summary counts probabilities as numpy's histogram does (the model was trained on
+numpy's histograms), and a verdict's probability is ``round(p, 3)`` however it is rounded."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from cleanse.deciding.arbiter import _BIN_EDGES, _histograms
+from cleanse.deciding.arbiter import _BIN_EDGES, _histograms, _rounded
 
 
 def _pages() -> list[tuple[np.ndarray, np.ndarray]]:
@@ -31,3 +31,17 @@ def test_the_histograms_are_numpys_bit_for_bit(probabilities, weights):
     assert token_sums.dtype == expected_sums.dtype and line_counts.dtype == expected_counts.dtype
     assert token_sums.tobytes() == expected_sums.tobytes()
     assert line_counts.tobytes() == expected_counts.tobytes()
+
+
+def test_probabilities_are_rounded_as_round_rounds_them():
+    rng = np.random.default_rng(17)
+    thousandths = rng.integers(0, 1001, 20_000) / 1000
+    halves = (rng.integers(0, 1000, 20_000) + 0.5) / 1000  # ties, as far as floats tell
+    values = np.concatenate((
+        rng.random(100_000), thousandths, halves, np.nextafter(halves, 2.0),
+        np.nextafter(halves, -1.0), rng.random(1000) * 1e-4, -rng.random(1000),
+        [0.0, -0.0, 1.0, 0.0005, 0.0015, 0.9995, 1.0005, -1.5, 2.5e6, np.nan, np.inf]))
+    found = _rounded(values)
+    expected = [round(value, 3) for value in values.tolist()]
+    # Compared as bytes: -0.0 and 0.0 must not pass for each other, and NaN must match NaN.
+    assert np.array(found).tobytes() == np.array(expected).tobytes()
