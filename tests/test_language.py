@@ -59,3 +59,11 @@ def test_backends_are_deterministic(backend):
 def test_unknown_backend_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown language backend"):
         LanguageTagger(backend="nope")
+
+
+def test_a_line_with_a_lone_surrogate_is_tagged_as_its_utf8_replacement():
+    # cld2 reads UTF-8, which cannot hold a lone surrogate: the line is tagged as if the
+    # surrogate were the "?" UTF-8's replacing encoder writes, not refused.
+    text = f"{EN[0]} \ud800 {EN[1]}"
+    tagger = LanguageTagger()
+    assert tagger.tag(text) == tagger.tag(text.replace("\ud800", "?")) == "en"

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -53,7 +54,7 @@ from cleanse import native
 from cleanse.deciding.evidence import COLUMN, LINK_MARKUP_SHARE, page_features
 from cleanse.deciding.forest import Forest, ForestError, native_forest
 from cleanse.deciding.units import units
-from cleanse.model import Category, Decision, Line, Page
+from cleanse.model import JUNK_CATEGORIES, Category, Decision, Line, Page
 
 # Structure that is certain: no model may keep it.
 HARD_DETECTORS = frozenset({"front_matter", "skip_links"})
@@ -68,6 +69,7 @@ PAGE_SUMMARY: tuple[str, ...] = (
     "html", "lines_log", "expected_f1", "expected_f1_threshold", "mean_probability",
     "max_probability", *(f"token_share_{i}" for i in range(PROBABILITY_BINS)),
     *(f"line_share_{i}" for i in range(PROBABILITY_BINS)), "candidate")
+_META = Category.META
 ARBITER_REASON = "no detector flagged this line; the arbiter judged it junk from its context"
 
 
@@ -108,9 +110,9 @@ def page_summary(probabilities: np.ndarray, weights: np.ndarray, html: bool) -> 
     total = float(weights.sum())
     if not len(probabilities) or total <= 0:
         return [float(html), 0.0, *[0.0] * 4, *[0.0] * (2 * PROBABILITY_BINS)]
-    bins = np.linspace(0.0, 1.0, PROBABILITY_BINS + 1)
-    token_share = np.histogram(probabilities, bins, weights=weights)[0] / total
-    line_share = np.histogram(probabilities, bins)[0] / len(probabilities)
+    token_sums, line_counts = _histograms(probabilities, weights)
+    token_share = token_sums / total
+    line_share = line_counts / len(probabilities)
     order = np.argsort(-probabilities, kind="stable")
     ranked_p, ranked_w = probabilities[order], weights[order]
     expected_article = float(ranked_w @ ranked_p)
@@ -123,6 +125,32 @@ def page_summary(probabilities: np.ndarray, weights: np.ndarray, html: bool) -> 
     return [float(html), float(np.log1p(len(probabilities))), best_f1, best_threshold,
             expected_article / total, float(ranked_p[0]), *token_share.tolist(),
             *line_share.tolist()]
+
+
+# The probability bins' edges, as np.histogram takes them.
+_BIN_EDGES = np.linspace(0.0, 1.0, PROBABILITY_BINS + 1)
+# np.histogram sorts and sums values in blocks of this many (numpy's ``BLOCK``).
+_HISTOGRAM_BLOCK = 65536
+
+
+def _histograms(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.histogram(values, _BIN_EDGES, weights=weights)[0]`` and the same unweighted, bit
+    for bit: numpy's own steps for given edges (sort, cumulative weights, the edges found
+    in the sorted values, the differences), with one sort for both and none of its checks,
+    which cost more than the counting on a page of a few hundred lines. The models were
+    trained on numpy's histograms (tests/test_arbiter_numerics.py compares the two).
+    """
+    if len(values) > _HISTOGRAM_BLOCK:  # numpy adds block by block: its own then
+        return (np.histogram(values, _BIN_EDGES, weights=weights)[0],
+                np.histogram(values, _BIN_EDGES)[0])
+    order = np.argsort(values)
+    ranked = values[order]
+    cumulative = np.concatenate((np.zeros(1, dtype=weights.dtype), weights[order].cumsum()))
+    # The last edge counts the values equal to it (the last bin is closed).
+    at = np.concatenate((ranked.searchsorted(_BIN_EDGES[:-1], "left"),
+                         ranked.searchsorted(_BIN_EDGES[-1:], "right")))
+    return (np.diff(np.zeros(len(_BIN_EDGES), dtype=weights.dtype) + cumulative[at]),
+            np.diff(np.zeros(len(_BIN_EDGES), dtype=np.intp) + at))
 
 
 @dataclass(frozen=True)
@@ -262,6 +290,27 @@ def _page_threshold(root: Any, name: object, spec: dict[str, Any] | None
                          native_forest(forest, np.arange(forest.num_features)))
 
 
+def _rounded(values: np.ndarray) -> list[float]:
+    """``[round(v, 3) for v in values]`` (a verdict's probability), by numpy where it cannot
+    differ: ``round`` converts each float to decimal and back, ~0.4 us a line.
+
+    ``round(v, 3)`` is the float nearest to k / 1000, k the integer nearest to v's exact
+    value times 1000 (half to even); ``rint(v * 1000) / 1000`` is the same float whenever it
+    finds the same k (the division is correctly rounded too). For |v| <= 1, ``v * 1000``
+    is within 6e-14 of the exact product, so it does unless that product lies within
+    1e-6 of a half: those values, and any outside [-1, 1] (NaN included), go through
+    ``round`` (tests/test_arbiter_numerics.py).
+    """
+    scaled = values * 1000.0
+    found = (np.rint(scaled) / 1000.0).tolist()
+    inside = np.abs(values) <= 1.0  # NaN is not
+    checked = np.where(inside, scaled, 0.0)  # no arithmetic on infinities below
+    doubtful = ~inside | (np.abs(checked - np.floor(checked) - 0.5) < 1e-6)
+    for i in np.flatnonzero(doubtful).tolist():
+        found[i] = round(float(values[i]), 3)
+    return found
+
+
 def _as_bytes(rows: np.ndarray) -> tuple[bytes, int]:
     """Evidence rows as the native core takes them: float64 bytes, row by row, and the width
     (it reads the model's columns itself)."""
@@ -312,31 +361,37 @@ class Arbiter:
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
-        title = next((i for i, line in enumerate(lines) if line is title_line), None)
-        candidates = [i for i, h in enumerate(hard) if h is None and i != title]
+        title = None if title_line is None else next(
+            (i for i, line in enumerate(lines) if line is title_line), None)
         if title is not None:
             keep[title] = True  # never a removed span: assemble shows it as the title
         warnings: tuple[str, ...] = ()
+        # Only a kept line can be a candidate (hard lines are never kept), so the lines to
+        # fall back on are looked for only when none but the title was kept.
+        candidates = [] if keep.count(True) > (title is not None) else [
+            i for i, h in enumerate(hard) if h is None and i != title]
         if candidates and not any(keep[i] for i in candidates):
             best = max(probabilities[i] for i in candidates)
             for i in candidates:
                 keep[i] = probabilities[i] >= FALLBACK_SHARE * best
             warnings = (f"no line reached the keep threshold {threshold:g}; kept the "
                         f"most article-like lines (probability >= {FALLBACK_SHARE * best:.2f})",)
-        decisions = [None if keep[i] else hard[i] or _strongest_removal(line) or Decision(
-            "arbiter", "learned", Category.BOILERPLATE, round(1 - probability[i], 3),
-            ARBITER_REASON) for i, line in enumerate(lines)]
+        # Decisions and verdicts built as tuples directly (a named tuple's constructor is
+        # Python, once per line), and a line without decisions asks for none.
+        make = tuple.__new__
+        decisions = [None if kept else hard_decision or (
+            line.decisions and _strongest_removal(line)) or make(Decision, (
+                "arbiter", "learned", Category.BOILERPLATE, round(1 - p, 3), ARBITER_REASON))
+            for line, p, kept, hard_decision in zip(lines, probability, keep, hard)]
         evidence: dict[int, tuple[str, ...]] = {}
         if explain:
             alone = {i for i, d in enumerate(decisions) if d and d.detector == "arbiter"}
             firsts = sorted(i for i in alone if i - 1 not in alone)
             if firsts:
                 evidence = dict(zip(firsts, model.evidence(rows[firsts])))
-        # Built as tuples directly (the named tuple's constructor is Python, once per line).
-        make = tuple.__new__
-        verdicts = [make(Verdict, (line, round(p, 3), kept, decision, evidence.get(i, ())))
-                    for i, (line, p, kept, decision)
-                    in enumerate(zip(lines, probability, keep, decisions))]
+        explained = [evidence.get(i, ()) for i in range(len(lines))] if evidence else repeat(())
+        verdicts = list(map(make, repeat(Verdict), zip(
+            lines, _rounded(probabilities), keep, decisions, explained)))
         return Judgement(verdicts, warnings, threshold)
 
 
@@ -367,11 +422,18 @@ def _hard_decision(line: Line) -> Decision | None:
 
 
 def _strongest_removal(line: Line) -> Decision | None:
-    """The meta decision, else the strongest junk decision, that explains a removal."""
+    """The first meta decision, else the strongest junk decision (the first of the highest
+    score, as ``Line.strongest``), that explains a removal: one pass over the decisions, as
+    most removed lines carry some."""
+    strongest = None
     for decision in line.decisions:
-        if decision.category is Category.META:
+        category = decision.category
+        if category is _META:
             return decision
-    return line.strongest(junk=True)
+        if category in JUNK_CATEGORIES and (strongest is None or
+                                            decision.score > strongest.score):
+            strongest = decision
+    return strongest
 
 
 __all__ = ["HARD_DETECTORS", "PAGE_SUMMARY", "Arbiter", "Judgement", "ModelError",

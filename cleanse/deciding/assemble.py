@@ -11,8 +11,9 @@ it, plus the arbiter's probability.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
+from typing import Any
 
 from cleanse.deciding.arbiter import HARD_DETECTORS, Judgement, Verdict
 from cleanse.deciding.language import CHINESE, UNDETERMINED, LanguageTagger
@@ -27,40 +28,54 @@ from cleanse.model import (
 )
 from cleanse.reading import metadata
 
-
-@dataclass
-class _Tagged:
-    line: Line
-    language: str | None
+# A verdict's line and whether it was kept (a verdict is a tuple).
+_LINE = itemgetter(0)
+_KEPT = itemgetter(2)
 
 
 def _removed_spans(page: Page, judgement: Judgement) -> list[RemovedSpan]:
+    """Runs of removed lines explained alike (detector, rule, reason) with only blank lines
+    between them, each a span."""
     runs: list[tuple[Decision, list[Verdict]]] = []
     lines = page.lines
+    run: list[Verdict] = []
+    first: Decision | None = None  # the decision that started the current run
+    last_number = 0  # the current run's last line
     for verdict in judgement.verdicts:
-        line, decision = verdict.line, verdict.decision
-        if verdict.kept or decision is None:
+        line, _, kept, decision, _ = verdict
+        if kept or decision is None:
             continue
-        if runs:
-            last_decision, last_verdicts = runs[-1]
-            if (last_decision.detector == decision.detector and last_decision.rule == decision.rule
-                    and last_decision.reason == decision.reason
-                    and _only_blanks(lines, last_verdicts[-1].line.number, line.number)):
-                last_verdicts.append(verdict)
-                continue
-        runs.append((decision, [verdict]))
-    return [RemovedSpan(verdicts[0].line.number, verdicts[-1].line.number, decision.detector,
-                        decision.rule, decision.category.value, decision.reason,
-                        "\n".join(v.line.features.stripped for v in verdicts),
-                        None if decision.detector in HARD_DETECTORS else
-                        round(1 - sum(v.keep_probability for v in verdicts) / len(verdicts), 3),
-                        list(verdicts[0].evidence))
-            for decision, verdicts in runs]
+        number = line.number
+        if first is not None and (decision is first or (
+                decision.detector == first.detector and decision.rule == first.rule
+                and decision.reason == first.reason)) and (
+                number == last_number + 1 or _only_blanks(lines, last_number, number)):
+            run.append(verdict)
+        else:
+            first, run = decision, [verdict]
+            runs.append((decision, run))
+        last_number = number
+    spans = []
+    for decision, run in runs:
+        first_verdict = run[0]
+        if len(run) == 1:  # most spans: no lists to join or add up
+            text = first_verdict.line.features.stripped
+            keep_probability = first_verdict.keep_probability
+        else:
+            text = "\n".join([v.line.features.stripped for v in run])
+            keep_probability = sum([v.keep_probability for v in run]) / len(run)
+        detector = decision.detector
+        spans.append(RemovedSpan(
+            first_verdict.line.number, run[-1].line.number, detector, decision.rule,
+            decision.category.value, decision.reason, text,
+            None if detector in HARD_DETECTORS else round(1 - keep_probability, 3),
+            list(first_verdict.evidence)))
+    return spans
 
 
 def _only_blanks(lines: list[Line], after: int, before: int) -> bool:
     """Whether every line numbered strictly between ``after`` and ``before`` is blank (a loop,
-    not a generator: asked for each removed line)."""
+    not a generator: asked for each removed line after a gap)."""
     for number in range(after + 1, before):
         if lines[number - 1].features.stripped:
             return False
@@ -86,59 +101,60 @@ def markdown(line: Line, kind: str) -> str:
     return ("> " if line.hints.get("quote") else "") + prefix + line.features.stripped
 
 
-def _join(lines: list[Line], kind: str, render: Callable[[Line, str], str] = plain) -> str:
-    """Lines adjacent in the capture stay on adjacent lines; others become paragraphs."""
-    parts: list[str] = []
-    previous: Line | None = None
+def _woven(lines: list[Line], kind: str) -> tuple[list[str], list[str]]:
+    """The lines as plain text and as markdown, each woven with the breaks between them:
+    line k at index 2k, the break before it at 2k - 1 ("\n" after the line before it in the
+    capture, else "\n\n": a new paragraph). Joined whole, they are the text; a slice from
+    2a to 2b - 1 is lines a to b - 1, so segments need no second rendering."""
+    plains: list[str] = []
+    marks: list[str] = []
+    previous = None
     for line in lines:
         if previous is not None:
-            parts.append("\n" if line.number == previous.number + 1 else "\n\n")
-        parts.append(render(line, kind))
-        previous = line
-    return "".join(parts)
+            brk = "\n" if line.number == previous + 1 else "\n\n"
+            plains.append(brk)
+            marks.append(brk)
+        plains.append(plain(line, kind))
+        marks.append(markdown(line, kind))
+        previous = line.number
+    return plains, marks
 
 
-def _segments(tagged: list[_Tagged], title_line: Line | None, min_tokens: int,
-              kind: str) -> list[Segment]:
-    # Short lines take the tag of the line before them (the first ones: of the first tagged line).
-    previous = next((t.language for t in tagged if t.language), UNDETERMINED)
-    for t in tagged:
-        t.language = t.language or previous
-        previous = t.language
-    groups: list[list[_Tagged]] = []
-    for t in tagged:
-        if groups and groups[-1][0].language == t.language:
-            groups[-1].append(t)
+def _runs(tags: list[str | None], tokens: list[int], min_tokens: int) -> list[list[Any]]:
+    """The segments' runs of lines, each ``[language, first, end, tokens]`` (indices into
+    ``tags``, end exclusive; tokens: the run's sum).
+
+    A line too short to tag takes the tag of the line before it (the first ones: of the
+    first tagged line); lines of one language make a group; a short group (a translated
+    title, a quote) joins the run before it, and a run still short takes the language of
+    the group after it and goes on with it.
+    """
+    previous = next((tag for tag in tags if tag), UNDETERMINED)
+    filled = []
+    for tag in tags:
+        previous = tag or previous
+        filled.append(previous)
+    runs: list[list[Any]] = []
+    start, count = 0, len(filled)
+    while start < count:
+        language = filled[start]
+        end = start + 1
+        while end < count and filled[end] == language:
+            end += 1
+        group_tokens = sum(tokens[start:end])
+        # The last run's tokens are kept as it grows: summing it again for each group made
+        # a page of long paragraphs between short lines in another language quadratic.
+        if runs and (group_tokens < min_tokens or runs[-1][3] < min_tokens
+                     or runs[-1][0] == language):
+            last = runs[-1]
+            if group_tokens >= min_tokens and last[3] < min_tokens:
+                last[0] = language
+            last[2] = end
+            last[3] += group_tokens
         else:
-            groups.append([t])
-    # A short stretch in another language (a translated title, a quote) joins its neighbour.
-    merged: list[list[_Tagged]] = []
-    # The last merged group's tokens, kept as it grows: summing it again for each group made
-    # a page of long paragraphs between short lines in another language quadratic.
-    merged_tokens = 0
-    for group in groups:
-        tokens = sum(t.line.features.tokens for t in group)
-        if merged and tokens < min_tokens:
-            merged[-1].extend(group)
-            merged_tokens += tokens
-        elif merged and merged_tokens < min_tokens:
-            merged[-1].extend(group)
-            merged_tokens += tokens
-            for t in merged[-1]:
-                t.language = group[0].language
-        elif merged and merged[-1][0].language == group[0].language:
-            merged[-1].extend(group)
-            merged_tokens += tokens
-        else:
-            merged.append(group)
-            merged_tokens = tokens
-    segments = []
-    for group in merged:
-        language = group[0].language or UNDETERMINED
-        body = [t.line for t in group if t.line is not title_line]
-        segments.append(Segment(language, _join(body, kind), group[0].line.number,
-                                group[-1].line.number, _join(body, kind, markdown)))
-    return segments
+            runs.append([language, start, end, group_tokens])
+        start = end
+    return runs
 
 
 def _resolve_chinese(tags: list[str | None]) -> list[str | None]:
@@ -152,28 +168,36 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
              min_segment_tokens: int = 25) -> CleanedDocument:
     """The cleaned document: the lines the arbiter kept, the title apart, spans of the rest."""
     capture = page.capture
+    kind = capture.kind
     title_line = page.title_line()  # the arbiter keeps it; here it leaves the body
-    kept = [v.line for v in judgement.verdicts if v.kept]
-    body = [line for line in kept if line is not title_line]
+    verdicts = judgement.verdicts
+    kept = list(compress(map(_LINE, verdicts), map(_KEPT, verdicts)))
+    # Where the title is among the kept lines (None: not among them): it leaves the body.
+    at_title = None if title_line is None else next(
+        (i for i, line in enumerate(kept) if line is title_line), None)
+    body = kept if at_title is None else kept[:at_title] + kept[at_title + 1:]
     title_number = title_line.number if title_line else None
     title_is_text = bool(kept) and not body  # a page whose one line is its title
     if title_is_text:
-        title_line, body = None, kept
+        title_line, body, at_title = None, kept, None
     tags = _resolve_chinese([tagger.tag(line.features.plain) for line in kept])
-    segments = _segments([_Tagged(line, tag) for line, tag in zip(kept, tags)],
-                         title_line, min_segment_tokens, capture.kind)
+    plains, marks = _woven(body, kind)
+    segments = []
     weight: Counter[str] = Counter()
-    segment_of_line = iter(segments)
-    segment = next(segment_of_line, None)
-    for line in kept:  # both in line order: one pass
-        while segment is not None and line.number > segment.last_line:
-            segment = next(segment_of_line, None)
-        if segment is not None:
-            weight[segment.language] += line.features.tokens
+    for language, first, end, tokens in _runs(tags, [line.features.tokens for line in kept],
+                                              min_segment_tokens):
+        # The run's lines in the body (the title's line is not one), woven as _woven says.
+        lo, hi = (first, end) if at_title is None else (
+            first - (first > at_title), end - (end > at_title))
+        language = language or UNDETERMINED
+        lines = slice(2 * lo, 2 * hi - 1) if hi > lo else slice(0, 0)  # the title alone: none
+        segments.append(Segment(language, "".join(plains[lines]), kept[first].number,
+                                kept[end - 1].number, "".join(marks[lines])))
+        weight[language] += tokens
     language = weight.most_common(1)[0][0] if weight else None
-    text = _join(body, capture.kind)
+    text = "".join(plains)
     title = page.title or (title_line.features.plain if title_line else None)
-    body_markdown = _join(body, capture.kind, markdown)
+    body_markdown = "".join(marks)
     return CleanedDocument(
         source=capture.source,
         status=Status.OK if text else Status.EMPTY,

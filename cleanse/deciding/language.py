@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from types import ModuleType
 from typing import Protocol
 
 import regex
@@ -126,18 +127,32 @@ class Identifier(Protocol):
     def __call__(self, text: str) -> str: ...
 
 
-def _cld2(text: str) -> str:
+# CLD2's codes that BCP-47 spells otherwise.
+CLD2_TAGS = {"iw": "he", "tl": "fil", "zh-Hant": "zh-Hant", "zh": "zh-Hans"}
+
+
+@lru_cache(maxsize=1)
+def _pycld2() -> ModuleType:
+    """``pycld2``, imported on first use (only the cld2 backend needs it)."""
     import pycld2
 
+    return pycld2
+
+
+def _cld2(text: str) -> str:
+    pycld2 = _pycld2()
     try:
-        _reliable, _, details = pycld2.detect(
-            text.encode("utf-8", "replace").decode("utf-8"), isPlainText=True)
+        try:
+            details = pycld2.detect(text, isPlainText=True)[2]
+        except UnicodeEncodeError:  # lone surrogates, which UTF-8 cannot hold: replaced
+            details = pycld2.detect(text.encode("utf-8", "replace").decode("utf-8"),
+                                    isPlainText=True)[2]
     except pycld2.error:
         return UNDETERMINED
     code = details[0][1]
     if code in ("un", "xxx"):
         return UNDETERMINED
-    return {"iw": "he", "tl": "fil", "zh-Hant": "zh-Hant", "zh": "zh-Hans"}.get(code, code)
+    return CLD2_TAGS.get(code, code)
 
 
 def _langdetect(text: str) -> str:

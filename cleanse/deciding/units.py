@@ -14,14 +14,24 @@ page (:mod:`cleanse.reading.html`, one line per source line): lines sharing a
 
 from __future__ import annotations
 
+from operator import attrgetter, methodcaller
+
 from cleanse.model import Line, Page
+
+_HINTS = attrgetter("hints")
+_BLOCK = methodcaller("get", "block")
 
 
 def units(page: Page) -> list[list[Line]]:
     """The page's units of two or more non-blank lines, each in order."""
+    lines = page.content_lines()
+    # Each line's block read by C-level loops: the arbiter asks for every page, and most
+    # pages have no block at all.
+    blocks = list(map(_BLOCK, map(_HINTS, lines)))
+    if blocks.count(None) == len(blocks):
+        return []
     by_block: dict[int, list[Line]] = {}
-    for line in page.content_lines():
-        block = line.hints.get("block")
+    for line, block in zip(lines, blocks):
         if block is not None:
             by_block.setdefault(block, []).append(line)
     return [unit for unit in by_block.values() if len(unit) > 1]
