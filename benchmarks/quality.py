@@ -346,9 +346,10 @@ def _score_page(page: BenchPage, anchors: bool) -> tuple[str, dict[str, Scored],
 
 
 def _score_with(pipelines: dict[str, cleanse.Pipeline], anchors: bool, page: BenchPage
-                ) -> tuple[str, dict[str, Scored], bool]:
-    """(key, system -> score, whether the rendering has visible text) for one page:
-    cleanse and keep-all run now, the anchors' outputs come from their cache."""
+                ) -> tuple[str, dict[str, Scored], frozenset[str]]:
+    """(key, system -> score, the renderings with visible text) for one page: cleanse and
+    keep-all run now, the anchors' outputs come from their cache. HTML counts as visible
+    when its text rendering is."""
     pipeline = pipelines[page.key]
     html = page.html()
     start = time.perf_counter()
@@ -375,15 +376,16 @@ def _score_with(pipelines: dict[str, cleanse.Pipeline], anchors: bool, page: Ben
             raise RuntimeError(f"no cached {anchor.name} output for {page.key}: "
                                "fill_anchor_cache first")
         scores[anchor.name] = score(run.output, page.body, 1000 * run.seconds, run.error)
-    return page.key, scores, bool(text.strip())
+    visible = {"html", "text"} if text.strip() else set()
+    return page.key, scores, frozenset(visible | ({"markdown"} if markdown.strip() else set()))
 
 
 def score_pages(pages: Sequence[BenchPage], pipelines: dict[str, cleanse.Pipeline],
                 jobs: int = 2, mode: str = "balanced", shipped_model: bool = False,
                 anchors: bool = False, progress: bool = True
-                ) -> tuple[dict[str, dict[str, Scored]], dict[str, bool]]:
-    """Every system on every page: system -> page key -> score, and page key -> whether
-    the page has visible text.
+                ) -> tuple[dict[str, dict[str, Scored]], dict[str, frozenset[str]]]:
+    """Every system on every page: system -> page key -> score, and page key -> the
+    renderings with visible text.
 
     cleanse runs here; the anchors (``anchors=True``) are read from their cache,
     which :func:`fill_anchor_cache` must have filled. ``pipelines`` (from
@@ -396,7 +398,7 @@ def score_pages(pages: Sequence[BenchPage], pipelines: dict[str, cleanse.Pipelin
         raise KeyError(f"{len(unassigned)} pages have no fold model (e.g. {unassigned[:3]}): "
                        "the folds predate the benchmark data; run `python -m training.train`")
     results: dict[str, dict[str, Scored]] = defaultdict(dict)
-    visible: dict[str, bool] = {}
+    visible: dict[str, frozenset[str]] = {}
     executor = None
     if jobs > 1:
         executor = ProcessPoolExecutor(jobs, multiprocessing.get_context("spawn"),
@@ -405,11 +407,11 @@ def score_pages(pages: Sequence[BenchPage], pipelines: dict[str, cleanse.Pipelin
     else:
         outputs = map(partial(_score_with, pipelines, anchors), pages)
     try:
-        for key, scores, has_text in tqdm(outputs, total=len(pages), desc="cleanse",
+        for key, scores, renderings in tqdm(outputs, total=len(pages), desc="cleanse",
                                           unit="page", disable=not progress):
             for system, scored in scores.items():
                 results[system][key] = scored
-            visible[key] = has_text
+            visible[key] = renderings
     finally:
         if executor:
             executor.shutdown(cancel_futures=True)
@@ -480,7 +482,7 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-def report(results: dict[str, dict[str, Scored]], visible: dict[str, bool],
+def report(results: dict[str, dict[str, Scored]], visible: dict[str, frozenset[str]],
            pages: Sequence[BenchPage], seeds: list[tuple[str, LabelScore]],
            folds: int | None, caveats: Sequence[str], plot: Path | None) -> str:
     """The markdown report; ``folds`` is None for a ``--shipped-model`` run."""
@@ -553,11 +555,12 @@ def report(results: dict[str, dict[str, Scored]], visible: dict[str, bool],
                   [[name, f"{s.body_recall:.3f}", f"{s.junk_leak:.4f}"] for name, s in seeds])
 
     out += ["", "### Empty output on pages with content", "",
-            "Pages whose ground truth is not empty and whose text rendering has visible text, "
-            "but where cleanse kept nothing:", ""]
+            "Pages whose ground truth is not empty and whose rendering has visible text (an "
+            "HTML page's: its text rendering's), but where cleanse kept nothing:", ""]
     for system in CLEANSE:
-        keys = sorted(p.key for p in pages
-                      if p.body.strip() and visible[p.key] and results[system][p.key].empty)
+        rendering = system.removeprefix("cleanse (").removesuffix(")")
+        keys = sorted(p.key for p in pages if p.body.strip() and rendering in visible[p.key]
+                      and results[system][p.key].empty)
         out.append(f"- {system}: {len(keys)}" + (f" ({', '.join(keys)})" if keys else ""))
     # The other way round: these pages score 1 only for an empty output, 0 for anything else.
     nothing = [p.key for p in pages if not p.body.strip()]
@@ -664,7 +667,7 @@ def main() -> int:
                       f"{len(seeds)} seed fixtures. Text captures are the pages rendered with "
                       "inscriptis (innerText-like, menus and footers kept); markdown captures "
                       "are the pages as a reader service gives them (markdownify, links and "
-                      "tables marked up), which the arbiter is not trained on. Token precision / "
+                      "tables marked up), which the linked model judges. Token precision / "
                       "recall / F1, mean per page. Median ms per page are wall clock on 2 cores "
                       "shared with other work, the anchors' from the run that filled their "
                       "cache: a rough guide only (the Speed section times the systems side by "
