@@ -386,12 +386,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"leaving out {len(FEATURES) - len(features)} of {len(FEATURES)} columns",
               file=sys.stderr)
         table = replace(table, X=table.X[:, [FEATURES.index(f) for f in features]])
-    # The linked model first: the main model's manifest names it.
-    # The main model learns from every capture but the markdown renderings (seed 003, an
-    # innerText with a few links, teaches both) and is calibrated and scored on them: the
-    # model of the sessions before, bit for bit. It does not read the share of link-marked
-    # lines: that column only routes, and with it the trees filed seed 003's lessons under
-    # "marks a few links" instead of carrying them to other innerText captures.
+    # The linked model goes first, since the main model's manifest names it. The main model
+    # learns from every capture but the markdown renderings (seed 003, an innerText with a
+    # few links, teaches both) and is calibrated and scored on them: the model of the
+    # sessions before, bit for bit. It does not read the share of link-marked lines: that
+    # column only routes, and with it the trees filed seed 003's lessons under "marks a few
+    # links" instead of carrying them to other innerText captures.
     main_rows = table.kind != "markdown"
     main_features = [f for f in features if f != ROUTING_COLUMN]
     routes = [(LINKED, table, linked, {}, features),
