@@ -12,10 +12,10 @@ boilerplate, so training and validation folds must not share a site (see
 :func:`registrable_host` and :func:`page_group`).
 
 Text captures come in two shapes and each page is rendered as both: the
-innerText-like text rendering (inscriptis), which the arbiter trains on, and the
-markdown a reader service gives (markdownify: headings, lists, links and tables
-marked up), which ``benchmarks/quality.py`` also scores cleanse on. Both are slow
-enough to cache, in ``benchmarks/.cache/renderings/<dataset>/<id>.txt`` and
+innerText-like text rendering (inscriptis) and the markdown a reader service gives
+(markdownify: headings, lists, links and tables marked up); the arbiter trains on
+both and ``benchmarks/quality.py`` scores cleanse on both. Both are slow enough to
+cache, in ``benchmarks/.cache/renderings/<dataset>/<id>.txt`` and
 ``benchmarks/.cache/markdown/<dataset>/<id>.md`` (gitignored).
 
     python -m training.corpus            # counts, then fill the rendering cache
@@ -30,7 +30,7 @@ import logging
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,29 +163,30 @@ class BenchPage:
 
         Identical to the rendering ``benchmarks/quality.py`` scores cleanse on;
         menus and footers stay in, which is what the arbiter must learn to drop.
-        The cache file is written atomically so parallel renderers never leave
-        a truncated file behind.
         """
-        cached = self.rendering_path(cache)
-        if cached.exists():
-            return cached.read_text("utf-8")
-        from inscriptis import get_text
+        def render() -> str:
+            from inscriptis import get_text
 
-        text = get_text(self.html())
-        atomic_write(cached, lambda out: out.write(text))
-        return text
+            return get_text(self.html())
+
+        return _cached(self.rendering_path(cache), render)
 
     def markdown_path(self, cache: Path = MARKDOWN_CACHE) -> Path:
         return cache / self.dataset / f"{self.id}.md"
 
     def markdown_rendering(self, cache: Path = MARKDOWN_CACHE) -> str:
         """The page as a reader service's markdown (:func:`markdown_of`), cached on disk."""
-        cached = self.markdown_path(cache)
-        if cached.exists():
-            return cached.read_text("utf-8")
-        text = markdown_of(self.html())
-        atomic_write(cached, lambda out: out.write(text))
-        return text
+        return _cached(self.markdown_path(cache), lambda: markdown_of(self.html()))
+
+
+def _cached(path: Path, render: Callable[[], str]) -> str:
+    """``render()``, kept in ``path`` for the next call. The file is written atomically so
+    parallel renderers never leave a truncated file behind."""
+    if path.exists():
+        return path.read_text("utf-8")
+    text = render()
+    atomic_write(path, lambda out: out.write(text))
+    return text
 
 
 def markdown_of(html: str) -> str:

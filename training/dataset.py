@@ -261,9 +261,10 @@ def crop_around_article(text: str, truth: str, key: str) -> str | None:
 
 def _bench_rows(page: BenchPage, sites: Sites = NO_SITES
                 ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    renderings = _renderings(page)
     rows = [_capture_rows(text, kind, page.body, site)
-            for (kind, text), site in zip(_renderings(page), sites)]
-    text, text_site = page.text_rendering(), sites[KINDS.index("text")]
+            for (kind, text), site in zip(renderings, sites)]
+    text, text_site = dict(renderings)["text"], sites[KINDS.index("text")]
     crop = crop_around_article(text, page.body, page.key)
     if crop is not None:
         _, matrix, labels, weights = _capture_rows(crop, "text", page.body, text_site)
