@@ -27,6 +27,7 @@ from cleanse.model import (
     Status,
 )
 from cleanse.reading import metadata
+from cleanse.reading.markdown import plain_inline
 
 # A verdict's line and whether it was kept (a verdict is a tuple).
 _LINE = itemgetter(0)
@@ -86,10 +87,11 @@ HEADING_PREFIXES = {f"h{level}": "#" * level + " " for level in range(1, 7)}
 
 
 def plain(line: Line, kind: str) -> str:
-    """A kept line as plain text: markdown markup (``##``, ``**``, link targets) removed."""
+    """A kept line as plain text: markdown markup (``##``, ``**``, link targets) removed,
+    what a code span holds kept as written."""
     if line.code:
         return line.text.rstrip()  # code keeps its indentation
-    return line.features.plain if kind == "markdown" else line.features.stripped
+    return plain_inline(line.text) if kind == "markdown" else line.features.stripped
 
 
 def markdown(line: Line, kind: str) -> str:

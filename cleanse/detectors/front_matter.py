@@ -1,10 +1,12 @@
-"""YAML (``---``) and TOML (``+++``) front matter at the top of markdown captures."""
+"""Front matter at the top of markdown captures: YAML (``---``), TOML (``+++``), and the
+header a reader service writes above its markdown (``Title:`` ... ``Markdown Content:``)."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import math
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +22,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FENCES = {"---": "yaml", "+++": "toml"}
+# Jina Reader's header: "Title: ...", "URL Source: ...", maybe "Published Time: ..." and
+# warnings, each a "Field: value" line, then "Markdown Content:" above the page.
+READER_FIELD = re.compile(r"(?P<key>[A-Z][A-Za-z ]{1,30}):(?: (?P<value>.*))?")
+READER_FIRST, READER_LAST = "Title", "Markdown Content"
 
 
 # A front matter is a few dozen values; aliases can make a small block expand
@@ -84,8 +90,10 @@ class FrontMatter(Detector):
     """Moves front matter into ``metadata`` so it never reaches the body.
 
     Static-site captures start with a fenced block of key/value pairs (title,
-    date, tags). It is metadata about the page, not article text. The block
-    must open on the first non-blank line and close within ``max_lines``.
+    date, tags); reader services (Jina Reader) write ``Title:``, ``URL Source:``
+    and ``Published Time:`` lines above ``Markdown Content:``. Either is metadata
+    about the page, not article text. The block must open on the first
+    non-blank line and close within ``max_lines``.
     """
 
     name = "front_matter"
@@ -93,7 +101,10 @@ class FrontMatter(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        if not content or content[0].features.stripped not in FENCES:
+        if not content:
+            return
+        if content[0].features.stripped not in FENCES:
+            self._reader_header(page, content)
             return
         opening = content[0]
         fence = opening.features.stripped
@@ -128,3 +139,24 @@ class FrontMatter(Detector):
         for line in block:
             self.label(page, line, f"{FENCES[fence]}_front_matter", Category.META, 1.0,
                        f"{FENCES[fence].upper()} front matter: metadata, not article text")
+
+    def _reader_header(self, page: Page, content: list) -> None:
+        """A reader service's ``Field: value`` lines down to ``Markdown Content:``: the
+        fields go to the front matter (``URL Source`` and ``Published Time`` are read as
+        the url and the publication date), the title to ``page.title``."""
+        fields: dict[str, str] = {}
+        for last in content[:self.max_lines]:
+            match = READER_FIELD.fullmatch(last.features.stripped)
+            if match is None or (not fields and match["key"] != READER_FIRST):
+                return
+            if match["key"] == READER_LAST:
+                break
+            fields.setdefault(match["key"], (match["value"] or "").strip())
+        else:
+            return
+        page.metadata["front_matter"] = fields
+        if title := fields.get(READER_FIRST):
+            page.title = title
+        for line in page.lines[:last.number]:
+            self.label(page, line, "reader_header", Category.META, 1.0,
+                       "a reader service's header: metadata, not article text")

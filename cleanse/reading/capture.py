@@ -22,7 +22,7 @@ import regex
 
 from cleanse.model import Capture
 from cleanse.reading.html import render
-from cleanse.reading.markdown import markdown_hints
+from cleanse.reading.markdown import markdown_hints, setext_as_atx
 
 MAGIC = [
     (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
@@ -298,7 +298,9 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
     """Build a Capture from text, bytes, or a path (``pathlib.Path`` / ``os.PathLike``).
 
     A plain ``str`` is always treated as the capture's text, never as a path.
-    HTML is rendered to lines (the whole page, with DOM hints). ``charset`` is
+    HTML is rendered to lines (the whole page, with DOM hints); in text, setext
+    headings are written as ATX ones (:func:`~cleanse.reading.markdown.setext_as_atx`,
+    line for line). ``charset`` is
     the encoding a transport declared for bytes (an HTTP ``Content-Type``); it
     beats the page's own ``<meta charset>``.
     """
@@ -327,6 +329,7 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
         value, hints, page_metadata = render(value)
         metadata = {**page_metadata, **metadata}
     else:
+        value = setext_as_atx(value)
         hints = markdown_hints(value)
     return Capture(text=value, source=source, kind=kind, encoding=encoding,
                    decode_errors=errors, metadata=metadata, line_hints=hints)

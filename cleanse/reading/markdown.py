@@ -1,4 +1,5 @@
-"""Structure a text capture shows in markdown: fenced code blocks and pipe tables.
+"""Structure a text capture shows in markdown: fenced code blocks, pipe tables, setext
+headings, and inline markup to take out of the plain text.
 
 HTML captures carry their structure in DOM hints (:mod:`cleanse.reading.html`);
 a text or markdown capture carries some in its markup. Lines of a fenced code
@@ -6,6 +7,10 @@ block (its fences included) get the hints ``{"tag": "pre", "block": n}``, the
 lines of a pipe table (header, ``|---|`` delimiter row, rows) ``{"tag": "cell",
 "block": n}``, the tags an HTML ``<pre>`` or table gives its lines. The arbiter decides such a
 block whole (:mod:`cleanse.deciding.units`) and assembly keeps code indented.
+
+Setext headings (a line underlined with ``===`` or ``---``, as Jina Reader writes h1 and
+h2) are read as the ATX headings (``# Title``) the rest of the pipeline knows: the
+arbiter learnt headings from ATX markup, and an underline alone reads as a separator.
 
 Fences follow CommonMark (``````` or ``~~~``, closed by a fence of the same
 character at least as long); an unclosed fence makes no block, since everything
@@ -21,6 +26,24 @@ from bisect import bisect_left
 from typing import Any
 
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+SETEXT_UNDERLINE = re.compile(r" {0,3}(?:={2,}|-{2,})[ \t]*")
+# What cannot be a setext heading's text: a list item, an ATX heading, a quote, a table row,
+# a fence, an indented code line, another underline.
+NOT_HEADING_TEXT = re.compile(r" {4}|\t|\s*(?:[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s|>|\||`{3}|~{3}|"
+                              r"(?:={2,}|-{2,})\s*$)")
+FRONT_MATTER_FENCES = ("---", "+++")
+# Inline markup for plain_inline: code spans (their text is kept as written), links and
+# images (their text), emphasis markers only where they wrap text (CommonMark's flanking
+# rule, simplified: "2 * 3" and snake_case keep their characters), backslash escapes. No span
+# crosses its own marker, so every match attempt stops at the next marker and a
+# line of a million unclosed markers stays linear; nesting is undone one level per pass.
+CODE_SPAN = re.compile(r"(?<!`)(`+)((?:(?!\1).)+?)\1(?!`)")
+LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\[\]]*\)")
+STAR_EMPHASIS = re.compile(r"(\*\*|\*)(?=[^\s*])([^*]+)(?<=\S)\1")
+UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)(__|_)(?=[^\s_])([^_]+)(?<=\S)\1(?!\w)")
+NESTING = 3  # emphasis inside emphasis: ***both***, **bold _and italic_**
+ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+LINE_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d{1,9}[.)]\s+)+")
 # Matched on the stripped line; a match can only start at "|", ":" or "-" (linear search).
 TABLE_DELIMITER = re.compile(r"(?:\|\s*)?:?-+:?(?:\s*\|\s*:?-+:?)*(?:\s*\|)?")
 
@@ -39,6 +62,66 @@ def markdown_hints(text: str) -> list[dict[str, Any]]:
         for i in range(start, end):
             hints[i] = {"tag": tag, "block": number}
     return hints
+
+
+def setext_as_atx(text: str) -> str:
+    """``text`` with its setext headings written as ATX ones, line for line: the underlined
+    line gains ``# `` (``===``) or ``## `` (``---``) and the underline becomes blank, so
+    line numbers still point into the capture.
+
+    A heading's text is one line after a blank one (as reader services write it; a
+    paragraph's last line followed by ``---`` stays as it is), outside code blocks and
+    front matter.
+    """
+    if "==" not in text and "--" not in text:
+        return text
+    lines = text.split("\n")
+    skip = set()
+    for start, end, _ in _fenced_code(lines):
+        skip.update(range(start, end))
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].strip() in FRONT_MATTER_FENCES:
+        fence = lines[first].strip()
+        close = next((j for j in range(first + 1, len(lines)) if lines[j].rstrip() == fence),
+                     first)
+        skip.update(range(first, close + 1))
+    changed = False
+    for i in range(1, len(lines)):
+        if (i in skip or i - 1 in skip or not SETEXT_UNDERLINE.fullmatch(lines[i])
+                or not lines[i - 1].strip() or NOT_HEADING_TEXT.match(lines[i - 1])
+                or (i >= 2 and lines[i - 2].strip())):
+            continue
+        level = "# " if lines[i].strip()[0] == "=" else "## "
+        lines[i - 1] = level + lines[i - 1].strip()
+        lines[i] = ""
+        changed = True
+    return "\n".join(lines) if changed else text
+
+
+def plain_inline(text: str) -> str:
+    """A markdown line as the reader sees it: without its heading, quote or list prefix,
+    emphasis markers, link targets and escapes; a code span's text exactly as written."""
+    text = LINE_PREFIX.sub("", text)
+    pieces = []
+    position = 0
+    for span in CODE_SPAN.finditer(text) if "`" in text else ():
+        pieces.append(_unmarked(text[position:span.start()]))
+        pieces.append(span.group(2).strip(" ") or span.group(2))
+        position = span.end()
+    pieces.append(_unmarked(text[position:]))
+    return "".join(pieces).strip()
+
+
+def _unmarked(text: str) -> str:
+    if "](" in text:
+        text = LINK.sub(r"\1", text)
+    for _ in range(NESTING):
+        unmarked = UNDERSCORE_EMPHASIS.sub(r"\2", text) if "_" in text else text
+        unmarked = STAR_EMPHASIS.sub(r"\2", unmarked) if "*" in unmarked else unmarked
+        if unmarked == text:
+            break
+        text = unmarked
+    return ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
 def _in_code(block: tuple[int, int, str], code: list[tuple[int, int, str]]) -> bool:
@@ -83,4 +166,4 @@ def _pipe_tables(lines: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
-__all__ = ["markdown_hints"]
+__all__ = ["markdown_hints", "plain_inline", "setext_as_atx"]
