@@ -43,6 +43,20 @@ def test_bilingual_capture_gives_two_segments():
     assert EN[0] in second.text and ZH_HANS[0] in first.text
 
 
+def test_paragraph_by_paragraph_bilingual_text_is_tagged_by_paragraph():
+    # Each English paragraph (16-19 words) is under min_tokens but a sentence of its own.
+    english = ["Officials said the line would run for twenty-eight miles and serve thirty "
+               "stations across the city.",
+               "Transport experts expect the project to shorten commutes for the residents "
+               "of the east side by half.",
+               "Some residents worry that the construction will disrupt local roads and "
+               "businesses for several years."]
+    capture = "\n\n".join(line for pair in zip(ZH_HANS[:3], english) for line in pair)
+    doc = cleanse.clean(capture)
+    assert [s.language for s in doc.segments] == ["zh-Hans", "en"] * 3
+    assert [s.text for s in doc.segments[1::2]] == english
+
+
 def test_short_foreign_line_joins_its_neighbours_segment():
     capture = page(ZH_HANS[0], ZH_HANS[1], "Officials declined to comment.", *ZH_HANS[2:])
     doc = cleanse.clean(capture)

@@ -122,14 +122,18 @@ def _woven(lines: list[Line], kind: str) -> tuple[list[str], list[str]]:
     return plains, marks
 
 
-def _runs(tags: list[str | None], tokens: list[int], min_tokens: int) -> list[list[Any]]:
-    """The segments' runs of lines, each ``[language, first, end, tokens]`` (indices into
-    ``tags``, end exclusive; tokens: the run's sum).
+def _runs(tags: list[str | None], tokens: list[int], prose: list[bool],
+          min_tokens: int) -> list[list[Any]]:
+    """The segments' runs of lines, each ``[language, first, end, tokens, stands]`` (indices
+    into ``tags``, end exclusive; tokens: the run's sum; stands: long enough to keep its
+    language).
 
     A line too short to tag takes the tag of the line before it (the first ones: of the
-    first tagged line); lines of one language make a group; a short group (a translated
-    title, a quote) joins the run before it, and a run still short takes the language of
-    the group after it and goes on with it.
+    first tagged line); lines of one language make a group. A group stands with
+    ``min_tokens`` tokens, or half as many when it holds a sentence (a ``prose`` line: a
+    bilingual page alternating paragraph by paragraph). A short group (a translated title, a
+    quote) joins the run before it, and a run still short takes the language of the group
+    after it and goes on with it.
     """
     previous = next((tag for tag in tags if tag), UNDETERMINED)
     filled = []
@@ -144,17 +148,19 @@ def _runs(tags: list[str | None], tokens: list[int], min_tokens: int) -> list[li
         while end < count and filled[end] == language:
             end += 1
         group_tokens = sum(tokens[start:end])
+        stands = group_tokens >= min_tokens or (2 * group_tokens >= min_tokens
+                                                and any(prose[start:end]))
         # The last run's tokens are kept as it grows: summing it again for each group made
         # a page of long paragraphs between short lines in another language quadratic.
-        if runs and (group_tokens < min_tokens or runs[-1][3] < min_tokens
-                     or runs[-1][0] == language):
+        if runs and (not stands or not runs[-1][4] or runs[-1][0] == language):
             last = runs[-1]
-            if group_tokens >= min_tokens and last[3] < min_tokens:
+            if stands and not last[4]:
                 last[0] = language
             last[2] = end
             last[3] += group_tokens
+            last[4] = last[4] or stands or last[3] >= min_tokens
         else:
-            runs.append([language, start, end, group_tokens])
+            runs.append([language, start, end, group_tokens, stands])
         start = end
     return runs
 
@@ -186,8 +192,9 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
     plains, marks = _woven(body, kind)
     segments = []
     weight: Counter[str] = Counter()
-    for language, first, end, tokens in _runs(tags, [line.features.tokens for line in kept],
-                                              min_segment_tokens):
+    for language, first, end, tokens, _ in _runs(
+            tags, [line.features.tokens for line in kept],
+            [line.features.prose for line in kept], min_segment_tokens):
         # The run's lines in the body (the title's line is not one), woven as _woven says.
         lo, hi = (first, end) if at_title is None else (
             first - (first > at_title), end - (end > at_title))
