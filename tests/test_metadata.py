@@ -13,7 +13,7 @@ from cleanse.reading import metadata
 from cleanse.reading.metadata import iso_date, labelled_fields, timestamps
 from cleanse.running.cli import main
 
-from helpers import EN, ZH_HANS, page
+from helpers import EN, ZH_HANS, labelled, page, rules
 
 ARTICLE_HTML = """<html lang="en-GB"><head>
 <title>Light rail approved | City Paper</title>
@@ -72,6 +72,29 @@ def test_a_reporters_byline_names_the_authors():
     meta = cleanse.clean(capture).metadata
     assert meta["author"] == ["王建宏", "张文攀"]
     assert meta["published"] == "2025-03-12T10:24:00"
+
+
+KO = ["서울시는 수요일 새 경전철 노선 건설에 2조 원을 투입한다고 밝혔다.",
+      "새 노선은 총연장 28킬로미터로 30개 역이 들어설 예정이다.",
+      "전문가들은 동부 지역 주민들의 출퇴근 시간이 크게 줄어들 것으로 내다봤다."]
+
+
+@pytest.mark.parametrize("byline, author", [
+    ("김민수 기자 minsu@example.com", "김민수"),
+    ("워싱턴=이지은 특파원", "이지은"),
+])
+def test_a_korean_reporters_byline_names_the_author(byline, author):
+    # The name comes first, then the word for reporter ("기자") or correspondent ("특파원").
+    labels = labelled(page(byline, *KO))
+    assert ("dateline", "credit") in rules(labels, byline)
+    doc = cleanse.clean(page(byline, *KO))
+    assert doc.metadata["author"] == [author]
+    assert all(paragraph in doc.text for paragraph in KO)
+
+
+def test_a_press_conference_is_not_a_korean_byline():
+    # "기자회견" (press conference) runs the word for reporter on into another.
+    assert labelled_fields("국방부 기자회견 열려") == {}
 
 
 def test_dates_of_a_related_list_are_not_the_publication_date():

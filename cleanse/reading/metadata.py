@@ -212,6 +212,10 @@ LABELS: dict[str, list[str]] = {
 # A Chinese reporter's credit ("本报记者 王小明", "新华社拉萨电（记者 格桑边觉）"): names follow.
 CHINESE_NAMES = r"[\p{Han}·]{2,4}(?:[ \u3000]+[\p{Han}·]{2,4})*"
 REPORTER = regex.compile(rf"(?:记者|記者)[\s：:]*(?P<value>{CHINESE_NAMES})")
+# A Korean reporter's credit puts the name first ("김민수 기자", "워싱턴=이지은 특파원"); a
+# word running on ("기자회견", a press conference) is not one.
+KOREAN_REPORTER = regex.compile(r"(?<!\p{Hangul})(?P<value>\p{Hangul}{2,4})[ \u3000]?"
+                                r"(?:기자|특파원)(?!\p{Hangul})")
 _LABEL_ALTERNATIVES = sorted(((label, field) for field, labels in LABELS.items()
                               for label in labels), key=lambda pair: -len(pair[0]))
 SEPARATOR = r"[|｜·•/()（）\[\]【】〓<>《》,，;；—–]"
@@ -255,12 +259,14 @@ def _names(value: str) -> list[str]:
     return _unique(names)[:MAX_NAMES]
 
 
-# Every text that LABEL or REPORTER matches holds one of their words standing alone (a label
-# opens the line or follows a separator or a space, and ends at a colon or a space): this one
-# keyword scan skips the lines that name no field (about 95% of those read), several times
-# faster than LABEL. The scan lowercases, and "ſ" and "İ" match "s" and "i" only case-
-# insensitively: a line holding one is read in full.
-LABEL_WORDS = Keywords([label for label, _ in _LABEL_ALTERNATIVES] + ["记者", "記者"])
+# Every text that LABEL, REPORTER or KOREAN_REPORTER matches holds one of their words standing
+# alone (a label opens the line or follows a separator or a space, and ends at a colon or a
+# space; a Korean reporter's word may follow the name directly): this one keyword scan skips
+# the lines that name no field (about 95% of those read), several times faster than LABEL.
+# The scan lowercases, and "ſ" and "İ" match "s" and "i" only case-insensitively: a line
+# holding one is read in full.
+LABEL_WORDS = Keywords([label for label, _ in _LABEL_ALTERNATIVES]
+                       + ["记者", "記者", "기자", "특파원"])
 FOLDED_ONLY = ("ſ", "İ")
 # The longest line whose fields are remembered (see labelled_fields).
 REMEMBERED_CHARS = 400
@@ -309,7 +315,8 @@ def _fields(text: str) -> dict[str, Any]:
                 found.setdefault("author", names)
         elif (value := NAME_TRIM.sub("", value)) and len(value) <= MAX_NAME_CHARS:
             found.setdefault(field, value)
-    if "author" not in found and (reporter := REPORTER.search(text)):
+    if "author" not in found and (reporter := REPORTER.search(text)
+                                  or KOREAN_REPORTER.search(text)):
         if names := _names(reporter.group("value")):
             found["author"] = names
     return found
