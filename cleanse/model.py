@@ -260,7 +260,7 @@ RECORD_SCHEMA: dict[str, Any] = {
                  "rule": "string", "category": "string", "reason": "string",
                  "text_preview": "string", "chars": "int64", "junk_probability": "float64",
                  "evidence": ["string"]}],
-    "warnings": ["string"], "keep_threshold": "float64",
+    "warnings": ["string"], "keep_threshold": "float64", "arbiter_model": "string",
     # Batch runs (cleanse.running.batch) add these.
     "input_sha256": "string", "input_bytes": "int64", "options_fingerprint": "string",
 }
@@ -390,6 +390,9 @@ class CleanedDocument:
     # The arbiter's keep threshold for this page: lines at or above it were kept. The mode's
     # threshold, or the page's own in balanced mode (docs/arbiter.md); None when not judged.
     keep_threshold: float | None = None
+    # Which of the arbiter's models judged the page: "main", or "linked" for a capture that
+    # marks its links (a reader service's markdown); None when not judged.
+    arbiter_model: str | None = None
 
     def to_dict(self, format: str = "text", keep_rendering: bool = False) -> dict[str, Any]:
         """The JSON record documented in docs/output.md; ``format`` picks what ``text`` holds,
@@ -414,6 +417,7 @@ class CleanedDocument:
             "removed": [r.to_dict() for r in self.removed],
             "warnings": list(self.warnings),
             "keep_threshold": self.keep_threshold,
+            "arbiter_model": self.arbiter_model,
         }
 
     def explain(self) -> str:

@@ -317,6 +317,16 @@ def test_captures_that_mark_their_links_are_judged_by_the_linked_model(tmp_path)
     assert probabilities(HTML_CAPTURE, kind="html") != {1.0}
 
 
+@pytest.mark.parametrize("capture, kind, judged_by", [
+    (LINKED_CAPTURE, None, "linked"),
+    (page(*EN, "Read more", *HEADLINES), None, "main"),
+    (HTML_CAPTURE, "html", "main"),
+], ids=["markdown", "text", "html"])
+def test_the_record_names_the_model_that_judged_it(capture, kind, judged_by):
+    record = cleanse.clean(capture, kind=kind).to_dict()
+    assert record["arbiter_model"] == judged_by
+
+
 def test_the_shipped_linked_model_reads_the_same_evidence():
     model = load_model()
     assert model.linked is not None and 0.0 < model.linked_share <= 1.0

@@ -95,6 +95,7 @@ class Judgement:
     verdicts: list[Verdict]
     warnings: tuple[str, ...] = ()
     threshold: float = 0.5  # the keep threshold this page was judged with
+    model: str | None = None  # the model that judged it: "main", or "linked" (see _Model.route)
 
 
 def page_summary(probabilities: np.ndarray, weights: np.ndarray, html: bool) -> list[float]:
@@ -185,7 +186,10 @@ class _Model:
     LightGBM itself is needed only to train (docs/arbiter.md, "Runtime").
     """
 
-    def __init__(self, directory: Path | Traversable | None) -> None:
+    def __init__(self, directory: Path | Traversable | None, route: str = "main") -> None:
+        # Which of a directory's models this is: its "main" one, or the "linked" one that
+        # judges captures marking their links (for_page). Records say which judged a page.
+        self.route = route
         root = directory or resources.files("cleanse") / "data" / "arbiter"
         name = directory or "shipped"
         try:
@@ -265,7 +269,7 @@ def _linked_model(root: Any, name: object, spec: dict[str, Any] | None
         raise ModelError(f"the linked model of {name} is not described right: {exc}") from exc
     if not 0.0 < share <= 1.0 or "/" in folder or folder in ("", ".", ".."):
         raise ModelError(f"the linked model of {name} is not described right: {spec}")
-    return _Model(root / folder), share
+    return _Model(root / folder, route="linked"), share
 
 
 def _page_threshold(root: Any, name: object, spec: dict[str, Any] | None
@@ -392,7 +396,7 @@ class Arbiter:
         explained = [evidence.get(i, ()) for i in range(len(lines))] if evidence else repeat(())
         verdicts = list(map(make, repeat(Verdict), zip(
             lines, _rounded(probabilities), keep, decisions, explained)))
-        return Judgement(verdicts, warnings, threshold)
+        return Judgement(verdicts, warnings, threshold, model.route)
 
 
 def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None],

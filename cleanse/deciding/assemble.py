@@ -228,4 +228,5 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
         # Reading and detectors collect warnings in the page's working metadata.
         warnings=[*page.metadata.get("warnings", []), *judgement.warnings],
         keep_threshold=judgement.threshold,
+        arbiter_model=judgement.model,
     )

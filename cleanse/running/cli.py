@@ -492,6 +492,9 @@ def _explain(args: argparse.Namespace, config: Config) -> int:
     if doc.keep_threshold is not None:
         print(f"keep threshold: {doc.keep_threshold:g} (lines with p(article) at or above it "
               "were kept)")
+    if doc.arbiter_model is not None:
+        print(f"arbiter model: {doc.arbiter_model}" + (" (for captures that mark their links)"
+                                                      if doc.arbiter_model == "linked" else ""))
     print("removed:")
     print(_printable(doc.explain(), keep_newlines=True))
     return EXIT_FAILURES if doc.status.value == "error" else EXIT_OK
