@@ -28,9 +28,10 @@ from typing import Any
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 SETEXT_UNDERLINE = re.compile(r" {0,3}(?:={2,}|-{2,})[ \t]*")
 # What cannot be a setext heading's text: a list item, an ATX heading, a quote, a table row,
-# a fence, an indented code line, another underline.
-NOT_HEADING_TEXT = re.compile(r" {4}|\t|\s*(?:[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s|>|\||`{3}|~{3}|"
-                              r"(?:={2,}|-{2,})\s*$)")
+# a fence, an indented code line, another underline. Anchored: matched at a line's start only
+# (a search elsewhere would rescan a long run of dashes from every position).
+NOT_HEADING_TEXT = re.compile(r"^(?: {4}|\t|\s*(?:[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s|>|\||`{3}|~{3}|"
+                              r"(?:={2,}|-{2,})\s*$))")
 FRONT_MATTER_FENCES = ("---", "+++")
 # Inline markup for plain_inline: code spans (their text is kept as written), links and
 # images (their text), emphasis markers only where they wrap text (CommonMark's flanking
