@@ -268,6 +268,31 @@ def test_repeated_headline_is_removed_once():
     assert "暴雨袭击南方多省" not in doc.text
 
 
+LONG_EN = [" ".join([paragraph] * 4) for paragraph in EN]  # paragraphs of 56-64 tokens
+
+
+def test_the_article_again_in_one_block_is_a_copy():
+    # A print or hidden "full text" version: every paragraph again, in one text block.
+    copy = " ".join(LONG_EN)
+    labels = labelled(page("Rail line approved", *LONG_EN, "Related", copy))
+    junction = f"{EN[0][-20:]} {EN[1][:20]}"  # only the copy runs one paragraph into the next
+    (last,) = lines_with(labels, junction)
+    assert last is labels.content_lines()[-1]
+    assert_flagged(labels, junction, ("copies", "copy_of_page_text"))
+    paragraphs = [line for line in labels.content_lines() if line.text in LONG_EN]
+    assert len(paragraphs) == 4 and not any(line.decisions for line in paragraphs)
+
+
+@pytest.mark.parametrize("block", [
+    " ".join(LONG_EN),                       # the article as one block, without the paragraphs
+    " ".join([LONG_EN[0], LONG_EN[1], "A sentence of its own. " * 40]),  # half of it a copy
+], ids=["no-paragraphs", "half"])
+def test_what_is_not_a_copy(block):
+    paragraphs = [] if block == " ".join(LONG_EN) else LONG_EN[:2]
+    labels = labelled(page("Rail line approved", *paragraphs, block))
+    assert not any(d.detector == "copies" for line in labels.lines for d in line.decisions)
+
+
 def test_every_removed_line_has_a_reason():
     capture = page("Skip to content", "Home / News / Local", "Rail line approved", *EN,
                    "Share on Facebook | Twitter", "© 2024 Example News")

@@ -30,6 +30,7 @@ LIST_DETECTORS: tuple[str, ...] = (
     "headline_runs",
     "author_bio",
     "duplicates",
+    "copies",
 )
 # Detectors that read what the others found: bylines among the remaining lines, the
 # article's region, its title.

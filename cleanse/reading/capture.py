@@ -241,7 +241,7 @@ def detect_kind(text: str, hint: str | None = None) -> str:
             else MIN_MARKUP_SHARE
         if markup_share(text) >= needed:
             return "html"
-    if regex.search(r"^(?:---|\+\+\+)\s*$|^#{1,6}\s|^\s*[-*]\s|\*\*\w|\]\(", head, regex.M):
+    if regex.search(r"^(?:---|\+\+\+|={3,})\s*$|^#{1,6}\s|^\s*[-*]\s|\*\*\w|\]\(", head, regex.M):
         return "markdown"
     return "text"
 
@@ -298,7 +298,7 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
     """Build a Capture from text, bytes, or a path (``pathlib.Path`` / ``os.PathLike``).
 
     A plain ``str`` is always treated as the capture's text, never as a path.
-    HTML is rendered to lines (the whole page, with DOM hints); in text, setext
+    HTML is rendered to lines (the whole page, with DOM hints); in markdown, setext
     headings are written as ATX ones (:func:`~cleanse.reading.markdown.setext_as_atx`,
     line for line). ``charset`` is
     the encoding a transport declared for bytes (an HTTP ``Content-Type``); it
@@ -329,7 +329,8 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
         value, hints, page_metadata = render(value)
         metadata = {**page_metadata, **metadata}
     else:
-        value = setext_as_atx(value)
+        if kind == "markdown":
+            value = setext_as_atx(value)
         hints = markdown_hints(value)
     return Capture(text=value, source=source, kind=kind, encoding=encoding,
                    decode_errors=errors, metadata=metadata, line_hints=hints)
