@@ -20,6 +20,7 @@ from cleanse.deciding.arbiter import (
     Arbiter,
     ModelError,
     PageThreshold,
+    _drop_kept_copies,
     load_model,
     page_summary,
 )
@@ -359,3 +360,15 @@ def test_arbiter_only_removals_say_so_and_explain_on_request():
         assert span.evidence and all("=" in item for item in span.evidence)
         assert "evidence:" in doc.explain()
     assert not any(span.evidence for span in pipeline.clean(capture).removed)
+
+
+@pytest.mark.parametrize("paragraphs_kept, copy_kept", [(True, False), (False, True)])
+def test_a_copy_goes_only_when_what_it_repeats_is_kept(paragraphs_kept, copy_kept):
+    paragraphs = [" ".join([p] * 4) for p in EN]
+    page_ = labelled(page(*paragraphs, " ".join(paragraphs)))
+    lines = page_.content_lines()
+    assert [d.rule for d in lines[-1].decisions if d.detector == "copies"] == \
+        ["copy_of_page_text"]
+    keep = [paragraphs_kept] * len(paragraphs) + [True]
+    _drop_kept_copies(lines, keep)
+    assert keep[-1] is copy_kept  # the text is in the document once, never lost

@@ -62,6 +62,9 @@ HARD_DETECTORS = frozenset({"front_matter", "skip_links"})
 SHIPPED_MODEL = "shipped"
 # When nothing reaches the threshold, lines at least this share of the best line's probability stay.
 FALLBACK_SHARE = 0.5
+# A line the ``copies`` detector found to repeat other lines goes, once judged, when the kept
+# lines it repeats make up this share of its text: the page would say it twice.
+KEPT_COPY_SHARE = 0.8
 EVIDENCE_ITEMS = 3
 # What the page-threshold model reads (page_summary), in this order, then the candidate.
 PROBABILITY_BINS = 10
@@ -363,6 +366,7 @@ class Arbiter:
         probability = probabilities.tolist()  # Python floats: no numpy scalar per line
         keep = [h is None and p >= threshold for h, p in zip(hard, probability)]
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
+        _drop_kept_copies(lines, keep)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -415,6 +419,23 @@ def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None]
         whole = float(np.average(probabilities[members], weights=weights)) >= threshold
         for i in members:
             keep[i] = whole
+
+
+def _drop_kept_copies(lines: list[Line], keep: list[bool]) -> None:
+    """Removes each kept copy of text (``copies``) whose parts were kept too: the text is
+    then in the document once, as the paragraphs the arbiter kept. A copy whose paragraphs
+    went stays, so no text is lost by this."""
+    copies = {i for i, line in enumerate(lines) if keep[i] and line.decisions
+              and any(d.detector == "copies" for d in line.decisions)}
+    if not copies:
+        return  # nearly every page
+    parts = {lines[i].match_key for i, kept in enumerate(keep) if kept and i not in copies}
+    for i in sorted(copies):
+        whole = lines[i].match_key
+        found = len(whole) if whole in parts else sum(
+            len(key) for key in parts if key and len(key) < len(whole) and key in whole)
+        if found >= KEPT_COPY_SHARE * len(whole):
+            keep[i] = False
 
 
 def _hard_decision(line: Line) -> Decision | None:
