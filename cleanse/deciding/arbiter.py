@@ -62,8 +62,8 @@ HARD_DETECTORS = frozenset({"front_matter", "skip_links"})
 SHIPPED_MODEL = "shipped"
 # When nothing reaches the threshold, lines at least this share of the best line's probability stay.
 FALLBACK_SHARE = 0.5
-# A line the ``copies`` detector found to repeat other lines goes, once judged, when the kept
-# lines it repeats make up this share of its text: the page would say it twice.
+# A line the ``copies`` detector found to repeat other lines in one block goes, once judged,
+# when the kept lines it repeats make up this share of its text: the page would say it twice.
 KEPT_COPY_SHARE = 0.8
 EVIDENCE_ITEMS = 3
 # What the page-threshold model reads (page_summary), in this order, then the candidate.
@@ -432,8 +432,7 @@ def _drop_kept_copies(lines: list[Line], keep: list[bool]) -> None:
     parts = {lines[i].match_key for i, kept in enumerate(keep) if kept and i not in copies}
     for i in sorted(copies):
         whole = lines[i].match_key
-        found = len(whole) if whole in parts else sum(
-            len(key) for key in parts if key and len(key) < len(whole) and key in whole)
+        found = sum(len(key) for key in parts if key and len(key) < len(whole) and key in whole)
         if found >= KEPT_COPY_SHARE * len(whole):
             keep[i] = False
 
