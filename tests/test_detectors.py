@@ -100,6 +100,20 @@ def test_english_related_list_after_article_is_removed():
     assert_body_kept(text, EN)
 
 
+@pytest.mark.parametrize("heading", [
+    "Trending News", "Want more stories like this?", "Related Roundup: Apple earnings",
+    "相关内容", "Вам также может быть интересно",
+])
+def test_more_related_list_headings(heading):
+    # Headings met on unseen news pages (an error analysis of scrapinghub_aeb and cwced_zh).
+    items = ["Mayor resigns after vote", "Storm closes schools", "Bus fares rise again"]
+    labels = labelled(page(*EN, heading, *items))
+    assert ("related_lists", "list_heading") in rules(labels, heading)
+    for item in items:
+        assert ("related_lists", "list_item") in rules(labels, item)
+    assert_unflagged(labels, EN)
+
+
 def test_traditional_chinese_list_with_summaries_is_removed():
     items = []
     for n in range(3):
