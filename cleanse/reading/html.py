@@ -19,6 +19,7 @@ import lxml.etree
 import regex
 from lxml.etree import _Element as Element
 
+from cleanse import native
 from cleanse.reading.main_content import INVISIBLE, CaseInsensitive, main_content
 from cleanse.reading.main_content import NEGATIVE as NEGATIVE_NAME
 from cleanse.reading.main_content import POSITIVE as CONTENT_NAME
@@ -316,15 +317,29 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
     heading = _title_heading(root, metadata.get("title"))
     parts = main_content(root) or []
     title_path = {heading, *heading.iterancestors()} if heading is not None else set()
-    renderer = _Renderer(title_depth=len(title_path))
-    _walk(root, renderer, set(parts), title_path)
-    renderer.flush(None, paragraph_end=True)
-    _settle_containers(renderer.lines, renderer.hints)
+    text, hints = _render_lines(root, parts, title_path)
     if parts:
         names = Counter(map(_describe, parts))
         metadata["main_content"] = ", ".join(name if count == 1 else f"{name} ×{count}"
                                              for name, count in names.items())
-    return "\n".join(renderer.lines), renderer.hints, metadata
+    return text, hints, metadata
+
+
+def _render_lines(root: Element, parts: list[Element],
+                  title_path: set[Element]) -> tuple[str, list[dict[str, Any]]]:
+    """The walk with its containers settled: (the text, each line's hints). The native core
+    walks lxml's tree itself (docs/native.md) when it can read it; else the reference does."""
+    if native.enabled:
+        assert native.core is not None
+        rendered = native.core.render_walk(root, parts, list(title_path), len(title_path),
+                                           _element_hints)
+        if rendered is not None:
+            return rendered
+    renderer = _Renderer(title_depth=len(title_path))
+    _walk(root, renderer, set(parts), title_path)
+    renderer.flush(None, paragraph_end=True)
+    _settle_containers(renderer.lines, renderer.hints)
+    return "\n".join(renderer.lines), renderer.hints
 
 
 def _describe(element: Element) -> str:

@@ -22,6 +22,8 @@ pub mod tables;
 pub mod text;
 
 #[cfg(feature = "python")]
+mod html;
+#[cfg(feature = "python")]
 mod passes;
 #[cfg(feature = "python")]
 mod python;
