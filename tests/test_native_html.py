@@ -102,6 +102,12 @@ UNUSUAL = [
     "<html><body><div id=main><div class=story-body>" f"{ARTICLE * 2}</div><div class=ad>x</div>"
     "<div class=story-body>" f"{ARTICLE * 2}</div></div><aside><div class=story-body>"
     f"{ARTICLE}</div></aside><p>Short end.</p></body></html>",
+    # byline elements (metadata's author): rel=author, class words in any case, non-ASCII names
+    "<html><body><img class=author src=x><div class='post-Author-name'>By Jane Doe</div>"
+    f"{ARTICLE}</body></html>",
+    f"<html><body><p id=x>{ARTICLE}</p><a rel='nofollow\tauthor' href=/u>Sam Lee</a></body></html>",
+    f"<html><body><span class='\u212author byline'>Ann Roe</span>{ARTICLE}</body></html>",
+    f"<html><body><span class='WRITER' id='é'>Li Wei</span>{ARTICLE}</body></html>",
     # no paragraph at all; a page of links
     "<html><body><span>just a few words</span></body></html>",
     "<html><body><div>" + "".join(f"<p><a href={i}>Link number {i} to another story</a></p>"

@@ -332,7 +332,7 @@ def _render_lines(root: Element, parts: list[Element],
     if native.enabled:
         assert native.core is not None
         rendered = native.core.render_walk(root, parts, list(title_path), len(title_path),
-                                           _element_hints)
+                                           _element_hints, _class_names)
         if rendered is not None:
             return rendered
     renderer = _Renderer(title_depth=len(title_path))

@@ -275,9 +275,12 @@ fn preorder(root: Node) -> Vec<Node> {
 // ---------------------------------------------------------------------------------------
 // lxml's side: the element type and elementFactory.
 
+/// lxml's `elementFactory(document, node)`: the element's Python object (a new reference).
+type ElementFactory = unsafe extern "C" fn(*mut c_void, Node) -> *mut pyo3::ffi::PyObject;
+
 struct Lxml {
     element_type: Py<PyType>,
-    element_factory: unsafe extern "C" fn(*mut c_void, Node) -> *mut pyo3::ffi::PyObject,
+    element_factory: ElementFactory,
 }
 
 static LXML: OnceLock<Lxml> = OnceLock::new();
@@ -303,7 +306,7 @@ fn lxml(py: Python<'_>) -> PyResult<&'static Lxml> {
             "lxml's elementFactory has an unexpected signature: {signature}")));
     }
     // SAFETY: the capsule holds that function, as its signature says.
-    let element_factory = unsafe { std::mem::transmute::<*mut c_void, _>(pointer) };
+    let element_factory = unsafe { std::mem::transmute::<*mut c_void, ElementFactory>(pointer) };
     let _ = LXML.set(Lxml { element_type, element_factory });
     Ok(LXML.get().expect("just set"))
 }
@@ -377,7 +380,7 @@ fn expand_tabs(text: &str) -> String {
         match c {
             '\t' => {
                 let spaces = 4 - column % 4;
-                out.extend(std::iter::repeat(' ').take(spaces));
+                out.extend(std::iter::repeat_n(' ', spaces));
                 column += spaces;
             }
             '\n' | '\r' => {
@@ -405,6 +408,7 @@ const PARAGRAPHS: [&str; 15] = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockq
 const INVISIBLE: [&str; 16] = ["script", "style", "template", "svg", "iframe", "title",
     "select", "option", "button", "input", "textarea", "canvas", "object", "embed", "map",
     "math"];
+const BOILERPLATE_TAGS: [&str; 5] = ["nav", "footer", "aside", "form", "dialog"];
 const SEMANTIC_FURNITURE: [&str; 3] = ["nav", "footer", "aside"];
 const SIGNATURE_LEVELS: usize = 4;
 const MAX_BOILERPLATE_SHARE: f64 = 0.5;
@@ -425,21 +429,18 @@ fn is_invisible(tag: &str) -> bool {
 }
 
 /// `_swallowed_page`: an unclosed <button> holding the rest of the page (a <div> below it).
-fn swallowed_page(node: Node, tag: &str) -> Read<bool> {
-    if tag != "button" {
+fn swallowed_page(node: Node, name: &str) -> Read<bool> {
+    if name != "button" {
         return Ok(false);
     }
     for descendant in preorder(node).into_iter().skip(1) {
-        if tag_of(descendant)? == Some("div") {
+        if tag(descendant)? == Some("div") {
             return Ok(true);
         }
     }
     Ok(false)
 }
 
-fn tag_of<'a>(node: Node) -> Read<Option<&'a str>> {
-    tag(node)
-}
 
 /// A furniture container on a line's path: (its marker, the next one out). Its index among
 /// the containers is its identity, as its key is the reference's.
@@ -474,6 +475,10 @@ struct State<'a> {
 
 const OUTSIDE: usize = 0;
 
+/// What an element says by its tag and attributes: (its furniture marker's id, hidden,
+/// content-named, its signature step's id).
+type Known = (Option<usize>, bool, i64, usize);
+
 /// A state's line hints, built once (`_Open.context` less the containers and link density).
 struct Context<'py> {
     tag: Bound<'py, PyString>,
@@ -504,6 +509,9 @@ struct Walk<'a, 'py> {
     py: Python<'py>,
     tables: &'a Tables,
     element_hints: &'a Bound<'py, PyAny>,
+    class_names_function: &'a Bound<'py, PyAny>,
+    /// `_class_names`' answers on this page.
+    class_names: HashMap<(String, String, String), (String, i64)>,
     round: Bound<'py, PyAny>,
     states: Vec<State<'a>>,
     containers: Vec<Container>,
@@ -512,7 +520,7 @@ struct Walk<'a, 'py> {
     steps: Vec<String>,
     step_ids: HashMap<String, usize>,
     /// `_Renderer.seen`: (tag, attributes) -> (marker id or none, hidden, content, step id).
-    seen: HashMap<Vec<u8>, (Option<usize>, bool, i64, usize)>,
+    seen: HashMap<Vec<u8>, Known>,
     contexts: Vec<Context<'py>>,
     title_depth: u64,
     parts: String,
@@ -549,7 +557,7 @@ impl<'a, 'py> Walk<'a, 'py> {
         names.len() - 1
     }
 
-    fn element_hints(&mut self, tag: &str, node: Node) -> PyResult<Read<(Option<usize>, bool, i64, usize)>> {
+    fn element_hints(&mut self, tag: &str, node: Node) -> PyResult<Read<Known>> {
         let attributes = match items(node) {
             Ok(attributes) => attributes,
             Err(unsupported) => return Ok(Err(unsupported)),
@@ -563,12 +571,18 @@ impl<'a, 'py> Walk<'a, 'py> {
         if let Some(&known) = self.seen.get(&key) {
             return Ok(Ok(known));
         }
-        let py = self.py;
-        let pairs: Vec<Bound<'py, PyTuple>> = attributes.iter()
-            .map(|&(name, value)| PyTuple::new(py, [name, value]))
-            .collect::<PyResult<_>>()?;
-        let answer = self.element_hints.call1((tag, PyTuple::new(py, pairs)?))?;
-        let (marker, hidden, content, step): (String, bool, i64, String) = answer.extract()?;
+        let (marker, hidden, content, step) = match self.hints_of(tag, &attributes)? {
+            Some(known) => known,
+            None => {
+                // A style the core does not lowercase as Python does: the reference's own.
+                let py = self.py;
+                let pairs: Vec<Bound<'py, PyTuple>> = attributes.iter()
+                    .map(|&(name, value)| PyTuple::new(py, [name, value]))
+                    .collect::<PyResult<_>>()?;
+                let answer = self.element_hints.call1((tag, PyTuple::new(py, pairs)?))?;
+                answer.extract::<(String, bool, i64, String)>()?
+            }
+        };
         let marker = if marker.is_empty() {
             None
         } else {
@@ -578,6 +592,51 @@ impl<'a, 'py> Walk<'a, 'py> {
         let known = (marker, hidden, content, step);
         self.seen.insert(key, known);
         Ok(Ok(known))
+    }
+
+    /// `_element_hints(tag, attributes)`, asking Python's `_class_names` (once per distinct
+    /// class, id and role); None for a non-ASCII style, which Python lowercases.
+    fn hints_of(&mut self, tag: &str, attributes: &[(&str, &str)])
+                -> PyResult<Option<(String, bool, i64, String)>> {
+        let named = |name: &str| attributes.iter().find(|(n, _)| *n == name).map(|&(_, v)| v);
+        let css_class = named("class").unwrap_or("");
+        let (element_id, role) = (named("id").unwrap_or(""), named("role").unwrap_or(""));
+        let style = named("style").unwrap_or("");
+        if !style.is_ascii() {
+            return Ok(None);
+        }
+        let (mut furniture, content) = if css_class.is_empty() && element_id.is_empty()
+            && role.is_empty() {
+            (String::new(), 0)
+        } else {
+            let key = (css_class.to_owned(), element_id.to_owned(), role.to_owned());
+            match self.class_names.get(&key) {
+                Some(known) => known.clone(),
+                None => {
+                    let answer: (String, i64) = self.class_names_function
+                        .call1((css_class, element_id, role))?.extract()?;
+                    self.class_names.insert(key, answer.clone());
+                    answer
+                }
+            }
+        };
+        if named("aria-modal") == Some("true") {
+            furniture = "dialog".to_owned();
+        }
+        let squeezed: String = style.chars().filter(|&c| c != ' ')
+            .map(|c| c.to_ascii_lowercase()).collect();
+        let hidden = tag == "noscript" || named("hidden").is_some()
+            || named("aria-hidden") == Some("true")
+            || squeezed.contains("display:none") || squeezed.contains("visibility:hidden");
+        let marker = if BOILERPLATE_TAGS.contains(&tag) {
+            tag.to_owned()
+        } else if tag == "html" || tag == "body" {
+            String::new()
+        } else {
+            furniture
+        };
+        let first_class = css_class.split(' ').next().unwrap_or("");
+        Ok(Some((marker, hidden, content, format!("{tag}.{first_class}"))))
     }
 
     /// `_Open._resolve`: this state and its unresolved ancestors, outermost first.
@@ -740,7 +799,8 @@ impl<'a, 'py> Walk<'a, 'py> {
 pub(crate) fn render_walk<'py>(py: Python<'py>, root: &Bound<'py, PyAny>,
                                main_parts: Vec<Bound<'py, PyAny>>,
                                title_path: Vec<Bound<'py, PyAny>>, title_depth: u64,
-                               element_hints: &Bound<'py, PyAny>)
+                               element_hints: &Bound<'py, PyAny>,
+                               class_names: &Bound<'py, PyAny>)
                                -> PyResult<Option<(String, Bound<'py, PyList>)>> {
     let tables = &crate::python::core(py)?.tables;
     let (root, _) = node_of(py, root)?;
@@ -756,7 +816,8 @@ pub(crate) fn render_walk<'py>(py: Python<'py>, root: &Bound<'py, PyAny>,
         hidden: false, pre: None, content_classes: 0, signature: Vec::new(), context: None,
     };
     let mut walk = Walk {
-        py, tables, element_hints, round, states: vec![outside], containers: Vec::new(),
+        py, tables, element_hints, class_names_function: class_names,
+        class_names: HashMap::new(), round, states: vec![outside], containers: Vec::new(),
         markers: Vec::new(), marker_ids: HashMap::new(), steps: Vec::new(),
         step_ids: HashMap::new(), seen: HashMap::new(), contexts: Vec::new(), title_depth,
         parts: String::new(), link_chars: 0, lines: Vec::new(),
@@ -809,7 +870,7 @@ fn walk_tree<'a, 'py>(walk: &mut Walk<'a, 'py>, root: Node, mains: &[Node], titl
             if !element.is_null() {
                 next = next_sibling(child);
             }
-            let tag = read!(tag_of(child));
+            let tag = read!(tag(child));
             let visible = match tag {
                 None => None,
                 Some(tag) if is_invisible(tag) && !read!(swallowed_page(child, tag)) => None,
@@ -1289,9 +1350,8 @@ fn pick(picker: &mut Picker<'_, '_>, root: Node) -> PyResult<Read<Option<Vec<Nod
                 paragraph_chars.get(current).unwrap_or(0) >= MIN_SIBLING_PARAGRAPH_CHARS
                 && read!(picker.class_weight(current)?) >= 0
                 && read!(link_density(current)) < MAX_SIBLING_LINK_DENSITY);
-            if continues {
-                selected.push(current);
-            } else if level == 0 && sibling_tag == "p" && read!(short_sentence(picker, current)) {
+            if continues || (level == 0 && sibling_tag == "p"
+                             && read!(short_sentence(picker, current))) {
                 selected.push(current);
             }
         }
@@ -1386,4 +1446,49 @@ pub(crate) fn pick_main_content<'py>(py: Python<'py>, root: &Bound<'py, PyAny>,
             Ok(list.into_any())
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Byline elements (`cleanse.reading.metadata._byline_element`).
+
+/// The words `metadata.BYLINE_WORDS` searches for in a lowercased class and id.
+const BYLINE_WORDS: [&str; 4] = ["author", "byline", "by-line", "writer"];
+const NOT_BYLINE_TAGS: [&str; 5] = ["script", "style", "meta", "link", "img"];
+
+/// `body.iter("*")` less the elements `_byline_element` would pass over at once: those
+/// without a class, id or rel, those of `NOT_BYLINE_TAGS`, and those whose rel does not
+/// hold "author" and whose ASCII class and id hold none of `BYLINE_WORDS` (a class or id
+/// with other characters is kept: Python lowercases those). The reference then tests each
+/// element left exactly as before. None when the tree holds what the core does not read.
+#[pyfunction]
+pub(crate) fn byline_candidates<'py>(py: Python<'py>, body: &Bound<'py, PyAny>)
+                                     -> PyResult<Option<Bound<'py, PyList>>> {
+    let tables = &crate::python::core(py)?.tables;
+    let (body, doc) = node_of(py, body)?;
+    let list = PyList::empty(py);
+    for node in preorder(body) {
+        match byline_candidate(node, tables) {
+            Ok(false) => {}
+            Ok(true) => list.append(element_object(py, doc, node)?)?,
+            Err(Unsupported) => return Ok(None),
+        }
+    }
+    Ok(Some(list))
+}
+
+fn byline_candidate(node: Node, tables: &Tables) -> Read<bool> {
+    let Some(tag) = tag(node)? else { return Ok(false) };
+    let (class, id, rel) = (get(node, "class")?.unwrap_or(""), get(node, "id")?.unwrap_or(""),
+                            get(node, "rel")?.unwrap_or(""));
+    if (class.is_empty() && id.is_empty() && rel.is_empty()) || NOT_BYLINE_TAGS.contains(&tag) {
+        return Ok(false);
+    }
+    if rel.split(|c| tables.re_space.has(c)).any(|word| word == "author") {
+        return Ok(true);
+    }
+    if !class.is_ascii() || !id.is_ascii() {
+        return Ok(true);
+    }
+    let lowered = format!("{class} {id}").to_ascii_lowercase();
+    Ok(BYLINE_WORDS.iter().any(|word| lowered.contains(word)))
 }
