@@ -23,7 +23,7 @@ from cleanse import native
 from cleanse.reading.main_content import INVISIBLE, CaseInsensitive, main_content
 from cleanse.reading.main_content import NEGATIVE as NEGATIVE_NAME
 from cleanse.reading.main_content import POSITIVE as CONTENT_NAME
-from cleanse.reading.metadata import from_html, htmldate_published
+from cleanse.reading.metadata import DeferredDate, from_html
 
 BLOCKS = {"address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl",
           "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
@@ -311,7 +311,7 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
         return "", [], {"warnings": warnings} if warnings else {}
     metadata = from_html(root)
     if "published" not in metadata:  # the last resort, after the article's datelines
-        metadata["htmldate"] = htmldate_published(html)
+        metadata["htmldate"] = DeferredDate(html)
     if warnings:  # the pipeline moves them to the record's warnings
         metadata["warnings"] = warnings
     heading = _title_heading(root, metadata.get("title"))

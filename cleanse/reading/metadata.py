@@ -630,6 +630,25 @@ def htmldate_published(html: str) -> str | None:
     return iso_date(value)
 
 
+class DeferredDate:
+    """htmldate's date for a page's HTML (:func:`htmldate_published`), searched for only when
+    asked, once: :func:`complete` asks only when no declaration, front matter or dateline
+    dates the page, and most pages without a declared date have a dateline (65 of 86 on the
+    speed benchmark's pages). htmldate parses the page again (~3 ms a page)."""
+
+    __slots__ = ("_date", "_html")
+
+    def __init__(self, html: str) -> None:
+        self._html: str | None = html
+        self._date: str | None = None
+
+    def date(self) -> str | None:
+        """The date, searched for on the first call (the HTML is let go then)."""
+        if self._html is not None:
+            self._date, self._html = htmldate_published(self._html), None
+        return self._date
+
+
 # --- front matter and JSON captures --------------------------------------------------------------
 
 FIELD_KEYS: dict[str, tuple[str, ...]] = {
@@ -767,12 +786,14 @@ def complete(page: Page, kept: list[Line], title: str | None) -> dict[str, Any]:
     front_matter = working.get("front_matter")
     fields = {**(front_matter if isinstance(front_matter, dict) else {}), **own}
     found: dict[str, Any] = {}
-    sources = [declared, from_fields(fields), from_lines(page, kept),
-               {"published": working.get("htmldate")}]
-    for source in sources:
+    for source in (declared, from_fields(fields), from_lines(page, kept)):
         for key, value in source.items():
             if value and not found.get(key):
                 found[key] = value
+    if not found.get("published"):  # htmldate, the last resort: searched only now
+        deferred = working.get("htmldate")
+        if published := deferred.date() if isinstance(deferred, DeferredDate) else deferred:
+            found["published"] = published
     found["title"] = title
     source_url = page.capture.source
     if not found.get("url") and source_url and source_url.startswith(("http://", "https://")):
