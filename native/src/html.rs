@@ -494,7 +494,8 @@ struct Context<'py> {
     title_affinity: Option<Bound<'py, PyAny>>,
     holds_title: bool,
     containers: Option<usize>,
-    in_content_flag: bool,
+    /// The hints every line of this state starts from (`context_hints`).
+    hints: Bound<'py, PyDict>,
 }
 
 struct Line<'py> {
@@ -707,7 +708,7 @@ impl<'a, 'py> Walk<'a, 'py> {
         } else {
             (None, false)
         };
-        let context = Context {
+        let mut context = Context {
             tag: PyString::new(py, s.block_tag),
             in_content: s.content,
             quote: s.quote,
@@ -721,8 +722,9 @@ impl<'a, 'py> Walk<'a, 'py> {
             title_affinity,
             holds_title,
             containers: s.containers,
-            in_content_flag: s.content,
+            hints: PyDict::new(py),
         };
+        context.hints = context_hints(py, &context)?;
         self.contexts.push(context);
         let id = self.contexts.len() - 1;
         self.states[index].context = Some(id);
@@ -981,7 +983,7 @@ fn settle(walk: &Walk<'_, '_>) -> Vec<Option<usize>> {
             Some(Some(context)) => Some(&walk.contexts[context]),
             _ => None,
         };
-        let in_content = context.is_some_and(|c| c.in_content_flag);
+        let in_content = context.is_some_and(|c| c.in_content);
         content_lines += in_content as usize;
         if context.is_some_and(|c| c.holds_title) {
             for &index in path {
@@ -1018,37 +1020,42 @@ fn settle(walk: &Walk<'_, '_>) -> Vec<Option<usize>> {
 
 fn hints_dict<'py>(py: Python<'py>, walk: &Walk<'_, 'py>, line: &Line<'py>,
                    boilerplate: Option<usize>) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    let Some(context) = line.context else {
-        return Ok(dict);
+    let dict = match line.context {
+        None => return Ok(PyDict::new(py)),  // a paragraph break
+        Some(None) => PyDict::new(py),
+        // The state's hints, copied (each line has a dict of its own, as in the reference).
+        Some(Some(context)) => walk.contexts[context].hints.copy()?,
     };
-    if let Some(context) = context {
-        let c = &walk.contexts[context];
-        dict.set_item(intern!(py, "tag"), &c.tag)?;
-        dict.set_item(intern!(py, "in_content"), c.in_content)?;
-        dict.set_item(intern!(py, "quote"), c.quote)?;
-        dict.set_item(intern!(py, "depth"), c.depth)?;
-        dict.set_item(intern!(py, "furniture_depth"), c.furniture_depth)?;
-        dict.set_item(intern!(py, "content_classes"), c.content_classes)?;
-        dict.set_item(intern!(py, "signature"), &c.signature)?;
-        if c.main {
-            dict.set_item(intern!(py, "main_content"), true)?;
-        }
-        if c.hidden {
-            dict.set_item(intern!(py, "hidden"), true)?;
-        }
-        if let Some(block) = c.block {
-            dict.set_item(intern!(py, "block"), block)?;
-        }
-        if let Some(affinity) = &c.title_affinity {
-            dict.set_item(intern!(py, "title_affinity"), affinity)?;
-        }
-    }
     if let Some(density) = &line.link_density {
         dict.set_item(intern!(py, "link_density"), density)?;
     }
     if let Some(marker) = boilerplate {
         dict.set_item(intern!(py, "boilerplate"), &walk.markers[marker])?;
+    }
+    Ok(dict)
+}
+
+/// `_Open.context`'s dict without its containers (settled apart, then dropped).
+fn context_hints<'py>(py: Python<'py>, c: &Context<'py>) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    dict.set_item(intern!(py, "tag"), &c.tag)?;
+    dict.set_item(intern!(py, "in_content"), c.in_content)?;
+    dict.set_item(intern!(py, "quote"), c.quote)?;
+    dict.set_item(intern!(py, "depth"), c.depth)?;
+    dict.set_item(intern!(py, "furniture_depth"), c.furniture_depth)?;
+    dict.set_item(intern!(py, "content_classes"), c.content_classes)?;
+    dict.set_item(intern!(py, "signature"), &c.signature)?;
+    if c.main {
+        dict.set_item(intern!(py, "main_content"), true)?;
+    }
+    if c.hidden {
+        dict.set_item(intern!(py, "hidden"), true)?;
+    }
+    if let Some(block) = c.block {
+        dict.set_item(intern!(py, "block"), block)?;
+    }
+    if let Some(affinity) = &c.title_affinity {
+        dict.set_item(intern!(py, "title_affinity"), affinity)?;
     }
     Ok(dict)
 }
