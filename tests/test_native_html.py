@@ -59,6 +59,29 @@ def test_bench_pages():
     assert len(pages) > 100
     for page in pages:
         assert_same_rendering(page)
+        assert html._without_xml_declaration(page) == html.XML_DECLARATION.sub("", page)
+
+
+@pytest.mark.parametrize("page", [
+    "<?xml version='1.0'?><html></html>", " \n\t<?XML version='1.0'?>\n<html>", "<?php x ?><p>",
+    "\x1c<?xml version='1.0'?><p>", "\u3000<?xml?>x", "<p><?xml?></p>", "", "<?", "x<?xml?>",
+    "\xa0\u2028<?xMl a='>'?>b"])
+def test_xml_declaration_prefix(page):
+    """The shortcut drops exactly what the pattern drops."""
+    assert html._without_xml_declaration(page) == html.XML_DECLARATION.sub("", page)
+
+
+def test_rounding_is_pythons():
+    """The core's round(x, 3) (link densities, title affinities), bit for bit: every ratio
+    a / b up to b = 1000, and random doubles of every magnitude."""
+    import random
+    ratios = [a / b for b in range(1, 1001) for a in range(0, 2 * b + 1)]
+    rng = random.Random(7)
+    ratios += [rng.random() * 10 ** rng.randint(-320, 20) for _ in range(100_000)]
+    ratios += [k / 2000 for k in range(4001)]  # the ties of the third decimal
+    core = native.core
+    assert core is not None
+    assert [x.hex() for x in core.round3_each(ratios)] == [round(x, 3).hex() for x in ratios]
 
 
 ARTICLE = ("<p>The council approved the plan on Tuesday, after a long debate, and work starts "

@@ -305,7 +305,7 @@ def render(html: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
     script reveals, as React's streamed ``<div hidden id="S:0">``) are
     rendered with the hint ``hidden``.
     """
-    html = XML_DECLARATION.sub("", html)
+    html = _without_xml_declaration(html)
     root, warnings = parse(html)
     if root is None:
         return "", [], {"warnings": warnings} if warnings else {}
@@ -340,6 +340,18 @@ def _render_lines(root: Element, parts: list[Element],
     renderer.flush(None, paragraph_end=True)
     _settle_containers(renderer.lines, renderer.hints)
     return "\n".join(renderer.lines), renderer.hints
+
+
+def _without_xml_declaration(html: str) -> str:
+    """``html`` without a leading XML declaration (``<?xml version="1.0"?>``).
+
+    The pattern can only match where "<?" follows nothing but white space (regex's ``\\s``
+    is white space to ``str.isspace`` too): ``str.find`` rules out most pages faster than
+    the pattern, which costs ~0.1 ms on a page even when it fails at once."""
+    start = html.find("<?")
+    if start < 0 or (start and not html[:start].isspace()):
+        return html
+    return XML_DECLARATION.sub("", html)
 
 
 def _describe(element: Element) -> str:

@@ -11,9 +11,10 @@
 //! UTF-8, an attribute value of several nodes, an entity reference) makes it answer None,
 //! and the Python reference renders the page.
 //!
-//! Everything Python decides by its own patterns and rounding is asked of Python, once per
-//! distinct question: `_element_hints` per (tag, attributes), `_names_weight` per (class,
-//! id), the comment and overlay patterns per name, `round(x, 3)` per ratio.
+//! Everything Python decides by its own patterns is asked of Python, once per distinct
+//! question: `_class_names` per (class, id, role), `_element_hints` for a non-ASCII style,
+//! `_names_weight` per (class, id), the comment and overlay patterns per name. `round(x, 3)`
+//! is `rounding::round3`, exactly Python's.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -25,6 +26,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyList, PyString, PyTuple, PyType};
 
+use crate::rounding::round3;
 use crate::tables::Tables;
 
 // ---------------------------------------------------------------------------------------
@@ -221,17 +223,39 @@ fn items<'a>(node: Node) -> Read<Vec<(&'a str, &'a str)>> {
     Ok(out)
 }
 
+/// Whether the C string at ``text`` is ``name`` (compared byte by byte: no strlen, no UTF-8
+/// check of names that differ).
+fn c_str_is(text: *const c_char, name: &str) -> bool {
+    if text.is_null() {
+        return false;
+    }
+    let bytes = name.as_bytes();
+    for (i, &byte) in bytes.iter().enumerate() {
+        // SAFETY: every byte read is at most the terminator (a shorter string stops here).
+        if unsafe { *text.add(i) } as u8 != byte {
+            return false;
+        }
+    }
+    unsafe { *text.add(bytes.len()) == 0 }
+}
+
 /// `element.get(name)`.
 fn get<'a>(node: Node, name: &str) -> Read<Option<&'a str>> {
     let mut attribute = unsafe { (*node).properties };
     while !attribute.is_null() {
         if unsafe { (*attribute).kind } == ATTRIBUTE_NODE && unsafe { (*attribute).ns }.is_null()
-            && c_str(unsafe { (*attribute).name })? == name {
+            && c_str_is(unsafe { (*attribute).name }, name) {
             return attribute_value(attribute).map(Some);
         }
         attribute = unsafe { (*attribute).next };
     }
     Ok(None)
+}
+
+/// Whether ``node`` is an element without a namespace named ``name``.
+fn tag_is(node: Node, name: &str) -> bool {
+    kind(node) == ELEMENT_NODE && unsafe { (*node).ns }.is_null()
+        && c_str_is(unsafe { (*node).name }, name)
 }
 
 /// XPath's `string()` of an element: its descendant text, in document order.
@@ -513,7 +537,6 @@ struct Walk<'a, 'py> {
     class_names_function: &'a Bound<'py, PyAny>,
     /// `_class_names`' answers on this page.
     class_names: HashMap<(String, String, String), (String, i64)>,
-    round: Bound<'py, PyAny>,
     states: Vec<State<'a>>,
     containers: Vec<Container>,
     markers: Vec<String>,
@@ -701,10 +724,8 @@ impl<'a, 'py> Walk<'a, 'py> {
         let s = &self.states[index];
         let signature: Vec<&str> = s.signature.iter().map(|&step| self.steps[step].as_str()).collect();
         let (title_affinity, holds_title) = if self.title_depth > 0 {
-            let ratio = s.title_depth as f64 / self.title_depth as f64;
-            let rounded = self.round.call1((ratio, 3))?;
-            let holds = rounded.extract::<f64>()? == 1.0;
-            (Some(rounded), holds)
+            let rounded = round3(s.title_depth as f64 / self.title_depth as f64);
+            (Some(pyo3::types::PyFloat::new(py, rounded).into_any()), rounded == 1.0)
         } else {
             (None, false)
         };
@@ -739,12 +760,8 @@ impl<'a, 'py> Walk<'a, 'py> {
     }
 
     /// `round(link_chars / total, 3)`.
-    fn density(&self, link_chars: usize, total: usize) -> PyResult<Bound<'py, PyAny>> {
-        let ratio = link_chars as f64 / total as f64;
-        if link_chars == 0 {
-            return Ok(pyo3::types::PyFloat::new(self.py, ratio).into_any());
-        }
-        self.round.call1((ratio, 3))
+    fn density(&self, link_chars: usize, total: usize) -> Bound<'py, PyAny> {
+        pyo3::types::PyFloat::new(self.py, round3(link_chars as f64 / total as f64)).into_any()
     }
 
     /// `_Renderer.flush`; ``innermost`` None is the final flush (no hints but the density).
@@ -780,19 +797,28 @@ impl<'a, 'py> Walk<'a, 'py> {
                 .collect();
             let total: usize = texts.iter().map(|text| stripped_chars(text, self.tables)).sum();
             for text in texts {
-                let density = self.density(link_chars, total)?;
+                let density = self.density(link_chars, total);
                 self.lines.push(Line { text: text.to_owned(), context: Some(Some(id)),
                                        link_density: Some(density) });
             }
         } else {
             let text = collapse_space(joined, self.tables);
             if !text.is_empty() {
-                let density = self.density(link_chars, text.chars().count())?;
+                let density = self.density(link_chars, text.chars().count());
                 self.lines.push(Line { text, context: Some(context), link_density: Some(density) });
             }
         }
         Ok(())
     }
+}
+
+/// `round3` of each value: how the tests hold it to Python's `round(x, 3)`.
+#[pyfunction]
+pub(crate) fn round3_each(values: Vec<f64>) -> PyResult<Vec<f64>> {
+    if values.iter().any(|x| !x.is_finite() || *x < 0.0) {
+        return Err(pyo3::exceptions::PyValueError::new_err("finite values >= 0 only"));
+    }
+    Ok(values.into_iter().map(round3).collect())
 }
 
 /// `_walk` from ``root``, then `_settle_containers`: (the rendered text, each line's hints),
@@ -810,7 +836,6 @@ pub(crate) fn render_walk<'py>(py: Python<'py>, root: &Bound<'py, PyAny>,
         .collect::<PyResult<Vec<_>>>()?;
     let titles = title_path.iter().map(|e| node_of(py, e).map(|(n, _)| n))
         .collect::<PyResult<Vec<_>>>()?;
-    let round = py.import("builtins")?.getattr("round")?;
     let outside = State {
         parent: OUTSIDE, node: std::ptr::null_mut(), tag: "", key: 0, link: false,
         pre_inside: false, main: false, depth: 0, title_depth: 0, resolved: true,
@@ -819,7 +844,7 @@ pub(crate) fn render_walk<'py>(py: Python<'py>, root: &Bound<'py, PyAny>,
     };
     let mut walk = Walk {
         py, tables, element_hints, class_names_function: class_names,
-        class_names: HashMap::new(), round, states: vec![outside], containers: Vec::new(),
+        class_names: HashMap::new(), states: vec![outside], containers: Vec::new(),
         markers: Vec::new(), marker_ids: HashMap::new(), steps: Vec::new(),
         step_ids: HashMap::new(), seen: HashMap::new(), contexts: Vec::new(), title_depth,
         parts: String::new(), link_chars: 0, lines: Vec::new(),
@@ -1238,7 +1263,11 @@ fn link_density(node: Node) -> Read<f64> {
     let chars = string_chars(node)?;
     let mut links = 0usize;
     for element in preorder(node) {
-        if tag(element)? == Some("a") {
+        if kind(element) == ENTITY_REF_NODE
+            || (kind(element) == ELEMENT_NODE && !unsafe { (*element).ns }.is_null()) {
+            return Err(Unsupported); // (as tag() reads them)
+        }
+        if tag_is(element, "a") {
             links += string_chars(element)?;
         }
     }
@@ -1485,9 +1514,12 @@ pub(crate) fn byline_candidates<'py>(py: Python<'py>, body: &Bound<'py, PyAny>)
 
 fn byline_candidate(node: Node, tables: &Tables) -> Read<bool> {
     let Some(tag) = tag(node)? else { return Ok(false) };
+    if NOT_BYLINE_TAGS.contains(&tag) || unsafe { (*node).properties }.is_null() {
+        return Ok(false);
+    }
     let (class, id, rel) = (get(node, "class")?.unwrap_or(""), get(node, "id")?.unwrap_or(""),
                             get(node, "rel")?.unwrap_or(""));
-    if (class.is_empty() && id.is_empty() && rel.is_empty()) || NOT_BYLINE_TAGS.contains(&tag) {
+    if class.is_empty() && id.is_empty() && rel.is_empty() {
         return Ok(false);
     }
     if rel.split(|c| tables.re_space.has(c)).any(|word| word == "author") {

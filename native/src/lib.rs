@@ -17,6 +17,7 @@ pub mod features;
 pub mod forest;
 pub mod keywords;
 pub mod pattern;
+pub mod rounding;
 pub mod scripts;
 pub mod tables;
 pub mod text;
