@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleanse import native
-from cleanse.reading import html, main_content
+from cleanse.reading import html, main_content, metadata
 from cleanse.reading.metadata import DeferredDate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +45,15 @@ def assert_same_rendering(page: str) -> None:
     native_parts, reference_parts = _picked(page)
     assert native_parts is not False, "the core refused a tree it should read"
     assert native_parts == reference_parts  # the same lxml elements (identity), or both None
+    root, _ = html.parse(html.XML_DECLARATION.sub("", page))
+    with native.use_native(False):
+        reference = metadata._page_elements(root)
+    core = native.core
+    assert core is not None
+    found = core.page_elements(root)
+    assert found is not None, "the core refused a tree it should read"
+    assert [list(part) if isinstance(part, list) else part for part in found] == \
+        [list(part) if isinstance(part, list) else part for part in reference]
 
 
 def _bench_pages(step: int) -> list[str]:
@@ -135,6 +144,16 @@ UNUSUAL = [
     f"<html><body><p id=x>{ARTICLE}</p><a rel='nofollow\tauthor' href=/u>Sam Lee</a></body></html>",
     f"<html><body><span class='\u212author byline'>Ann Roe</span>{ARTICLE}</body></html>",
     f"<html><body><span class='WRITER' id='é'>Li Wei</span>{ARTICLE}</body></html>",
+    # what metadata reads: canonical links, JSON-LD scripts, itemprops, times, titles, h1s
+    "<html><head><title>One</title><link rel='alternate canonical' href=' /a '>"
+    "<link rel='Canonical' href=/b><link rel=canonical><link rel='\tcanonical\n' href=/c>"
+    "<script type='application/LD+JSON'>{\"@type\": \"NewsArticle\"}</script>"
+    "<script type='LD+Json '>[]</script><script type='application/ld+jsonp'></script>"
+    "<script type='application/l d+json'></script><script>{}</script>"
+    "<meta name=author content='Jane Doe'><meta property=og:title content='A &amp;amp; B'>"
+    "</head><body><title>Two</title><h1>Head <b>line</b></h1><time datetime=2024-01-02>x</time>"
+    "<div itemscope itemprop=author><span itemprop=name>Sam</span></div>"
+    f"<h1></h1>{ARTICLE}</body></html>",
     # no paragraph at all; a page of links
     "<html><body><span>just a few words</span></body></html>",
     "<html><body><div>" + "".join(f"<p><a href={i}>Link number {i} to another story</a></p>"

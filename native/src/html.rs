@@ -1531,3 +1531,81 @@ fn byline_candidate(node: Node, tables: &Tables) -> Read<bool> {
     let lowered = format!("{class} {id}").to_ascii_lowercase();
     Ok(BYLINE_WORDS.iter().any(|word| lowered.contains(word)))
 }
+
+// ---------------------------------------------------------------------------------------
+// The elements `cleanse.reading.metadata.from_html` reads, in one pass.
+
+/// XPath's white space (`normalize-space`).
+fn xpath_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// The elements and values `metadata.from_html` reads off the page, found in one walk
+/// instead of seven (`cleanse.reading.metadata._page_elements` is the reference):
+/// `(metas, title, canonical, scripts, itemprops, times, h1s)`: `root.iter("meta")`,
+/// `root.find(".//title")`, `CANONICAL(root)` (the hrefs), `JSON_LD_SCRIPTS(root)`, the
+/// parents of `ITEMPROPS(root)`, `root.iter("time")`, `root.iter("h1")`. None when the tree
+/// holds what the core does not read.
+#[pyfunction]
+pub(crate) fn page_elements<'py>(py: Python<'py>, root: &Bound<'py, PyAny>)
+                                 -> PyResult<Option<Bound<'py, PyTuple>>> {
+    let (root, doc) = node_of(py, root)?;
+    let (metas, scripts, itemprops, times, h1s) = (PyList::empty(py), PyList::empty(py),
+        PyList::empty(py), PyList::empty(py), PyList::empty(py));
+    let canonical = PyList::empty(py);
+    let mut title: Option<Bound<'py, PyAny>> = None;
+    for node in preorder(root) {
+        let tag = match tag(node) {
+            Ok(Some(tag)) => tag,
+            Ok(None) => continue,
+            Err(Unsupported) => return Ok(None),
+        };
+        let element = || element_object(py, doc, node);
+        match tag {
+            "meta" => metas.append(element()?)?,
+            "title" if title.is_none() && node != root => title = Some(element()?),
+            "time" => times.append(element()?)?,
+            "h1" => h1s.append(element()?)?,
+            _ => {}
+        }
+        if tag == "link" {
+            let (rel, href) = match (get(node, "rel"), get(node, "href")) {
+                (Ok(rel), Ok(href)) => (rel, href),
+                _ => return Ok(None),
+            };
+            if let (Some(rel), Some(href)) = (rel, href) {
+                if rel.split(xpath_space).any(|word| word == "canonical") {
+                    canonical.append(href)?;
+                }
+            }
+        }
+        if tag == "script" {
+            let Ok(kind) = get(node, "type") else { return Ok(None) };
+            let lowered: Option<String> = kind.map(|kind| kind.chars().map(|c| match c {
+                'J' => 'j', 'S' => 's', 'O' => 'o', 'N' => 'n', 'L' => 'l', 'D' => 'd', _ => c,
+            }).collect());
+            if lowered.is_some_and(|kind| kind.contains("ld+json")) {
+                scripts.append(element()?)?;
+            }
+        }
+        // `//@itemprop`: each itemprop attribute, its element in document order.
+        let mut attribute = unsafe { (*node).properties };
+        while !attribute.is_null() {
+            if unsafe { (*attribute).kind } == ATTRIBUTE_NODE {
+                if !unsafe { (*attribute).ns }.is_null() {
+                    return Ok(None);
+                }
+                if c_str_is(unsafe { (*attribute).name }, "itemprop") {
+                    itemprops.append(element()?)?;
+                }
+            }
+            attribute = unsafe { (*attribute).next };
+        }
+    }
+    let title = match title {
+        Some(title) => title,
+        None => py.None().into_bound(py),
+    };
+    Ok(Some(PyTuple::new(py, [metas.into_any(), title, canonical.into_any(), scripts.into_any(),
+                              itemprops.into_any(), times.into_any(), h1s.into_any()])?))
+}
