@@ -252,12 +252,6 @@ fn get<'a>(node: Node, name: &str) -> Read<Option<&'a str>> {
     Ok(None)
 }
 
-/// Whether ``node`` is an element without a namespace named ``name``.
-fn tag_is(node: Node, name: &str) -> bool {
-    kind(node) == ELEMENT_NODE && unsafe { (*node).ns }.is_null()
-        && c_str_is(unsafe { (*node).name }, name)
-}
-
 /// XPath's `string()` of an element: its descendant text, in document order.
 fn string_value(node: Node, out: &mut String) -> Read<()> {
     let mut child = unsafe { (*node).children };
@@ -271,13 +265,6 @@ fn string_value(node: Node, out: &mut String) -> Read<()> {
         child = unsafe { (*child).next };
     }
     Ok(())
-}
-
-/// `len(string(element))` in characters.
-fn string_chars(node: Node) -> Read<usize> {
-    let mut out = String::new();
-    string_value(node, &mut out)?;
-    Ok(out.chars().count())
 }
 
 /// The elements under ``root`` (itself included) in document order, as `root.iter()` yields
@@ -1258,17 +1245,34 @@ fn own_text(node: Node, out: &mut String) -> Read<()> {
     Ok(())
 }
 
-/// `_link_density`.
+/// `_link_density`: `len(string(node))` and the sum of `len(string(a))` over the `<a>`
+/// elements of `node.iter("a")` (itself included), counted in one walk: a text inside `k`
+/// of those links counts `k` times, as the reference's sum counts it.
 fn link_density(node: Node) -> Read<f64> {
-    let chars = string_chars(node)?;
-    let mut links = 0usize;
-    for element in preorder(node) {
-        if kind(element) == ENTITY_REF_NODE
-            || (kind(element) == ELEMENT_NODE && !unsafe { (*element).ns }.is_null()) {
-            return Err(Unsupported); // (as tag() reads them)
-        }
-        if tag_is(element, "a") {
-            links += string_chars(element)?;
+    let (mut chars, mut links) = (0usize, 0usize);
+    // (next node to visit, how many links enclose it)
+    let mut stack: Vec<(Node, usize)> = vec![(node, 0)];
+    while let Some((current, enclosing)) = stack.pop() {
+        match kind(current) {
+            TEXT_NODE | CDATA_NODE if current != node => {
+                let count = c_str(unsafe { (*current).content })?.chars().count();
+                chars += count;
+                links += count * enclosing;
+            }
+            ELEMENT_NODE => {
+                if !unsafe { (*current).ns }.is_null() {
+                    return Err(Unsupported); // (as tag() reads it)
+                }
+                let inside = enclosing + c_str_is(unsafe { (*current).name }, "a") as usize;
+                // Children pushed last first: visited in document order (not that sums care).
+                let mut child = unsafe { (*current).last };
+                while !child.is_null() {
+                    stack.push((child, inside));
+                    child = unsafe { (*child).prev };
+                }
+            }
+            ENTITY_REF_NODE => return Err(Unsupported),
+            _ => {}
         }
     }
     Ok(if chars > 0 { links as f64 / chars as f64 } else { 0.0 })
