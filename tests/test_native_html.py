@@ -80,6 +80,18 @@ def test_xml_declaration_prefix(page):
     assert html._without_xml_declaration(page) == html.XML_DECLARATION.sub("", page)
 
 
+def test_tag_sets_are_the_modules():
+    """The core's tag sets (matches, for speed) hold the same tags as the modules' sets."""
+    sets = (html.BLOCKS, html.PARAGRAPHS, main_content.INVISIBLE, html.BOILERPLATE_TAGS,
+            html.SEMANTIC_FURNITURE, set(main_content.TEXT_HOLDERS), main_content.BLOCK_CHILDREN)
+    tags = set().union(*sets) | {"a", "span", "b", "td", "th", "body", "html", "head", "meta",
+                                 "link", "img", "time", "noscript", "code", "fb:like", "P", ""}
+    core = native.core
+    assert core is not None
+    for tag in tags:
+        assert core.tag_classes(tag) == tuple(tag in members for members in sets), tag
+
+
 def test_rounding_is_pythons():
     """The core's round(x, 3) (link densities, title affinities), bit for bit: every ratio
     a / b up to b = 1000, and random doubles of every magnitude."""

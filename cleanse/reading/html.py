@@ -346,10 +346,10 @@ def _without_xml_declaration(html: str) -> str:
     """``html`` without a leading XML declaration (``<?xml version="1.0"?>``).
 
     The pattern can only match where "<?" follows nothing but white space (regex's ``\\s``
-    is white space to ``str.isspace`` too): ``str.find`` rules out most pages faster than
-    the pattern, which costs ~0.1 ms on a page even when it fails at once."""
-    start = html.find("<?")
-    if start < 0 or (start and not html[:start].isspace()):
+    is white space to ``str.isspace`` too): looking there first rules out nearly every page
+    at once (the pattern costs ~0.1 ms on a page even when it fails at the first character;
+    ``lstrip`` copies nothing when nothing leads)."""
+    if not html.lstrip().startswith("<?"):
         return html
     return XML_DECLARATION.sub("", html)
 

@@ -345,14 +345,25 @@ fn element_object<'py>(py: Python<'py>, doc: *mut c_void, node: Node) -> PyResul
 // ---------------------------------------------------------------------------------------
 // White space as Python sees it.
 
+/// White space to `str.isspace` (`re`'s `\s`, the tables' `re_space`): the ASCII members
+/// (\t \n \v \f \r, the separators \x1c-\x1f, space) without a table lookup.
+#[inline]
+fn py_space(c: char, tables: &Tables) -> bool {
+    if c.is_ascii() {
+        matches!(c, '\t'..='\r' | '\x1c'..='\x1f' | ' ')
+    } else {
+        tables.re_space.has(c)
+    }
+}
+
 /// str.isspace() of a non-empty text.
 fn is_space(text: &str, tables: &Tables) -> bool {
-    !text.is_empty() && text.chars().all(|c| tables.re_space.has(c))
+    !text.is_empty() && text.chars().all(|c| py_space(c, tables))
 }
 
 /// len(text.strip()).
 fn stripped_chars(text: &str, tables: &Tables) -> usize {
-    text.trim_matches(|c| tables.re_space.has(c)).chars().count()
+    text.trim_matches(|c| py_space(c, tables)).chars().count()
 }
 
 /// `_collapse_space`: each run of white space one space, none at either end.
@@ -372,9 +383,9 @@ fn collapse_space(text: &str, tables: &Tables) -> String {
                 in_run = false;
             }
         }
-        return out.trim_matches(|c| tables.re_space.has(c)).to_owned();
+        return out.trim_matches(|c| py_space(c, tables)).to_owned();
     }
-    for word in text.split(|c| tables.re_space.has(c)).filter(|word| !word.is_empty()) {
+    for word in text.split(|c| py_space(c, tables)).filter(|word| !word.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -410,15 +421,8 @@ fn expand_tabs(text: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // The render walk (`cleanse.reading.html._walk`, `_Open`, `_Renderer`, `_settle_containers`).
 
-const BLOCKS: [&str; 38] = ["address", "article", "aside", "blockquote", "dd", "details",
-    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
-    "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre",
-    "section", "table", "tr", "ul", "caption", "summary", "br", "center", "menu"];
-const PARAGRAPHS: [&str; 15] = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-    "table", "ul", "ol", "figure", "section", "article"];
-const INVISIBLE: [&str; 16] = ["script", "style", "template", "svg", "iframe", "title",
-    "select", "option", "button", "input", "textarea", "canvas", "object", "embed", "map",
-    "math"];
+// The tag sets of cleanse/reading/html.py (BLOCKS, PARAGRAPHS) and main_content.py
+// (INVISIBLE) are the matches of `is_block`, `walk_tree` and `is_invisible`.
 const BOILERPLATE_TAGS: [&str; 5] = ["nav", "footer", "aside", "form", "dialog"];
 const SEMANTIC_FURNITURE: [&str; 3] = ["nav", "footer", "aside"];
 const SIGNATURE_LEVELS: usize = 4;
@@ -427,16 +431,28 @@ const MAX_PROSE_SHARE: f64 = 0.5;
 const MAX_DIALOG_SHARE: f64 = 0.8;
 const PARAGRAPH_CHARS: usize = 80;
 
+/// `tag in BLOCKS` (a match: the compiler tests the length first, not 38 strings in turn).
 fn is_block(tag: &str) -> bool {
-    BLOCKS.contains(&tag)
+    matches!(tag, "address" | "article" | "aside" | "blockquote" | "dd" | "details" | "dialog"
+        | "div" | "dl" | "dt" | "fieldset" | "figcaption" | "figure" | "footer" | "form" | "h1"
+        | "h2" | "h3" | "h4" | "h5" | "h6" | "header" | "hr" | "li" | "main" | "nav" | "ol" | "p"
+        | "pre" | "section" | "table" | "tr" | "ul" | "caption" | "summary" | "br" | "center"
+        | "menu")
 }
 
 fn is_block_hint(tag: &str) -> bool {
     is_block(tag) || tag == "td" || tag == "th"
 }
 
+fn is_paragraph(tag: &str) -> bool {
+    matches!(tag, "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre" | "table"
+        | "ul" | "ol" | "figure" | "section" | "article")
+}
+
 fn is_invisible(tag: &str) -> bool {
-    INVISIBLE.contains(&tag)
+    matches!(tag, "script" | "style" | "template" | "svg" | "iframe" | "title" | "select"
+        | "option" | "button" | "input" | "textarea" | "canvas" | "object" | "embed" | "map"
+        | "math")
 }
 
 /// `_swallowed_page`: an unclosed <button> holding the rest of the page (a <div> below it).
@@ -779,7 +795,7 @@ impl<'a, 'py> Walk<'a, 'py> {
         if let Some(id) = context.filter(|&id| self.contexts[id].block.is_some()) {
             let expanded = expand_tabs(joined);
             let texts: Vec<&str> = expanded.split('\n')
-                .map(|line| line.trim_end_matches(|c| self.tables.re_space.has(c)))
+                .map(|line| line.trim_end_matches(|c| py_space(c, self.tables)))
                 .filter(|line| stripped_chars(line, self.tables) > 0)
                 .collect();
             let total: usize = texts.iter().map(|text| stripped_chars(text, self.tables)).sum();
@@ -797,6 +813,17 @@ impl<'a, 'py> Walk<'a, 'py> {
         }
         Ok(())
     }
+}
+
+/// The core's answers about a tag: (in `html.BLOCKS`, in `html.PARAGRAPHS`, in
+/// `main_content.INVISIBLE`, in `html.BOILERPLATE_TAGS`, in `html.SEMANTIC_FURNITURE`, in
+/// `main_content.TEXT_HOLDERS`, in `main_content.BLOCK_CHILDREN`): how the tests hold the
+/// core's tag sets to the modules'.
+#[pyfunction]
+pub(crate) fn tag_classes(tag: &str) -> (bool, bool, bool, bool, bool, bool, bool) {
+    (is_block(tag), is_paragraph(tag), is_invisible(tag), BOILERPLATE_TAGS.contains(&tag),
+     SEMANTIC_FURNITURE.contains(&tag), TEXT_HOLDERS.contains(&tag),
+     BLOCK_CHILDREN.contains(&tag))
 }
 
 /// `round3` of each value: how the tests hold it to Python's `round(x, 3)`.
@@ -937,7 +964,7 @@ fn walk_tree<'a, 'py>(walk: &mut Walk<'a, 'py>, root: Node, mains: &[Node], titl
         }
         let tag = walk.states[state].tag;
         if is_block(tag) {
-            let paragraph = PARAGRAPHS.contains(&tag);
+            let paragraph = is_paragraph(tag);
             if !walk.parts.is_empty() || paragraph {
                 read!(walk.flush(Some(state), paragraph)?);
             }
@@ -1221,7 +1248,7 @@ impl<'a, 'py> Picker<'a, 'py> {
 
     /// The text of a paragraph candidate, stripped.
     fn stripped<'t>(&self, text: &'t str) -> &'t str {
-        text.trim_matches(|c| self.tables.re_space.has(c))
+        text.trim_matches(|c| py_space(c, self.tables))
     }
 }
 
@@ -1233,7 +1260,7 @@ fn own_text(node: Node, out: &mut String) -> Read<()> {
     let mut child = first_child(node);
     while !child.is_null() {
         if let Some(tag) = tag(child)? {
-            if !BLOCK_CHILDREN.contains(&tag) && !INVISIBLE.contains(&tag) {
+            if !BLOCK_CHILDREN.contains(&tag) && !is_invisible(tag) {
                 string_value(child, out)?;
             }
         }
@@ -1383,7 +1410,7 @@ fn pick(picker: &mut Picker<'_, '_>, root: Node) -> PyResult<Read<Option<Vec<Nod
                 continue;
             }
             let Some(sibling_tag) = read!(tag(current)) else { continue };
-            if INVISIBLE.contains(&sibling_tag) {
+            if is_invisible(sibling_tag) {
                 continue;
             }
             let continues = scores.get(current).unwrap_or(0.0) >= threshold || (
@@ -1526,7 +1553,7 @@ fn byline_candidate(node: Node, tables: &Tables) -> Read<bool> {
     if class.is_empty() && id.is_empty() && rel.is_empty() {
         return Ok(false);
     }
-    if rel.split(|c| tables.re_space.has(c)).any(|word| word == "author") {
+    if rel.split(|c| py_space(c, tables)).any(|word| word == "author") {
         return Ok(true);
     }
     if !class.is_ascii() || !id.is_ascii() {
