@@ -1559,8 +1559,10 @@ fn byline_candidate(node: Node, tables: &Tables) -> Read<bool> {
     if !class.is_ascii() || !id.is_ascii() {
         return Ok(true);
     }
-    let lowered = format!("{class} {id}").to_ascii_lowercase();
-    Ok(BYLINE_WORDS.iter().any(|word| lowered.contains(word)))
+    // In "{class} {id}" lowercased; no word holds a space, so none spans the two.
+    Ok([class, id].iter().any(|name| BYLINE_WORDS.iter().any(|word| {
+        name.as_bytes().windows(word.len()).any(|piece| piece.eq_ignore_ascii_case(word.as_bytes()))
+    })))
 }
 
 // ---------------------------------------------------------------------------------------
