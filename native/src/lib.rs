@@ -9,7 +9,9 @@
 //! (`cleanse.deciding.evidence`), two line operations of `cleanse.features`
 //! (`strip_punctuation`, the match key) and the whole passes of thirteen detectors
 //! (`passes/<detector>.rs`, what they share in `passes.rs`, their fixed patterns in
-//! `detectors.rs`). See docs/native.md.
+//! `detectors.rs`), and HTML rendering over the tree lxml parsed (`html.rs`: the render walk,
+//! the DOM main-content picker, the elements page metadata is read from; `rounding.rs`:
+//! Python's `round(x, 3)`). See docs/native.md.
 
 pub mod detectors;
 pub mod evidence;
