@@ -156,6 +156,10 @@ class Line:
 # A decision to add to a line: (line, rule, category, score, reason); see Page.label_many.
 Label = tuple[Line, str, Category, float, str]
 
+# round(score, 3) of the positive float scores labelled so far (Page.label_many): the same
+# float always rounds to the same float, and a process sees few distinct scores.
+_ROUNDED_SCORES: dict[float, float] = {}
+
 
 @dataclass
 class Page:
@@ -214,9 +218,15 @@ class Page:
         """
         make = tuple.__new__
         title = False
+        rounded_scores = _ROUNDED_SCORES
         for line, rule, category, score, reason in labels:
-            line.decisions.append(make(Decision, (detector, rule, category, round(score, 3),
-                                                  reason)))
+            # round(score, 3) of a positive float, remembered: a page's scores are a few
+            # dozen values, and round() formats and parses a decimal (~0.4 us a call).
+            if type(score) is not float or (rounded := rounded_scores.get(score)) is None:
+                rounded = round(score, 3)
+                if type(score) is float and score > 0.0 and len(rounded_scores) < 4096:
+                    rounded_scores[score] = rounded  # (not 0.0: -0.0 rounds to -0.0)
+            line.decisions.append(make(Decision, (detector, rule, category, rounded, reason)))
             title = title or category is Category.TITLE
         if title:
             self._title_line_known = False  # the first title line may have changed

@@ -78,7 +78,7 @@ class Pipeline:
         try:
             capture = to_capture(value, source=source, kind=kind, charset=charset)
             _check(deadline, "decoding")
-            if not capture.text.strip():
+            if not capture.text or capture.text.isspace():  # (strip() would copy the text)
                 why = "the HTML has no visible text" if capture.kind == "html" else "empty input"
                 return CleanedDocument(source=capture.source, status=Status.EMPTY,
                                        error=why, kind=capture.kind,

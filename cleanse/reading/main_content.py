@@ -28,6 +28,8 @@ import lxml.etree
 import regex
 from lxml.etree import _Element as Element
 
+from cleanse import native
+
 
 class CaseInsensitive:
     """A pattern searched case-insensitively, as ``regex.compile(pattern, regex.I)`` does.
@@ -101,7 +103,20 @@ PARAGRAPH_ANCESTORS = 8
 
 
 def main_content(root: Element) -> list[Element] | None:
-    """The elements holding the article, in document order; None if no paragraph anywhere."""
+    """The elements holding the article, in document order; None if no paragraph anywhere.
+
+    The native core picks the same elements from lxml's tree itself (docs/native.md); what
+    it cannot read (a namespaced element, an entity reference) the reference picks."""
+    if native.enabled:
+        assert native.core is not None
+        picked = native.core.pick_main_content(root, _names_weight, COMMENT, OVERLAY)
+        if picked is not False:
+            return picked
+    return _main_content(root)
+
+
+def _main_content(root: Element) -> list[Element] | None:
+    """The reference implementation of :func:`main_content`."""
     scores: dict[Element, float] = {}
     paragraph_chars: dict[Element, int] = {}
     page_paragraph_chars = 0

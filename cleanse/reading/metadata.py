@@ -370,8 +370,9 @@ def from_html(root: Element) -> dict[str, Any]:
     ``tags`` / ``categories`` are lists. JSON-LD about the article beats OpenGraph and
     meta tags, which beat microdata and ``<time>`` elements.
     """
+    metas, title_element, canonical, scripts, declaring, times, h1s = _page_elements(root)
     declared: dict[str, list[str]] = {}
-    for tag in root.iter("meta"):
+    for tag in metas:
         # Some pages escape their meta values twice ("Maria &amp;amp; Katerina").
         content = html.unescape((tag.get("content") or "").strip())
         if not content:
@@ -394,10 +395,9 @@ def from_html(root: Element) -> dict[str, Any]:
                                   for part in value.split(",") if part.strip())
         else:
             meta[field] = values[0]
-    title = meta.get("title") or _text(root.find(".//title"))
-    canonical = CANONICAL(root)
-    found = {**_microdata(root), **meta, **_json_ld(root)}
-    found["title"] = _headline(root, html.unescape(found.get("title") or title),
+    title = meta.get("title") or _text(title_element)
+    found = {**_microdata(root, declaring, times), **meta, **_json_ld(scripts)}
+    found["title"] = _headline(h1s, html.unescape(found.get("title") or title),
                                found.get("site_name"))
     if canonical and canonical[0].strip():
         found["url"] = canonical[0].strip()
@@ -414,7 +414,7 @@ TITLE_PARTS = regex.compile(r"\s{1,3}[|\-–—:·»/]{1,2}\s{1,3}")
 WORD = regex.compile(r"\w+")
 
 
-def _headline(root: Element, declared: str, site_name: str | None) -> str:
+def _headline(h1s: list[Element], declared: str, site_name: str | None) -> str:
     """The article's headline: the first ``<h1>`` whose words mostly appear in the declared
     title (a logo in an ``<h1>`` does not), else the longest part of the declared title
     that is not the site's name.
@@ -423,7 +423,7 @@ def _headline(root: Element, declared: str, site_name: str | None) -> str:
     as shown.
     """
     declared_words = set(WORD.findall(declared.casefold()))
-    for element in root.iter("h1"):
+    for element in h1s:
         if (text := _text(element)) and declared_words:
             words = set(WORD.findall(text.casefold()))
             if words and len(words & declared_words) >= 0.5 * len(words):
@@ -463,13 +463,31 @@ def _unique(values: Iterable[str]) -> list[str]:
 # Every itemprop attribute of the page: one XPath pass, filtered in Python.
 ITEMPROPS = lxml.etree.XPath("//@itemprop")
 
+PageElements = tuple[list[Element], Element | None, list[str], list[Element], list[Element],
+                     list[Element], list[Element]]
 
-def _microdata(root: Element) -> dict[str, Any]:
+
+def _page_elements(root: Element) -> PageElements:
+    """What :func:`from_html` reads off the tree: the ``<meta>`` elements, the ``<title>``,
+    the canonical links' hrefs, the JSON-LD scripts, the elements with an ``itemprop`` (one
+    per attribute), the ``<time>`` and the ``<h1>`` elements, each in document order. The
+    native core finds them all in one walk of lxml's tree (docs/native.md); this is the
+    reference, seven passes."""
+    if native.enabled:
+        assert native.core is not None
+        found = native.core.page_elements(root)
+        if found is not None:
+            return found
+    return (list(root.iter("meta")), root.find(".//title"), CANONICAL(root),
+            JSON_LD_SCRIPTS(root), [attribute.getparent() for attribute in ITEMPROPS(root)],
+            list(root.iter("time")), list(root.iter("h1")))
+
+
+def _microdata(root: Element, declaring: list[Element], times: list[Element]) -> dict[str, Any]:
     """``itemprop`` author and dates in the body, else a byline element's author, and the
-    first ``<time datetime>``."""
+    first ``<time datetime>`` (``declaring``: the elements with an itemprop, ``times``: the
+    ``<time>`` elements, in document order)."""
     found: dict[str, Any] = {}
-    # One pass over the page for every itemprop (the elements come in document order).
-    declaring = [attribute.getparent() for attribute in ITEMPROPS(root)]
     for element in declaring:
         prop = element.get("itemprop")
         if element.tag == "meta" or prop not in ("datePublished", "dateModified"):
@@ -494,7 +512,7 @@ def _microdata(root: Element) -> dict[str, Any]:
     if names := _authors(authors) or _byline_element(root):
         found["author"] = names
     if "published" not in found:
-        for element in root.iter("time"):
+        for element in times:
             if stamp := iso_date(element.get("datetime")):
                 found["published"] = stamp
                 break
@@ -518,7 +536,7 @@ def _byline_element(root: Element) -> list[str]:
     if body is None:
         return []
     checked = 0
-    for element in body.iter("*"):
+    for element in _maybe_bylines(body):
         css_class, element_id, rel = element.get("class"), element.get("id"), element.get("rel")
         if not (css_class or element_id or rel) or \
                 element.tag in ("script", "style", "meta", "link", "img"):
@@ -542,10 +560,23 @@ def _byline_element(root: Element) -> list[str]:
     return []
 
 
-def _json_ld(root: Element) -> dict[str, Any]:
-    """Fields of the JSON-LD object that describes the article (else the page)."""
+def _maybe_bylines(body: Element) -> Iterable[Element]:
+    """``body.iter("*")``; natively, only the elements :func:`_byline_element` might not pass
+    over at once (named, not a script or image, a byline word in their ASCII class or id or
+    a non-ASCII one, or rel=author), which it then tests as before (docs/native.md)."""
+    if native.enabled:
+        assert native.core is not None
+        found = native.core.byline_candidates(body)
+        if found is not None:
+            return found
+    return body.iter("*")
+
+
+def _json_ld(scripts: list[Element]) -> dict[str, Any]:
+    """Fields of the JSON-LD object that describes the article (else the page), from the
+    page's JSON-LD ``<script>`` elements."""
     objects: list[dict[str, Any]] = []
-    for script in JSON_LD_SCRIPTS(root):
+    for script in scripts:
         try:
             data = json.loads(script.text or "", strict=False)
         except (ValueError, RecursionError):
@@ -623,6 +654,25 @@ def htmldate_published(html: str) -> str | None:
     except (ValueError, TypeError):
         return None
     return iso_date(value)
+
+
+class DeferredDate:
+    """htmldate's date for a page's HTML (:func:`htmldate_published`), searched for only when
+    asked, once: :func:`complete` asks only when no declaration, front matter or dateline
+    dates the page, and most pages without a declared date have a dateline (65 of 86 on the
+    speed benchmark's pages). htmldate parses the page again (~3 ms a page)."""
+
+    __slots__ = ("_date", "_html")
+
+    def __init__(self, html: str) -> None:
+        self._html: str | None = html
+        self._date: str | None = None
+
+    def date(self) -> str | None:
+        """The date, searched for on the first call (the HTML is let go then)."""
+        if self._html is not None:
+            self._date, self._html = htmldate_published(self._html), None
+        return self._date
 
 
 # --- front matter and JSON captures --------------------------------------------------------------
@@ -762,12 +812,14 @@ def complete(page: Page, kept: list[Line], title: str | None) -> dict[str, Any]:
     front_matter = working.get("front_matter")
     fields = {**(front_matter if isinstance(front_matter, dict) else {}), **own}
     found: dict[str, Any] = {}
-    sources = [declared, from_fields(fields), from_lines(page, kept),
-               {"published": working.get("htmldate")}]
-    for source in sources:
+    for source in (declared, from_fields(fields), from_lines(page, kept)):
         for key, value in source.items():
             if value and not found.get(key):
                 found[key] = value
+    if not found.get("published"):  # htmldate, the last resort: searched only now
+        deferred = working.get("htmldate")
+        if published := deferred.date() if isinstance(deferred, DeferredDate) else deferred:
+            found["published"] = published
     found["title"] = title
     source_url = page.capture.source
     if not found.get("url") and source_url and source_url.startswith(("http://", "https://")):

@@ -9,7 +9,9 @@
 //! (`cleanse.deciding.evidence`), two line operations of `cleanse.features`
 //! (`strip_punctuation`, the match key) and the whole passes of thirteen detectors
 //! (`passes/<detector>.rs`, what they share in `passes.rs`, their fixed patterns in
-//! `detectors.rs`). See docs/native.md.
+//! `detectors.rs`), and HTML rendering over the tree lxml parsed (`html.rs`: the render walk,
+//! the DOM main-content picker, the elements page metadata is read from; `rounding.rs`:
+//! Python's `round(x, 3)`). See docs/native.md.
 
 pub mod detectors;
 pub mod evidence;
@@ -17,10 +19,13 @@ pub mod features;
 pub mod forest;
 pub mod keywords;
 pub mod pattern;
+pub mod rounding;
 pub mod scripts;
 pub mod tables;
 pub mod text;
 
+#[cfg(feature = "python")]
+mod html;
 #[cfg(feature = "python")]
 mod passes;
 #[cfg(feature = "python")]

@@ -584,6 +584,12 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(crate::passes::promo::promo_labels, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::author_bio::author_bio_boxes, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::author_bio::company_boilerplate_labels, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::html::render_walk, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::html::pick_main_content, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::html::byline_candidates, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::html::round3_each, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::html::tag_classes, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::html::page_elements, module)?)?;
     module.add_class::<KeywordAutomaton>()?;
     module.add_class::<ScriptCounter>()?;
     module.add_class::<LineRows>()?;
