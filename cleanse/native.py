@@ -41,6 +41,30 @@ enabled: bool = core is not None and os.environ.get(ENV_VAR, "1").strip() != "0"
 """Whether the native core answers (read on every call by the code that dispatches)."""
 
 
+# The core reads the trees lxml parses through lxml's element struct (lxml/etree.h) and
+# libxml2's node structs (libxml/tree.h), which have kept their layout for many years. A
+# changed layout would crash rather than fail, so other versions than those tested render
+# with the reference (docs/native.md).
+TESTED_LXML_MAJORS = (5, 6)
+TESTED_LIBXML_MAJORS = (2,)
+
+
+def _tested_lxml() -> bool:
+    import lxml.etree
+
+    return (lxml.etree.LXML_VERSION[0] in TESTED_LXML_MAJORS
+            and lxml.etree.LIBXML_VERSION[0] in TESTED_LIBXML_MAJORS)
+
+
+lxml_tested: bool = _tested_lxml()
+"""Whether the installed lxml and libxml2 are versions whose trees the core was tested on."""
+
+
+def reads_lxml_trees() -> bool:
+    """Whether the core reads lxml's trees itself: it answers, and the lxml is a tested one."""
+    return enabled and lxml_tested
+
+
 @contextmanager
 def _restoring(previous: bool) -> Iterator[None]:
     global enabled

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import cleanse
 from cleanse import native
 from cleanse.reading import html, main_content, metadata
 from cleanse.reading.metadata import DeferredDate
@@ -210,3 +211,28 @@ def _elements(draw, depth: int = 0) -> str:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_generated_pages(bodies, head):
     assert_same_rendering(f"<html><head>{head}</head><body>{''.join(bodies)}</body></html>")
+
+
+def test_untested_lxml_versions_render_with_the_reference(monkeypatch):
+    # A struct layout the core was not tested on would crash rather than fail: such an lxml
+    # is never read by the core, and the page comes out as the reference renders it.
+    page = "<html><body><h1>Title</h1><p>One paragraph, long enough to count.</p></body></html>"
+    expected = cleanse.clean(page, kind="html").to_dict()
+    monkeypatch.setattr(native, "lxml_tested", False)
+    assert not native.reads_lxml_trees()
+    calls = []
+    monkeypatch.setattr(native, "core", _Recording(native.core, calls))
+    assert cleanse.clean(page, kind="html").to_dict() == expected
+    assert not {"render_walk", "pick_main_content", "page_elements", "byline_candidates"} & set(
+        calls)
+
+
+class _Recording:
+    """The native core, noting which functions are called."""
+
+    def __init__(self, core, calls):
+        self._core, self._calls = core, calls
+
+    def __getattr__(self, name):
+        self._calls.append(name)
+        return getattr(self._core, name)

@@ -329,7 +329,7 @@ def _render_lines(root: Element, parts: list[Element],
                   title_path: set[Element]) -> tuple[str, list[dict[str, Any]]]:
     """The walk with its containers settled: (the text, each line's hints). The native core
     walks lxml's tree itself (docs/native.md) when it can read it; else the reference does."""
-    if native.enabled:
+    if native.reads_lxml_trees():
         assert native.core is not None
         rendered = native.core.render_walk(root, parts, list(title_path), len(title_path),
                                            _element_hints, _class_names)

@@ -107,7 +107,7 @@ def main_content(root: Element) -> list[Element] | None:
 
     The native core picks the same elements from lxml's tree itself (docs/native.md); what
     it cannot read (a namespaced element, an entity reference) the reference picks."""
-    if native.enabled:
+    if native.reads_lxml_trees():
         assert native.core is not None
         picked = native.core.pick_main_content(root, _names_weight, COMMENT, OVERLAY)
         if picked is not False:

@@ -473,7 +473,7 @@ def _page_elements(root: Element) -> PageElements:
     per attribute), the ``<time>`` and the ``<h1>`` elements, each in document order. The
     native core finds them all in one walk of lxml's tree (docs/native.md); this is the
     reference, seven passes."""
-    if native.enabled:
+    if native.reads_lxml_trees():
         assert native.core is not None
         found = native.core.page_elements(root)
         if found is not None:
@@ -564,7 +564,7 @@ def _maybe_bylines(body: Element) -> Iterable[Element]:
     """``body.iter("*")``; natively, only the elements :func:`_byline_element` might not pass
     over at once (named, not a script or image, a byline word in their ASCII class or id or
     a non-ASCII one, or rel=author), which it then tests as before (docs/native.md)."""
-    if native.enabled:
+    if native.reads_lxml_trees():
         assert native.core is not None
         found = native.core.byline_candidates(body)
         if found is not None:
