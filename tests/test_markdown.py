@@ -83,7 +83,7 @@ def test_what_is_not_a_reader_header(opening):
     ("***both*** and **bold _and italic_**", "both and bold and italic"),
     ("Use `` a`b `` here", "Use a`b here"),
     (r"an escaped \* star", "an escaped * star"),
-    ("a `[link](url)` in code", "a [link](url) in code"),
+    ("see [`Logger`](../logging.html#Logger \"logging.Logger\") objects", "see Logger objects"),
 ])
 def test_plain_inline(line, plain):
     assert plain_inline(line) == plain

@@ -103,6 +103,8 @@ def plain_inline(text: str) -> str:
     """A markdown line as the reader sees it: without its heading, quote or list prefix,
     emphasis markers, link targets and escapes; a code span's text exactly as written."""
     text = LINE_PREFIX.sub("", text)
+    if "](" in text:  # first: a link's text may hold a code span ([`Logger`](url))
+        text = LINK.sub(r"\1", text)
     pieces = []
     position = 0
     for span in CODE_SPAN.finditer(text) if "`" in text else ():
@@ -114,8 +116,6 @@ def plain_inline(text: str) -> str:
 
 
 def _unmarked(text: str) -> str:
-    if "](" in text:
-        text = LINK.sub(r"\1", text)
     for _ in range(NESTING):
         unmarked = UNDERSCORE_EMPHASIS.sub(r"\2", text) if "_" in text else text
         unmarked = STAR_EMPHASIS.sub(r"\2", unmarked) if "*" in unmarked else unmarked
