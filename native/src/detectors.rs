@@ -3,6 +3,7 @@
 //! with the Python reference).
 
 use crate::tables::Bits;
+use crate::text::runs_to_space;
 
 /// `chrome.EXPANDER_SUFFIX.search(text)`: `(?:展开|展開|更多|阅读全文|閱讀全文|查看全文|全文)
 /// \s*[>›»]*$`. Arrows and spaces are disjoint and no word ends in either, so a match is the
@@ -241,20 +242,7 @@ pub fn may_count(text: &str, digit: &Bits) -> bool {
 /// same class) goes from both ends.
 pub fn share_separated(text: &str, space: &Bits) -> String {
     let separator = |c: char| space.has(c) || "|/·•,，、:：()（）[]".contains(c);
-    let mut out = String::with_capacity(text.len());
-    let mut in_run = false;
-    for c in text.chars() {
-        if separator(c) {
-            if !in_run {
-                out.push(' ');
-            }
-            in_run = true;
-        } else {
-            out.push(c);
-            in_run = false;
-        }
-    }
-    out.trim_matches(|c| space.has(c)).to_owned()
+    runs_to_space(text, separator).trim_matches(|c| space.has(c)).to_owned()
 }
 
 #[cfg(test)]

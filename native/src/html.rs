@@ -28,6 +28,7 @@ use pyo3::types::{PyCapsule, PyDict, PyList, PyString, PyTuple, PyType};
 
 use crate::rounding::round3;
 use crate::tables::Tables;
+use crate::text::runs_to_space;
 
 // ---------------------------------------------------------------------------------------
 // The tree, as libxml2 and lxml lay it out.
@@ -368,23 +369,12 @@ fn stripped_chars(text: &str, tables: &Tables) -> usize {
 
 /// `_collapse_space`: each run of white space one space, none at either end.
 fn collapse_space(text: &str, tables: &Tables) -> String {
-    let mut out = String::with_capacity(text.len());
     if text.contains(['\x1c', '\x1d', '\x1e', '\x1f']) {
         // regex's \s runs become one space, then str.strip().
-        let mut in_run = false;
-        for c in text.chars() {
-            if tables.rx_space.has(c) {
-                if !in_run {
-                    out.push(' ');
-                }
-                in_run = true;
-            } else {
-                out.push(c);
-                in_run = false;
-            }
-        }
-        return out.trim_matches(|c| py_space(c, tables)).to_owned();
+        return runs_to_space(text, |c| tables.rx_space.has(c))
+            .trim_matches(|c| py_space(c, tables)).to_owned();
     }
+    let mut out = String::with_capacity(text.len());
     for word in text.split(|c| py_space(c, tables)).filter(|word| !word.is_empty()) {
         if !out.is_empty() {
             out.push(' ');

@@ -40,3 +40,22 @@ mod tests {
         assert_eq!(match_key("posted 12 mar, 2024 | 中文_x", &tables), "posted00mar0000中文x");
     }
 }
+
+/// Each run of characters that `joins` takes becomes one space: what `re.sub("[...]+", " ",
+/// text)` gives for the class `joins` stands for.
+pub fn runs_to_space(text: &str, joins: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_run = false;
+    for c in text.chars() {
+        if joins(c) {
+            if !in_run {
+                out.push(' ');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
+}
