@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from cleanse.detectors.base import Detector
-from cleanse.model import Category, Page
+from cleanse.model import Category, Line, Page
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -140,7 +140,7 @@ class FrontMatter(Detector):
             self.label(page, line, f"{FENCES[fence]}_front_matter", Category.META, 1.0,
                        f"{FENCES[fence].upper()} front matter: metadata, not article text")
 
-    def _reader_header(self, page: Page, content: list) -> None:
+    def _reader_header(self, page: Page, content: list[Line]) -> None:
         """A reader service's ``Field: value`` lines down to ``Markdown Content:``: the
         fields go to the front matter (``URL Source`` and ``Published Time`` are read as
         the url and the publication date), the title to ``page.title``."""
