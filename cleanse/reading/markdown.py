@@ -25,6 +25,8 @@ import re
 from bisect import bisect_left
 from typing import Any
 
+from cleanse.features import MARKDOWN_LINK, MARKDOWN_PREFIX
+
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 SETEXT_UNDERLINE = re.compile(r" {0,3}(?:={2,}|-{2,})[ \t]*")
 # What cannot be a setext heading's text: a list item, an ATX heading, a quote, a table row,
@@ -33,18 +35,17 @@ SETEXT_UNDERLINE = re.compile(r" {0,3}(?:={2,}|-{2,})[ \t]*")
 NOT_HEADING_TEXT = re.compile(r"^(?: {4}|\t|\s*(?:[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s|>|\||`{3}|~{3}|"
                               r"(?:={2,}|-{2,})\s*$))")
 FRONT_MATTER_FENCES = ("---", "+++")
-# Inline markup for plain_inline: code spans (their text is kept as written), links and
-# images (their text), emphasis markers only where they wrap text (CommonMark's flanking
-# rule, simplified: "2 * 3" and snake_case keep their characters), backslash escapes. No span
-# crosses its own marker, so every match attempt stops at the next marker and a
-# line of a million unclosed markers stays linear; nesting is undone one level per pass.
+# Inline markup for plain_inline, beside the line prefixes and links the features strip too
+# (features.MARKDOWN_PREFIX, MARKDOWN_LINK): code spans (their text is kept as written),
+# emphasis markers only where they wrap text (CommonMark's flanking rule, simplified: "2 * 3"
+# and snake_case keep their characters), backslash escapes. No span crosses its own marker,
+# so every match attempt stops at the next marker and a line of a million unclosed markers
+# stays linear; nesting is undone one level per pass.
 CODE_SPAN = re.compile(r"(?<!`)(`+)((?:(?!\1).)+?)\1(?!`)")
-LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\[\]]*\)")
 STAR_EMPHASIS = re.compile(r"(\*\*|\*)(?=[^\s*])([^*]+)(?<=\S)\1")
 UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)(__|_)(?=[^\s_])([^_]+)(?<=\S)\1(?!\w)")
 NESTING = 3  # emphasis inside emphasis: ***both***, **bold _and italic_**
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-LINE_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d{1,9}[.)]\s+)+")
 # Matched on the stripped line; a match can only start at "|", ":" or "-" (linear search).
 TABLE_DELIMITER = re.compile(r"(?:\|\s*)?:?-+:?(?:\s*\|\s*:?-+:?)*(?:\s*\|)?")
 
@@ -102,9 +103,9 @@ def setext_as_atx(text: str) -> str:
 def plain_inline(text: str) -> str:
     """A markdown line as the reader sees it: without its heading, quote or list prefix,
     emphasis markers, link targets and escapes; a code span's text exactly as written."""
-    text = LINE_PREFIX.sub("", text)
+    text = MARKDOWN_PREFIX.sub("", text)
     if "](" in text:  # first: a link's text may hold a code span ([`Logger`](url))
-        text = LINK.sub(r"\1", text)
+        text = MARKDOWN_LINK.sub(r"\1", text)
     pieces = []
     position = 0
     for span in CODE_SPAN.finditer(text) if "`" in text else ():
