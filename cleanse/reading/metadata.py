@@ -527,7 +527,9 @@ BYLINE_NAME = regex.compile(r"(?:^|[-_\s])(?:author|byline|by-line|writer)(?:nam
 MAX_BYLINE_ELEMENTS = 20
 # BYLINE_NAME's words, tested first (cheaply): only ASCII letters match them under regex.I.
 # One search for any of them, not a test per word: a page has hundreds of named elements.
-BYLINE_WORDS = re.compile("author|byline|by-line|writer")
+BYLINE_WORD_LIST = ("author", "byline", "by-line", "writer")
+BYLINE_WORDS = re.compile("|".join(BYLINE_WORD_LIST))
+NOT_BYLINE_TAGS = ("script", "style", "meta", "link", "img")
 
 
 def _byline_element(root: Element) -> list[str]:
@@ -539,7 +541,7 @@ def _byline_element(root: Element) -> list[str]:
     for element in _maybe_bylines(body):
         css_class, element_id, rel = element.get("class"), element.get("id"), element.get("rel")
         if not (css_class or element_id or rel) or \
-                element.tag in ("script", "style", "meta", "link", "img"):
+                element.tag in NOT_BYLINE_TAGS:
             continue  # (most elements: nothing names them a byline)
         name = f"{css_class or ''} {element_id or ''}"
         lowered = name.lower()
@@ -566,7 +568,7 @@ def _maybe_bylines(body: Element) -> Iterable[Element]:
     a non-ASCII one, or rel=author), which it then tests as before (docs/native.md)."""
     if native.reads_lxml_trees():
         assert native.core is not None
-        found = native.core.byline_candidates(body)
+        found = native.core.byline_candidates(body, BYLINE_WORD_LIST, NOT_BYLINE_TAGS)
         if found is not None:
             return found
     return body.iter("*")

@@ -1508,23 +1508,22 @@ pub(crate) fn pick_main_content<'py>(py: Python<'py>, root: &Bound<'py, PyAny>,
 // ---------------------------------------------------------------------------------------
 // Byline elements (`cleanse.reading.metadata._byline_element`).
 
-/// The words `metadata.BYLINE_WORDS` searches for in a lowercased class and id.
-const BYLINE_WORDS: [&str; 4] = ["author", "byline", "by-line", "writer"];
-const NOT_BYLINE_TAGS: [&str; 5] = ["script", "style", "meta", "link", "img"];
-
 /// `body.iter("*")` less the elements `_byline_element` would pass over at once: those
-/// without a class, id or rel, those of `NOT_BYLINE_TAGS`, and those whose rel does not
-/// hold "author" and whose ASCII class and id hold none of `BYLINE_WORDS` (a class or id
-/// with other characters is kept: Python lowercases those). The reference then tests each
-/// element left exactly as before. None when the tree holds what the core does not read.
+/// without a class, id or rel, those whose tag is one of `not_byline_tags`, and those whose
+/// rel does not hold "author" and whose ASCII class and id hold none of `byline_words`
+/// (`metadata.BYLINE_WORD_LIST`, ASCII; a class or id with other characters is kept: Python
+/// lowercases those). The reference then tests each element left exactly as before. None
+/// when the tree holds what the core does not read.
 #[pyfunction]
-pub(crate) fn byline_candidates<'py>(py: Python<'py>, body: &Bound<'py, PyAny>)
+pub(crate) fn byline_candidates<'py>(py: Python<'py>, body: &Bound<'py, PyAny>,
+                                     byline_words: Vec<String>, not_byline_tags: Vec<String>)
                                      -> PyResult<Option<Bound<'py, PyList>>> {
     let tables = &crate::python::core(py)?.tables;
     let (body, doc) = node_of(py, body)?;
+    let names = BylineNames { words: &byline_words, not_tags: &not_byline_tags };
     let list = PyList::empty(py);
     for node in preorder(body) {
-        match byline_candidate(node, tables) {
+        match byline_candidate(node, &names, tables) {
             Ok(false) => {}
             Ok(true) => list.append(element_object(py, doc, node)?)?,
             Err(Unsupported) => return Ok(None),
@@ -1533,9 +1532,15 @@ pub(crate) fn byline_candidates<'py>(py: Python<'py>, body: &Bound<'py, PyAny>)
     Ok(Some(list))
 }
 
-fn byline_candidate(node: Node, tables: &Tables) -> Read<bool> {
+/// What `metadata.py` names a byline element by (its constants, passed in on each call).
+struct BylineNames<'a> {
+    words: &'a [String],
+    not_tags: &'a [String],
+}
+
+fn byline_candidate(node: Node, names: &BylineNames, tables: &Tables) -> Read<bool> {
     let Some(tag) = tag(node)? else { return Ok(false) };
-    if NOT_BYLINE_TAGS.contains(&tag) || unsafe { (*node).properties }.is_null() {
+    if names.not_tags.iter().any(|not| not == tag) || unsafe { (*node).properties }.is_null() {
         return Ok(false);
     }
     let (class, id, rel) = (get(node, "class")?.unwrap_or(""), get(node, "id")?.unwrap_or(""),
@@ -1550,8 +1555,9 @@ fn byline_candidate(node: Node, tables: &Tables) -> Read<bool> {
         return Ok(true);
     }
     // In "{class} {id}" lowercased; no word holds a space, so none spans the two.
-    Ok([class, id].iter().any(|name| BYLINE_WORDS.iter().any(|word| {
-        name.as_bytes().windows(word.len()).any(|piece| piece.eq_ignore_ascii_case(word.as_bytes()))
+    // (An empty word matches anywhere, as an empty alternative of the regex does.)
+    Ok([class, id].iter().any(|name| names.words.iter().any(|word| {
+        word.is_empty() || name.as_bytes().windows(word.len()).any(|piece| piece.eq_ignore_ascii_case(word.as_bytes()))
     })))
 }
 
