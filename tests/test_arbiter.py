@@ -24,6 +24,7 @@ from cleanse.deciding.arbiter import (
     load_model,
     page_summary,
 )
+from cleanse.deciding import evidence
 from cleanse.deciding.evidence import COLUMN, FEATURES, page_features
 from cleanse.reading.capture import to_capture
 
@@ -85,6 +86,29 @@ def test_windows_see_the_neighbourhood():
     prose = rows[:, COLUMN["prose_w5"]]
     assert prose[0] > prose[-1]  # the first line sits among prose, the last among menu items
     assert rows[-1, COLUMN["short_run"]] == pytest.approx(math.log1p(12))
+
+
+def test_a_feed_of_teasers_after_the_article_repeats_its_shapes():
+    feed = []
+    for i in range(4):
+        feed += [f"Another story number {i} with a title", "Jan 12, 2026", "News"]
+    _, rows = page_features(labelled(page(*EN, *feed)))
+    repeats, after = rows[:, COLUMN["shape_repeats"]], rows[:, COLUMN["unpatterned_prose_after"]]
+    article, teasers = slice(0, len(EN)), slice(len(EN), None)
+    assert np.all(repeats[article] == 0)
+    assert np.all(repeats[teasers] == pytest.approx(math.log1p(4)))
+    assert after[0] > 0 and np.all(after[teasers] == 0)
+
+
+@pytest.mark.parametrize("shapes, expected", [
+    ([1, 2] * 3, [3] * 6),                      # a pattern of two shapes, three times
+    ([1, 2] * 2, [0] * 4),                      # twice is not yet a pattern
+    ([5] * 8, [0] * 8),                         # one shape again and again is a run
+    ([0, 1, 2] * 3 + [7, 7], [3] * 9 + [0, 0]),  # the pattern ends where the shapes change
+])
+def test_shape_repeats_count_back_to_back_patterns(shapes, expected):
+    assert evidence._shape_repeats(np.array(shapes)).tolist() == [
+        pytest.approx(math.log1p(n)) if n else 0.0 for n in expected]
 
 
 def test_the_arbiter_keeps_an_article_and_drops_its_furniture():

@@ -19,7 +19,11 @@ from one. Columns:
   windows of 2, 5 and 10 lines; for a text capture, the share of its lines that carry
   markdown links (missing for HTML, whose links are in the DOM columns): in a capture that
   marks its links, a run of short lines without them reads differently from one in an
-  innerText, where no line shows its links;
+  innerText, where no line shows its links; and how often the pattern of line shapes the
+  line sits in repeats (``shape_repeats``): a feed of teasers, a grid of products or a
+  thread of posts is a few lines of fixed shapes (title, summary, date) again and again, in
+  a text capture as in HTML; and how much prose outside such patterns lies after the line
+  (``unpatterned_prose_after``): a feed's summaries are prose, but not the article's;
 * the DOM (HTML only, missing for text captures): block tag, link
   density, furniture-named container (dialogs apart), ``<article>``/``<main>``,
   quote, hidden, how close the line hangs to the title heading
@@ -86,7 +90,7 @@ _POSITION_COLUMNS = (
     "rel_line", "rel_chars", "log_page_lines", "log_page_chars", "prose_before", "prose_after",
     "short_run", "prev_log_tokens", "next_log_tokens", "prev_prose", "next_prose",
     "tokens_vs_page_median", "page_prose_share", "page_long_lines", "page_list_share",
-    "page_link_markup_share",
+    "page_link_markup_share", "shape_repeats", "unpatterned_prose_after",
 )
 _DOM_COLUMNS = (
     "is_html", "link_density", "in_article", "quote", "hidden", "main_content",
@@ -313,6 +317,12 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
     rows[:, col["page_long_lines"]] = math.log1p(float(rows[:, col["long_prose"]].sum()))
     rows[:, col["page_list_share"]] = float(np.mean(
         np.maximum(rows[:, col["list_item"]], np.nan_to_num(rows[:, col["tag_li"]]))))
+    repeats = _shape_repeats(_line_shapes(rows))
+    rows[:, col["shape_repeats"]] = repeats
+    unpatterned = prose_chars * (repeats == 0)
+    # Summed from the end, so that a line with none after it has exactly 0.
+    rows[:, col["unpatterned_prose_after"]] = (
+        (np.cumsum(unpatterned[::-1])[::-1] - unpatterned) / total_prose)
     rows[:, col["page_link_markup_share"]] = (
         math.nan if is_html else float(np.mean(rows[:, col["markdown_links"]] > 0)))
     if is_html:
@@ -337,6 +347,49 @@ def _structure_columns(lines: list[Line], chars: np.ndarray, total_chars: float,
         share[signature] = share.get(signature, 0.0) + size
     rows[:, COLUMN["structure_repeats"]] = [math.log1p(count[s]) for s in signatures]
     rows[:, COLUMN["structure_share"]] = [share[s] / total_chars for s in signatures]
+
+
+# A line's shape: its length class and what kind of line it is. Two lines of one shape look
+# alike to a reader skimming a feed (a label, a title, a one-line summary, a date), whatever
+# they say. The classes are coarse on purpose: one feed's titles vary in length, and its
+# summaries are cut at different points (with or without a full stop).
+_LENGTH_CLASSES = np.log1p([3, 40])  # tokens: a label, a title or summary, a long paragraph
+_SHAPE_FLAGS = ("mostly_date", "heading_markup", "list_item", "link_like")
+MAX_SHAPE_PERIOD = 8
+MIN_SHAPE_REPEATS = 3
+
+
+def _line_shapes(rows: np.ndarray) -> np.ndarray:
+    """Each line's shape as a small integer: its length class and :data:`_SHAPE_FLAGS`, and
+    whether it carries markdown links."""
+    shapes = np.searchsorted(_LENGTH_CLASSES, rows[:, COLUMN["log_tokens"]], side="left")
+    for bit, name in enumerate((*_SHAPE_FLAGS, "markdown_links")):
+        shapes = shapes + ((rows[:, COLUMN[name]] > 0) << (bit + 2))
+    return shapes
+
+
+def _shape_repeats(shapes: np.ndarray) -> np.ndarray:
+    """log(1 + how many times the pattern of shapes around each line repeats back to back),
+    0 outside such a pattern. A pattern is 2 to :data:`MAX_SHAPE_PERIOD` lines of at least
+    two shapes, seen at least :data:`MIN_SHAPE_REPEATS` times in a row; where patterns of
+    several lengths cover a line, the most repeated counts."""
+    n = len(shapes)
+    repeats = np.zeros(n)
+    for period in range(2, MAX_SHAPE_PERIOD + 1):
+        if n < MIN_SHAPE_REPEATS * period:
+            break
+        same = np.zeros(n - period + 2, dtype=np.int8)
+        same[1:-1] = shapes[period:] == shapes[:-period]
+        edges = np.flatnonzero(np.diff(same))  # run starts and stops, alternating
+        starts, stops = edges[0::2], edges[1::2]
+        long_enough = stops - starts >= (MIN_SHAPE_REPEATS - 1) * period
+        for start, stop in zip(starts[long_enough].tolist(), stops[long_enough].tolist()):
+            if len(set(shapes[start:start + period].tolist())) < 2:
+                continue  # one shape again and again: a run, which short_run already counts
+            count = (stop - start) // period + 1
+            covered = repeats[start:stop + period]
+            np.maximum(covered, math.log1p(count), out=covered)
+    return repeats
 
 
 def _short_runs(short: np.ndarray) -> np.ndarray:
