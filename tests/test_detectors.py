@@ -103,6 +103,8 @@ def test_english_related_list_after_article_is_removed():
 @pytest.mark.parametrize("heading", [
     "Trending News", "Want more stories like this?", "Related Roundup: Apple earnings",
     "相关内容", "Вам также может быть интересно",
+    # Shops' and forums' own names for the list.
+    "Customers also bought", "Similar threads", "Frequently bought together", "相关商品",
 ])
 def test_more_related_list_headings(heading):
     # Headings met on unseen news pages (an error analysis of scrapinghub_aeb and cwced_zh).
@@ -228,7 +230,8 @@ def test_subscribe_in_prose_stays():
 @pytest.mark.parametrize("junk", [
     "分享至", "Share on Facebook | Twitter | Email", "微博 微信 QQ空间", "0",
     "© 2024 Example News Ltd. All rights reserved.", "京ICP备12345678号",
-    "返回頂部", "Back to top", "×",
+    "返回頂部", "Back to top", "×", "Add to cart", "加入购物车",
+    "You must log in or register to reply here.",
     "We use cookies to improve your experience. Accept all cookies or manage preferences.",
 ])
 def test_share_and_chrome_lines_are_removed(junk):
