@@ -317,12 +317,15 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
     rows[:, col["page_long_lines"]] = math.log1p(float(rows[:, col["long_prose"]].sum()))
     rows[:, col["page_list_share"]] = float(np.mean(
         np.maximum(rows[:, col["list_item"]], np.nan_to_num(rows[:, col["tag_li"]]))))
-    repeats = _shape_repeats(_line_shapes(rows))
-    rows[:, col["shape_repeats"]] = repeats
-    unpatterned = prose_chars * (repeats == 0)
-    # Summed from the end, so that a line with none after it has exactly 0.
-    rows[:, col["unpatterned_prose_after"]] = (
-        (np.cumsum(unpatterned[::-1])[::-1] - unpatterned) / total_prose)
+    if is_html:  # the DOM's repeated structure says it better: structure_repeats
+        rows[:, col["shape_repeats"]] = rows[:, col["unpatterned_prose_after"]] = math.nan
+    else:
+        repeats = _shape_repeats(_line_shapes(rows))
+        rows[:, col["shape_repeats"]] = repeats
+        unpatterned = prose_chars * (repeats == 0)
+        # Summed from the end, so that a line with none after it has exactly 0.
+        rows[:, col["unpatterned_prose_after"]] = (
+            (np.cumsum(unpatterned[::-1])[::-1] - unpatterned) / total_prose)
     rows[:, col["page_link_markup_share"]] = (
         math.nan if is_html else float(np.mean(rows[:, col["markdown_links"]] > 0)))
     if is_html:
