@@ -341,3 +341,31 @@ def test_records_waiting_for_a_slow_capture_do_not_end_the_run(tmp_path, monkeyp
     jobs = list(list_files([str(_big_folder(tmp_path / "in", 12))]))
     records = list(run_jobs(jobs, _SlowFirstCapture(), 2))
     assert [r["source"] for r in records] == [job.source for job in jobs]
+
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("output", ["out.jsonl", "out.csv", "out.txt", "out"])
+def test_records_written_out_by_the_workers_are_the_records_the_main_process_wrote(
+        tmp_path, monkeypatch, jobs, output):
+    # Workers write each record out in the output's format (outputs.Encoded); what reaches
+    # the output and the summary is what encoding whole records in the main process gave.
+    folder = _big_folder(tmp_path / "in", 6)
+    (folder / "empty.txt").write_text("", "utf-8")
+    (folder / "twice.txt.gz").write_bytes(b"\x1f\x8b\x08garbage")
+    runs = {}
+    for how in ("workers", "main"):
+        if how == "main":  # the whole records, encoded by the sink
+            monkeypatch.setattr(cleanse.running.outputs, "encoded", lambda record, _: record)
+            monkeypatch.setattr(cleanse.running.batch, "encoded", lambda record, _: record)
+        out, stats_file = tmp_path / how / output, tmp_path / how / "stats.json"
+        out.parent.mkdir()
+        assert main(["clean", str(folder), "-o", str(out), "-q", "-j", jobs,
+                     "--stats", str(stats_file)]) == 1  # the damaged .gz
+        found = stats(stats_file)
+        del found["seconds"], found["peak_rss_mb"]
+        files = sorted(out.rglob("*")) if out.is_dir() else [out]
+        runs[how] = (found, [(f.relative_to(out).as_posix() if out.is_dir() else f.name,
+                              f.read_bytes()) for f in files if f.is_file()])
+    assert runs["workers"] == runs["main"]
+    assert runs["workers"][0]["status"] == {"ok": 6, "empty": 1, "error": 1}

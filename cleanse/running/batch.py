@@ -43,7 +43,7 @@ from cleanse.reading.capture import (
     looks_like_html,
 )
 from cleanse.reading.warc import html_records, is_warc
-from cleanse.running.outputs import FAILED, STDIO, Done, unwritable
+from cleanse.running.outputs import FAILED, STDIO, Done, encoded, unwritable
 
 if TYPE_CHECKING:
     from cleanse.running.sites import SiteProfiles
@@ -301,6 +301,10 @@ class Cleaner:
     kind: str | None = None
     keep_rendering: bool = False  # HTML records carry the rendering their line numbers use
     sites: SiteProfiles | None = None
+    # The output's encoder (a sink's ``encoder()``): records then come back as
+    # outputs.Encoded, written out where they are made -- a worker process -- so the main
+    # process only writes them. None: whole records.
+    encode: Callable[[dict[str, Any]], str] | None = None
 
     def __post_init__(self) -> None:
         self.pipeline = Pipeline(self.config)
@@ -313,7 +317,12 @@ class Cleaner:
         return self.config.time_limit
 
     def __call__(self, job: Job) -> dict[str, Any]:
-        """The record for ``job``; never raises for bad input."""
+        """The record for ``job`` (an outputs.Encoded one with :attr:`encode`); never raises
+        for bad input."""
+        record = self._record(job)
+        return record if self.encode is None else encoded(record, self.encode)
+
+    def _record(self, job: Job) -> dict[str, Any]:
         try:
             data = read_job(job, self.max_bytes)
         except UnreadableInput as exc:
