@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -472,24 +472,32 @@ KILL_GRACE_SECONDS = 5.0
 class _Worker:
     process: Any  # multiprocessing.Process (the context's own class)
     conn: Connection
-    job: tuple[int, Job] | None = None
-    started: float = 0.0
+    # The jobs sent and not answered yet, in the order sent: the first is being cleaned,
+    # the next waits in the pipe.
+    jobs: deque[tuple[int, Job]] = field(default_factory=deque)
+    started: float = 0.0  # when the first of ``jobs`` started (about: see _Pool._collect)
 
 
 WAITING_PER_WORKER = 8
+# Jobs a worker holds at once: the one it cleans and the next, already in its pipe, so it
+# never waits for the main process to answer before starting the next capture (the main
+# process may be busy writing records, or not scheduled: a third process on the cores).
+JOBS_PER_WORKER = 2
 
 
 class _Pool:
-    """Worker processes fed one job at a time, each job under a hard time limit.
+    """Worker processes fed :data:`JOBS_PER_WORKER` jobs at a time, each job under a hard
+    time limit.
 
     ``multiprocessing.Pool`` cannot stop one task: a capture stuck in C code
     would hold its worker forever, and a worker killed by the OS loses its
     task silently. Here a worker past the limit (plus a grace) is killed and
-    replaced, and the job gets a ``timeout`` record; a worker that dies gets
-    an ``error`` record. Workers ignore Ctrl-C (the main process stops them)
+    replaced, and the job it was cleaning gets a ``timeout`` record; a worker that
+    dies gets an ``error`` record for it. The jobs queued behind it go to the
+    replacement. Workers ignore Ctrl-C (the main process stops them)
     and exit quietly when the main process is gone.
 
-    Jobs are taken from their iterator only when a worker is free, so a
+    Jobs are taken from their iterator only when a worker has room, so a
     WARC's records are read as the run reaches them. Records finished out of
     order wait for the earlier ones; at most :data:`WAITING_PER_WORKER` per
     worker wait, then free workers wait too, so memory stays bounded while
@@ -516,17 +524,20 @@ class _Pool:
         results: dict[int, dict[str, Any]] = {}
         next_out, exhausted = 0, False
         while True:
-            for worker in self.workers:
-                if worker.job is None and not exhausted and len(results) < self.max_waiting:
-                    item = next(queue, None)
-                    if item is None:
-                        exhausted = True
-                    else:
-                        self._give(worker, item)
+            # Breadth first: every worker gets a job before any gets its next one.
+            for held in range(JOBS_PER_WORKER):
+                for worker in self.workers:
+                    if len(worker.jobs) == held and not exhausted \
+                            and len(results) < self.max_waiting:
+                        item = next(queue, None)
+                        if item is None:
+                            exhausted = True
+                        else:
+                            self._give(worker, item)
             while next_out in results:
                 yield results.pop(next_out)
                 next_out += 1
-            busy = [w for w in self.workers if w.job is not None]
+            busy = [w for w in self.workers if w.jobs]
             if not busy:
                 if exhausted:
                     return
@@ -537,7 +548,9 @@ class _Pool:
                 self._collect(worker, results)
 
     def _give(self, worker: _Worker, item: tuple[int, Job]) -> None:
-        worker.job, worker.started = item, time.monotonic()
+        if not worker.jobs:
+            worker.started = time.monotonic()
+        worker.jobs.append(item)
         try:
             worker.conn.send(item[1])
         except OSError:
@@ -550,16 +563,18 @@ class _Pool:
         return max(0.0, deadline - time.monotonic())
 
     def _collect(self, worker: _Worker, results: dict[int, dict[str, Any]]) -> None:
-        assert worker.job is not None
-        index, job = worker.job
-        if worker.conn.poll():
+        while worker.jobs and worker.conn.poll():
             try:
-                results[index] = worker.conn.recv()
+                answer = worker.conn.recv()
             except (EOFError, OSError):
-                pass  # died mid-answer: reported below
-            else:
-                worker.job = None
-                return
+                break  # died mid-answer: reported below
+            results[worker.jobs.popleft()[0]] = answer
+            # The next job started when this answer was sent, a moment before it was read
+            # here: its hard limit counts from now, later by that moment at most.
+            worker.started = time.monotonic()
+        if not worker.jobs:
+            return
+        index, job = worker.jobs[0]
         if not worker.process.is_alive():
             code = worker.process.exitcode
             how = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"status {code}"
@@ -573,21 +588,26 @@ class _Pool:
         self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
+        """A fresh process for ``worker``, given the jobs queued behind the one it lost (the
+        old process never started them)."""
+        queued = list(worker.jobs)[1:]
         _stop(worker)
         fresh = self._start()
-        worker.process, worker.conn, worker.job = fresh.process, fresh.conn, None
+        worker.process, worker.conn, worker.jobs = fresh.process, fresh.conn, deque()
+        for item in queued:
+            self._give(worker, item)
 
     def close(self) -> None:
         """Stop every worker: politely when idle, by force when busy or stuck."""
         for worker in self.workers:
-            if worker.job is None:
+            if not worker.jobs:
                 try:
                     worker.conn.send(None)
                 except OSError:
                     pass
         deadline = time.monotonic() + 5
         for worker in self.workers:
-            if worker.job is None:
+            if not worker.jobs:
                 worker.process.join(max(0.0, deadline - time.monotonic()))
             _stop(worker)
 
