@@ -421,3 +421,25 @@ def test_records_written_out_by_the_workers_are_the_records_the_main_process_wro
                               f.read_bytes()) for f in files if f.is_file()])
     assert runs["workers"] == runs["main"]
     assert runs["workers"][0]["status"] == {"ok": 6, "empty": 1, "error": 1}
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="workers are spawned, not forked")
+def test_forked_workers_share_what_the_main_process_built_before_forking(tmp_path,
+                                                                         monkeypatch):
+    # The first capture of a process builds the native core's tables, the language tables,
+    # ...: Cleaner.warm builds them in the main process, once, before the workers fork.
+    warmed = []
+    real_warm = Cleaner.warm
+
+    def warm(self):
+        warmed.append(os.getpid())
+        real_warm(self)
+
+    monkeypatch.setattr(Cleaner, "warm", warm)
+    folder = _big_folder(tmp_path / "in", 4)
+    jobs = list(list_files([str(folder)]))
+    warm_records = list(run_jobs(jobs, Cleaner(), 2))
+    assert warmed == [os.getpid()]
+    assert [r["source"] for r in warm_records] == [job.source for job in jobs]
+    assert warm_records == [Cleaner()(job) for job in jobs]  # as cleaned here, one by one
+
