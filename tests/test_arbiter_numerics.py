@@ -8,7 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cleanse.deciding.arbiter import _BIN_EDGES, _DOT_BLOCK, _dot, _histograms, _rounded, page_summary
+from cleanse.deciding.arbiter import (
+    _BIN_EDGES,
+    _DOT_BLOCK,
+    _dot,
+    _histograms,
+    _rounded,
+    page_summary,
+)
 
 
 def _pages() -> list[tuple[np.ndarray, np.ndarray]]:
