@@ -1,13 +1,21 @@
 """The arbiter's faster numerics give exactly what the slower ones gave: the page-threshold
 model's summary counts probabilities as numpy's histogram does (the model was trained on
-numpy's histograms), and a verdict's probability is ``round(p, 3)`` however it is rounded."""
+numpy's histograms), its dot product is ``a @ b`` up to 10,000 lines and never wakes BLAS
+threads, and a verdict's probability is ``round(p, 3)`` however it is rounded."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from cleanse.deciding.arbiter import _BIN_EDGES, _histograms, _rounded
+from cleanse.deciding.arbiter import (
+    _BIN_EDGES,
+    _DOT_BLOCK,
+    _dot,
+    _histograms,
+    _rounded,
+    page_summary,
+)
 
 
 def _pages() -> list[tuple[np.ndarray, np.ndarray]]:
@@ -45,3 +53,43 @@ def test_probabilities_are_rounded_as_round_rounds_them():
     expected = [round(value, 3) for value in values.tolist()]
     # Compared as bytes: -0.0 and 0.0 must not pass for each other, and NaN must match NaN.
     assert np.array(found).tobytes() == np.array(expected).tobytes()
+
+
+class _Recording(np.ndarray):
+    """A vector that notes the length of each ``@`` it takes part in."""
+
+    lengths: list[int] = []
+
+    def __matmul__(self, other):
+        _Recording.lengths.append(len(self))
+        return np.asarray(self) @ np.asarray(other)
+
+
+@pytest.mark.parametrize("size", [1, 7, 260, _DOT_BLOCK - 1, _DOT_BLOCK, _DOT_BLOCK + 1,
+                                  3 * _DOT_BLOCK + 17])
+def test_the_summary_dot_is_one_blas_call_up_to_the_block_and_never_longer(size):
+    rng = np.random.default_rng(size)
+    a, b = rng.random(size) * 400.0, rng.random(size)
+    _Recording.lengths = []
+    found = _dot(a.view(_Recording), b.view(_Recording))
+    assert max(_Recording.lengths) <= _DOT_BLOCK  # OpenBLAS threads a dot above 10,000
+    assert isinstance(found, float)
+    if size <= _DOT_BLOCK:
+        assert _Recording.lengths == [size]
+        assert np.float64(found).tobytes() == np.float64(a @ b).tobytes()  # as it always was
+    else:
+        blocks = [float(a[i:i + _DOT_BLOCK] @ b[i:i + _DOT_BLOCK]) for i in range(0, size,
+                                                                             _DOT_BLOCK)]
+        total = 0.0
+        for block in blocks:
+            total += block
+        assert found == total and found == pytest.approx(float(a @ b), rel=1e-12)
+
+
+def test_a_long_pages_summary_does_not_depend_on_the_number_of_blas_threads():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    rng = np.random.default_rng(3)
+    probabilities, weights = rng.random(25_000), 1.0 + rng.integers(0, 400, 25_000) * 1.0
+    summary = page_summary(probabilities, weights, False)
+    with threadpoolctl.threadpool_limits(1, user_api="blas"):
+        assert page_summary(probabilities, weights, False) == summary

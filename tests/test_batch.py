@@ -341,3 +341,105 @@ def test_records_waiting_for_a_slow_capture_do_not_end_the_run(tmp_path, monkeyp
     jobs = list(list_files([str(_big_folder(tmp_path / "in", 12))]))
     records = list(run_jobs(jobs, _SlowFirstCapture(), 2))
     assert [r["source"] for r in records] == [job.source for job in jobs]
+
+
+class _Timed:
+    """Work that takes ``seconds`` a job and notes, per process, when each job started and
+    ended; a job named ``crash`` ends its process instead."""
+
+    time_limit = None
+
+    def __init__(self, log: Path, seconds: float):
+        self.log, self.seconds = log, seconds
+
+    def __call__(self, job: Job) -> dict:
+        if job.source == "crash":
+            os._exit(3)
+        start = time.monotonic()
+        time.sleep(self.seconds)
+        with open(self.log / str(os.getpid()), "a") as handle:
+            handle.write(f"{start} {time.monotonic()}\n")
+        return {"source": job.source, "status": "ok"}
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="workers are spawned, not forked")
+def test_a_worker_starts_its_next_capture_without_waiting_for_the_main_process(tmp_path):
+    # The main process handles records slowly (a slow output): with one job at a time, each
+    # worker sat idle after each capture until the main process came back for its answer.
+    jobs = [Job(str(n), str(n), b"") for n in range(16)]
+    sources = []
+    for record in run_jobs(jobs, _Timed(tmp_path, 0.1), 2):
+        sources.append(record["source"])
+        time.sleep(0.1)
+    assert sources == [job.source for job in jobs]
+    gaps = []
+    for log in tmp_path.iterdir():
+        spans = sorted(tuple(map(float, line.split())) for line in log.read_text().splitlines())
+        gaps += [start - end for (_, end), (start, _) in zip(spans, spans[1:])]
+    assert len(gaps) == len(jobs) - 2
+    assert sorted(gaps)[len(gaps) // 2] < 0.05  # one job at a time: ~0.1 s each
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="workers are spawned, not forked")
+def test_the_jobs_queued_behind_a_capture_that_kills_its_worker_are_still_cleaned(tmp_path):
+    from cleanse.running.batch import JOBS_PER_WORKER
+
+    assert JOBS_PER_WORKER == 2
+    names = ["a", "crash", "b", "c", "d", "e", "crash", "f", "g"]
+    jobs = [Job(name, name, b"") for name in names]
+    records = list(run_jobs(jobs, _Timed(tmp_path, 0.05), 2))
+    assert [r["source"] for r in records] == names
+    for record in records:
+        if record["source"] == "crash":
+            assert record["status"] == "error" and "worker process died" in record["error"]
+        else:
+            assert record["status"] == "ok"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("output", ["out.jsonl", "out.csv", "out.txt", "out"])
+def test_records_written_out_by_the_workers_are_the_records_the_main_process_wrote(
+        tmp_path, monkeypatch, jobs, output):
+    # Workers write each record out in the output's format (outputs.Encoded); what reaches
+    # the output and the summary is what encoding whole records in the main process gave.
+    folder = _big_folder(tmp_path / "in", 6)
+    (folder / "empty.txt").write_text("", "utf-8")
+    (folder / "twice.txt.gz").write_bytes(b"\x1f\x8b\x08garbage")
+    runs = {}
+    for how in ("workers", "main"):
+        if how == "main":  # the whole records, encoded by the sink
+            monkeypatch.setattr(cleanse.running.outputs, "encoded", lambda record, _: record)
+            monkeypatch.setattr(cleanse.running.batch, "encoded", lambda record, _: record)
+        out, stats_file = tmp_path / how / output, tmp_path / how / "stats.json"
+        out.parent.mkdir()
+        assert main(["clean", str(folder), "-o", str(out), "-q", "-j", jobs,
+                     "--stats", str(stats_file)]) == 1  # the damaged .gz
+        found = stats(stats_file)
+        del found["seconds"], found["peak_rss_mb"]
+        files = sorted(out.rglob("*")) if out.is_dir() else [out]
+        runs[how] = (found, [(f.relative_to(out).as_posix() if out.is_dir() else f.name,
+                              f.read_bytes()) for f in files if f.is_file()])
+    assert runs["workers"] == runs["main"]
+    assert runs["workers"][0]["status"] == {"ok": 6, "empty": 1, "error": 1}
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="workers are spawned, not forked")
+def test_forked_workers_share_what_the_main_process_built_before_forking(tmp_path,
+                                                                         monkeypatch):
+    # The first capture of a process builds the native core's tables, the language tables,
+    # ...: Cleaner.warm builds them in the main process, once, before the workers fork.
+    warmed = []
+    real_warm = Cleaner.warm
+
+    def warm(self):
+        warmed.append(os.getpid())
+        real_warm(self)
+
+    monkeypatch.setattr(Cleaner, "warm", warm)
+    folder = _big_folder(tmp_path / "in", 4)
+    jobs = list(list_files([str(folder)]))
+    warm_records = list(run_jobs(jobs, Cleaner(), 2))
+    assert warmed == [os.getpid()]
+    assert [r["source"] for r in warm_records] == [job.source for job in jobs]
+    assert warm_records == [Cleaner()(job) for job in jobs]  # as cleaned here, one by one
+

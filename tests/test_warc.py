@@ -131,7 +131,7 @@ def test_warc_records_are_read_as_the_run_reaches_them(tmp_path, monkeypatch, jo
     """Never the whole crawl in memory: when a record is written, only the records ahead of
     it that workers hold or that finished out of order (a bounded number) have been read."""
     import cleanse.running.batch
-    from cleanse.running.batch import WAITING_PER_WORKER, Summary
+    from cleanse.running.batch import JOBS_PER_WORKER, WAITING_PER_WORKER, Summary
 
     path = tmp_path / "crawl.warc.gz"
     count = 40
@@ -155,7 +155,7 @@ def test_warc_records_are_read_as_the_run_reaches_them(tmp_path, monkeypatch, jo
     assert main(["clean", str(path), "-o", str(out), "-q", "-j", jobs]) == 0
     assert len(out.read_text("utf-8").splitlines()) == count
     workers = int(jobs)
-    bound = 1 if workers == 1 else workers + WAITING_PER_WORKER * workers + 1
+    bound = 1 if workers == 1 else (JOBS_PER_WORKER + WAITING_PER_WORKER) * workers + 1
     assert max(ahead) <= bound < count, ahead
 
 

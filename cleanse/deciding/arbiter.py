@@ -119,7 +119,7 @@ def page_summary(probabilities: np.ndarray, weights: np.ndarray, html: bool) -> 
     line_share = line_counts / len(probabilities)
     order = np.argsort(-probabilities, kind="stable")
     ranked_p, ranked_w = probabilities[order], weights[order]
-    expected_article = float(ranked_w @ ranked_p)
+    expected_article = _dot(ranked_w, ranked_p)
     if expected_article > 0:
         expected = 2 * np.cumsum(ranked_w * ranked_p) / (np.cumsum(ranked_w) + expected_article)
         best = int(np.argmax(expected))
@@ -129,6 +129,26 @@ def page_summary(probabilities: np.ndarray, weights: np.ndarray, html: bool) -> 
     return [float(html), float(np.log1p(len(probabilities))), best_f1, best_threshold,
             expected_article / total, float(ranked_p[0]), *token_share.tolist(),
             *line_share.tolist()]
+
+
+# The most elements a BLAS dot product is asked for at once. Above 10,000 OpenBLAS (numpy's)
+# splits a dot among threads, and the thread it wakes spins on after it: ~65 ms of CPU a call
+# on a 2-core machine, more than the rest of judging a 17,000-line page (the step in
+# benchmarks/speed.py's size scaling at 10,000 lines), and a sum that depends on the number
+# of cores. Up to this size the dot is one call, as it always was.
+_DOT_BLOCK = 10_000
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """``float(a @ b)`` of two contiguous float64 vectors, in blocks of :data:`_DOT_BLOCK`
+    added in order: for at most that many elements exactly ``a @ b`` (one BLAS call, one
+    thread), beyond it the same on any machine and number of cores."""
+    if len(a) <= _DOT_BLOCK:
+        return float(a @ b)
+    total = 0.0
+    for start in range(0, len(a), _DOT_BLOCK):
+        total += float(a[start:start + _DOT_BLOCK] @ b[start:start + _DOT_BLOCK])
+    return total
 
 
 # The probability bins' edges, as np.histogram takes them.

@@ -15,13 +15,14 @@ import json
 import multiprocessing
 import os
 import resource
+import select
 import signal
 import stat
 import sys
 import threading
 import time
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -43,7 +44,7 @@ from cleanse.reading.capture import (
     looks_like_html,
 )
 from cleanse.reading.warc import html_records, is_warc
-from cleanse.running.outputs import FAILED, STDIO, Done, unwritable
+from cleanse.running.outputs import FAILED, STDIO, Done, encoded, unwritable
 
 if TYPE_CHECKING:
     from cleanse.running.sites import SiteProfiles
@@ -301,6 +302,10 @@ class Cleaner:
     kind: str | None = None
     keep_rendering: bool = False  # HTML records carry the rendering their line numbers use
     sites: SiteProfiles | None = None
+    # The output's encoder (a sink's ``encoder()``): records then come back as
+    # outputs.Encoded, written out where they are made -- a worker process -- so the main
+    # process only writes them. None: whole records.
+    encode: Callable[[dict[str, Any]], str] | None = None
 
     def __post_init__(self) -> None:
         self.pipeline = Pipeline(self.config)
@@ -312,8 +317,22 @@ class Cleaner:
         """Seconds one capture may take (the worker pool's hard limit adds a grace)."""
         return self.config.time_limit
 
+    def warm(self) -> None:
+        """Cleans a small capture of each kind and forgets it: what a process builds on its
+        first capture (the native core's character tables, the language tables, the
+        evidence's native rows: ~0.3 s of CPU) is then built. The worker pool calls it in
+        the main process before it forks its workers, which then share it instead of each
+        building its own."""
+        for capture, kind in WARM_UP:
+            self.pipeline.clean(capture, source="warm-up", kind=kind)
+
     def __call__(self, job: Job) -> dict[str, Any]:
-        """The record for ``job``; never raises for bad input."""
+        """The record for ``job`` (an outputs.Encoded one with :attr:`encode`); never raises
+        for bad input."""
+        record = self._record(job)
+        return record if self.encode is None else encoded(record, self.encode)
+
+    def _record(self, job: Job) -> dict[str, Any]:
         try:
             data = read_job(job, self.max_bytes)
         except UnreadableInput as exc:
@@ -347,6 +366,17 @@ class Cleaner:
         except (TypeError, ValueError, RecursionError) as exc:
             record = unwritable(record, exc)
         return record
+
+
+# What Cleaner.warm cleans: a text and an HTML capture with a heading, a dateline, a list,
+# a link and sentences in two scripts.
+_WARM_UP_LINES = ("# A heading", "By A. Writer, 26 November 2026",
+                  "A sentence of the article, with a [link](https://example.com/).",
+                  "- an item of a list", "这是一个中文的句子，有标点。", "Share on Facebook")
+WARM_UP = (("\n\n".join(_WARM_UP_LINES), "text"),
+           ("<html><head><title>A heading</title></head><body><nav><a href='/'>Home</a></nav>"
+            "<article><h1>A heading</h1>" + "".join(f"<p>{line}</p>" for line in _WARM_UP_LINES)
+            + "</article></body></html>", "html"))
 
 
 # A time limit checked only between pipeline steps is no bound when one step
@@ -463,24 +493,32 @@ KILL_GRACE_SECONDS = 5.0
 class _Worker:
     process: Any  # multiprocessing.Process (the context's own class)
     conn: Connection
-    job: tuple[int, Job] | None = None
-    started: float = 0.0
+    # The jobs sent and not answered yet, in the order sent: the first is being cleaned,
+    # the next waits in the pipe.
+    jobs: deque[tuple[int, Job]] = field(default_factory=deque)
+    started: float = 0.0  # when the first of ``jobs`` started (about: see _Pool._collect)
 
 
 WAITING_PER_WORKER = 8
+# Jobs a worker holds at once: the one it cleans and the next, already in its pipe, so it
+# never waits for the main process to answer before starting the next capture (the main
+# process may be busy writing records, or not scheduled: a third process on the cores).
+JOBS_PER_WORKER = 2
 
 
 class _Pool:
-    """Worker processes fed one job at a time, each job under a hard time limit.
+    """Worker processes fed :data:`JOBS_PER_WORKER` jobs at a time, each job under a hard
+    time limit.
 
     ``multiprocessing.Pool`` cannot stop one task: a capture stuck in C code
     would hold its worker forever, and a worker killed by the OS loses its
     task silently. Here a worker past the limit (plus a grace) is killed and
-    replaced, and the job gets a ``timeout`` record; a worker that dies gets
-    an ``error`` record. Workers ignore Ctrl-C (the main process stops them)
+    replaced, and the job it was cleaning gets a ``timeout`` record; a worker that
+    dies gets an ``error`` record for it. The jobs queued behind it go to the
+    replacement. Workers ignore Ctrl-C (the main process stops them)
     and exit quietly when the main process is gone.
 
-    Jobs are taken from their iterator only when a worker is free, so a
+    Jobs are taken from their iterator only when a worker has room, so a
     WARC's records are read as the run reaches them. Records finished out of
     order wait for the earlier ones; at most :data:`WAITING_PER_WORKER` per
     worker wait, then free workers wait too, so memory stays bounded while
@@ -492,6 +530,8 @@ class _Pool:
         self.max_waiting = WAITING_PER_WORKER * size
         self.limit: float | None = getattr(work, "time_limit", None)
         self.context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else None)
+        if self.context.get_start_method() == "fork" and hasattr(work, "warm"):
+            work.warm()  # built once here, shared by the forked workers
         self.workers = [self._start() for _ in range(size)]
 
     def _start(self) -> _Worker:
@@ -507,28 +547,33 @@ class _Pool:
         results: dict[int, dict[str, Any]] = {}
         next_out, exhausted = 0, False
         while True:
-            for worker in self.workers:
-                if worker.job is None and not exhausted and len(results) < self.max_waiting:
-                    item = next(queue, None)
-                    if item is None:
-                        exhausted = True
-                    else:
-                        self._give(worker, item)
+            # Breadth first: every worker gets a job before any gets its next one.
+            for held in range(JOBS_PER_WORKER):
+                for worker in self.workers:
+                    if len(worker.jobs) == held and not exhausted \
+                            and len(results) < self.max_waiting:
+                        item = next(queue, None)
+                        if item is None:
+                            exhausted = True
+                        else:
+                            self._give(worker, item)
             while next_out in results:
                 yield results.pop(next_out)
                 next_out += 1
-            busy = [w for w in self.workers if w.job is not None]
+            busy = [w for w in self.workers if w.jobs]
             if not busy:
                 if exhausted:
                     return
                 continue  # idle because the waiting records were full: now they are out
-            wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
-                 timeout=self._wait_seconds(busy))
+            _ready([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                   self._wait_seconds(busy))
             for worker in busy:
                 self._collect(worker, results)
 
     def _give(self, worker: _Worker, item: tuple[int, Job]) -> None:
-        worker.job, worker.started = item, time.monotonic()
+        if not worker.jobs:
+            worker.started = time.monotonic()
+        worker.jobs.append(item)
         try:
             worker.conn.send(item[1])
         except OSError:
@@ -541,16 +586,18 @@ class _Pool:
         return max(0.0, deadline - time.monotonic())
 
     def _collect(self, worker: _Worker, results: dict[int, dict[str, Any]]) -> None:
-        assert worker.job is not None
-        index, job = worker.job
-        if worker.conn.poll():
+        while worker.jobs and _ready([worker.conn], 0):
             try:
-                results[index] = worker.conn.recv()
+                answer = worker.conn.recv()
             except (EOFError, OSError):
-                pass  # died mid-answer: reported below
-            else:
-                worker.job = None
-                return
+                break  # died mid-answer: reported below
+            results[worker.jobs.popleft()[0]] = answer
+            # The next job started when this answer was sent, a moment before it was read
+            # here: its hard limit counts from now, later by that moment at most.
+            worker.started = time.monotonic()
+        if not worker.jobs:
+            return
+        index, job = worker.jobs[0]
         if not worker.process.is_alive():
             code = worker.process.exitcode
             how = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"status {code}"
@@ -564,23 +611,46 @@ class _Pool:
         self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
+        """A fresh process for ``worker``, given the jobs queued behind the one it lost (the
+        old process never started them)."""
+        queued = list(worker.jobs)[1:]
         _stop(worker)
         fresh = self._start()
-        worker.process, worker.conn, worker.job = fresh.process, fresh.conn, None
+        worker.process, worker.conn, worker.jobs = fresh.process, fresh.conn, deque()
+        for item in queued:
+            self._give(worker, item)
 
     def close(self) -> None:
         """Stop every worker: politely when idle, by force when busy or stuck."""
         for worker in self.workers:
-            if worker.job is None:
+            if not worker.jobs:
                 try:
                     worker.conn.send(None)
                 except OSError:
                     pass
         deadline = time.monotonic() + 5
         for worker in self.workers:
-            if worker.job is None:
+            if not worker.jobs:
                 worker.process.join(max(0.0, deadline - time.monotonic()))
             _stop(worker)
+
+
+def _ready(waitables: list[Any], timeout: float | None) -> bool:
+    """Whether any of ``waitables`` (connections, process sentinels) can be read -- data, or
+    closed at the other end -- within ``timeout`` seconds (None: wait until one can).
+
+    ``multiprocessing.connection.wait``, which ``Connection.poll`` calls too, builds a
+    selector each call (~50 us); the pool asks several times a capture, which made it most of
+    the main process's CPU in a run. Where there is ``poll(2)``, one ``select.poll`` object
+    per question (a few microseconds) answers the same.
+    """
+    if not hasattr(select, "poll"):
+        return bool(wait(waitables, timeout))
+    poller = select.poll()
+    for waitable in waitables:
+        poller.register(waitable if isinstance(waitable, int) else waitable.fileno(),
+                        select.POLLIN)
+    return bool(poller.poll(None if timeout is None else timeout * 1000))
 
 
 def _stop(worker: _Worker) -> None:

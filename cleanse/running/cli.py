@@ -216,8 +216,11 @@ def _clean(args: argparse.Namespace, config: Config) -> int:
             print("cleanse: interrupted while counting lines per site; nothing was cleaned",
                   file=sys.stderr)
             return EXIT_INTERRUPTED
+    # Local workers write each record out in the output's format themselves (the main
+    # process then only writes it); Ray's records come back whole.
     cleaner = Cleaner(config, args.max_bytes, sink.done, args.format, args.kind,
-                      args.keep_rendering, sites)
+                      args.keep_rendering, sites,
+                      encode=sink.encoder() if args.engine == "local" else None)
     if (stale := sum(d.options_fingerprint != cleaner.fingerprint for d in sink.done.values())) \
             and not args.quiet:
         print(f"cleanse: {_count(stale, 'record')} in {_printable(args.output)} were made with "

@@ -140,12 +140,56 @@ def _finished(record: Any) -> tuple[str, Done] | None:
     return source, Done(digest, fingerprint if isinstance(fingerprint, str) else None)
 
 
+# What the main process of a batch run reads of a record (the run's summary, the sink's
+# bookkeeping); each removed span only by its detector and size.
+SUMMARY_FIELDS = ("source", "status", "error", "input_sha256", "input_bytes",
+                  "options_fingerprint", "language")
+
+
+class Encoded(dict):
+    """A record as the main process of a batch run needs it: the fields of
+    :data:`SUMMARY_FIELDS` (and ``removed``, each span's ``detector`` and ``chars``), with the
+    whole record already written out in the output's format (``text``, by the sink's
+    :meth:`~Sink.encoder`). Made where the record is made (:func:`encoded`), so that worker
+    processes encode in parallel and send a string, and the main process only writes it:
+    pickling, unpickling and encoding each whole record there took ~0.5 ms of its CPU a
+    capture, against ~10 ms a worker spends cleaning one."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, fields: dict[str, Any], text: str) -> None:
+        super().__init__(fields)
+        self.text = text
+
+
+def encoded(record: dict[str, Any], encode: Callable[[dict[str, Any]], str]) -> Encoded:
+    """``record`` as an :class:`Encoded`, its text ``encode(record)``."""
+    fields = {key: record[key] for key in SUMMARY_FIELDS if key in record}
+    if "removed" in record:
+        fields["removed"] = [{"detector": span["detector"], "chars": span["chars"]}
+                             for span in record["removed"]]
+    return Encoded(fields, encode(record))
+
+
 class Sink(Protocol):
     done: dict[str, Done]
 
-    def write(self, record: dict[str, Any]) -> None: ...
+    def write(self, record: dict[str, Any]) -> None:
+        """Writes ``record`` (an :class:`Encoded` one: its ``text``, as made by
+        :meth:`encoder`)."""
+        ...
+
+    def encoder(self) -> Callable[[dict[str, Any]], str]:
+        """What writes a record out in this sink's format (picklable: a worker process
+        calls it, see :class:`Encoded`)."""
+        ...
 
     def close(self) -> None: ...
+
+
+def _text(record: dict[str, Any], codec: Codec) -> str:
+    """A record's text in ``codec``'s format: made already when it is :class:`Encoded`."""
+    return record.text if isinstance(record, Encoded) else codec.encode(record)
 
 
 class Codec(Protocol):
@@ -275,8 +319,11 @@ class StreamSink:
         if self._header:
             stream.write(self._header)
             self._header = None
-        stream.write(self.codec.encode(record))
+        stream.write(_text(record, self.codec))
         stream.flush()
+
+    def encoder(self) -> Callable[[dict[str, Any]], str]:
+        return self.codec.encode
 
     def close(self) -> None:
         if self.stream is not None:
@@ -330,7 +377,10 @@ class FileSink:
 
     def write(self, record: dict[str, Any]) -> None:
         self._rewrite |= record["source"] in self._present
-        self._append(self.codec.encode(record).encode("utf-8"))
+        self._append(_text(record, self.codec).encode("utf-8"))
+
+    def encoder(self) -> Callable[[dict[str, Any]], str]:
+        return self.codec.encode
 
     def _append(self, data: bytes) -> None:
         start = os.lseek(self._fd, 0, os.SEEK_END)
@@ -366,6 +416,11 @@ class FileSink:
             for number, (_, record) in enumerate(self.codec.read(handle)):
                 if record is not None and isinstance(record.get("source"), str):
                     yield number, record
+
+
+def folder_text(record: dict[str, Any]) -> str:
+    """A record as a folder output's ``.json`` file holds it."""
+    return record_json(record, indent=1) + "\n"
 
 
 class FolderSink:
@@ -404,9 +459,12 @@ class FolderSink:
         if self._owner.get(target, source) != source:
             digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:10]
             target = target.with_name(f"{target.name[:-len('.json')]}.{digest}.json")
-        text = record_json(record, indent=1) + "\n"
+        text = record.text if isinstance(record, Encoded) else folder_text(record)
         atomic_write(target, lambda h: h.write(text))
         self._owner[target], self._path[source] = source, target
+
+    def encoder(self) -> Callable[[dict[str, Any]], str]:
+        return folder_text
 
     def close(self) -> None:
         pass
