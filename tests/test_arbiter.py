@@ -21,6 +21,7 @@ from cleanse.deciding.arbiter import (
     ModelError,
     PageThreshold,
     _drop_kept_copies,
+    _drop_kept_quotes,
     load_model,
     page_summary,
 )
@@ -396,3 +397,32 @@ def test_a_copy_goes_only_when_what_it_repeats_is_kept(paragraphs_kept, copy_kep
     keep = [paragraphs_kept] * len(paragraphs) + [True]
     _drop_kept_copies(lines, keep)
     assert keep[-1] is copy_kept  # the text is in the document once, never lost
+
+
+def test_a_kept_quote_goes_when_a_line_before_it_holds_its_text():
+    html = ("<html><body><h1>Which saw should I buy first?</h1>"
+            "<div><p>I am new to woodworking and I would like advice on which saw to buy first "
+            "for small furniture projects at home.</p></div>"
+            "<div><blockquote>which saw to buy first for small furniture projects</blockquote>"
+            "<p>A good crosscut handsaw is enough to start with; add a table saw later.</p></div>"
+            "<div><blockquote>Quoted words that no earlier line of the page contains at all"
+            "</blockquote></div></body></html>")
+    page_ = labelled(html, kind="html")
+    lines = page_.content_lines()
+    quotes = [i for i, line in enumerate(lines) if line.hints.get("quote")]
+    assert len(quotes) == 2
+    keep = [True] * len(lines)
+    _drop_kept_quotes(lines, keep)
+    assert keep[quotes[0]] is False  # the reply's quote of the question
+    assert keep[quotes[1]] is True  # a quote of nothing on the page stays
+    assert all(keep[i] for i in range(len(lines)) if i not in quotes)
+
+
+def test_a_quote_stays_when_what_it_repeats_was_removed():
+    html = ("<html><body><h1>Title</h1><p>Original words of the first post that were "
+            "removed by the arbiter here.</p><blockquote>Original words of the first post "
+            "that were removed</blockquote></body></html>")
+    lines = labelled(html, kind="html").content_lines()
+    keep = [not (line.features.tokens > 8 and not line.hints.get("quote")) for line in lines]
+    _drop_kept_quotes(lines, keep)
+    assert keep[[i for i, line in enumerate(lines) if line.hints.get("quote")][0]] is True

@@ -65,6 +65,9 @@ FALLBACK_SHARE = 0.5
 # A line the ``copies`` detector found to repeat other lines in one block goes, once judged,
 # when the kept lines it repeats make up this share of its text: the page would say it twice.
 KEPT_COPY_SHARE = 0.8
+# A kept quote (an HTML <blockquote>) of at least this many tokens whose text a kept line
+# before it already holds goes (_drop_kept_quotes): a reply quoting an earlier post.
+QUOTE_REPEAT_TOKENS = 6
 EVIDENCE_ITEMS = 3
 # What the page-threshold model reads (page_summary), in this order, then the candidate.
 PROBABILITY_BINS = 10
@@ -387,6 +390,7 @@ class Arbiter:
         keep = [h is None and p >= threshold for h, p in zip(hard, probability)]
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         _drop_kept_copies(lines, keep)
+        _drop_kept_quotes(lines, keep)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -455,6 +459,29 @@ def _drop_kept_copies(lines: list[Line], keep: list[bool]) -> None:
         found = sum(len(key) for key in parts if key and len(key) < len(whole) and key in whole)
         if found >= KEPT_COPY_SHARE * len(whole):
             keep[i] = False
+
+
+def _drop_kept_quotes(lines: list[Line], keep: list[bool]) -> None:
+    """Removes each kept quote line (inside a ``<blockquote>``) of ``QUOTE_REPEAT_TOKENS``
+    tokens or more whose text a kept line before it already holds: a reply quoting an
+    earlier post, a pull quote repeating a paragraph. The text stays in the document once,
+    where it was first kept."""
+    quotes = [i for i, line in enumerate(lines) if keep[i] and line.hints.get("quote")
+              and line.features.tokens >= QUOTE_REPEAT_TOKENS]
+    if not quotes:
+        return  # nearly every page
+    earlier: list[str] = []
+    at = 0
+    for i in quotes:
+        for j in range(at, i):
+            if keep[j] and (key := lines[j].match_key):
+                earlier.append(key)
+        key = lines[i].match_key
+        if key and any(key in other for other in earlier):
+            keep[i] = False
+        elif key:
+            earlier.append(key)
+        at = i + 1
 
 
 def _hard_decision(line: Line) -> Decision | None:
