@@ -418,6 +418,21 @@ def test_a_kept_quote_goes_when_a_line_before_it_holds_its_text():
     assert all(keep[i] for i in range(len(lines)) if i not in quotes)
 
 
+def test_a_repeated_quote_is_removed_by_a_rule_that_says_so():
+    html = ("<html><body><h1>Which saw should I buy first?</h1>"
+            "<p>I am new to woodworking and I would like advice on which saw to buy first "
+            "for small furniture projects at home.</p>"
+            "<blockquote>which saw to buy first for small furniture projects</blockquote>"
+            "<p>A good crosscut handsaw is enough to start with; add a table saw later.</p>"
+            "</body></html>")
+    # A threshold so low the model keeps every line: only the rule can remove the quote.
+    judgement = Arbiter(keep_threshold=0.001).judge(labelled(html, kind="html"), explain=True)
+    (quote,) = [v for v in judgement.verdicts if v.line.hints.get("quote")]
+    assert not quote.kept
+    assert (quote.decision.detector, quote.decision.rule) == ("arbiter", "repeated_quote")
+    assert quote.evidence == ()  # no learned evidence is claimed for a rule's removal
+
+
 def test_a_quote_stays_when_what_it_repeats_was_removed():
     html = ("<html><body><h1>Title</h1><p>Original words of the first post that were "
             "removed by the arbiter here.</p><blockquote>Original words of the first post "

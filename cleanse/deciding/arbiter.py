@@ -77,6 +77,10 @@ PAGE_SUMMARY: tuple[str, ...] = (
     *(f"line_share_{i}" for i in range(PROBABILITY_BINS)), "candidate")
 _META = Category.META
 ARBITER_REASON = "no detector flagged this line; the arbiter judged it junk from its context"
+# Why a quote went by _drop_kept_quotes (a rule of the arbiter's, after the model).
+REPEATED_QUOTE = Decision("arbiter", "repeated_quote", Category.DUPLICATE, 1.0,
+                          "a quote of text the page already gave (kept once, where it first "
+                          "stood)")
 
 
 class ModelError(ValueError):
@@ -390,7 +394,7 @@ class Arbiter:
         keep = [h is None and p >= threshold for h, p in zip(hard, probability)]
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         _drop_kept_copies(lines, keep)
-        _drop_kept_quotes(lines, keep)
+        repeated_quotes = _drop_kept_quotes(lines, keep)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -415,9 +419,13 @@ class Arbiter:
             line.decisions and _strongest_removal(line)) or make(Decision, (
                 "arbiter", "learned", Category.BOILERPLATE, round(1 - p, 3), ARBITER_REASON))
             for line, p, kept, hard_decision in zip(lines, probability, keep, hard)]
+        for i in repeated_quotes:
+            if not keep[i]:  # (unless the fallback above kept it after all)
+                decisions[i] = REPEATED_QUOTE
         evidence: dict[int, tuple[str, ...]] = {}
         if explain:
-            alone = {i for i, d in enumerate(decisions) if d and d.detector == "arbiter"}
+            alone = {i for i, d in enumerate(decisions) if d and d.rule == "learned"
+                     and d.detector == "arbiter"}
             firsts = sorted(i for i in alone if i - 1 not in alone)
             if firsts:
                 evidence = dict(zip(firsts, model.evidence(rows[firsts])))
@@ -461,15 +469,16 @@ def _drop_kept_copies(lines: list[Line], keep: list[bool]) -> None:
             keep[i] = False
 
 
-def _drop_kept_quotes(lines: list[Line], keep: list[bool]) -> None:
+def _drop_kept_quotes(lines: list[Line], keep: list[bool]) -> list[int]:
     """Removes each kept quote line (inside a ``<blockquote>``) of ``QUOTE_REPEAT_TOKENS``
     tokens or more whose text a kept line before it already holds: a reply quoting an
     earlier post, a pull quote repeating a paragraph. The text stays in the document once,
-    where it was first kept."""
+    where it was first kept. Returns the indices of the quotes removed."""
     quotes = [i for i, line in enumerate(lines) if keep[i] and line.hints.get("quote")
               and line.features.tokens >= QUOTE_REPEAT_TOKENS]
+    removed: list[int] = []
     if not quotes:
-        return  # nearly every page
+        return removed  # nearly every page
     earlier: list[str] = []
     at = 0
     for i in quotes:
@@ -479,9 +488,11 @@ def _drop_kept_quotes(lines: list[Line], keep: list[bool]) -> None:
         key = lines[i].match_key
         if key and any(key in other for other in earlier):
             keep[i] = False
+            removed.append(i)
         elif key:
             earlier.append(key)
         at = i + 1
+    return removed
 
 
 def _hard_decision(line: Line) -> Decision | None:
