@@ -356,7 +356,11 @@ def test_the_record_names_the_model_that_judged_it(capture, kind, judged_by):
 def test_the_shipped_linked_model_reads_the_same_evidence():
     model = load_model()
     assert model.linked is not None and 0.0 < model.linked_share <= 1.0
-    assert tuple(model.linked.manifest["features"]) == FEATURES
+    # Every column but the text captures' shape-pattern ones, which cost the markdown model
+    # (docs/arbiter.md, "Session 14"): trained with --without them.
+    left_out = ("shape_repeats", "unpatterned_prose_after")
+    assert tuple(model.linked.manifest["features"]) == tuple(
+        f for f in FEATURES if f not in left_out)
     assert model.linked.linked is None
 
 
