@@ -19,11 +19,12 @@ from one. Columns:
   windows of 2, 5 and 10 lines; for a text capture, the share of its lines that carry
   markdown links (missing for HTML, whose links are in the DOM columns): in a capture that
   marks its links, a run of short lines without them reads differently from one in an
-  innerText, where no line shows its links; and how often the pattern of line shapes the
+  innerText, where no line shows its links; and, for a text capture too (missing for HTML,
+  whose DOM says it: ``structure_repeats`` below), how often the pattern of line shapes the
   line sits in repeats (``shape_repeats``): a feed of teasers, a grid of products or a
-  thread of posts is a few lines of fixed shapes (title, summary, date) again and again, in
-  a text capture as in HTML; and how much prose outside such patterns lies after the line
-  (``unpatterned_prose_after``): a feed's summaries are prose, but not the article's;
+  thread of posts is a few lines of fixed shapes (title, summary, date) again and again; and
+  how much prose outside such patterns lies after the line (``unpatterned_prose_after``):
+  a feed's summaries are prose too;
 * the DOM (HTML only, missing for text captures): block tag, link
   density, furniture-named container (dialogs apart), ``<article>``/``<main>``,
   quote, hidden, how close the line hangs to the title heading
