@@ -456,7 +456,9 @@ def test_ported_detector_alone_on_seeds_bench_and_tricky_pages(name):
     captures = _seed_and_bench_captures() + _tricky_captures()
     made = assert_same_decisions(detector, (_page_before(pipeline, name, capture)
                                             for capture in captures))
-    assert made > 20  # the pages exercise the detector's rules
+    # The pages exercise the detector's rules: with the bench (../shared) all of them, without
+    # it (a checkout on its own) the seeds and the tricky pages some of them.
+    assert made > (20 if BENCH.is_dir() else 0)
 
 
 # Thresholds and keyword groups unlike the defaults, per ported detector: configuration must
