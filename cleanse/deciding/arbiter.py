@@ -45,6 +45,7 @@ from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from itertools import repeat
+from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -76,6 +77,8 @@ PAGE_SUMMARY: tuple[str, ...] = (
     "max_probability", *(f"token_share_{i}" for i in range(PROBABILITY_BINS)),
     *(f"line_share_{i}" for i in range(PROBABILITY_BINS)), "candidate")
 _META = Category.META
+_HINTS = attrgetter("hints")
+_QUOTE = methodcaller("get", "quote")
 ARBITER_REASON = "no detector flagged this line; the arbiter judged it junk from its context"
 # Why a quote went by _drop_kept_quotes (a rule of the arbiter's, after the model).
 REPEATED_QUOTE = Decision("arbiter", "repeated_quote", Category.DUPLICATE, 1.0,
@@ -474,11 +477,14 @@ def _drop_kept_quotes(lines: list[Line], keep: list[bool]) -> list[int]:
     tokens or more whose text a kept line before it already holds: a reply quoting an
     earlier post, a pull quote repeating a paragraph. The text stays in the document once,
     where it was first kept. Returns the indices of the quotes removed."""
-    quotes = [i for i, line in enumerate(lines) if keep[i] and line.hints.get("quote")
-              and line.features.tokens >= QUOTE_REPEAT_TOKENS]
     removed: list[int] = []
-    if not quotes:
-        return removed  # nearly every page
+    # Read by C-level loops first: only an HTML page's <blockquote> lines are quotes, and
+    # most pages have none.
+    quoted = list(map(_QUOTE, map(_HINTS, lines)))
+    if not any(quoted):
+        return removed
+    quotes = [i for i, (line, quote) in enumerate(zip(lines, quoted)) if quote and keep[i]
+              and line.features.tokens >= QUOTE_REPEAT_TOKENS]
     earlier: list[str] = []
     at = 0
     for i in quotes:
