@@ -437,6 +437,19 @@ def test_a_repeated_quote_is_removed_by_a_rule_that_says_so():
     assert quote.evidence == ()  # no learned evidence is claimed for a rule's removal
 
 
+def test_a_markdown_reply_quoting_the_post_drops_the_quote():
+    text = ("# Which saw should I buy first?\n\n"
+            "I am new to woodworking and I would like advice on which saw to buy first for "
+            "small furniture projects at home.\n\n"
+            "> which saw to buy first for small furniture projects\n\n"
+            "A good crosscut handsaw is enough to start with; add a table saw later.\n")
+    lines = labelled(text).content_lines()
+    (quote,) = [i for i, line in enumerate(lines) if line.text.startswith(">")]
+    keep = [True] * len(lines)
+    assert _drop_kept_quotes(lines, keep, html=False) == [quote]
+    assert keep.count(False) == 1
+
+
 def test_a_quote_stays_when_what_it_repeats_was_removed():
     html = ("<html><body><h1>Title</h1><p>Original words of the first post that were "
             "removed by the arbiter here.</p><blockquote>Original words of the first post "

@@ -397,7 +397,7 @@ class Arbiter:
         keep = [h is None and p >= threshold for h, p in zip(hard, probability)]
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         _drop_kept_copies(lines, keep)
-        repeated_quotes = _drop_kept_quotes(lines, keep)
+        repeated_quotes = _drop_kept_quotes(lines, keep, page.capture.kind == "html")
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -472,15 +472,16 @@ def _drop_kept_copies(lines: list[Line], keep: list[bool]) -> None:
             keep[i] = False
 
 
-def _drop_kept_quotes(lines: list[Line], keep: list[bool]) -> list[int]:
-    """Removes each kept quote line (inside a ``<blockquote>``) of ``QUOTE_REPEAT_TOKENS``
-    tokens or more whose text a kept line before it already holds: a reply quoting an
-    earlier post, a pull quote repeating a paragraph. The text stays in the document once,
-    where it was first kept. Returns the indices of the quotes removed."""
+def _drop_kept_quotes(lines: list[Line], keep: list[bool], html: bool = True) -> list[int]:
+    """Removes each kept quote line (inside a ``<blockquote>`` of an HTML page, a markdown
+    ``>`` line of a text capture) of ``QUOTE_REPEAT_TOKENS`` tokens or more whose text a kept
+    line before it already holds: a reply quoting an earlier post, a pull quote repeating a
+    paragraph. The text stays in the document once, where it was first kept. Returns the
+    indices of the quotes removed."""
     removed: list[int] = []
-    # Read by C-level loops first: only an HTML page's <blockquote> lines are quotes, and
-    # most pages have none.
-    quoted = list(map(_QUOTE, map(_HINTS, lines)))
+    # An HTML page's hints read by C-level loops first: most pages have no quote at all.
+    quoted = list(map(_QUOTE, map(_HINTS, lines))) if html else [
+        line.text.lstrip().startswith(">") for line in lines]
     if not any(quoted):
         return removed
     quotes = [i for i, (line, quote) in enumerate(zip(lines, quoted)) if quote and keep[i]
