@@ -28,7 +28,7 @@ from cleanse.deciding.assemble import assemble  # noqa: E402
 from cleanse.model import Page  # noqa: E402
 from cleanse.reading.capture import to_capture  # noqa: E402
 
-from speed import SEEDS  # noqa: E402
+from speed import SEEDS, scaled, scaling_unit  # noqa: E402
 
 STAGES = ("to_capture", "from_capture", "detectors", "judge", "judge: evidence",
           "judge: trees", "judge: the rest", "assemble", "freeing the page", "total")
@@ -82,10 +82,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=12)
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    unit = "\n\n".join(path.read_text("utf-8") for path in SEEDS[:3])
+    unit = scaling_unit([path.read_text("utf-8") for path in SEEDS[:3]])
     pipeline = cleanse.Pipeline(cleanse.Config(time_limit=None))
     pipeline.clean(unit)  # warm-up, as speed.py makes one
-    texts = {size: "\n\n".join(f"part {k}\n{unit}" for k in range(size)) for size in sizes}
+    texts = {size: scaled(unit, size) for size in sizes}
     samples: dict[int, dict[str, list[float]]] = {size: {} for size in sizes}
     for _ in range(args.rounds):
         for size in sizes:

@@ -167,19 +167,29 @@ def workers(texts: list[str], count: int) -> list[str]:
     return out
 
 
+def scaling_unit(texts: list[str]) -> str:
+    """What the size-scaling captures repeat: the first three seed texts."""
+    return "\n\n".join(texts[:3])
+
+
+def scaled(unit: str, factor: int) -> str:
+    """One capture of ``factor`` copies of ``unit``, each numbered so that repeats are not
+    all identical lines."""
+    return "\n\n".join(f"part {k}\n{unit}" for k in range(factor))
+
+
 def size_scaling(texts: list[str]) -> list[str]:
     """One capture made of 1x to 200x the text: time must grow linearly (issue 17: 10x the
     input in at most 11x the time). CPU time, best of 3 after a warm-up clean: one wall-clock
     sample of a loaded machine swings the 10x -> 100x ratio from 9x to 15x."""
     pipeline = cleanse.Pipeline(cleanse.Config(time_limit=None))
-    unit = "\n\n".join(texts[:3])
+    unit = scaling_unit(texts)
     pipeline.clean(unit)
     out = ["| one capture | size | lines | CPU seconds | µs per line | x of the size 10x smaller |",
            "|---|---|---|---|---|---|"]
     seconds_at: dict[int, float] = {}
     for factor in (1, 10, 30, 100, 200):
-        # Number the copies so repeats are not all identical lines.
-        text = "\n\n".join(f"part {k}\n{unit}" for k in range(factor))
+        text = scaled(unit, factor)
         lines = text.count(chr(10)) + 1
         best = float("inf")
         for _ in range(3):

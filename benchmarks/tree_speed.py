@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from speed import SEEDS, SPEED_DATASETS  # noqa: E402
+from speed import SEEDS, SPEED_DATASETS, scaled, scaling_unit  # noqa: E402
 
 from training.corpus import DEFAULT_BENCH, load_pages  # noqa: E402
 
@@ -108,11 +108,10 @@ def size_scaling(trees: dict[str, Tree], texts: list[str], rounds: int) -> list[
     """speed.py's size scaling at 1x, 10x and 100x, the trees taking turns at each size, for
     ``rounds`` rounds: one round's 10x -> 100x ratio moves by several units on a loaded
     machine."""
-    unit = "\n\n".join(texts[:3])
+    unit = scaling_unit(texts)
     for tree in trees.values():
         tree.clean(unit, "text", unlimited=True)  # warm-up, as speed.py makes one
-    sizes = {factor: "\n\n".join(f"part {k}\n{unit}" for k in range(factor))
-             for factor in (1, 10, 100)}
+    sizes = {factor: scaled(unit, factor) for factor in (1, 10, 100)}
     seconds: dict[str, dict[int, list[float]]] = {
         name: {factor: [] for factor in sizes} for name in trees}
     turn = 0
