@@ -66,8 +66,8 @@ FALLBACK_SHARE = 0.5
 # A line the ``copies`` detector found to repeat other lines in one block goes, once judged,
 # when the kept lines it repeats make up this share of its text: the page would say it twice.
 KEPT_COPY_SHARE = 0.8
-# A kept quote (an HTML <blockquote>) of at least this many tokens whose text a kept line
-# before it already holds goes (_drop_kept_quotes): a reply quoting an earlier post.
+# A kept quote (an HTML <blockquote>, a markdown ">" line) of at least this many tokens whose
+# text a kept line before it already holds goes (_drop_kept_quotes): a reply quoting a post.
 QUOTE_REPEAT_TOKENS = 6
 EVIDENCE_ITEMS = 3
 # What the page-threshold model reads (page_summary), in this order, then the candidate.
