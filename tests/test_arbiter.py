@@ -22,6 +22,7 @@ from cleanse.deciding.arbiter import (
     PageThreshold,
     _drop_kept_copies,
     _drop_kept_quotes,
+    _keep_standfirst,
     load_model,
     page_summary,
 )
@@ -458,3 +459,32 @@ def test_a_quote_stays_when_what_it_repeats_was_removed():
     keep = [not (line.features.tokens > 8 and not line.hints.get("quote")) for line in lines]
     _drop_kept_quotes(lines, keep)
     assert keep[[i for i, line in enumerate(lines) if line.hints.get("quote")][0]] is True
+
+
+STANDFIRST_PAGE = ("Rivers return to the valley after the dam comes down\n\n"
+                   "A town rethinks its water\n\n"
+                   "The old dam was removed in March, and within weeks the river had found its "
+                   "former bed. Fishermen say the trout came back before the summer.\n")
+
+
+@pytest.mark.parametrize("probability, after_kept, expected", [
+    (0.45, True, True),    # unsure, text after it kept: a standfirst
+    (0.35, True, False),   # the model is sure it is junk
+    (0.45, False, False),  # nothing kept after it: not introducing the article
+])
+def test_the_line_after_the_title_stays_when_the_model_was_unsure(probability, after_kept,
+                                                                  expected):
+    lines = labelled(STANDFIRST_PAGE).content_lines()
+    assert not lines[1].decisions  # no detector labels the subtitle
+    keep = [True, False, after_kept]
+    _keep_standfirst(lines, [None] * 3, [0.9, probability, 0.9], keep, 0.5, title=0)
+    assert keep[1] is expected
+
+
+def test_a_labelled_line_after_the_title_is_not_a_standfirst():
+    lines = labelled(STANDFIRST_PAGE.replace("A town rethinks its water",
+                                             "By Jane Doe | March 3, 2026")).content_lines()
+    assert lines[1].decisions  # a byline: metadata, not the article's text
+    keep = [True, False, True]
+    _keep_standfirst(lines, [None] * 3, [0.9, 0.45, 0.9], keep, 0.5, title=0)
+    assert keep[1] is False

@@ -69,6 +69,10 @@ KEPT_COPY_SHARE = 0.8
 # A kept quote (an HTML <blockquote>, a markdown ">" line) of at least this many tokens whose
 # text a kept line before it already holds goes (_drop_kept_quotes): a reply quoting a post.
 QUOTE_REPEAT_TOKENS = 6
+# The line right after the title (a standfirst, a dek) stays when the model puts it at most
+# this far below the threshold, no detector labelled it and the line after it is kept: a
+# subtitle looks like a heading of nothing to the model, yet the text it introduces is kept.
+STANDFIRST_MARGIN = 0.1
 EVIDENCE_ITEMS = 3
 # What the page-threshold model reads (page_summary), in this order, then the candidate.
 PROBABILITY_BINS = 10
@@ -396,14 +400,15 @@ class Arbiter:
         probability = probabilities.tolist()  # Python floats: no numpy scalar per line
         keep = [h is None and p >= threshold for h, p in zip(hard, probability)]
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
-        _drop_kept_copies(lines, keep)
-        repeated_quotes = _drop_kept_quotes(lines, keep, page.capture.kind == "html")
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
             (i for i, line in enumerate(lines) if line is title_line), None)
         if title is not None:
             keep[title] = True  # never a removed span: assemble shows it as the title
+            _keep_standfirst(lines, hard, probability, keep, threshold, title)
+        _drop_kept_copies(lines, keep)
+        repeated_quotes = _drop_kept_quotes(lines, keep, page.capture.kind == "html")
         warnings: tuple[str, ...] = ()
         # Only a kept line can be a candidate (hard lines are never kept), so the lines to
         # fall back on are looked for only when none but the title was kept.
@@ -454,6 +459,17 @@ def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None]
         whole = float(np.average(probabilities[members], weights=weights)) >= threshold
         for i in members:
             keep[i] = whole
+
+
+def _keep_standfirst(lines: list[Line], hard: list[Decision | None], probability: list[float],
+                     keep: list[bool], threshold: float, title: int) -> None:
+    """Keeps the line between the title and kept text when the model was unsure of it (within
+    :data:`STANDFIRST_MARGIN` of the threshold) and no detector labelled it: a news page's
+    standfirst. A byline or date there carries a ``dateline`` or metadata decision, so stays out."""
+    at = title + 1
+    if (at + 1 < len(lines) and not keep[at] and keep[at + 1] and hard[at] is None
+            and not lines[at].decisions and probability[at] >= threshold - STANDFIRST_MARGIN):
+        keep[at] = True
 
 
 def _drop_kept_copies(lines: list[Line], keep: list[bool]) -> None:
