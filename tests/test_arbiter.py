@@ -21,6 +21,7 @@ from cleanse.deciding.arbiter import (
     ModelError,
     PageThreshold,
     _drop_kept_copies,
+    _drop_kept_feeds,
     _drop_kept_quotes,
     _keep_standfirst,
     load_model,
@@ -488,3 +489,67 @@ def test_a_labelled_line_after_the_title_is_not_a_standfirst():
     keep = [True, False, True]
     _keep_standfirst(lines, [None] * 3, [0.9, 0.45, 0.9], keep, 0.5, title=0)
     assert keep[1] is False
+
+
+FEED_ARTICLE = ("<p>The old dam was removed in March, and within weeks the river had found its "
+                "former bed again. Fishermen along the valley say the trout came back before the "
+                "summer.</p><p>Engineers had argued for years about the cost of taking it down; "
+                "in the end the town paid less than the repairs would have cost, and the water is "
+                "cleaner now.</p><p>Farmers downstream worried about floods, but the spring rains "
+                "passed without damage, and the new wetlands held the water back as the planners "
+                "had promised.</p>")
+
+
+def teasers(count: int, start: int = 0) -> str:
+    return "".join(
+        f'<div class="teaser"><a href="/s/{i}"><h4 class="hed">Headline number {i} about '
+        f'another story</h4><p class="dek">A summary of story {i} that tells the reader what '
+        f'the other article says in one sentence.</p></a></div>'
+        for i in range(start, start + count))
+
+
+def feed_page(after: int, before: int = 0) -> str:
+    return (f"<html><body><header><a href='/'>Home</a></header>"
+            f"<section class='more'>{teasers(before, 100)}</section>"
+            f"<main><article><h1>Rivers return to the valley</h1>{FEED_ARTICLE}</article></main>"
+            f"<section class='more'>{teasers(after)}</section></body></html>")
+
+
+def kept_after_feed_rule(html: str) -> list[str]:
+    lines = labelled(html, kind="html").content_lines()
+    keep = [True] * len(lines)
+    removed = _drop_kept_feeds(lines, keep)
+    assert all(not keep[i] for i in removed)
+    return [line.text for line, kept in zip(lines, keep) if kept]
+
+
+def test_a_feed_of_teasers_after_an_html_article_goes():
+    kept = kept_after_feed_rule(feed_page(after=10))
+    assert not any("story" in text for text in kept)  # every headline and summary
+    assert [text.split()[0] for text in kept] == ["Home", "Rivers", "The", "Engineers", "Farmers"]
+
+
+@pytest.mark.parametrize("after, before", [
+    (6, 0),  # too few alike to be a feed
+    (10, 1),  # the same block also stands before the article: it may be the page's content
+])
+def test_a_repeated_block_stays_unless_it_is_a_feed_wholly_after_the_article(after, before):
+    kept = kept_after_feed_rule(feed_page(after, before))
+    assert sum("Headline number" in text for text in kept) == after + before
+
+
+def test_a_feed_is_removed_by_a_rule_that_says_so():
+    # A threshold so low the model keeps every line: only the rule can remove the teasers.
+    judgement = Arbiter(keep_threshold=0.001).judge(labelled(feed_page(after=10), kind="html"))
+    teasers_ = [v for v in judgement.verdicts if "story" in v.line.text]
+    assert len(teasers_) == 20
+    assert all(not v.kept and (v.decision.detector, v.decision.rule) ==
+               ("arbiter", "feed_after_article") for v in teasers_)
+    assert all(v.kept for v in judgement.verdicts if v.line.hints.get("main_content"))
+
+
+def test_a_text_capture_has_no_feed_rule():
+    text = "\n\n".join(["Rivers return to the valley", FEED_ARTICLE.replace("<p>", "").replace(
+        "</p>", "\n\n")] + [f"Headline number {i} about another story" for i in range(10)])
+    judgement = Arbiter(keep_threshold=0.001).judge(labelled(text))
+    assert all(v.kept for v in judgement.verdicts)

@@ -73,6 +73,13 @@ QUOTE_REPEAT_TOKENS = 6
 # this far below the threshold, no detector labelled it and the line after it is kept: a
 # subtitle looks like a heading of nothing to the model, yet the text it introduces is kept.
 STANDFIRST_MARGIN = 0.1
+# A teaser feed after an HTML article (_drop_kept_feeds): a repeated DOM structure of at least
+# this many lines, wholly after the last kept line of the main content, ...
+FEED_LINES = 9
+# ... whose kept lines hang this far from the title at most (title_affinity below it) ...
+FEED_TITLE_AFFINITY = 0.7
+# ... on a page whose kept main content holds at least this many tokens.
+FEED_MAIN_TOKENS = 50
 EVIDENCE_ITEMS = 3
 # What the page-threshold model reads (page_summary), in this order, then the candidate.
 PROBABILITY_BINS = 10
@@ -88,6 +95,10 @@ ARBITER_REASON = "no detector flagged this line; the arbiter judged it junk from
 REPEATED_QUOTE = Decision("arbiter", "repeated_quote", Category.DUPLICATE, 1.0,
                           "a quote of text the page already gave (kept once, where it first "
                           "stood)")
+# Why a kept teaser went by _drop_kept_feeds.
+FEED_AFTER_ARTICLE = Decision("arbiter", "feed_after_article", Category.TRENDING, 1.0,
+                              "a repeated block after the article, outside its main content "
+                              "(a feed of teasers)")
 
 
 class ModelError(ValueError):
@@ -409,6 +420,8 @@ class Arbiter:
             _keep_standfirst(lines, hard, probability, keep, threshold, title)
         _drop_kept_copies(lines, keep)
         repeated_quotes = _drop_kept_quotes(lines, keep, page.capture.kind == "html")
+        feeds = _drop_kept_feeds(lines, keep) if (
+            page.capture.kind == "html" and threshold >= self.keep_threshold) else []
         warnings: tuple[str, ...] = ()
         # Only a kept line can be a candidate (hard lines are never kept), so the lines to
         # fall back on are looked for only when none but the title was kept.
@@ -430,6 +443,9 @@ class Arbiter:
         for i in repeated_quotes:
             if not keep[i]:  # (unless the fallback above kept it after all)
                 decisions[i] = REPEATED_QUOTE
+        for i in feeds:
+            if not keep[i]:
+                decisions[i] = FEED_AFTER_ARTICLE
         evidence: dict[int, tuple[str, ...]] = {}
         if explain:
             alone = {i for i, d in enumerate(decisions) if d and d.rule == "learned"
@@ -515,6 +531,46 @@ def _drop_kept_quotes(lines: list[Line], keep: list[bool], html: bool = True) ->
         elif key:
             earlier.append(key)
         at = i + 1
+    return removed
+
+
+def _drop_kept_feeds(lines: list[Line], keep: list[bool]) -> list[int]:
+    """Removes the kept lines of a teaser feed after an HTML article: lines the DOM scorer
+    left out of the main content and the ``main_region`` detector put outside the article's
+    region, in a repeated structure (one tag-and-class path) of :data:`FEED_LINES` lines or
+    more of which none comes before the last kept main-content line, hanging far from the
+    title (``title_affinity`` below :data:`FEED_TITLE_AFFINITY`), when the kept main content
+    holds :data:`FEED_MAIN_TOKENS` tokens or more. The model keeps a feed's summaries (prose
+    in a repeated block) at 0.5-0.9 after a short article. Only for pages judged at the base
+    threshold or above (the caller): a listing's or a forum's lowered threshold says the
+    repeated blocks may be the content. Returns the indices of the lines removed."""
+    last = -1
+    main_tokens = 0
+    for i, line in enumerate(lines):
+        if keep[i] and line.hints.get("main_content"):
+            last = i
+            main_tokens += line.features.tokens
+    if last < 0 or main_tokens < FEED_MAIN_TOKENS:
+        return []
+    first: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        signature = line.hints.get("signature", "")
+        first.setdefault(signature, i)
+        count[signature] = count.get(signature, 0) + 1
+    removed = []
+    for i in range(last + 1, len(lines)):
+        line = lines[i]
+        hints = line.hints
+        if not keep[i] or hints.get("main_content"):
+            continue
+        signature = hints.get("signature", "")
+        affinity = hints.get("title_affinity")
+        if (signature and count[signature] >= FEED_LINES and first[signature] > last
+                and (affinity is None or affinity < FEED_TITLE_AFFINITY)
+                and any(d.detector == "main_region" for d in line.decisions)):
+            keep[i] = False
+            removed.append(i)
     return removed
 
 
