@@ -199,3 +199,25 @@ def test_columns_can_be_left_out_by_name_or_prefix_and_typos_are_errors():
     assert kept == [name for name in FEATURES if name in kept]  # the evidence's order
     with pytest.raises(ValueError, match="no evidence column"):
         kept_features(["prose_shar"])
+
+
+def test_a_seed_retrain_goes_to_the_fold_directory_it_is_given(tmp_path):
+    """``--seed`` reaches LightGBM (the manifests record it) and CLEANSE_FOLD_DIR takes the
+    fold models, never the project's cache: one directory per seed of an A/B."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    invented_table().save(tmp_path / "table.npz")
+    folds = tmp_path / "seed-11"
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "CLEANSE_FOLD_DIR": str(folds),
+           "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    subprocess.run([sys.executable, "-m", "training.train", "--folds-only", "--only", "main",
+                    "--seed", "11", "--table", str(tmp_path / "table.npz")],
+                   cwd=root, env=env, check=True, capture_output=True)
+    manifest = json.loads((folds / "fold-0" / "manifest.json").read_text("utf-8"))
+    assert manifest["lightgbm"]["params"]["seed"] == 11
+    assert (folds / "folds.json").exists() and (folds / "fold-4" / "threshold.txt.gz").exists()

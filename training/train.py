@@ -37,6 +37,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -54,7 +55,11 @@ from training.corpus import PROJECT_ROOT
 from training.dataset import KINDS, Table, load_or_build, source_hash
 
 FOLDS = 5
-FOLD_DIR = PROJECT_ROOT / "benchmarks" / ".cache" / "arbiter"
+# Where the fold models go and where benchmarks/quality.py (training.crossval) reads them.
+# CLEANSE_FOLD_DIR points both elsewhere: one directory per training seed or variant, so that
+# an A/B of evidence can be averaged over retrains (their noise is as large as the effects).
+FOLD_DIR = Path(os.environ.get("CLEANSE_FOLD_DIR")
+                or PROJECT_ROOT / "benchmarks" / ".cache" / "arbiter")
 SHIPPED_DIR = PROJECT_ROOT / "cleanse" / "data" / "arbiter"
 ROUNDS = 300
 PARAMS: dict = {
@@ -369,6 +374,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--without", nargs="+", default=[], metavar="COLUMN",
                         help="leave out these evidence columns (a name ending in * leaves out "
                              "every column it begins): to measure what a group of columns adds")
+    parser.add_argument("--seed", type=int, default=PARAMS["seed"],
+                        help="LightGBM's seed for the line models (bagging, column sampling; "
+                             f"default {PARAMS['seed']}): retrains with other seeds measure "
+                             "how much a score moves by chance (with CLEANSE_FOLD_DIR set to a "
+                             "directory per seed)")
     parser.add_argument("--table", type=Path,
                         help="train on this table file instead of the one for the current "
                              "sources (the manifest records the sources it came from)")
@@ -377,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         features = kept_features(args.without)
     except ValueError as exc:
         parser.error(str(exc))
+    # The one place the seed is set: fit() and every manifest read PARAMS.
+    PARAMS["seed"] = args.seed
     table = Table.load(args.table) if args.table else load_or_build(args.jobs)
     linked = linked_rows(table)
     if table.sources != source_hash():
