@@ -40,6 +40,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -419,9 +420,11 @@ class Arbiter:
             keep[title] = True  # never a removed span: assemble shows it as the title
             _keep_standfirst(lines, hard, probability, keep, threshold, title)
         _drop_kept_copies(lines, keep)
-        repeated_quotes = _drop_kept_quotes(lines, keep, page.capture.kind == "html")
-        feeds = _drop_kept_feeds(lines, keep) if (
-            page.capture.kind == "html" and threshold >= self.keep_threshold) else []
+        html = page.capture.kind == "html"
+        # The lines the rules after the model removed, with the decision that names each rule.
+        ruled = dict.fromkeys(_drop_kept_quotes(lines, keep, html), REPEATED_QUOTE)
+        if html and threshold >= self.keep_threshold:
+            ruled.update(dict.fromkeys(_drop_kept_feeds(lines, keep), FEED_AFTER_ARTICLE))
         warnings: tuple[str, ...] = ()
         # Only a kept line can be a candidate (hard lines are never kept), so the lines to
         # fall back on are looked for only when none but the title was kept.
@@ -440,12 +443,9 @@ class Arbiter:
             line.decisions and _strongest_removal(line)) or make(Decision, (
                 "arbiter", "learned", Category.BOILERPLATE, round(1 - p, 3), ARBITER_REASON))
             for line, p, kept, hard_decision in zip(lines, probability, keep, hard)]
-        for i in repeated_quotes:
+        for i, decision in ruled.items():
             if not keep[i]:  # (unless the fallback above kept it after all)
-                decisions[i] = REPEATED_QUOTE
-        for i in feeds:
-            if not keep[i]:
-                decisions[i] = FEED_AFTER_ARTICLE
+                decisions[i] = decision
         evidence: dict[int, tuple[str, ...]] = {}
         if explain:
             alone = {i for i, d in enumerate(decisions) if d and d.rule == "learned"
@@ -552,19 +552,18 @@ def _drop_kept_feeds(lines: list[Line], keep: list[bool]) -> list[int]:
             main_tokens += line.features.tokens
     if last < 0 or main_tokens < FEED_MAIN_TOKENS:
         return []
+    signatures = [line.hints.get("signature", "") for line in lines]
+    count = Counter(signatures)
     first: dict[str, int] = {}
-    count: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        signature = line.hints.get("signature", "")
+    for i, signature in enumerate(signatures):
         first.setdefault(signature, i)
-        count[signature] = count.get(signature, 0) + 1
     removed = []
     for i in range(last + 1, len(lines)):
         line = lines[i]
         hints = line.hints
         if not keep[i] or hints.get("main_content"):
             continue
-        signature = hints.get("signature", "")
+        signature = signatures[i]
         affinity = hints.get("title_affinity")
         if (signature and count[signature] >= FEED_LINES and first[signature] > last
                 and (affinity is None or affinity < FEED_TITLE_AFFINITY)
