@@ -191,6 +191,28 @@ def test_deep_or_self_referencing_structures_give_a_record(capture, status):
         assert doc.error.startswith("too deeply nested")
 
 
+@pytest.mark.parametrize("nested", [
+    "x: " + "[" * 30_000 + "]" * 30_000,  # a segfault in libyaml's loader, were it let load
+    "x: " + "{a: " * 5_000,
+    "x:\n  " + "- " * 120 + "a",
+], ids=["flow-closed", "flow-mapping", "block"])
+def test_front_matter_nested_too_deeply_is_refused_before_it_is_loaded(nested):
+    doc = cleanse.clean(f"---\n{nested}\n---\n" + page(*EN))
+    assert doc.status.value == "ok" and EN[0] in doc.text
+    assert any("front matter could not be read" in w and "deeper than 50 levels" in w
+               for w in doc.warnings)
+    assert "x" not in json.loads(doc.to_dict()["metadata"].get("capture_fields") or "{}")
+
+
+def test_front_matter_within_the_depth_limit_is_read_whole():
+    nested = "x: " + "[" * 40 + "1" + "]" * 40
+    doc = cleanse.clean(f"---\ntitle: Deep\n{nested}\n---\n" + page(*EN))
+    value = json.loads(doc.to_dict()["metadata"]["capture_fields"])["x"]
+    for _ in range(39):
+        value = value[0]
+    assert value == [1] and doc.title == "Deep"
+
+
 # 4. Duplicates: digits matter in sentences, repeated paragraphs and labels are the article's --
 
 def _repeats(*lines: str) -> list[str]:

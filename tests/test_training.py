@@ -4,6 +4,7 @@ tables round-trip, every page weighs the same. Small invented tables; no bench d
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cleanse.deciding.arbiter import PAGE_SUMMARY
 from cleanse.deciding.evidence import FEATURES
@@ -221,3 +222,70 @@ def test_a_seed_retrain_goes_to_the_fold_directory_it_is_given(tmp_path):
     manifest = json.loads((folds / "fold-0" / "manifest.json").read_text("utf-8"))
     assert manifest["lightgbm"]["params"]["seed"] == 11
     assert (folds / "folds.json").exists() and (folds / "fold-4" / "threshold.txt.gz").exists()
+
+
+def test_table_differences_name_what_moved_and_nothing_when_equal():
+    table = invented_table()
+    table.X[3, 5] = np.nan  # a missing value equals a missing value
+    same = Table(table.X.copy(), table.y.copy(), table.weight.copy(), table.page.copy(),
+                 table.kind.copy(), dict(table.group), sources="other")
+    assert table.differences(same) == []
+    same.X[7, 2] += 1.0
+    same.y[0] = 1.0 - same.y[0]
+    found = table.differences(same)
+    assert found[0].startswith(f"{FEATURES[2]}: 1 rows on 1 pages (first set/000)")
+    assert found[1:] == ["y differs"]
+
+
+def _models(root, sources: str) -> list:
+    """Invented shipped and fold manifests recording ``sources``, and a folds.json."""
+    import json
+
+    paths = [root / "shipped" / "manifest.json", root / "shipped" / "linked" / "manifest.json",
+             root / "folds" / "fold-0" / "manifest.json",
+             root / "folds" / "fold-0" / "linked" / "manifest.json"]
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"features": ["a"], "training_data": {
+            "cleanse_sources": sources, "lines": 3}}), "utf-8")
+    (root / "folds" / "folds.json").write_text(json.dumps(
+        {"folds": 5, "cleanse_sources": sources, "pages": {"set/000": 0}}), "utf-8")
+    return paths
+
+
+@pytest.mark.parametrize("evidence_moved", [False, True])
+def test_restamp_re_dates_the_models_only_when_the_evidence_is_the_same(
+        tmp_path, monkeypatch, evidence_moved):
+    import json
+
+    from training import dataset, train
+
+    paths = _models(tmp_path, "oldsources")
+    monkeypatch.setattr(train, "SHIPPED_DIR", tmp_path / "shipped")
+    monkeypatch.setattr(train, "FOLD_DIR", tmp_path / "folds")
+    monkeypatch.setattr(dataset, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(train, "source_hash", lambda: "newsources")
+    learned = invented_table()
+    learned.save(dataset.table_path("oldsources"))
+    current = Table.load(dataset.table_path("oldsources"))
+    if evidence_moved:
+        current.X[0, 1] += 0.5
+    monkeypatch.setattr(train, "load_or_build", lambda jobs: current)
+    assert train.restamp(jobs=1) == (1 if evidence_moved else 0)
+    recorded = {json.loads(p.read_text("utf-8"))["training_data"]["cleanse_sources"]
+                for p in paths}
+    index = json.loads((tmp_path / "folds" / "folds.json").read_text("utf-8"))
+    expected = "oldsources" if evidence_moved else "newsources"
+    assert recorded == {expected} and index["cleanse_sources"] == expected
+    assert index["pages"] == {"set/000": 0}  # nothing but the record changes
+
+
+def test_restamp_without_the_learned_table_asks_for_a_retrain(tmp_path, monkeypatch):
+    from training import dataset, train
+
+    _models(tmp_path, "oldsources")
+    monkeypatch.setattr(train, "SHIPPED_DIR", tmp_path / "shipped")
+    monkeypatch.setattr(train, "FOLD_DIR", tmp_path / "folds")
+    monkeypatch.setattr(dataset, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(train, "source_hash", lambda: "newsources")
+    assert train.restamp(jobs=1) == 1

@@ -102,3 +102,15 @@ def test_a_label_is_read_whatever_its_case():
 @pytest.mark.parametrize("text", ["3 days ago", "14 hours ago", "yesterday", "3天前", "昨天"])
 def test_a_relative_date_is_no_date_since_it_would_change_with_the_day_of_the_run(text):
     assert metadata._parse_written(text) is None
+
+
+@pytest.mark.parametrize("zone", ["IST", "CST", "BST", "AST"])
+def test_an_ambiguous_zone_abbreviation_gives_no_offset_rather_than_a_guessed_one(zone):
+    # IST is India's, Ireland's or Israel's time; CST the US's or China's: dateparser picks
+    # one, and a wrong offset moves the date by up to 14 hours.
+    assert list(timestamps(f"Updated 11:11 PM {zone} Nov 19, 2019")) == ["2019-11-19T23:11:00"]
+
+
+
+def test_an_unambiguous_abbreviation_keeps_its_offset():
+    assert list(timestamps("Updated 11:11 PM PST Nov 19, 2019")) == ["2019-11-19T23:11:00-08:00"]

@@ -88,6 +88,28 @@ class Table:
                             group_values=np.array([self.group[k] for k in keys]))
         temporary.replace(path)
 
+    def differences(self, other: Table) -> list[str]:
+        """What differs between two tables' evidence, labels, weights and pages (their
+        ``sources`` aside); empty when a model trained on one is the model of the other."""
+        if self.X.shape != other.X.shape:
+            return [f"{self.X.shape[0]:,} x {self.X.shape[1]} against "
+                    f"{other.X.shape[0]:,} x {other.X.shape[1]} rows x columns"]
+        found = []
+        columns = ~np.all((self.X == other.X) | (np.isnan(self.X) & np.isnan(other.X)), axis=0)
+        for column in np.flatnonzero(columns):
+            rows = np.flatnonzero(~((self.X[:, column] == other.X[:, column])
+                                    | (np.isnan(self.X[:, column]) & np.isnan(other.X[:, column]))))
+            pages = sorted(set(self.page[rows].tolist()))
+            name = FEATURES[column] if len(FEATURES) == self.X.shape[1] else f"column {column}"
+            found.append(f"{name}: {len(rows):,} rows on {len(pages):,} pages "
+                         f"(first {pages[0]})")
+        for name in ("y", "weight", "page", "kind"):
+            if not np.array_equal(getattr(self, name), getattr(other, name)):
+                found.append(f"{name} differs")
+        if self.group != other.group:
+            found.append("the pages' groups differ")
+        return found
+
     @classmethod
     def load(cls, path: Path) -> Table:
         data = np.load(path, allow_pickle=False)
@@ -313,9 +335,14 @@ def build(pages: list[BenchPage], seeds: list[SeedPage], jobs: int = 2) -> Table
                  group)
 
 
+def table_path(sources: str) -> Path:
+    """Where the table of the evidence computed by cleanse sources ``sources`` is cached."""
+    return CACHE / f"table-{sources}.npz"
+
+
 def load_or_build(jobs: int = 2, rebuild: bool = False) -> Table:
     """The cached table for the current cleanse sources, built if missing."""
-    path = CACHE / f"table-{source_hash()}.npz"
+    path = table_path(source_hash())
     if path.exists() and not rebuild:
         return Table.load(path)
     table = build(load_pages(), load_seeds(), jobs)

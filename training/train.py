@@ -3,6 +3,7 @@
     python -m training.train            # folds + the shipped model (cleanse/data/arbiter/)
     python -m training.train --folds-only
     python -m training.train --only main   # one of the two models (main or linked)
+    python -m training.train --restamp     # the sources changed, the evidence did not
 
 1. The training table (:mod:`training.dataset`): every line of ~1,750 pages
    (HTML, text and markdown renderings) with its evidence and its aligned label.
@@ -52,7 +53,7 @@ from sklearn.model_selection import GroupKFold
 from cleanse.deciding.arbiter import PAGE_SUMMARY, page_summary
 from cleanse.deciding.evidence import FEATURES
 from training.corpus import PROJECT_ROOT
-from training.dataset import KINDS, Table, load_or_build, source_hash
+from training.dataset import KINDS, Table, load_or_build, source_hash, table_path
 
 FOLDS = 5
 # Where the fold models go and where benchmarks/quality.py (training.crossval) reads them.
@@ -360,6 +361,59 @@ def train_route(table: Table, features: Sequence[str], part: str = "",
         print(f"wrote {SHIPPED_DIR / part}", file=sys.stderr)
 
 
+def _manifests() -> list[Path]:
+    """Every manifest of the shipped models and of the fold models in ``FOLD_DIR``."""
+    return sorted([*SHIPPED_DIR.glob("manifest.json"), *SHIPPED_DIR.glob("*/manifest.json"),
+                   *FOLD_DIR.glob("fold-*/manifest.json"), *FOLD_DIR.glob("fold-*/*/manifest.json")])
+
+
+def restamp(jobs: int) -> int:
+    """Record the current sources in the models' manifests when the evidence is unchanged.
+
+    A change to code that shapes the evidence changes ``source_hash`` and so makes every
+    model stale, even when it gives every bench line the same evidence (a refactor, a
+    faster path, a fix for inputs the bench does not hold). This builds the table for the
+    current sources and compares it with the table the models learned from: when the two
+    are identical the models are the ones a retrain would give, bit for bit (training is
+    deterministic), and only their record of the sources changes. Returns 0 if restamped
+    (or already current), 1 if the evidence differs and a retrain is needed.
+    """
+    current = source_hash()
+    manifests = _manifests()
+    recorded = {json.loads(path.read_text("utf-8"))["training_data"]["cleanse_sources"]
+                for path in manifests}
+    if recorded == {current}:
+        print(f"the models already record the current sources {current}", file=sys.stderr)
+        return 0
+    if len(recorded - {current}) != 1:
+        print(f"the models record several sources ({', '.join(sorted(recorded))}): retrain",
+              file=sys.stderr)
+        return 1
+    (previous,) = recorded - {current}
+    if not table_path(previous).exists():
+        print(f"the table the models learned from ({table_path(previous)}) is not cached, so "
+              "the evidence cannot be compared: retrain", file=sys.stderr)
+        return 1
+    differences = Table.load(table_path(previous)).differences(load_or_build(jobs))
+    if differences:
+        print(f"the evidence changed from {previous} to {current}; retrain:", file=sys.stderr)
+        for difference in differences:
+            print(f"  {difference}", file=sys.stderr)
+        return 1
+    for path in manifests:
+        manifest = json.loads(path.read_text("utf-8"))
+        manifest["training_data"]["cleanse_sources"] = current
+        path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    folds = FOLD_DIR / "folds.json"
+    if folds.exists():
+        index = json.loads(folds.read_text("utf-8"))
+        index["cleanse_sources"] = current
+        folds.write_text(json.dumps(index, indent=0, sort_keys=True), "utf-8")
+    print(f"the evidence of {current} equals that of {previous} on every line: "
+          f"{len(manifests)} manifests restamped", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     step = parser.add_mutually_exclusive_group()
@@ -368,6 +422,10 @@ def main(argv: list[str] | None = None) -> int:
     step.add_argument("--shipped-only", action="store_true",
                       help="train the shipped model, calibrated on the saved out-of-fold "
                            "predictions of the last cross-validation")
+    step.add_argument("--restamp", action="store_true",
+                      help="no training: when the current sources give the same evidence "
+                           "as the sources the models learned from (the table is rebuilt "
+                           "and compared), record the current sources in their manifests")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", choices=("main", LINKED),
                         help="train only this model of the two (default: both)")
@@ -387,6 +445,8 @@ def main(argv: list[str] | None = None) -> int:
         features = kept_features(args.without)
     except ValueError as exc:
         parser.error(str(exc))
+    if args.restamp:
+        return restamp(args.jobs)
     # The one place the seed is set: fit() and every manifest read PARAMS.
     PARAMS["seed"] = args.seed
     table = Table.load(args.table) if args.table else load_or_build(args.jobs)
