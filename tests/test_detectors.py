@@ -889,3 +889,66 @@ def test_a_section_label_between_teaser_cards_does_not_break_the_list():
     capture = page(*EN, cards[0], "Autos", cards[1])
     assert ("headline_runs", "glued_teasers") not in rules(labelled(capture), cards[0][:30])
     assert cards[0][:30] in cleanse.clean(capture).text
+
+
+@pytest.mark.parametrize("share_row,heading", [
+    (["Share this article", "X", "Facebook", "LinkedIn"], "Related articles"),
+    (["この記事をシェアする", "X", "Facebook", "LINE"], "関連記事"),
+], ids=["en", "ja"])
+def test_a_related_heading_ending_a_share_row_still_opens_its_list(share_row, heading):
+    # The one-word share buttons and the heading make a "run of one-item lines" for menus;
+    # after the article the run ends on the heading, which opens the list below it.
+    body = EN if heading.isascii() else JA
+    labels = labelled(page(*body, *share_row, heading, *HEADLINES))
+    assert_flagged(labels, heading, ("related_lists", "list_heading"))
+    for item in HEADLINES:
+        assert_flagged(labels, item, ("related_lists", "list_item"))
+    assert_unflagged(labels, body)
+
+
+def test_a_related_entry_inside_a_menu_above_the_article_opens_no_list():
+    menu = ["Home", "World", "Business", "Latest", "Sport"]
+    labels = labelled(page(*menu, "Light rail line approved", *EN))
+    assert_flagged(labels, "Latest", ("menus", "menu_run"))
+    assert not any(d.detector == "related_lists" for line in labels.lines
+                   for d in line.decisions)
+
+
+JA_FURNITURE = [("この記事をシェアする", ("share", "share_widget")),
+                ("ニュースレターに登録して最新情報を受け取る", ("newsletter", "subscribe_prompt")),
+                ("利用規約", ("chrome", "legal_footer")),
+                ("プライバシーポリシー", ("chrome", "legal_footer")),
+                ("ログイン", ("chrome", "control_label")),
+                ("이용약관", ("chrome", "legal_footer")),
+                ("회원가입", ("chrome", "control_label")),
+                ("뉴스레터 구독하기", ("newsletter", "subscribe_prompt"))]
+
+
+@pytest.mark.parametrize("line,rule", JA_FURNITURE, ids=[line for line, _ in JA_FURNITURE])
+def test_japanese_and_korean_page_furniture_is_named(line, rule):
+    labels = labelled(page(*JA, line))
+    assert_flagged(labels, line, rule)
+    assert_unflagged(labels, JA)
+
+
+@pytest.mark.parametrize("heading", ["アクセスランキング", "あわせて読みたい", "많이 본 기사"])
+def test_japanese_and_korean_related_headings_open_a_list(heading):
+    items = ["円相場、一時148円台に上昇", "長期金利が上昇、10年債利回り1.2％", "春闘、賃上げ率5％超の見通し"]
+    labels = labelled(page(*JA, heading, *items))
+    for item in items:
+        assert_flagged(labels, item, ("related_lists", "list_item"))
+    assert_unflagged(labels, JA)
+
+
+def test_a_heading_word_in_a_navigation_container_after_the_prose_opens_no_list():
+    # Only a run of one-word lines leaves its last entry a heading: a "Read more" button the
+    # DOM names navigation is a button, and the offers below it are the page's own.
+    offers = ["An incredible selection of art and craft", "Gifts for every occasion and budget"]
+    html = ("<html><body><main>" + "".join(f"<p>{p}</p>" for p in EN)
+            + '<nav class="menu"><a href="/about">Read more</a></nav>'
+            + "".join(f"<h3>{o}</h3>" for o in offers) + "</main></body></html>")
+    labels = labelled(html, kind="html")
+    assert any(d.category.name == "NAV" for line in lines_with(labels, "Read more")
+               for d in line.decisions)
+    assert not any(d.detector == "related_lists" for line in labels.lines
+                   for d in line.decisions)

@@ -33,6 +33,8 @@ def any_fullmatch(patterns: list[str]) -> Callable[[str], bool]:
     return lambda text: alternation.fullmatch(text) is not None
 
 
+# The rule of a run of one-word lines (see RelatedLists._menu_entry).
+MENU_RUN = ("menus", "menu_run")
 COUNT_SUFFIX = regex.compile(r"[（(]\d+[)）]$")  # "评论 (12)"
 INLINE_SEPARATOR = regex.compile(r"^\s*[:：|｜>›»-]\s*")
 
@@ -42,7 +44,7 @@ class RelatedLists(Detector):
     """Removes lists of other stories that follow a heading, and comment sections.
 
     * A *list heading* ("相关文章", "热点推荐", "延伸阅读", "Related", "Most read",
-      "More from X") opens a list. Every following line belongs to it until
+      "More from X") opens a list, unless it is an entry of a menu (see ``_menu_entry``). Every following line belongs to it until
       the article's prose resumes: two different declarative sentences in a
       row (headlines end in "?", "!" or nothing, and are often shown twice), or one
       long paragraph (``long_paragraph_tokens``) with no date next to it. A
@@ -148,9 +150,8 @@ class RelatedLists(Detector):
         while i < len(content):
             line = content[i]
             heading = headings[i]
-            # "* Latest" inside a menu is a menu entry, not a heading over a list.
             if heading and not (line.features.list_item
-                                or page.has_category(line, [Category.NAV])) \
+                                or self._menu_entry(page, content, i, seen_prose)) \
                     and self._is_list_heading(heading):
                 end = self._list_end(anchors, i)
                 # A comment section below a short list ends the list and is judged on its own.
@@ -178,6 +179,24 @@ class RelatedLists(Detector):
             seen_prose += prose_tokens[i]
             i += 1
         return found
+
+    @staticmethod
+    def _menu_entry(page: Page, content: list[Line], i: int, seen_prose: int) -> bool:
+        """Whether ``content[i]`` is an entry of a menu rather than a heading over a list.
+
+        "* Latest" inside a menu is an entry, and so is any line a navigation container or a
+        menu row names. A run of one-word lines (``menus/menu_run``) is weaker evidence: after
+        the article's prose has begun, a run that ends on the heading ("Facebook / LinkedIn /
+        Related articles", a share row above a related list) has it as its last line; what
+        follows is not a menu, so the heading opens the list below it.
+        """
+        navigation = [(d.detector, d.rule) for d in content[i].decisions
+                      if d.category is Category.NAV]
+        if not navigation:
+            return False
+        if any(rule != MENU_RUN for rule in navigation) or seen_prose == 0:
+            return True
+        return i + 1 < len(content) and page.has_category(content[i + 1], [Category.NAV])
 
     def _comments_start_here(self, content: list[Line], i: int, seen_prose: int,
                              total_prose: int, counted: bool) -> bool:

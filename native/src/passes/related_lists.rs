@@ -78,6 +78,32 @@ impl<'py> RelatedLists<'py, '_> {
     }
 }
 
+/// Which detectors call a line navigation (`RelatedLists._menu_entry`).
+enum Navigation {
+    None,
+    MenuRunOnly,
+    Other,
+}
+
+fn navigation(line: &LineView<'_>, nav: &Bound<'_, PyAny>) -> PyResult<Navigation> {
+    let py = nav.py();
+    let mut found = Navigation::None;
+    for decision in line.line.getattr(intern!(py, "decisions"))?.try_iter()? {
+        let decision = decision?;
+        let category = decision.getattr(intern!(py, "category"))?;
+        if !category.is(nav) {
+            continue;
+        }
+        let detector = decision.getattr(intern!(py, "detector"))?;
+        let rule = decision.getattr(intern!(py, "rule"))?;
+        if detector.extract::<&str>()? != "menus" || rule.extract::<&str>()? != "menu_run" {
+            return Ok(Navigation::Other);
+        }
+        found = Navigation::MenuRunOnly;
+    }
+    Ok(found)
+}
+
 /// `RelatedLists._labels(page, content)`: the decisions `detector` (a `RelatedLists`) makes
 /// on `content` (the page's non-blank lines), as `(index, rule, category, score, reason)`.
 #[pyfunction]
@@ -139,7 +165,15 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
     while i < lines.len() {
         let line = &lines[i];
         if let Some(heading) = headings[i].filter(|h| !h.is_empty()) {
-            if !(line.list_item || line.has_category(&nav)?) && pass.is_list_heading(heading)? {
+            // `_menu_entry`: a menu's entry, unless only a menu run names it, the run ends on
+            // it and the prose began.
+            let menu_entry = match navigation(line, &nav)? {
+                Navigation::None => false,
+                Navigation::Other => true,
+                Navigation::MenuRunOnly => seen_prose == 0.0
+                    || (i + 1 < lines.len() && lines[i + 1].has_category(&nav)?),
+            };
+            if !(line.list_item || menu_entry) && pass.is_list_heading(heading)? {
                 let mut end = i + 1;
                 while end < anchors.len() && !anchors[end] {
                     end += 1;
