@@ -44,7 +44,8 @@ class RelatedLists(Detector):
     """Removes lists of other stories that follow a heading, and comment sections.
 
     * A *list heading* ("相关文章", "热点推荐", "延伸阅读", "Related", "Most read",
-      "More from X") opens a list, unless it is an entry of a menu (see ``_menu_entry``). Every following line belongs to it until
+      "More from X") opens a list, unless it is an entry of a menu (``_menu_entry``).
+      Every following line belongs to it until
       the article's prose resumes: two different declarative sentences in a
       row (headlines end in "?", "!" or nothing, and are often shown twice), or one
       long paragraph (``long_paragraph_tokens``) with no date next to it. A

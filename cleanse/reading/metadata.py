@@ -55,8 +55,7 @@ HAS_TIME = regex.compile(r"\d:[0-5]\d|\d\s*[点點时時]\s*\d")
 HAS_ZONE = regex.compile(r"(?:Z|[+-]\d\d:?\d\d)$|\b(?:UTC|GMT|[A-Z]{2,4}T)\b")
 # Zone abbreviations that name different zones in regions of comparable weight (dateparser
 # reads IST as Israel's, CST as the US's): a time in one keeps no offset rather than a wrong
-# one. India/Ireland/Israel, US Central/China,
-# British Summer/Bangladesh, Atlantic/Arabia.
+# one. India/Ireland/Israel, US Central/China, British Summer/Bangladesh, Atlantic/Arabia.
 AMBIGUOUS_ZONE = regex.compile(r"\b(?:IST|CST|BST|AST)\b")
 # An ISO 8601 date at the start of a declared value (meta tags, JSON-LD, <time datetime>).
 ISO_DATE = regex.compile(r"^\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d:\d\d(?::\d\d)?)(?:\.\d+)?"
