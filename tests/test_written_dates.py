@@ -111,6 +111,5 @@ def test_an_ambiguous_zone_abbreviation_gives_no_offset_rather_than_a_guessed_on
     assert list(timestamps(f"Updated 11:11 PM {zone} Nov 19, 2019")) == ["2019-11-19T23:11:00"]
 
 
-
 def test_an_unambiguous_abbreviation_keeps_its_offset():
     assert list(timestamps("Updated 11:11 PM PST Nov 19, 2019")) == ["2019-11-19T23:11:00-08:00"]
