@@ -95,10 +95,9 @@ class Table:
             return [f"{self.X.shape[0]:,} x {self.X.shape[1]} against "
                     f"{other.X.shape[0]:,} x {other.X.shape[1]} rows x columns"]
         found = []
-        columns = ~np.all((self.X == other.X) | (np.isnan(self.X) & np.isnan(other.X)), axis=0)
-        for column in np.flatnonzero(columns):
-            rows = np.flatnonzero(~((self.X[:, column] == other.X[:, column])
-                                    | (np.isnan(self.X[:, column]) & np.isnan(other.X[:, column]))))
+        unequal = ~((self.X == other.X) | (np.isnan(self.X) & np.isnan(other.X)))
+        for column in np.flatnonzero(unequal.any(axis=0)):
+            rows = np.flatnonzero(unequal[:, column])
             pages = sorted(set(self.page[rows].tolist()))
             name = FEATURES[column] if len(FEATURES) == self.X.shape[1] else f"column {column}"
             found.append(f"{name}: {len(rows):,} rows on {len(pages):,} pages "

@@ -151,12 +151,21 @@ def line_scores(raw: np.ndarray, table: Table) -> dict[str, dict[str, float]]:
     return scores
 
 
+def _write_manifest(path: Path, manifest: dict) -> None:
+    """A model's manifest, in the one layout every writer of it uses."""
+    path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def _write_fold_index(index: dict) -> None:
+    """``folds.json``: the folds, the sources of their evidence and each page's fold."""
+    (FOLD_DIR / "folds.json").write_text(json.dumps(index, indent=0, sort_keys=True), "utf-8")
+
+
 def write_model(directory: Path, booster: lightgbm.Booster, manifest: dict) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     text = booster.model_to_string().encode("utf-8")
     (directory / "model.txt.gz").write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
-    (directory / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False)
-                                             + "\n", "utf-8")
+    _write_manifest(directory / "manifest.json", manifest)
 
 
 def _manifest(table: Table, pages: list[str], calibration_table: dict, extra: dict,
@@ -223,9 +232,7 @@ def cross_validate(table: Table, features: Sequence[str] = FEATURES,
             table, pages, calibration(raw[outside], table.y[outside], table.weight[outside]),
             {"fold": fold, "folds": FOLDS, **(extra or {})}, features))
     np.save(_out_of_fold_path(part), raw)
-    (FOLD_DIR / "folds.json").write_text(json.dumps(
-        {"folds": FOLDS, "cleanse_sources": table.sources, "pages": assignment},
-        indent=0, sort_keys=True), "utf-8")
+    _write_fold_index({"folds": FOLDS, "cleanse_sources": table.sources, "pages": assignment})
     return raw
 
 
@@ -298,8 +305,7 @@ def write_page_threshold(directory: Path, booster: lightgbm.Booster) -> None:
         "features": list(PAGE_SUMMARY), "candidates": list(THRESHOLD_CANDIDATES),
         "base": THRESHOLD_BASE, "margin": THRESHOLD_MARGIN,
         "lightgbm": {"params": THRESHOLD_PARAMS, "rounds": THRESHOLD_ROUNDS}}
-    (directory / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False)
-                                             + "\n", "utf-8")
+    _write_manifest(directory / "manifest.json", manifest)
 
 
 def cross_validate_page_threshold(rows: np.ndarray, gains: np.ndarray, keys: np.ndarray,
@@ -403,12 +409,12 @@ def restamp(jobs: int) -> int:
     for path in manifests:
         manifest = json.loads(path.read_text("utf-8"))
         manifest["training_data"]["cleanse_sources"] = current
-        path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        _write_manifest(path, manifest)
     folds = FOLD_DIR / "folds.json"
     if folds.exists():
         index = json.loads(folds.read_text("utf-8"))
         index["cleanse_sources"] = current
-        folds.write_text(json.dumps(index, indent=0, sort_keys=True), "utf-8")
+        _write_fold_index(index)
     print(f"the evidence of {current} equals that of {previous} on every line: "
           f"{len(manifests)} manifests restamped", file=sys.stderr)
     return 0
