@@ -13,6 +13,9 @@
 //! the DOM main-content picker, the elements page metadata is read from; `rounding.rs`:
 //! Python's `round(x, 3)`). See docs/native.md.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod detectors;
 pub mod evidence;
 pub mod features;
