@@ -23,6 +23,7 @@ from cleanse.deciding.arbiter import (
     _drop_kept_copies,
     _drop_kept_feeds,
     _drop_kept_quotes,
+    _keep_list_items,
     _keep_standfirst,
     load_model,
     page_summary,
@@ -490,6 +491,35 @@ def test_a_labelled_line_after_the_title_is_not_a_standfirst():
     _keep_standfirst(lines, [None] * 3, [0.9, 0.45, 0.9], keep, 0.5, title=0)
     assert keep[1] is False
 
+
+
+LIST_PAGE = ("The council listed what the new budget changes for residents this year.\n\n"
+             "- Bus fares fall by a tenth from April\n- Libraries open on Sundays\n"
+             "- Parks get new lights\n- Ten more crossings\n\n"
+             "The plan goes to a public hearing next month before the final vote.\n")
+
+
+@pytest.mark.parametrize("probabilities, expected", [
+    ([0.9, 0.8, 0.8, 0.45, 0.42, 0.9], [True] * 6),      # the unsure tail stays, item by item
+    ([0.9, 0.8, 0.8, 0.45, 0.35, 0.9], [True, True, True, True, False, True]),  # sure junk goes
+    ([0.9, 0.3, 0.3, 0.45, 0.45, 0.9], [True, False, False, False, False, True]),  # no kept item
+])
+def test_an_unsure_item_next_to_a_kept_item_of_its_list_stays(probabilities, expected):
+    lines = labelled(LIST_PAGE).content_lines()
+    assert [line.features.list_item for line in lines] == [False, True, True, True, True, False]
+    assert not any(line.decisions for line in lines[1:5])
+    keep = [p >= 0.5 for p in probabilities]
+    _keep_list_items(lines, [None] * 6, probabilities, keep, 0.5)
+    assert keep == expected
+
+
+def test_a_labelled_list_item_is_not_kept_for_its_neighbours():
+    lines = labelled(LIST_PAGE).content_lines()
+    hard = [None] * 6
+    lines[4].decisions.append(cleanse.Decision("menus", "menu_run", cleanse.Category.NAV, 0.7, ""))
+    keep = [True, True, True, False, False, True]
+    _keep_list_items(lines, hard, [0.9, 0.8, 0.8, 0.45, 0.45, 0.9], keep, 0.5)
+    assert keep == [True, True, True, True, False, True]
 
 FEED_ARTICLE = ("<p>The old dam was removed in March, and within weeks the river had found its "
                 "former bed again. Fishermen along the valley say the trout came back before the "

@@ -74,6 +74,10 @@ QUOTE_REPEAT_TOKENS = 6
 # this far below the threshold, no detector labelled it and the line after it is kept: a
 # subtitle looks like a heading of nothing to the model, yet the text it introduces is kept.
 STANDFIRST_MARGIN = 0.1
+# A list item next to a kept item of its list stays when the model puts it at most this far
+# below the threshold and no detector labelled it: a list's last item, or one shorter than
+# its neighbours, is the list's too (removing it cuts the list in the middle of the text).
+LIST_MARGIN = 0.1
 # A teaser feed after an HTML article (_drop_kept_feeds): a repeated DOM structure of at least
 # this many lines, wholly after the last kept line of the main content, ...
 FEED_LINES = 9
@@ -412,6 +416,7 @@ class Arbiter:
         probability = probabilities.tolist()  # Python floats: no numpy scalar per line
         keep = [h is None and p >= threshold for h, p in zip(hard, probability)]
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
+        _keep_list_items(lines, hard, probability, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -475,6 +480,26 @@ def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None]
         whole = float(np.average(probabilities[members], weights=weights)) >= threshold
         for i in members:
             keep[i] = whole
+
+
+def _keep_list_items(lines: list[Line], hard: list[Decision | None], probability: list[float],
+                     keep: list[bool], threshold: float) -> None:
+    """Keeps each list item the model was unsure of (within :data:`LIST_MARGIN` of the
+    threshold) that no detector labelled, when the item before or after it is a kept item: a
+    kept list stays whole, item by item outwards from the kept ones."""
+    items = [line.features.list_item or line.hints.get("tag") == "li" for line in lines]
+    if items.count(True) < 2:
+        return  # most pages have no list: nothing to walk
+    floor = threshold - LIST_MARGIN
+    unsure = [i for i, item in enumerate(items) if item and not keep[i] and hard[i] is None
+              and not lines[i].decisions and probability[i] >= floor]
+    changed = bool(unsure)
+    while changed:  # a kept item lets its unsure neighbour stay, which lets the next one
+        changed = False
+        for i in unsure:
+            if not keep[i] and ((i > 0 and items[i - 1] and keep[i - 1]) or
+                                (i + 1 < len(lines) and items[i + 1] and keep[i + 1])):
+                keep[i] = changed = True
 
 
 def _keep_standfirst(lines: list[Line], hard: list[Decision | None], probability: list[float],
