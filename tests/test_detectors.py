@@ -914,28 +914,6 @@ def test_a_related_entry_inside_a_menu_above_the_article_opens_no_list():
                    for d in line.decisions)
 
 
-READER_PROMPTS = ["Was this page helpful?", "Did you find this article helpful?",
-                  "12 people found this helpful", "Thank you for your feedback!",
-                  "You must be logged in to reply to this topic.", "这篇文章对您有帮助吗？",
-                  "この記事は役に立ちましたか？", "이 페이지가 도움이 되었나요?"]
-
-
-@pytest.mark.parametrize("prompt", READER_PROMPTS)
-def test_feedback_and_log_in_prompts_are_chrome_alone(prompt):
-    # chrome alone: the rule is its own, not the pipeline's.
-    body = EN if prompt.isascii() else JA if re.search("[\u3040-\u30ff\uac00-\ud7af]", prompt) \
-        else ZH_HANS
-    labels = labelled(page(*body, prompt), config=cleanse.Config(detectors=("chrome",)))
-    assert_flagged(labels, prompt, ("chrome", "reader_prompt"))
-    assert_unflagged(labels, body)
-
-
-def test_a_sentence_that_mentions_helpfulness_is_no_prompt():
-    sentence = ("Readers told us the guide was helpful, and the council says it will print "
-                "ten thousand more copies for libraries across the region next spring.")
-    labels = labelled(page(*EN, sentence), config=cleanse.Config(detectors=("chrome",)))
-    assert_unflagged(labels, [*EN, sentence])
-
 JA_FURNITURE = [("この記事をシェアする", ("share", "share_widget")),
                 ("ニュースレターに登録して最新情報を受け取る", ("newsletter", "subscribe_prompt")),
                 ("利用規約", ("chrome", "legal_footer")),

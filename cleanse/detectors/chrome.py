@@ -31,8 +31,6 @@ class Chrome(Detector):
     * a cookie banner (a cookie word and a consent word);
     * a short legal/footer line (©, ICP numbers, privacy policy), or a legal
       notice of any length (disclaimers, trademark and reprint notices);
-    * a short prompt to the reader: log in to reply, "Was this page helpful?"
-      and other feedback or rating widgets;
     * contact details: two or more labelled fields ("Tel: ... Fax: ...");
     * an image credit, or a caption that ends in one ("... (Image: GETTY)",
       "... Credit: ESA", "... J. Smith / AP file") or opens the way wire
@@ -59,7 +57,6 @@ class Chrome(Detector):
     def __post_init__(self) -> None:
         self._buttons = Keywords(self.keywords["whole_line"])
         self._legal = Keywords(self.keywords["contains"])
-        self._prompts = Keywords(self.keywords["prompts"])
         self._notices = Keywords(self.keywords["notices"])
         self._contact_field = _labelled_field(self.keywords["contact_fields"])
         self._cookies = Keywords(self.keywords["cookies"])
@@ -74,7 +71,7 @@ class Chrome(Detector):
         # Most lines hold none of these words: one scan for the union of the groups searched
         # anywhere in a line (and one for those that open it) rules them all out at once.
         k = self.keywords
-        self._any_inside = Keywords(k["cookies"] + k["contains"] + k["prompts"] + k["notices"])
+        self._any_inside = Keywords(k["cookies"] + k["contains"] + k["notices"])
         self._any_opening = Keywords(k["credit_prefixes"] + k["pagination_prefixes"]
                                      + k["bylines"] + k["wire_credits"])
 
@@ -100,8 +97,6 @@ class Chrome(Detector):
             return "cookie_banner", 0.85, "cookie/consent banner"
         if inside and tokens <= self.max_footer_tokens and (hit := self._legal.search(plain)):
             return "legal_footer", 0.8, f"footer or legal line ('{hit}')"
-        if inside and tokens <= self.max_footer_tokens and (hit := self._prompts.search(plain)):
-            return "reader_prompt", 0.8, f"prompt to log in or give feedback ('{hit}')"
         if tokens <= self.max_banner_tokens:
             if inside and (hit := self._notices.search(plain)):
                 return "legal_notice", 0.8, f"legal notice ('{hit}')"

@@ -14,7 +14,6 @@ struct Chrome<'py> {
     min_markup_share: f64,
     buttons: Group<'py>,
     legal: Group<'py>,
-    prompts: Group<'py>,
     notices: Group<'py>,
     cookies: Group<'py>,
     consent: Group<'py>,
@@ -46,7 +45,6 @@ impl<'py> Chrome<'py> {
             min_markup_share: threshold(detector, intern!(py, "min_markup_share"))?,
             buttons: group(intern!(py, "_buttons"))?,
             legal: group(intern!(py, "_legal"))?,
-            prompts: group(intern!(py, "_prompts"))?,
             notices: group(intern!(py, "_notices"))?,
             cookies: group(intern!(py, "_cookies"))?,
             consent: group(intern!(py, "_consent"))?,
@@ -107,11 +105,6 @@ impl<'py> Chrome<'py> {
             if let Some(hit) = c.search(&self.legal, plain)? {
                 return Ok(Some(("legal_footer", 0.8,
                                 format!("footer or legal line ('{}')", c.word(hit)?))));
-            }
-            if let Some(hit) = c.search(&self.prompts, plain)? {
-                return Ok(Some(("reader_prompt", 0.8,
-                                format!("prompt to log in or give feedback ('{}')",
-                                        c.word(hit)?))));
             }
         }
         if tokens <= self.max_banner_tokens {
