@@ -492,7 +492,6 @@ def test_a_labelled_line_after_the_title_is_not_a_standfirst():
     assert keep[1] is False
 
 
-
 LIST_PAGE = ("The council listed what the new budget changes for residents this year.\n\n"
              "- Bus fares fall by a tenth from April\n- Libraries open on Sundays\n"
              "- Parks get new lights\n- Ten more crossings\n\n"
@@ -501,6 +500,7 @@ LIST_PAGE = ("The council listed what the new budget changes for residents this 
 
 @pytest.mark.parametrize("probabilities, expected", [
     ([0.9, 0.8, 0.8, 0.45, 0.42, 0.9], [True] * 6),      # the unsure tail stays, item by item
+    ([0.9, 0.45, 0.42, 0.8, 0.3, 0.9], [True, True, True, True, False, True]),  # and the head
     ([0.9, 0.8, 0.8, 0.45, 0.35, 0.9], [True, True, True, True, False, True]),  # sure junk goes
     ([0.9, 0.3, 0.3, 0.45, 0.45, 0.9], [True, False, False, False, False, True]),  # no kept item
 ])
@@ -520,6 +520,7 @@ def test_a_labelled_list_item_is_not_kept_for_its_neighbours():
     keep = [True, True, True, False, False, True]
     _keep_list_items(lines, hard, [0.9, 0.8, 0.8, 0.45, 0.45, 0.9], keep, 0.5)
     assert keep == [True, True, True, True, False, True]
+
 
 FEED_ARTICLE = ("<p>The old dam was removed in March, and within weeks the river had found its "
                 "former bed again. Fishermen along the valley say the trout came back before the "

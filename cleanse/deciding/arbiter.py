@@ -493,13 +493,14 @@ def _keep_list_items(lines: list[Line], hard: list[Decision | None], probability
     floor = threshold - LIST_MARGIN
     unsure = [i for i, item in enumerate(items) if item and not keep[i] and hard[i] is None
               and not lines[i].decisions and probability[i] >= floor]
-    changed = bool(unsure)
-    while changed:  # a kept item lets its unsure neighbour stay, which lets the next one
-        changed = False
-        for i in unsure:
-            if not keep[i] and ((i > 0 and items[i - 1] and keep[i - 1]) or
-                                (i + 1 < len(lines) and items[i + 1] and keep[i + 1])):
-                keep[i] = changed = True
+    # One pass down keeps what a kept item above reaches, one pass up what one below reaches:
+    # linear, where repeating passes until nothing changes took one pass per item of a run.
+    for i in unsure:
+        if i > 0 and items[i - 1] and keep[i - 1]:
+            keep[i] = True
+    for i in reversed(unsure):
+        if not keep[i] and i + 1 < len(lines) and items[i + 1] and keep[i + 1]:
+            keep[i] = True
 
 
 def _keep_standfirst(lines: list[Line], hard: list[Decision | None], probability: list[float],
