@@ -62,9 +62,46 @@ def test_a_time_alone_is_no_date_to_dateparser_either():
     assert list(timestamps("Posted 9:41 AM EST")) == []
 
 
-@pytest.mark.parametrize("text", ["Nov 20, 2019 01:41 PM IST", "1 day ago", "9:23:57 PM",
-                                  "2005-07-31T12:30", "10:48, Tue, Nov 19, 2019"])
+# Dates with a time and a zone, as news pages write them: the zone after the time, the time
+# and zone before the date, JavaScript's Date.toString; weekdays right and wrong (Nov 19,
+# 2019 was a Tuesday).
+ZONES = [*metadata.ZONE_OFFSETS, "GMT+0000", "GMT+0530", "GMT-0500 (UTC)", "GMT+0000 (GMT)"]
+ZONED = ([f"{date}{glue}{clock}{half} {zone}"
+          for date in ("Nov. 19, 2019", "19 Nov 2019", "November 19, 2019", "Nov 19 2019")
+          for glue in (" ", ", ", " at ") for clock in ("8:03", "12:30:45", "19:14")
+          for half in ("", " am", " PM") for zone in ZONES]
+         + [f"{clock}{half}{zone}{glue}{date}"
+            for clock in ("7:07", "01:38:07", "12:00") for half in (" PM", "am")
+            for zone in ("", " EST", " IST", " HST") for glue in (" ", ", ")
+            for date in ("Nov 19, 2019", "Tue, Nov 19, 2019", "Feb 30, 2019")]
+         + [f"{weekday} Nov 19 2019 08:41:00 {zone}"
+            for weekday in ("Tue", "Mon", "Tuesday", "Wed.,") for zone in ZONES])
+
+
+def test_zoned_and_clock_first_forms_read_as_dateparser_reads_them():
+    read = {text: _parse_common(text) for text in ZONED}
+    assert sum(value is not None for value in read.values()) > len(ZONED) / 2
+    assert read["Nov. 19, 2019 at 8:03 PM EDT"] == "2019-11-19T20:03:00-04:00"
+    assert read["7:07 PM EST, Nov 19, 2019"] == "2019-11-19T19:07:00-05:00"
+    assert read["Mon Nov 19 2019 08:41:00 GMT+0530"] == "2019-11-19T08:41:00+05:30"
+    assert read["Nov 19 2019, 8:03 IST"] == "2019-11-19T08:03:00"  # an ambiguous zone: none
+    for text, value in read.items():
+        if value is not None:
+            assert value == _parse_with_dateparser(text), text
+
+
+@pytest.mark.parametrize("text", ["3 days ago", "1 min ago", "12 mins ago", "2 yrs ago",
+                                  "1 week ago", "5 HOURS AGO", "30 seconds ago"])
+def test_a_relative_date_is_no_date_to_dateparser_either(text):
+    assert metadata.RELATIVE.fullmatch(text)
+    assert _parse_with_dateparser(text) is None
+
+
+@pytest.mark.parametrize("text", ["Nov 20, 2019 est", "Nov 19, 2019 EST", "9:23:57 PM",
+                                  "2005-07-31T12:30", "Oct 01, 2025T10:00:00+03:00",
+                                  "Nov 19, 2019 8:15 PM GMT+8", "7:07 PM EST Nov 19, 2019 8:00"])
 def test_other_forms_are_left_to_dateparser(text):
+    # A lowercase or bare zone, a zone without a time, two times: dateparser decides.
     assert _parse_common(text) is None
 
 

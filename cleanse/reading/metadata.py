@@ -16,7 +16,8 @@ the most explicit source first:
 Dates are parsed by dateparser (formats, not strings: ``2005年3月11日12:12``, ``Oct. 9,
 2025, 6:42 PM CDT``) and written as ISO 8601: the day alone when no time is given, the
 time with its timezone when the page names one. The commonest forms (``2005-07-31 12:30``,
-``Nov. 18, 2019 9:02 AM``) and a time alone are read without it, to the same result
+``Nov. 18, 2019 9:02 AM``, ``10:02 AM EST Nov 19, 2019``, ``Tue Nov 19 2019 08:41:00
+GMT+0000``), a time alone and "3 days ago" are read without it, to the same result
 (dateparser takes milliseconds a call; tests/test_written_dates.py holds the two together).
 """
 
@@ -97,8 +98,9 @@ def iso_date(value: str | None) -> str | None:
 
 # The commonest written forms, read without dateparser (a few milliseconds a call, about once
 # a page): "2005-07-31 12:30", "2005/7/3", "2005年7月31日 12:30:45", "Nov. 18, 2019 9:02 AM",
-# "18 November 2019". Only what dateparser reads the same way (tests/test_metadata.py checks
-# a grid of them against it); anything else, a zone, an impossible date, goes to dateparser.
+# "18 November 2019", and those with a zone after (ZONE_OFFSETS). Only what dateparser reads
+# the same way (tests/test_written_dates.py checks grids of them against it); anything else,
+# another zone, an impossible date, goes to dateparser.
 _CLOCK = (r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-5][0-9])(?::(?P<second>[0-5][0-9]))?")
 NUMERIC_DATE = regex.compile(
     r"(?P<year>[0-9]{4})(?:(?P<sep>[-/.])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
@@ -117,12 +119,38 @@ ENGLISH_DATE = regex.compile(
     rf"(?:,?[ ]{{1,3}}(?:at[ ]{{1,3}})?{_CLOCK}(?:[ ]?(?P<half>[ap])\.?m\.?)?)?", regex.I)
 
 
+# The zone abbreviations read without dateparser after a time ("Nov. 20, 2019 5:52 AM EST",
+# "10:02 AM EST Nov 19, 2019"), in capitals only, with the offset dateparser gives them; none
+# for an ambiguous one (AMBIGUOUS_ZONE) or one HAS_ZONE does not take for a zone (ET, PT).
+ZONE_OFFSETS = {"UTC": "+00:00", "GMT": "+00:00", "WET": "+00:00", "CET": "+01:00",
+                "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "HKT": "+08:00",
+                "SGT": "+08:00", "JST": "+09:00", "KST": "+09:00", "AEST": "+10:00",
+                "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00", "EST": "-05:00",
+                "EDT": "-04:00", "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00",
+                "PST": "-08:00", "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00",
+                "HST": "-10:00", "IST": "", "CST": "", "BST": "", "AST": "", "ET": "", "PT": ""}
+# A zone as JavaScript's Date.toString writes it: "GMT+0000 (UTC)".
+_ZONE = (rf"(?-i:(?P<zone>{'|'.join(sorted(ZONE_OFFSETS, key=len, reverse=True))})"
+         r"|GMT(?P<sign>[+-])(?P<zone_hours>[01][0-9])(?P<zone_minutes>[0-5][0-9])"
+         r"(?:[ ]\((?:UTC|GMT)\))?)")
+_HALF = r"(?:[ ]?(?P<half>[ap])\.?m\.?)"
+# A weekday before the date, which dateparser reads past (even a wrong one).
+_WEEKDAY = (r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ ]{1,3})")
+# The date first, its time and zone after it ("Tue Nov 19 2019 08:41:00 GMT+0000 (UTC)");
+# or the time and its zone first ("01:38:07 PM IST Nov 20, 2019", "6:45 PM, Feb 16, 2018").
+ZONED_DATE = regex.compile(rf"{_WEEKDAY}?(?P<date>.+?[0-9](?:[ ]?[ap]\.?m\.?)?)[ ]{{1,3}}{_ZONE}",
+                           regex.I)
+CLOCK_FIRST = regex.compile(rf"{_CLOCK}{_HALF}?(?:[ ]{_ZONE})?,?[ ]{{1,3}}{_WEEKDAY}?"
+                            rf"(?P<date>[^0-9:].*)", regex.I)
 # A time of day alone, perhaps with its zone ("9:41 AM", "21:17", "5:36 PM CST"): dateparser
 # requires a day, month and year, so it reads none of these.
 TIME_ZONES = ("UTC", "GMT", "ET", "CT", "MT", "PT", "EST", "EDT", "CST", "CDT", "MST", "MDT",
               "PST", "PDT", "HST")
 TIME_ONLY = regex.compile(rf"{_CLOCK}(?:[ ]?[ap]\.?m\.?)?(?:[ ](?:{'|'.join(TIME_ZONES)}))?",
                           regex.I)
+# "3 days ago": dateparser's settings leave out its relative-date parser, so it reads none.
+RELATIVE = regex.compile(r"[0-9]{1,4}[ ](?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|"
+                         r"year|yr)s?[ ]ago", regex.I)
 
 
 def _ordinal(day: int) -> str:
@@ -134,6 +162,36 @@ def _ordinal(day: int) -> str:
 def _parse_common(text: str) -> str | None:
     """``text`` as :func:`_parse_written` gives it when it is one of the common forms above
     (a valid date from :data:`EARLIEST_YEAR` on), else None: then dateparser must read it."""
+    if zoned := ZONED_DATE.fullmatch(text) or CLOCK_FIRST.fullmatch(text):
+        return _parse_zoned(zoned)
+    return _parse_date(text)
+
+
+def _parse_zoned(match: regex.Match[str]) -> str | None:
+    """A date with a time and a zone (:data:`ZONED_DATE`), or with a time before it
+    (:data:`CLOCK_FIRST`), as dateparser reads it; None when it does not read that way."""
+    if match.re is CLOCK_FIRST:  # the date after the time must have none of its own
+        date = _parse_date(match.group("date"))
+        if date is None or "T" in date:
+            return None
+        stamp = _stamp(date, int(match.group("hour")), match.group("minute"),
+                       match.group("second"), match.group("half"))
+    else:
+        stamp = _parse_date(match.group("date"))
+        if stamp is None or "T" not in stamp:  # a zone without a time: left to dateparser
+            return None
+    if stamp is None:
+        return None
+    if zone := match.group("zone"):
+        return stamp + ZONE_OFFSETS[zone]
+    if match.group("sign"):
+        return f"{stamp}{match.group('sign')}{match.group('zone_hours')}:" \
+               f"{match.group('zone_minutes')}"
+    return stamp
+
+
+def _parse_date(text: str) -> str | None:
+    """A date, perhaps with its time, in one of the common forms (no zone), or None."""
     half = None
     if match := NUMERIC_DATE.fullmatch(text):
         month = int(match.group("month"))
@@ -152,18 +210,25 @@ def _parse_common(text: str) -> str | None:
         return None
     if match.group("hour") is None:
         return date.isoformat()
-    hour = int(match.group("hour"))
+    return _stamp(date.isoformat(), int(match.group("hour")), match.group("minute"),
+                  match.group("second"), half)
+
+
+def _stamp(date: str, hour: int, minute: str, second: str | None, half: str | None
+           ) -> str | None:
+    """``date`` at a time of day (``half``: "a" or "p" for a 12-hour clock), or None when there
+    is no such time."""
     if half:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if half.casefold() == "p" else 0)
     elif hour > 23:
         return None
-    return f"{date.isoformat()}T{hour:02d}:{match.group('minute')}:{match.group('second') or '00'}"
+    return f"{date}T{hour:02d}:{minute}:{second or '00'}"
 
 
 def _parse_written(text: str) -> str | None:
-    if TIME_ONLY.fullmatch(text):
+    if TIME_ONLY.fullmatch(text) or RELATIVE.fullmatch(text):
         return None
     return _parse_common(text) or _parse_with_dateparser(text)
 
