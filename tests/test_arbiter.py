@@ -22,6 +22,7 @@ from cleanse.deciding.arbiter import (
     PageThreshold,
     _drop_kept_copies,
     _drop_kept_feeds,
+    _drop_kept_image_addresses,
     _drop_kept_quotes,
     _keep_list_items,
     _keep_standfirst,
@@ -461,6 +462,38 @@ def test_a_quote_stays_when_what_it_repeats_was_removed():
     keep = [not (line.features.tokens > 8 and not line.hints.get("quote")) for line in lines]
     _drop_kept_quotes(lines, keep)
     assert keep[[i for i, line in enumerate(lines) if line.hints.get("quote")][0]] is True
+
+
+IMAGE_ADDRESSES = ["https://cdn.example.net/images/160x160/5001_TEE_BONE_THUMB.jpg",
+                   "//img.example.org/p/1.webp?w=320", "http://a.example/b/IMG_7.PNG"]
+NOT_IMAGE_ADDRESSES = [
+    "See https://cdn.example.net/images/photo.jpg for the full picture.",  # a sentence
+    "https://example.org/docs/install.html",  # a page, not an image
+    "image.jpg",  # a file name, no address
+    "cat_thumb_Bone:"]
+
+
+def test_an_image_address_alone_on_a_kept_line_goes():
+    text = page(*EN, *IMAGE_ADDRESSES, *NOT_IMAGE_ADDRESSES)
+    lines = labelled(text).content_lines()
+    keep = [True] * len(lines)
+    keep[-1] = False  # a removed line stays removed and is not counted as the rule's
+    removed = _drop_kept_image_addresses(lines, keep)
+    assert [lines[i].text for i in removed] == IMAGE_ADDRESSES
+    assert [line.text for line, kept in zip(lines, keep) if not kept] == \
+        [*IMAGE_ADDRESSES, NOT_IMAGE_ADDRESSES[-1]]
+
+
+def test_an_image_address_is_removed_by_a_rule_that_says_so():
+    html = ("<html><body><h1>The Staple Tee</h1><p>Enduring comfort in a regular fit, crafted "
+            "from combed cotton, with side seams and double needle hems.</p>"
+            f"<div>{IMAGE_ADDRESSES[0]}</div></body></html>")
+    # A threshold so low the model keeps every line: only the rule can remove the address.
+    judgement = Arbiter(keep_threshold=0.001).judge(labelled(html, kind="html"))
+    (address,) = [v for v in judgement.verdicts if v.line.text.strip() == IMAGE_ADDRESSES[0]]
+    assert not address.kept
+    assert (address.decision.detector, address.decision.rule) == ("arbiter", "image_address")
+    assert all(v.kept for v in judgement.verdicts if v is not address)
 
 
 STANDFIRST_PAGE = ("Rivers return to the valley after the dam comes down\n\n"

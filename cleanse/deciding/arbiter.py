@@ -40,6 +40,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,6 +71,11 @@ KEPT_COPY_SHARE = 0.8
 # A kept quote (an HTML <blockquote>, a markdown ">" line) of at least this many tokens whose
 # text a kept line before it already holds goes (_drop_kept_quotes): a reply quoting a post.
 QUOTE_REPEAT_TOKENS = 6
+# An image file's address alone on a line (_drop_kept_image_addresses): a data attribute or
+# a script's value rendered as text (a product's list of thumbnails), never what the page says
+# to a reader. On the bench's HTML renderings 101 such lines, none in a ground truth.
+IMAGE_ADDRESS = re.compile(r"(?:https?:)?//[^\s/]+/\S*\.(?:jpe?g|png|gif|webp|avif|svg|bmp)"
+                           r"(?:[?#]\S*)?", re.I)
 # The line right after the title (a standfirst, a dek) stays when the model puts it at most
 # this far below the threshold, no detector labelled it and the line after it is kept: a
 # subtitle looks like a heading of nothing to the model, yet the text it introduces is kept.
@@ -100,6 +106,10 @@ ARBITER_REASON = "no detector flagged this line; the arbiter judged it junk from
 REPEATED_QUOTE = Decision("arbiter", "repeated_quote", Category.DUPLICATE, 1.0,
                           "a quote of text the page already gave (kept once, where it first "
                           "stood)")
+# Why a kept line went by _drop_kept_image_addresses.
+IMAGE_ADDRESS_ALONE = Decision("arbiter", "image_address", Category.BOILERPLATE, 1.0,
+                               "an image file's address alone on a line (markup data shown as "
+                               "text, not text for a reader)")
 # Why a kept teaser went by _drop_kept_feeds.
 FEED_AFTER_ARTICLE = Decision("arbiter", "feed_after_article", Category.TRENDING, 1.0,
                               "a repeated block after the article, outside its main content "
@@ -428,6 +438,7 @@ class Arbiter:
         html = page.capture.kind == "html"
         # The lines the rules after the model removed, with the decision that names each rule.
         ruled = dict.fromkeys(_drop_kept_quotes(lines, keep, html), REPEATED_QUOTE)
+        ruled.update(dict.fromkeys(_drop_kept_image_addresses(lines, keep), IMAGE_ADDRESS_ALONE))
         if html and threshold >= self.keep_threshold:
             ruled.update(dict.fromkeys(_drop_kept_feeds(lines, keep), FEED_AFTER_ARTICLE))
         warnings: tuple[str, ...] = ()
@@ -557,6 +568,19 @@ def _drop_kept_quotes(lines: list[Line], keep: list[bool], html: bool = True) ->
         elif key:
             earlier.append(key)
         at = i + 1
+    return removed
+
+
+def _drop_kept_image_addresses(lines: list[Line], keep: list[bool]) -> list[int]:
+    """Removes each kept line that is an image file's address alone (:data:`IMAGE_ADDRESS`).
+    Returns the indices of the lines removed."""
+    removed: list[int] = []
+    for i, line in enumerate(lines):
+        # (the two substring tests spare the pattern nearly every line)
+        if keep[i] and "//" in (text := line.features.stripped) and " " not in text \
+                and IMAGE_ADDRESS.fullmatch(text):
+            keep[i] = False
+            removed.append(i)
     return removed
 
 
