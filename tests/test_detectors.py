@@ -738,6 +738,17 @@ def test_a_list_that_closes_the_article_under_its_own_heading_stays():
     assert "Stations on the new line" in doc.text
 
 
+def test_a_tag_cloud_longer_than_the_article_is_not_taken_for_it():
+    # A hundred words with no sentence end, comma or bracket: tags (or a menu, a select box's
+    # options) run together into one line. Counted as prose, it outweighed a short article.
+    tags = " ".join(f"{word}{i}" for i in range(25) for word in ("tag", "city", "news", "local"))
+    shares = ["Share on Facebook", "Share on Twitter", "Share on LinkedIn", "Share by email",
+              "Share on WhatsApp", "Share on Reddit", "Share on Telegram"]
+    labels = labelled(page("Tags", tags, *shares, *EN))
+    assert_unflagged(labels, EN)
+    assert_flagged(labels, "tag0 city0", ("main_region", "outside_region_before"))
+
+
 def test_a_headingless_list_after_the_article_does_not_join_it():
     others = ["* 12 Oddest Bus Routes In Europe", "* 10 Strangest Stations Ever Built",
               "* 11 Things Found On Night Trains"]

@@ -17,11 +17,13 @@ class MainRegion(Detector):
 
     Each non-blank line gets a weight: sentence-like lines count their
     tokens; substantial non-sentence lines (``content_tokens`` or more, with
-    inner punctuation) count ``content_weight`` per token; short lines cost
-    ``short_penalty``; lines another detector already marked as junk cost
-    ``junk_penalty`` plus ``junk_token_weight`` per token; lines of a code
-    block or a table count ``content_weight`` per token, whatever their shape. Two exceptions
-    keep an interrupted article whole: up to ``max_inline_junk_lines`` junk
+    inner punctuation, or long ones with neither a sentence end nor a comma,
+    colon or bracket: a tag cloud, a menu or a select box's options run
+    together, as often as a list of contents) count ``content_weight`` per
+    token; short lines cost ``short_penalty``; lines another detector already
+    marked as junk cost ``junk_penalty`` plus ``junk_token_weight`` per token;
+    lines of a code block or a table count ``content_weight`` per token,
+    whatever their shape. Two exceptions keep an interrupted article whole: up to ``max_inline_junk_lines`` junk
     lines between two sentences (an ad slot) cost like short lines, and a
     box of other stories between two sentences ("More from UK" and its
     items, labelled by ``related_lists``) costs ``story_box_penalty`` in all,
@@ -54,9 +56,9 @@ class MainRegion(Detector):
             return self.content_weight * features.tokens
         if page.is_junk(line):
             return -(self.junk_penalty + self.junk_token_weight * features.tokens)
-        if features.prose:
+        if features.prose and (features.terminal or features.inner_punct):
             return float(features.tokens)
-        if features.tokens >= self.content_tokens and features.inner_punct:
+        if features.tokens >= self.content_tokens and (features.inner_punct or features.prose):
             return self.content_weight * features.tokens
         return -self.short_penalty
 

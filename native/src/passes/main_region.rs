@@ -73,9 +73,9 @@ pub(crate) fn main_region_labels<'py>(detector: &Bound<'py, PyAny>,
             content_weight * line.tokens
         } else if line.junk {
             -(junk_penalty + junk_token_weight * line.tokens)
-        } else if line.prose {
+        } else if line.prose && (line.terminal || line.inner_punct) {
             line.tokens
-        } else if line.tokens >= content_tokens && line.inner_punct {
+        } else if line.tokens >= content_tokens && (line.inner_punct || line.prose) {
             content_weight * line.tokens
         } else {
             -short_penalty
