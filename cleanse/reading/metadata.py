@@ -136,12 +136,11 @@ _ZONE = (rf"(?-i:(?P<zone>{'|'.join(sorted(ZONE_OFFSETS, key=len, reverse=True))
 _HALF = r"(?:[ ]?(?P<half>[ap])\.?m\.?)"
 # A weekday before the date, which dateparser reads past (even a wrong one).
 _WEEKDAY = (r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ ]{1,3})")
-# The date first, its time and zone after it ("Tue Nov 19 2019 08:41:00 GMT+0000 (UTC)");
-# or the time and its zone first ("01:38:07 PM IST Nov 20, 2019", "6:45 PM, Feb 16, 2018").
-ZONED_DATE = regex.compile(rf"{_WEEKDAY}?(?P<date>.+?[0-9](?:[ ]?[ap]\.?m\.?)?)[ ]{{1,3}}{_ZONE}",
-                           regex.I)
-CLOCK_FIRST = regex.compile(rf"{_CLOCK}{_HALF}?(?:[ ]{_ZONE})?,?[ ]{{1,3}}{_WEEKDAY}?"
-                            rf"(?P<date>[^0-9:].*)", regex.I)
+# The zone after a timestamp's time ("Tue Nov 19 2019 08:41:00 GMT+0000 (UTC)"), and the time
+# (and its zone) before the date ("01:38:07 PM IST Nov 20, 2019", "6:45 PM, Feb 16, 2018").
+TRAILING_ZONE = regex.compile(rf"[ ]{{1,3}}{_ZONE}\Z")
+LEADING_CLOCK = regex.compile(rf"{_CLOCK}{_HALF}?(?:[ ]{_ZONE})?,?[ ]{{1,3}}", regex.I)
+LEADING_WEEKDAY = regex.compile(_WEEKDAY, regex.I)
 # A time of day alone, perhaps with its zone ("9:41 AM", "21:17", "5:36 PM CST"): dateparser
 # requires a day, month and year, so it reads none of these.
 TIME_ZONES = ("UTC", "GMT", "ET", "CT", "MT", "PT", "EST", "EDT", "CST", "CDT", "MST", "MDT",
@@ -162,31 +161,36 @@ def _ordinal(day: int) -> str:
 def _parse_common(text: str) -> str | None:
     """``text`` as :func:`_parse_written` gives it when it is one of the common forms above
     (a valid date from :data:`EARLIEST_YEAR` on), else None: then dateparser must read it."""
-    if zoned := ZONED_DATE.fullmatch(text) or CLOCK_FIRST.fullmatch(text):
-        return _parse_zoned(zoned)
+    if clock := LEADING_CLOCK.match(text):
+        return _parse_zoned(text[clock.end():], clock, clock)
+    if zone := TRAILING_ZONE.search(text):
+        return _parse_zoned(text[:zone.start()], None, zone)
     return _parse_date(text)
 
 
-def _parse_zoned(match: regex.Match[str]) -> str | None:
-    """A date with a time and a zone (:data:`ZONED_DATE`), or with a time before it
-    (:data:`CLOCK_FIRST`), as dateparser reads it; None when it does not read that way."""
-    if match.re is CLOCK_FIRST:  # the date after the time must have none of its own
-        date = _parse_date(match.group("date"))
-        if date is None or "T" in date:
+def _parse_zoned(text: str, clock: regex.Match[str] | None, zone: regex.Match[str]
+                 ) -> str | None:
+    """The date in ``text`` (perhaps after a weekday) at the time ``clock`` read before it
+    (:data:`LEADING_CLOCK`) or at its own, in the zone ``zone`` read (by either pattern, or
+    none), as dateparser reads it; None when it does not read that way (a zone without a
+    time: left to dateparser)."""
+    if weekday := LEADING_WEEKDAY.match(text):
+        text = text[weekday.end():]
+    stamp = _parse_date(text)
+    if clock is None:
+        if stamp is None or "T" not in stamp:
             return None
-        stamp = _stamp(date, int(match.group("hour")), match.group("minute"),
-                       match.group("second"), match.group("half"))
-    else:
-        stamp = _parse_date(match.group("date"))
-        if stamp is None or "T" not in stamp:  # a zone without a time: left to dateparser
-            return None
-    if stamp is None:
+    elif stamp is None or "T" in stamp:  # the date after a time must have none of its own
         return None
-    if zone := match.group("zone"):
-        return stamp + ZONE_OFFSETS[zone]
-    if match.group("sign"):
-        return f"{stamp}{match.group('sign')}{match.group('zone_hours')}:" \
-               f"{match.group('zone_minutes')}"
+    else:
+        stamp = _stamp(stamp, int(clock.group("hour")), clock.group("minute"),
+                       clock.group("second"), clock.group("half"))
+        if stamp is None:
+            return None
+    if abbreviation := zone.group("zone"):
+        return stamp + ZONE_OFFSETS[abbreviation]
+    if sign := zone.group("sign"):
+        return f"{stamp}{sign}{zone.group('zone_hours')}:{zone.group('zone_minutes')}"
     return stamp
 
 
