@@ -20,6 +20,7 @@ from training.train import (
     linked_rows,
     page_threshold_rows,
     subset,
+    train_route,
 )
 
 
@@ -111,6 +112,30 @@ def test_page_threshold_rows_measure_each_candidate_against_the_base():
     assert by_page["set/listing"][0.3] == 1.0  # F1 0 at the base, 1 at 0.3
     assert by_page["set/listing"][THRESHOLD_BASE] == 0.0
     assert max(by_page["set/article"].values()) == 0.0
+
+
+def test_only_the_page_threshold_models_retrain_from_the_saved_predictions(tmp_path,
+                                                                            monkeypatch):
+    """``--only-threshold`` (train_route without line models) leaves every line model and
+    the saved out-of-fold predictions as they are and gives the page-threshold models a
+    retrain from scratch would give, bit for bit; another threshold seed changes only them."""
+    from training import train
+
+    monkeypatch.setattr(train, "FOLD_DIR", tmp_path / "folds")
+    monkeypatch.setattr(train, "SHIPPED_DIR", tmp_path / "shipped")
+    table = invented_table()
+    train_route(table, FEATURES)
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in files}
+    thresholds = [p for p in files if p.name == "threshold.txt.gz"]
+    assert len(thresholds) == 6  # five folds and the shipped model
+    train_route(table, FEATURES, line_models=False)
+    assert {p: p.read_bytes() for p in files} == before
+    monkeypatch.setitem(train.THRESHOLD_PARAMS, "seed", 11)
+    train_route(table, FEATURES, line_models=False)
+    changed = {p for p in files if p.read_bytes() != before[p]}
+    assert changed and changed <= {*thresholds, *(p.parent / "manifest.json" for p in thresholds)}
+    assert any(p.name == "threshold.txt.gz" for p in changed)
 
 
 def test_seed_rows_weigh_one_page_and_skip_unscored_labels():

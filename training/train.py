@@ -4,6 +4,8 @@
     python -m training.train --folds-only
     python -m training.train --only main   # one of the two models (main or linked)
     python -m training.train --restamp     # the sources changed, the evidence did not
+    python -m training.train --only-threshold  # the page-threshold models alone, from the
+                                               # saved out-of-fold predictions
 
 1. The training table (:mod:`training.dataset`): every line of ~1,750 pages
    (HTML, text and markdown renderings) with its evidence and its aligned label.
@@ -337,14 +339,16 @@ def cross_validate_page_threshold(rows: np.ndarray, gains: np.ndarray, keys: np.
 
 def train_route(table: Table, features: Sequence[str], part: str = "",
                 scored: np.ndarray | None = None, extra: dict | None = None,
-                folds: bool = True, shipped: bool = True) -> None:
+                folds: bool = True, shipped: bool = True, line_models: bool = True) -> None:
     """One model of the shipped directory (``part``: its sub-folder, "" for the main one),
     trained on ``table``'s rows and judged (calibrated, given page thresholds, scored) on
     the ``scored`` ones: with ``folds`` its cross-validation folds, else their saved
-    out-of-fold predictions; with ``shipped`` the shipped model."""
+    out-of-fold predictions; with ``shipped`` the shipped model. Without ``line_models``
+    only the page-threshold models (of the folds, of the shipped model, as ``folds`` and
+    ``shipped`` say) are trained, from the saved out-of-fold predictions."""
     scored = np.ones(len(table.y), dtype=bool) if scored is None else scored
     extra = extra or {}
-    if folds:
+    if folds and line_models:
         raw = cross_validate(table, features, scored, part, extra)
     else:
         raw = np.load(_out_of_fold_path(part))
@@ -356,13 +360,19 @@ def train_route(table: Table, features: Sequence[str], part: str = "",
                                                    save=folds, part=part)
     print(json.dumps({"model": part or "main", "cross_validated_lines": scores,
                       "page_threshold_f1_gain": threshold_gain}, indent=1))
-    if shipped:
+    if shipped and not line_models:
+        path = SHIPPED_DIR / part / "manifest.json"
+        manifest = json.loads(path.read_text("utf-8"))
+        manifest["cross_validated_page_threshold_f1_gain"] = threshold_gain
+        _write_manifest(path, manifest)
+    elif shipped:
         booster = fit(table.X, table.y, table.weight, features)
         write_model(SHIPPED_DIR / part, booster, _manifest(
             table, sorted(table.group),
             calibration(raw[scored], table.y[scored], table.weight[scored]),
             {"cross_validated_lines": scores, "folds": FOLDS,
              "cross_validated_page_threshold_f1_gain": threshold_gain, **extra}, features))
+    if shipped:
         write_page_threshold(SHIPPED_DIR / part, fit_page_threshold(threshold_rows, gains))
         print(f"wrote {SHIPPED_DIR / part}", file=sys.stderr)
 
@@ -432,6 +442,10 @@ def main(argv: list[str] | None = None) -> int:
                       help="no training: when the current sources give the same evidence "
                            "as the sources the models learned from (the table is rebuilt "
                            "and compared), record the current sources in their manifests")
+    parser.add_argument("--only-threshold", action="store_true",
+                        help="train only the page-threshold models (of the folds and of the "
+                             "shipped model; with --folds-only or --shipped-only one of the "
+                             "two) from the saved out-of-fold predictions of the line models")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", choices=("main", LINKED),
                         help="train only this model of the two (default: both)")
@@ -443,6 +457,10 @@ def main(argv: list[str] | None = None) -> int:
                              f"default {PARAMS['seed']}): retrains with other seeds measure "
                              "how much a score moves by chance (with CLEANSE_FOLD_DIR set to a "
                              "directory per seed)")
+    parser.add_argument("--threshold-seed", type=int, default=THRESHOLD_PARAMS["seed"],
+                        help="LightGBM's seed for the page-threshold models (default "
+                             f"{THRESHOLD_PARAMS['seed']}): with --only-threshold, how much a "
+                             "threshold retrain alone moves the scores")
     parser.add_argument("--table", type=Path,
                         help="train on this table file instead of the one for the current "
                              "sources (the manifest records the sources it came from)")
@@ -455,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         return restamp(args.jobs)
     # The one place the seed is set: fit() and every manifest read PARAMS.
     PARAMS["seed"] = args.seed
+    THRESHOLD_PARAMS["seed"] = args.threshold_seed
     table = Table.load(args.table) if args.table else load_or_build(args.jobs)
     linked = linked_rows(table)
     if table.sources != source_hash():
@@ -477,15 +496,16 @@ def main(argv: list[str] | None = None) -> int:
                {"linked": {"model": LINKED, "min_link_markup_share": LINKED_SHARE}},
                main_features)]
     routes = [route for route in routes if args.only in (None, route[0] or "main")]
-    if args.shipped_only:
+    if args.shipped_only or args.only_threshold:
         for part, route_table, *_ in routes:
             saved = _out_of_fold_path(part)
             if not saved.exists() or len(np.load(saved)) != len(route_table.y):
                 parser.error("the saved out-of-fold predictions belong to another table; "
-                             "run without --shipped-only")
+                             "run without --shipped-only or --only-threshold")
     for part, route_table, scored, extra, route_features in routes:
         train_route(route_table, route_features, part, scored, extra,
-                    folds=not args.shipped_only, shipped=not args.folds_only)
+                    folds=not args.shipped_only, shipped=not args.folds_only,
+                    line_models=not args.only_threshold)
     return 0
 
 
