@@ -177,6 +177,25 @@ def test_a_markdown_rendering_keeps_the_page_and_drops_scripts():
     assert "var x" not in markdown and "p{}" not in markdown and "\n\n\n" not in markdown
 
 
+def test_a_markdown_rendering_shows_noscript_content_only_where_scripts_draw_the_page():
+    # A Discourse forum: an empty app shell for browsers running scripts, the topic inside
+    # <noscript> (where a reader service, which runs the scripts, shows the posts).
+    forum = ("<html><body><div id='app'><p>Loading</p></div><noscript><style>p{}</style>"
+             "<h1>Confusing resolver structure</h1><p>I have a question about the resolver "
+             "that Docker Desktop writes.</p><p>Reply: it is generated, do not edit it.</p>"
+             "</noscript></body></html>")
+    markdown = markdown_of(forum)
+    assert "# Confusing resolver structure" in markdown
+    assert "Reply: it is generated" in markdown and "Loading" in markdown
+    assert "p{}" not in markdown  # a style inside <noscript> still goes
+    # An article whose <noscript> only asks for scripts: the notice stays out.
+    article = ("<html><body><h1>Rail line approved</h1><p>The council voted on Wednesday to "
+               "approve the new rail line.</p><noscript><p>Please enable JavaScript to view "
+               "the comments.</p></noscript></body></html>")
+    markdown = markdown_of(article)
+    assert "# Rail line approved" in markdown and "enable JavaScript" not in markdown
+
+
 def test_the_source_hash_ignores_form_and_moves_but_not_what_code_does(tmp_path):
     from training.dataset import source_hash
 

@@ -16,7 +16,8 @@ innerText-like text rendering (inscriptis) and the markdown a reader service giv
 (markdownify: headings, lists, links and tables marked up); the arbiter trains on
 both and ``benchmarks/quality.py`` scores cleanse on both. Both are slow enough to
 cache, in ``benchmarks/.cache/renderings/<dataset>/<id>.txt`` and
-``benchmarks/.cache/markdown/<dataset>/<id>.md`` (gitignored).
+``benchmarks/.cache/markdown-2/<dataset>/<id>.md`` (gitignored; ``markdown/`` holds the
+renderings from before ``<noscript>`` content was rendered, stale).
 
     python -m training.corpus            # counts, then fill the rendering cache
 """
@@ -46,10 +47,14 @@ from cleanse.running.outputs import atomic_write
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH = PROJECT_ROOT.parent / "shared" / "bench"
 RENDER_CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "renderings"
-MARKDOWN_CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "markdown"
+# "-2": markdown_of renders a script-drawn page's <noscript> content since session 18; the
+# renderings cached before (in "markdown") lack it.
+MARKDOWN_CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "markdown-2"
 # Elements a reader service leaves out of a page's markdown (markdownify would keep the text
-# of scripts and styles).
-NOT_RENDERED = "//script|//style|//noscript|//template|//svg|//head|//iframe"
+# of scripts and styles). <noscript> is decided apart (markdown_of).
+NOT_RENDERED = "//script|//style|//template|//svg|//head|//iframe"
+# The outermost <noscript> elements of a page.
+NOSCRIPT = "//noscript[not(ancestor::noscript)]"
 SEEDS = PROJECT_ROOT / "fixtures" / "seeds"
 MANIFESTS = ("manifest.jsonl", "pages.jsonl")
 
@@ -201,8 +206,27 @@ def markdown_of(html: str) -> str:
         return ""
     for element in root.xpath(NOT_RENDERED):
         element.drop_tree()
+    noscript = root.xpath(NOSCRIPT)
+    if noscript and not _drawn_by_scripts(root, noscript):
+        for element in noscript:
+            element.drop_tree()
     markdown = markdownify(lxml.html.tostring(root, encoding="unicode"), heading_style="ATX")
     return re.sub(r"\n{3,}", "\n\n", markdown)
+
+
+def _drawn_by_scripts(root: lxml.html.HtmlElement, noscript: list) -> bool:
+    """Whether the page's scripts draw its content: its ``<noscript>`` elements hold more text
+    than the rest of the page (characters other than white space).
+
+    A reader service runs a page's scripts, so it shows neither ``<noscript>`` nor, on most
+    pages, anything missing without it. A page whose scripts draw the content (a Discourse
+    forum serves its posts inside ``<noscript>`` to clients without scripts, and an empty
+    shell to the rest) would render empty here, where no script runs: its content is what
+    the scripts would have shown, so it is rendered, as a browser without scripts does and
+    as the text rendering (inscriptis) always does.
+    """
+    inside = sum(len("".join("".join(element.itertext()).split())) for element in noscript)
+    return inside > len("".join("".join(root.itertext()).split())) - inside
 
 
 def _manifest(folder: Path) -> Path | None:
