@@ -95,3 +95,53 @@ def test_a_markdown_capture_keeps_what_its_code_spans_hold():
     doc = cleanse.clean("# Retries\n\n" + "\n\n".join(body))
     assert "waits backoff * 2 ** attempt seconds" in doc.text
     assert "`backoff * 2 ** attempt`" in doc.markdown
+
+
+# --- the plain text of a markdown capture -------------------------------------------------
+
+def _plain_lines(text: str) -> list[str]:
+    from cleanse.deciding.assemble import plain
+
+    return [plain(line, "markdown") for line in labelled(text, kind="markdown").lines
+            if line.text.strip()]
+
+
+def test_a_markdown_captures_text_leaves_images_and_link_targets_out():
+    assert _plain_lines("\n".join([
+        "![A brown leather wallet on a table](https://img.example/w.jpg)",
+        "Sold by [a shop](https://shop.example/s) ![star](star.png) with **care**",
+        "[![Wallet](https://img.example/w.jpg)](https://shop.example/item/1)",
+        "Handmade leather wallet, free shipping](https://shop.example/item/1?ref=card)",
+        "As the report said [[1]](https://example.org/ref \"Reference\") in May.",
+        "A [planet](/wiki/Mercury_(planet)) and a card](/wiki/Venus_(planet))",
+    ])) == [
+        "",  # the image alone: nothing the page shows as text
+        "Sold by a shop with care",
+        "",  # a linked image
+        "Handmade leather wallet, free shipping",  # a link opened on a line above
+        "As the report said [[1] in May.",
+        "A [planet and a card",  # (its opening bracket stays: no token)
+    ]
+
+
+def test_a_line_with_a_code_span_is_read_as_before():
+    line = "Write `![alt](image.png)` for an image, `a](b)` ends a link."
+    assert _plain_lines(line) == [plain_inline(line)]
+    assert "a](b)" in plain_inline(line)
+
+
+@pytest.mark.parametrize("text, woven", [
+    ("Para one.\n\n![img](x.png)\n\nPara two.", "Para one.\n\nPara two."),
+    ("Para one.\n![img](x.png)\nPara two.", "Para one.\nPara two."),
+    ("Para one.\n![img](x.png)\n\nPara two.", "Para one.\n\nPara two."),
+    ("![img](x.png)\nPara one.\nPara two.", "Para one.\nPara two."),
+    ("Para one.\n![img](x.png)", "Para one."),
+])
+def test_an_image_line_leaves_no_break_in_the_text(text, woven):
+    from cleanse.deciding.assemble import _woven
+
+    lines = [line for line in labelled(text, kind="markdown").lines if line.text.strip()]
+    plains, marks = _woven(lines, "markdown")
+    assert "".join(plains) == woven
+    assert len(plains) == len(marks) == 2 * len(lines) - 1
+    assert "".join(marks) == text  # the markdown keeps the image

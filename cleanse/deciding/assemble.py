@@ -10,6 +10,7 @@ it, plus the arbiter's probability.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import compress
 from operator import itemgetter
@@ -29,6 +30,15 @@ from cleanse.model import (
 from cleanse.reading import metadata
 from cleanse.reading.markdown import plain_inline
 
+# A markdown image, ``![description](source)``: the page shows the image, not its description,
+# so a markdown capture's text leaves it out, as the text of an HTML capture (which never
+# reads ``alt``) and an innerText do. Its markdown keeps it.
+MARKDOWN_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\[\]]*\)")
+# A link's target that plain_inline leaves in a line: the link opened on a line above (a reader
+# service writes a card of several lines, image, heading and teaser, as one link, so its last
+# line ends in ``](url)``), or its label holds brackets (``[[1]](url)``, ``[![a](b)](url)``).
+# The target may hold one level of parentheses (``/wiki/Mercury_(planet)``) and a title.
+LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 # A verdict's line and whether it was kept (a verdict is a tuple).
 _LINE = itemgetter(0)
 _KEPT = itemgetter(2)
@@ -91,7 +101,17 @@ def plain(line: Line, kind: str) -> str:
     what a code span holds kept as written."""
     if line.code:
         return line.text.rstrip()  # code keeps its indentation
-    return plain_inline(line.text) if kind == "markdown" else line.features.stripped
+    if kind != "markdown":
+        return line.features.stripped
+    text = line.text
+    if "`" in text:  # a code span may show markdown syntax: it is kept as written
+        return plain_inline(text)
+    if "![" in text:
+        text, images = MARKDOWN_IMAGE.subn(" ", text)
+        if images:
+            text = " ".join(text.split())
+    text = plain_inline(text)
+    return LINK_TARGET.sub("", text).strip() if "](" in text else text
 
 
 def markdown(line: Line, kind: str) -> str:
@@ -111,14 +131,27 @@ def _woven(lines: list[Line], kind: str) -> tuple[list[str], list[str]]:
     plains: list[str] = []
     marks: list[str] = []
     previous = None
+    # A line without plain text (a markdown image alone) adds nothing to the text: the break
+    # before it waits for the next line with text ("\n\n" when either break is one).
+    waiting = None
+    started = False  # a line with text came: the text begins with no break
     for line in lines:
+        text = plain(line, kind)
         if previous is not None:
             brk = "\n" if line.number == previous + 1 else "\n\n"
-            plains.append(brk)
             marks.append(brk)
-        plains.append(plain(line, kind))
+            if waiting is not None and brk != "\n\n":
+                brk = waiting
+            if text:
+                plains.append(brk if started else "")
+                waiting = None
+            else:
+                plains.append("")
+                waiting = brk
+        plains.append(text)
         marks.append(markdown(line, kind))
         previous = line.number
+        started = started or bool(text)
     return plains, marks
 
 
@@ -200,7 +233,8 @@ def assemble(page: Page, judgement: Judgement, tagger: LanguageTagger,
             first - (first > at_title), end - (end > at_title))
         language = language or UNDETERMINED
         lines = slice(2 * lo, 2 * hi - 1) if hi > lo else slice(0, 0)  # the title alone: none
-        segments.append(Segment(language, "".join(plains[lines]), kept[first].number,
+        # (A segment may begin after an image line's break: no line of text starts with one.)
+        segments.append(Segment(language, "".join(plains[lines]).lstrip("\n"), kept[first].number,
                                 kept[end - 1].number, "".join(marks[lines])))
         weight[language] += tokens
     language = weight.most_common(1)[0][0] if weight else None
