@@ -23,8 +23,9 @@ class MainRegion(Detector):
     token; short lines cost ``short_penalty``; lines another detector already
     marked as junk cost ``junk_penalty`` plus ``junk_token_weight`` per token;
     lines of a code block or a table count ``content_weight`` per token,
-    whatever their shape. Two exceptions keep an interrupted article whole: up to ``max_inline_junk_lines`` junk
-    lines between two sentences (an ad slot) cost like short lines, and a
+    whatever their shape. Two exceptions keep an interrupted article whole:
+    up to ``max_inline_junk_lines`` junk lines between two sentences (an ad
+    slot) cost like short lines, and a
     box of other stories between two sentences ("More from UK" and its
     items, labelled by ``related_lists``) costs ``story_box_penalty`` in all,
     however long it is. Metadata lines (datelines, front matter) cost like
