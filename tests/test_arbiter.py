@@ -512,7 +512,7 @@ def test_the_line_after_the_title_stays_when_the_model_was_unsure(probability, a
     lines = labelled(STANDFIRST_PAGE).content_lines()
     assert not lines[1].decisions  # no detector labels the subtitle
     keep = [True, False, after_kept]
-    _keep_standfirst(lines, [None] * 3, [0.9, probability, 0.9], keep, 0.5, title=0)
+    _keep_standfirst(lines, [0.9, probability, 0.9], keep, 0.5, title=0)
     assert keep[1] is expected
 
 
@@ -521,7 +521,7 @@ def test_a_labelled_line_after_the_title_is_not_a_standfirst():
                                              "By Jane Doe | March 3, 2026")).content_lines()
     assert lines[1].decisions  # a byline: metadata, not the article's text
     keep = [True, False, True]
-    _keep_standfirst(lines, [None] * 3, [0.9, 0.45, 0.9], keep, 0.5, title=0)
+    _keep_standfirst(lines, [0.9, 0.45, 0.9], keep, 0.5, title=0)
     assert keep[1] is False
 
 
@@ -542,16 +542,15 @@ def test_an_unsure_item_next_to_a_kept_item_of_its_list_stays(probabilities, exp
     assert [line.features.list_item for line in lines] == [False, True, True, True, True, False]
     assert not any(line.decisions for line in lines[1:5])
     keep = [p >= 0.5 for p in probabilities]
-    _keep_list_items(lines, [None] * 6, probabilities, keep, 0.5)
+    _keep_list_items(lines, probabilities, keep, 0.5)
     assert keep == expected
 
 
 def test_a_labelled_list_item_is_not_kept_for_its_neighbours():
     lines = labelled(LIST_PAGE).content_lines()
-    hard = [None] * 6
     lines[4].decisions.append(cleanse.Decision("menus", "menu_run", cleanse.Category.NAV, 0.7, ""))
     keep = [True, True, True, False, False, True]
-    _keep_list_items(lines, hard, [0.9, 0.8, 0.8, 0.45, 0.45, 0.9], keep, 0.5)
+    _keep_list_items(lines, [0.9, 0.8, 0.8, 0.45, 0.45, 0.9], keep, 0.5)
     assert keep == [True, True, True, True, False, True]
 
 

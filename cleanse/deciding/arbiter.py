@@ -426,14 +426,14 @@ class Arbiter:
         probability = probabilities.tolist()  # Python floats: no numpy scalar per line
         keep = [h is None and p >= threshold for h, p in zip(hard, probability)]
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
-        _keep_list_items(lines, hard, probability, keep, threshold)
+        _keep_list_items(lines, probability, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
             (i for i, line in enumerate(lines) if line is title_line), None)
         if title is not None:
             keep[title] = True  # never a removed span: assemble shows it as the title
-            _keep_standfirst(lines, hard, probability, keep, threshold, title)
+            _keep_standfirst(lines, probability, keep, threshold, title)
         _drop_kept_copies(lines, keep)
         html = page.capture.kind == "html"
         # The lines the rules after the model removed, with the decision that names each rule.
@@ -493,8 +493,8 @@ def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None]
             keep[i] = whole
 
 
-def _keep_list_items(lines: list[Line], hard: list[Decision | None], probability: list[float],
-                     keep: list[bool], threshold: float) -> None:
+def _keep_list_items(lines: list[Line], probability: list[float], keep: list[bool],
+                     threshold: float) -> None:
     """Keeps each list item the model was unsure of (within :data:`LIST_MARGIN` of the
     threshold) that no detector labelled, when the item before or after it is a kept item: a
     kept list stays whole, item by item outwards from the kept ones."""
@@ -502,7 +502,8 @@ def _keep_list_items(lines: list[Line], hard: list[Decision | None], probability
     if items.count(True) < 2:
         return  # most pages have no list: nothing to walk
     floor = threshold - LIST_MARGIN
-    unsure = [i for i, item in enumerate(items) if item and not keep[i] and hard[i] is None
+    # (No decision at all: a hard rule's line carries one too.)
+    unsure = [i for i, item in enumerate(items) if item and not keep[i]
               and not lines[i].decisions and probability[i] >= floor]
     # One pass down keeps what a kept item above reaches, one pass up what one below reaches:
     # linear, where repeating passes until nothing changes took one pass per item of a run.
@@ -514,14 +515,14 @@ def _keep_list_items(lines: list[Line], hard: list[Decision | None], probability
             keep[i] = True
 
 
-def _keep_standfirst(lines: list[Line], hard: list[Decision | None], probability: list[float],
-                     keep: list[bool], threshold: float, title: int) -> None:
+def _keep_standfirst(lines: list[Line], probability: list[float], keep: list[bool],
+                     threshold: float, title: int) -> None:
     """Keeps the line between the title and kept text when the model was unsure of it (within
     :data:`STANDFIRST_MARGIN` of the threshold) and no detector labelled it: a news page's
     standfirst. A byline or date there carries a ``dateline`` or metadata decision, so stays out."""
     at = title + 1
-    if (at + 1 < len(lines) and not keep[at] and keep[at + 1] and hard[at] is None
-            and not lines[at].decisions and probability[at] >= threshold - STANDFIRST_MARGIN):
+    if (at + 1 < len(lines) and not keep[at] and keep[at + 1] and not lines[at].decisions
+            and probability[at] >= threshold - STANDFIRST_MARGIN):
         keep[at] = True
 
 
