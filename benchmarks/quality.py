@@ -12,9 +12,11 @@ training fit.
 
 The anchors are off-the-shelf and deterministic: trafilatura,
 readability-lxml, resiliparse and jusText on the HTML, trafilatura on the
-text rendering (the page as a browser's innerText would give it, from
-``training.corpus``); cleanse also cleans each page's markdown rendering (what a
-reader service gives, ``training.corpus.markdown_of``). The anchors' output and time per
+text rendering (inscriptis: the page as a browser's innerText would give it, list items
+marked, from ``training.corpus``); cleanse also cleans each page's innerText in headless
+chromium (scripts off; pages whose article a script draws are left out of it, and without
+chromium the rendering is skipped) and its markdown rendering (what a reader service gives,
+``training.corpus.markdown_of``). The anchors' output and time per
 page are cached under ``benchmarks/.cache/anchors`` keyed by package version, so a rerun
 only runs cleanse. Scores are token precision / recall / F1
 (``cleanse.evaluation.token_f1``), averaged over pages.
@@ -44,7 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 import cleanse  # noqa: E402
 from cleanse.evaluation import LabelScore, score_labels, token_f1, tokens  # noqa: E402
-from training.corpus import DEFAULT_BENCH, BenchPage, load_pages, load_seeds  # noqa: E402
+from training.corpus import (DEFAULT_BENCH, BenchPage, load_pages, load_seeds,  # noqa: E402
+                             render_innertext)
 
 from docs_section import write_section  # noqa: E402
 
@@ -52,7 +55,7 @@ ANCHOR_CACHE = ROOT / "benchmarks" / ".cache" / "anchors"
 PREPARE_TIMEOUT = 300.0  # seconds a worker may take to read or render a page
 ANCHOR_TIMEOUT = 60.0  # seconds an anchor may take on one page before it counts as failed
 PAGE_TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
-CLEANSE = ("cleanse (html)", "cleanse (text)", "cleanse (markdown)")
+CLEANSE = ("cleanse (html)", "cleanse (text)", "cleanse (innertext)", "cleanse (markdown)")
 WCXB_CREDIT = ("wcxb_dev: the dev split of [web-content-extraction-benchmark]"
                "(https://github.com/Murrough-Foley/web-content-extraction-benchmark), "
                "CC-BY-4.0 (c) 2026 Murrough Foley")
@@ -126,8 +129,8 @@ ANCHORS: dict[str, Anchor] = {a.name: a for a in (
     Anchor("resiliparse (html)", _resiliparse, "html", ("resiliparse",)),
     Anchor("justext (html)", _justext, "html", ("justext",)),
 )}
-SYSTEMS = ("keep-all (text)", "cleanse (text)", "trafilatura (text)", "keep-all (markdown)",
-           "cleanse (markdown)", "cleanse (html)",
+SYSTEMS = ("keep-all (text)", "cleanse (text)", "trafilatura (text)", "keep-all (innertext)",
+           "cleanse (innertext)", "keep-all (markdown)", "cleanse (markdown)", "cleanse (html)",
            "trafilatura (html)", "readability (html)", "resiliparse (html)", "justext (html)")
 
 
@@ -370,6 +373,14 @@ def _score_with(pipelines: dict[str, cleanse.Pipeline], anchors: bool, page: Ben
         "keep-all (markdown)": score(markdown, page.body, None),
         "cleanse (markdown)": score(from_markdown, page.body, markdown_ms, detail=True),
     }
+    innertext = page.innertext_rendering()
+    if innertext is not None:
+        start = time.perf_counter()
+        from_innertext = pipeline.clean(innertext, kind="text").text
+        innertext_ms = 1000 * (time.perf_counter() - start)
+        scores["keep-all (innertext)"] = score(innertext, page.body, None)
+        scores["cleanse (innertext)"] = score(from_innertext, page.body, innertext_ms,
+                                              detail=True)
     for anchor in ANCHORS.values() if anchors else ():
         run = _read_cached(anchor, page)
         if run is None:
@@ -377,7 +388,9 @@ def _score_with(pipelines: dict[str, cleanse.Pipeline], anchors: bool, page: Ben
                                "fill_anchor_cache first")
         scores[anchor.name] = score(run.output, page.body, 1000 * run.seconds, run.error)
     visible = {"html", "text"} if text.strip() else set()
-    return page.key, scores, frozenset(visible | ({"markdown"} if markdown.strip() else set()))
+    visible |= {"markdown"} if markdown.strip() else set()
+    visible |= {"innertext"} if innertext and innertext.strip() else set()
+    return page.key, scores, frozenset(visible)
 
 
 def score_pages(pages: Sequence[BenchPage], pipelines: dict[str, cleanse.Pipeline],
@@ -443,13 +456,20 @@ def summarize(scores: Sequence[Scored]) -> Summary:
                    statistics.median(timed) if timed else None)
 
 
+def scored(results: dict[str, dict[str, Scored]], system: str, pages: Sequence[BenchPage]
+           ) -> list[Scored]:
+    """The scores of ``system`` on those of ``pages`` it cleaned (the innerText systems
+    skip pages without that rendering)."""
+    return [results[system][p.key] for p in pages if p.key in results[system]]
+
+
 def by_dataset(results: dict[str, dict[str, Scored]], pages: Sequence[BenchPage]
                ) -> dict[tuple[str, str], Summary]:
     """(system, dataset) -> mean scores over that dataset's pages."""
     groups: dict[str, list[BenchPage]] = defaultdict(list)
     for page in pages:
         groups[page.dataset].append(page)
-    return {(system, dataset): summarize([results[system][p.key] for p in members])
+    return {(system, dataset): summarize(scored(results, system, members))
             for system in results for dataset, members in groups.items()}
 
 
@@ -522,7 +542,7 @@ def report(results: dict[str, dict[str, Scored]], visible: dict[str, frozenset[s
     if wcxb:
         types = [t for t in PAGE_TYPES if any(p.page_type == t for p in wcxb)]
         members = {t: [p for p in wcxb if p.page_type == t] for t in types}
-        f1 = {(system, t): summarize([results[system][p.key] for p in members[t]]).f1
+        f1 = {(system, t): summarize(scored(results, system, members[t])).f1
               for system in systems for t in types}
         out += ["", "### wcxb_dev by page type (F1)", ""]
         out += _table(["system"] + [f"{t} ({len(members[t])})" for t in types],
@@ -540,13 +560,13 @@ def report(results: dict[str, dict[str, Scored]], visible: dict[str, frozenset[s
     langs: dict[str, list[BenchPage]] = defaultdict(list)
     for page in pages:
         langs[page.lang].append(page)
-    lang_systems = [s for s in ("cleanse (html)", "cleanse (text)", "cleanse (markdown)",
-                                "trafilatura (html)")
+    lang_systems = [s for s in ("cleanse (html)", "cleanse (text)", "cleanse (innertext)",
+                                "cleanse (markdown)", "trafilatura (html)")
                     if s in results]
     out += _table(["lang", "pages"] + lang_systems,
                   [[lang, str(len(members))]
-                   + [f"{summarize([results[s][p.key] for p in members]).f1:.3f}"
-                      for s in lang_systems]
+                   + [f"{summarize(scored(results, s, members)).f1:.3f}"
+                      if scored(results, s, members) else "-" for s in lang_systems]
                    for lang, members in sorted(langs.items(), key=lambda kv: -len(kv[1]))])
 
     out += ["", "### Seeds against their line labels"
@@ -557,21 +577,22 @@ def report(results: dict[str, dict[str, Scored]], visible: dict[str, frozenset[s
     out += ["", "### Empty output on pages with content", "",
             "Pages whose ground truth is not empty and whose rendering has visible text (an "
             "HTML page's: its text rendering's), but where cleanse kept nothing:", ""]
-    for system in CLEANSE:
+    for system in (s for s in CLEANSE if s in results):
         rendering = system.removeprefix("cleanse (").removesuffix(")")
         keys = sorted(p.key for p in pages if p.body.strip() and rendering in visible[p.key]
                       and results[system][p.key].empty)
         out.append(f"- {system}: {len(keys)}" + (f" ({', '.join(keys)})" if keys else ""))
     # The other way round: these pages score 1 only for an empty output, 0 for anything else.
-    nothing = [p.key for p in pages if not p.body.strip()]
-    if nothing:
-        kept = ", ".join(f"{system} on {sum(not results[system][k].empty for k in nothing)}"
-                         for system in CLEANSE)
-        out += ["", f"{len(nothing)} pages have nothing to keep (empty ground truth): "
+    empty_truth = [p for p in pages if not p.body.strip()]
+    if empty_truth:
+        kept = ", ".join(
+            f"{system} on {sum(not s.empty for s in scored(results, system, empty_truth))}"
+            for system in CLEANSE if system in results)
+        out += ["", f"{len(empty_truth)} pages have nothing to keep (empty ground truth): "
                 f"cleanse kept something, {kept} of them."]
 
     by_key = {p.key: p for p in pages}
-    for system in CLEANSE:
+    for system in (s for s in CLEANSE if s in results):
         out += ["", f"### Ten worst pages for {system}", "",
                 "Tokens leaked / lost, most frequent first.", ""]
         worst = sorted(results[system].items(), key=lambda kv: (kv[1].f1, kv[0]))[:10]
@@ -645,6 +666,10 @@ def main() -> int:
         print(f"warning: {caveat}", file=sys.stderr)
     if not args.no_anchors:
         fill_anchor_cache(pages, args.jobs)
+    try:
+        render_innertext(pages)
+    except (FileNotFoundError, ImportError) as exc:
+        print(f"warning: no innerText renderings: {exc}", file=sys.stderr)
     results, visible = score_pages(pages, pipelines, args.jobs, args.mode, args.shipped_model,
                                    anchors=not args.no_anchors)
     seeds = seed_scores(pipelines)
@@ -665,7 +690,10 @@ def main() -> int:
                       f"(mode `{args.mode}`) over all {len(pages)} pages of `../shared/bench` "
                       "(see its README) and the "
                       f"{len(seeds)} seed fixtures. Text captures are the pages rendered with "
-                      "inscriptis (innerText-like, menus and footers kept); markdown captures "
+                      "inscriptis (innerText-like, menus and footers kept, list items marked); "
+                      "innertext captures are a browser's own `document.body.innerText` "
+                      "(headless chromium, scripts off; a page whose article a script draws is "
+                      "left out of them, hence fewer pages); markdown captures "
                       "are the pages as a reader service gives them (markdownify, links and "
                       "tables marked up), which the linked model judges. Token precision / "
                       "recall / F1, mean per page. Median ms per page are wall clock on 2 cores "

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `training` is no
 from training.corpus import (
     BenchPage,
     load_pages,
+    render_innertext,
     load_seeds,
     page_group,
     registrable_host,
@@ -235,3 +236,39 @@ def test_text_rendering_is_inscriptis_and_cached(tmp_path):
     cached.write_text("from the cache", "utf-8")
     assert page.text_rendering(cache) == "from the cache"
     assert isinstance(page, BenchPage)
+
+
+def test_an_innertext_rendering_counts_only_where_it_holds_the_article(tmp_path):
+    pytest.importorskip("inscriptis")
+    page = [p for p in load_pages(write_bench(tmp_path / "bench")) if p.id == "b"][0]
+    texts, cache = tmp_path / "texts", tmp_path / "innertext"
+    assert page.innertext_rendering(cache, texts) is None  # not rendered
+    page.innertext_path(cache).parent.mkdir(parents=True)
+    page.innertext_path(cache).write_text(f"Menu\n{INTRO}\n", "utf-8")
+    assert page.innertext_rendering(cache, texts) == f"Menu\n{INTRO}\n"
+    # A page whose article a script draws shows a browser with scripts off only its frame.
+    page.innertext_path(cache).write_text("Menu\nPancakes are easy\n", "utf-8")
+    assert page.innertext_rendering(cache, texts) is None
+
+
+def test_innertext_is_the_browsers_with_scripts_off(tmp_path):
+    pytest.importorskip("selenium")
+    import shutil
+
+    if not shutil.which("chromium") or not shutil.which("chromedriver"):
+        pytest.skip("chromium or chromedriver not found (apt-get install chromium "
+                    "chromium-driver)")
+    bench = write_bench(tmp_path / "bench")
+    html = bench / "plain_set" / "b.html"
+    html.write_text(
+        "<html><body><ul><li>Home</li><li>News</li></ul><p hidden>Hidden</p>"
+        f"<p>{INTRO}</p><script>document.body.append('drawn by a script')</script>"
+        "</body></html>", "utf-8")
+    page = [p for p in load_pages(bench) if p.id == "b"][0]
+    cache = tmp_path / "innertext"
+    render_innertext([page], cache)
+    text = page.innertext_path(cache).read_text("utf-8")
+    # No list markers (inscriptis writes "* Home"), nothing hidden, no script ran.
+    assert text.split("\n")[:2] == ["Home", "News"]
+    assert INTRO in text and "Hidden" not in text and "drawn by a script" not in text
+    assert (cache / "browser.txt").read_text("utf-8").startswith("chrome")

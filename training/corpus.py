@@ -11,15 +11,19 @@ Every page gets a *group* for cross-validation: pages from one site share
 boilerplate, so training and validation folds must not share a site (see
 :func:`registrable_host` and :func:`page_group`).
 
-Text captures come in two shapes and each page is rendered as both: the
-innerText-like text rendering (inscriptis) and the markdown a reader service gives
-(markdownify: headings, lists, links and tables marked up); the arbiter trains on
-both and ``benchmarks/quality.py`` scores cleanse on both. Both are slow enough to
-cache, in ``benchmarks/.cache/renderings/<dataset>/<id>.txt`` and
+Text captures come in three shapes and each page is rendered as each: the
+innerText-like text rendering (inscriptis, which marks list items and indents), a
+browser's own innerText (headless chromium, scripts off: what a scraper saving
+``document.body.innerText`` keeps, with no list markers) and the markdown a reader
+service gives (markdownify: headings, lists, links and tables marked up); the arbiter
+trains on all three and ``benchmarks/quality.py`` scores cleanse on all three. They are
+slow enough to cache, in ``benchmarks/.cache/renderings/<dataset>/<id>.txt``,
+``benchmarks/.cache/innertext/<dataset>/<id>.txt`` and
 ``benchmarks/.cache/markdown-2/<dataset>/<id>.md`` (gitignored; ``markdown/`` holds the
 renderings from before ``<noscript>`` content was rendered, stale).
 
-    python -m training.corpus            # counts, then fill the rendering cache
+    python -m training.corpus              # counts, then fill the inscriptis and markdown caches
+    python -m training.corpus --innertext  # and the browser's (needs chromium and chromedriver)
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ import lxml.etree
 import lxml.html
 from tqdm import tqdm
 
-from cleanse.evaluation import read_labels
+from cleanse.evaluation import read_labels, token_f1
 from cleanse.running.outputs import atomic_write
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +59,11 @@ MARKDOWN_CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "markdown-2"
 NOT_RENDERED = "//script|//style|//template|//svg|//head|//iframe"
 # The outermost <noscript> elements of a page.
 NOSCRIPT = "//noscript[not(ancestor::noscript)]"
+INNERTEXT_CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "innertext"
+# Scripts are off, so a page whose article a script draws shows a browser none of it. Such a
+# rendering is no capture of the article and is left out (training and scoring): it must
+# hold at least this share of the article tokens the inscriptis rendering holds.
+INNERTEXT_MIN_RECALL = 0.8
 SEEDS = PROJECT_ROOT / "fixtures" / "seeds"
 MANIFESTS = ("manifest.jsonl", "pages.jsonl")
 
@@ -175,6 +184,22 @@ class BenchPage:
             return get_text(self.html())
 
         return _cached(self.rendering_path(cache), render)
+
+    def innertext_path(self, cache: Path = INNERTEXT_CACHE) -> Path:
+        return cache / self.dataset / f"{self.id}.txt"
+
+    def innertext_rendering(self, cache: Path = INNERTEXT_CACHE,
+                            text_cache: Path = RENDER_CACHE) -> str | None:
+        """The page's innerText in a browser (:func:`render_innertext` caches it), or None
+        when it is not cached or does not hold the article: less than
+        ``INNERTEXT_MIN_RECALL`` of the article tokens its text rendering holds."""
+        path = self.innertext_path(cache)
+        if not path.exists():
+            return None
+        text = path.read_text("utf-8")
+        held, expected = (token_f1(rendering, self.body).recall
+                          for rendering in (text, self.text_rendering(text_cache)))
+        return text if held >= INNERTEXT_MIN_RECALL * expected else None
 
     def markdown_path(self, cache: Path = MARKDOWN_CACHE) -> Path:
         return cache / self.dataset / f"{self.id}.md"
@@ -310,6 +335,66 @@ def render_all(pages: Iterable[BenchPage], jobs: int = 2) -> None:
             pass
 
 
+def _browser():
+    """Headless chromium through selenium, scripts and network off, images not loaded."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver = shutil.which("chromium") or shutil.which("chromium-browser"), \
+        shutil.which("chromedriver")
+    if not chromium or not driver:
+        raise FileNotFoundError("the innerText renderings need chromium and chromedriver "
+                                "(Debian: apt-get install chromium chromium-driver)")
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--disable-extensions",
+                     "--window-size=1366,900", "--blink-settings=imagesEnabled=false",
+                     # No page may reach the network: every host name fails at once.
+                     "--host-resolver-rules=MAP * ~NOTFOUND"):
+        options.add_argument(argument)
+    options.binary_location = chromium
+    browser = webdriver.Chrome(service=Service(driver), options=options)
+    browser.set_page_load_timeout(20)
+    # The page's own scripts stay off (a capture is the served page, and a script could
+    # wait forever); DevTools' Runtime.evaluate below still runs.
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    return browser
+
+
+def render_innertext(pages: Iterable[BenchPage], cache: Path = INNERTEXT_CACHE) -> None:
+    """Fill the innerText cache for ``pages`` with one browser, page by page (already cached
+    ones are skipped). The browser's version is written to ``cache/browser.txt``."""
+    import tempfile
+
+    from selenium.common.exceptions import TimeoutException
+
+    todo = [page for page in pages if not page.innertext_path(cache).exists()]
+    if not todo:
+        return
+    browser = _browser()
+    try:
+        atomic_write(cache / "browser.txt", lambda out: out.write(
+            f"{browser.capabilities.get('browserName')} "
+            f"{browser.capabilities.get('browserVersion')}\n"))
+        with tempfile.TemporaryDirectory() as folder:
+            local = Path(folder) / "page.html"
+            for page in tqdm(todo, desc="innerText", unit="page"):
+                local.write_text(page.html(), "utf-8")
+                try:
+                    browser.get(local.as_uri())
+                except TimeoutException:
+                    pass  # what has loaded by then is the page
+                result = browser.execute_cdp_cmd("Runtime.evaluate", {
+                    "expression": "document.body ? document.body.innerText : ''",
+                    "returnByValue": True})
+                text = result.get("result", {}).get("value") or ""
+                atomic_write(page.innertext_path(cache), lambda out: out.write(text))
+    finally:
+        browser.quit()
+
+
 def describe(pages: list[BenchPage]) -> str:
     """Counts per dataset, page type, language and the number of groups, one table."""
     out = []
@@ -332,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     parser.add_argument("--datasets", nargs="*", help="dataset folder names (default: all)")
     parser.add_argument("--jobs", type=int, default=2, help="rendering processes")
+    parser.add_argument("--innertext", action="store_true",
+                        help="also render each page's innerText in headless chromium")
     args = parser.parse_args(argv)
     if not args.bench.is_dir():
         print(f"no benchmark folder at {args.bench}", file=sys.stderr)
@@ -340,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     print(describe(pages))
     print(f"seeds: {len(load_seeds())}")
     render_all(pages, args.jobs)
+    if args.innertext:
+        render_innertext(pages)
     return 0
 
 
