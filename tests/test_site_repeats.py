@@ -341,10 +341,13 @@ def test_config_reads_the_count_pass_settings():
 # --- training ------------------------------------------------------------------------------------
 
 class _Page(BenchPage):
-    """A bench page read from a temporary file, its text rendering the file itself and its
-    markdown rendering made on the spot (neither cached)."""
+    """A bench page read from a temporary file, its text and innerText renderings the file
+    itself and its markdown rendering made on the spot (none cached)."""
 
     def text_rendering(self, cache: Path | None = None) -> str:
+        return self.html_path.read_text("utf-8")
+
+    def innertext_rendering(self, cache: Path | None = None) -> str:
         return self.html_path.read_text("utf-8")
 
     def markdown_rendering(self, cache: Path | None = None) -> str:
@@ -372,10 +375,12 @@ def test_training_counts_site_profiles_only_with_the_detector_in_the_pipeline(
     monkeypatch.setattr(dataset.cleanse, "Config", lambda: enabled)
     profiles = dataset.site_profiles(pages, jobs=1)
     assert set(profiles) == {"test/0", "test/1", "test/2"}  # two.example has one page
-    html, text, markdown = profiles["test/0"]
-    assert (html.host, html.pages, text.pages, markdown.pages) == ("one.example", 3, 3, 3)
+    html, text, innertext, markdown = profiles["test/0"]
+    assert (html.host, html.pages, text.pages, innertext.pages, markdown.pages) == \
+        ("one.example", 3, 3, 3, 3)
     footer = cleanse.features.normalize_for_matching(FOOTER)
-    assert html.pages_with(footer) == text.pages_with(footer) == markdown.pages_with(footer) == 3
+    assert html.pages_with(footer) == text.pages_with(footer) == \
+        innertext.pages_with(footer) == markdown.pages_with(footer) == 3
 
 
 def test_training_labels_each_rendering_with_its_profile(tmp_path, monkeypatch):

@@ -1,8 +1,10 @@
 """The arbiter's training table: one row of evidence per rendered line, labelled by alignment.
 
-Every bench page is cleaned three times: as HTML, as its inscriptis text
-rendering (a page's innerText) and as its markdown rendering (what a reader
-service gives, :func:`training.corpus.markdown_of`); the detectors label its
+Every bench page is cleaned four times: as HTML, as its inscriptis text
+rendering (innerText-like, list items marked), as a browser's innerText (headless
+chromium, :func:`training.corpus.render_innertext`; left out where scripts draw the
+article) and as its markdown rendering (what a reader service gives,
+:func:`training.corpus.markdown_of`); the detectors label its
 lines (``Pipeline.label``, no arbiter),
 :func:`cleanse.deciding.evidence.page_features` turns each non-blank line into a row,
 and :func:`training.labels.line_labels` says how much of the line belongs to
@@ -49,7 +51,8 @@ from cleanse.model import Page
 from cleanse.pipeline import label
 from cleanse.reading.capture import to_capture
 from cleanse.site_profile import SiteProfile, text_keys
-from training.corpus import PROJECT_ROOT, BenchPage, SeedPage, load_pages, load_seeds
+from training.corpus import (PROJECT_ROOT, BenchPage, SeedPage, load_pages, load_seeds,
+                             render_innertext)
 from training.labels import line_labels
 
 CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "dataset"
@@ -58,7 +61,7 @@ PAGE_WEIGHT = 100.0
 SEED_KEPT = {"body": 1.0}
 SEED_JUNK = {"nav", "trending", "ad", "newsletter", "share", "chrome"}
 # What is scored; "crop" rows (see crop_around_article) only train.
-KINDS = ("html", "text", "markdown")
+KINDS = ("html", "text", "innertext", "markdown")
 CROP_MARGIN = 3
 CROP_WEIGHT = 0.5
 # Parts of the package that only use the evidence, never shape it (paths inside cleanse/).
@@ -114,7 +117,7 @@ class Table:
         data = np.load(path, allow_pickle=False)
         group = dict(zip(data["group_keys"].tolist(), data["group_values"].tolist()))
         return cls(data["X"], data["y"], data["weight"], data["page"], data["kind"], group,
-                   sources=path.stem.removeprefix("table-"))
+                   sources=path.stem.removeprefix("table-").split("-")[0])  # (table_path)
 
 
 def source_hash(package: Path = Path(cleanse.__file__).parent) -> str:
@@ -194,20 +197,22 @@ def _capture(text: str, kind: str) -> cleanse.Capture:
 
 
 SITE_DETECTOR = "site_repeats"
-# A bench page's site profiles: of its site's HTML, text and markdown renderings.
-Sites = tuple[SiteProfile | None, SiteProfile | None, SiteProfile | None]
-NO_SITES: Sites = (None, None, None)
+# A bench page's site profiles: of its site's renderings of each kind, in KINDS' order.
+Sites = tuple[SiteProfile | None, ...]
+NO_SITES: Sites = (None,) * len(KINDS)
 
 
-def _renderings(page: BenchPage) -> tuple[tuple[str, str], ...]:
-    """(kind, capture) of each of a page's renderings, in the order of :data:`KINDS`."""
+def _renderings(page: BenchPage) -> tuple[tuple[str, str | None], ...]:
+    """(kind, capture) of each of a page's renderings, in the order of :data:`KINDS`; the
+    capture is None where the page has no such rendering (an innerText without the article)."""
     return (("html", page.html()), ("text", page.text_rendering()),
-            ("markdown", page.markdown_rendering()))
+            ("innertext", page.innertext_rendering()), ("markdown", page.markdown_rendering()))
 
 
 def _page_keys(page: BenchPage) -> list[np.ndarray]:
-    """The distinct line keys of each of a page's renderings."""
-    return [text_keys(_capture(text, kind).text) for kind, text in _renderings(page)]
+    """The distinct line keys of each of a page's renderings (none for a missing one)."""
+    return [text_keys(_capture(text, kind).text if text is not None else "")
+            for kind, text in _renderings(page)]
 
 
 def site_profiles(pages: list[BenchPage], jobs: int = 2) -> dict[str, Sites]:
@@ -284,7 +289,7 @@ def _bench_rows(page: BenchPage, sites: Sites = NO_SITES
                 ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
     renderings = _renderings(page)
     rows = [_capture_rows(text, kind, page.body, site)
-            for (kind, text), site in zip(renderings, sites)]
+            for (kind, text), site in zip(renderings, sites) if text is not None]
     text, text_site = dict(renderings)["text"], sites[KINDS.index("text")]
     crop = crop_around_article(text, page.body, page.key)
     if crop is not None:
@@ -335,8 +340,9 @@ def build(pages: list[BenchPage], seeds: list[SeedPage], jobs: int = 2) -> Table
 
 
 def table_path(sources: str) -> Path:
-    """Where the table of the evidence computed by cleanse sources ``sources`` is cached."""
-    return CACHE / f"table-{sources}.npz"
+    """Where the table of the evidence computed by cleanse sources ``sources`` over the
+    renderings of :data:`KINDS` is cached."""
+    return CACHE / f"table-{sources}-{'-'.join(KINDS)}.npz"
 
 
 def load_or_build(jobs: int = 2, rebuild: bool = False) -> Table:
@@ -344,7 +350,9 @@ def load_or_build(jobs: int = 2, rebuild: bool = False) -> Table:
     path = table_path(source_hash())
     if path.exists() and not rebuild:
         return Table.load(path)
-    table = build(load_pages(), load_seeds(), jobs)
+    pages = load_pages()
+    render_innertext(pages)  # the browser's renderings are made here, not on demand
+    table = build(pages, load_seeds(), jobs)
     table.save(path)
     return Table.load(path)
 

@@ -8,7 +8,8 @@
                                                # saved out-of-fold predictions
 
 1. The training table (:mod:`training.dataset`): every line of ~1,750 pages
-   (HTML, text and markdown renderings) with its evidence and its aligned label.
+   (HTML, inscriptis text, browser innerText and markdown renderings) with its evidence
+   and its aligned label.
 2. Pages are split into ``FOLDS`` folds grouped by site (``BenchPage.group``),
    so that no site is on both sides of a split. For each fold a model is
    trained on the other folds and predicts the held-out pages; those
@@ -87,7 +88,8 @@ THRESHOLD_PARAMS: dict = {
     "deterministic": True, "force_row_wise": True, "num_threads": 2, "verbose": -1,
 }
 # Captures that mark their links (reader-service markdown) get a model of their own, trained
-# on every row and calibrated, given its page thresholds and scored on those captures; the
+# on every row but the innerText renderings' and calibrated, given its page thresholds and
+# scored on those captures; the
 # main model trains on every row but the markdown renderings' and does not read the routing
 # column (one model for both judged innerText captures worse: docs/arbiter.md).
 LINKED = "linked"
@@ -477,7 +479,6 @@ def main(argv: list[str] | None = None) -> int:
     PARAMS["seed"] = args.seed
     THRESHOLD_PARAMS["seed"] = args.threshold_seed
     table = Table.load(args.table) if args.table else load_or_build(args.jobs)
-    linked = linked_rows(table)
     if table.sources != source_hash():
         print(f"note: the table's evidence comes from cleanse sources {table.sources}, the "
               f"tree is at {source_hash()}", file=sys.stderr)
@@ -491,9 +492,14 @@ def main(argv: list[str] | None = None) -> int:
     # sessions before, bit for bit. It does not read the share of link-marked lines: that
     # column only routes, and with it the trees filed seed 003's lessons under "marks a few
     # links" instead of carrying them to other innerText captures.
+    # The linked model judges captures that mark their links; it learns from every rendering
+    # but the browser's innerText, added in session 19 for the main model: without those rows
+    # its table is the one before, row for row, so it is the linked model of before, bit for
+    # bit (whether they would help it is not measured).
     main_rows = table.kind != "markdown"
     main_features = [f for f in features if f != ROUTING_COLUMN]
-    routes = [(LINKED, table, linked, {}, features),
+    linked_table = subset(table, table.kind != "innertext")
+    routes = [(LINKED, linked_table, linked_rows(linked_table), {}, features),
               ("", subset(table, main_rows, [features.index(f) for f in main_features]), None,
                {"linked": {"model": LINKED, "min_link_markup_share": LINKED_SHARE}},
                main_features)]
