@@ -2,6 +2,7 @@
 //! lists and comment sections.
 
 use super::*;
+use crate::slots::SlotAttr;
 
 /// A decision of a page pass: `(index, rule, category, score, reason)`.
 type Labelled<'py> = (usize, &'static str, Bound<'py, PyAny>, f64, String);
@@ -88,7 +89,7 @@ enum Navigation {
 fn navigation(line: &LineView<'_>, nav: &Bound<'_, PyAny>) -> PyResult<Navigation> {
     let py = nav.py();
     let mut found = Navigation::None;
-    for decision in line.line.getattr(intern!(py, "decisions"))?.try_iter()? {
+    for decision in line.line.slot(intern!(py, "decisions"))?.try_iter()? {
         let decision = decision?;
         let category = decision.getattr(intern!(py, "category"))?;
         if !category.is(nav) {
