@@ -363,7 +363,8 @@ def _structure_columns(lines: list[Line], chars: np.ndarray, total_chars: float,
     signatures = [line.hints.get("signature", "") for line in lines]
     count: dict[str, int] = {}
     share: dict[str, float] = {}
-    for signature, size in zip(signatures, chars):
+    # (Python floats, not numpy scalars: the same sums, without a scalar object per step.)
+    for signature, size in zip(signatures, chars.tolist()):
         count[signature] = count.get(signature, 0) + 1
         share[signature] = share.get(signature, 0.0) + size
     rows[:, COLUMN["structure_repeats"]] = [math.log1p(count[s]) for s in signatures]
