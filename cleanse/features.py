@@ -228,6 +228,9 @@ if native.core is not None:
     # off this Python on first use, and hands text UTF-8 cannot hold to the reference.
     native.core.configure(native.character_tables, LineFeatures, BLANK, python_line_features)
     _native_line_features = native.core.line_features
+    # The core reads and sets LineFeatures' slots in place, not through getattr and
+    # object.__setattr__ (their offsets found once; docs/native.md "Speed").
+    native.core.register_slots(LineFeatures)
 
 
 LEADING_PUNCTUATION = regex.compile(r"^[\p{P}\p{S}\s]+")

@@ -14,8 +14,11 @@ import enum
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter, is_
 from typing import Any, NamedTuple
 
+from cleanse import native
 from cleanse.features import (
     LineFeatures,
     line_features,
@@ -153,6 +156,13 @@ class Line:
         return best
 
 
+if native.core is not None:
+    # The core reads the lines' slots in place, not through getattr (docs/native.md "Speed").
+    native.core.register_slots(Line)
+
+
+_CATEGORY = attrgetter("category")
+
 # A decision to add to a line: (line, rule, category, score, reason); see Page.label_many.
 Label = tuple[Line, str, Category, float, str]
 
@@ -179,9 +189,14 @@ class Page:
     @classmethod
     def from_capture(cls, capture: Capture) -> Page:
         hints = capture.line_hints
-        hinted = len(hints)
-        lines = [Line(i, text, line_features(text), [], hints[i - 1] if i <= hinted else {})
-                 for i, text in enumerate(capture.text.split("\n"), start=1)]
+        texts = capture.text.split("\n")
+        if native.enabled and type(hints) is list:
+            # The same lines, made by the core (the dataclass's __init__ is Python, per line).
+            lines = native.core.page_lines(Line, texts, hints)
+        else:
+            hinted = len(hints)
+            lines = [Line(i, text, line_features(text), [], hints[i - 1] if i <= hinted else {})
+                     for i, text in enumerate(texts, start=1)]
         title = capture.metadata.get("title") if capture.kind == "html" else None
         return cls(capture=capture, lines=lines, metadata=dict(capture.metadata), title=title)
 
@@ -192,8 +207,10 @@ class Page:
         when the decision is a TITLE one, so the cached line is always the first with one.
         """
         if not self._title_line_known:
-            self._title_line = next((line for line in self.lines if any(
-                d.category is Category.TITLE for d in line.decisions)), None)
+            # (Most lines carry no decision: nothing to look at; the others' categories are
+            # compared by C-level loops, as `d.category is Category.TITLE` in order.)
+            self._title_line = next((line for line in self.lines if line.decisions and any(
+                map(is_, map(_CATEGORY, line.decisions), repeat(Category.TITLE)))), None)
             self._title_line_known = True
         return self._title_line
 

@@ -118,6 +118,55 @@ def test_bench_lines():
     assert_same_features(lines)
 
 
+def _reference_lines(capture: Capture) -> list[Line]:
+    """``Page.from_capture``'s lines as the reference makes them."""
+    hints = capture.line_hints
+    return [Line(i, text, python_line_features(text), [], hints[i - 1] if i <= len(hints) else {})
+            for i, text in enumerate(capture.text.split("\n"), start=1)]
+
+
+@built
+@pytest.mark.parametrize("capture", [
+    Capture(text=""), Capture(text="a\n\n  b  \nc"),
+    Capture(text="lone \ud800 surrogate\nx"),
+    Capture(text="one\ntwo\nthree", kind="html",
+            line_hints=[{"tag": "p"}, {"tag": "h1", "link_density": 0.5}]),
+    *(to_capture(path) for path in sorted((FIXTURES / "seeds").glob("*.txt"))[:3]),
+])
+def test_page_lines_are_the_references(capture):
+    """The core's ``Page.from_capture`` lines: equal fields, the same hint dicts (the page's own
+    objects, one new dict past the hints), an unset match key; then read in place (the
+    slots) as by getattr."""
+    lines = Page.from_capture(capture).lines
+    expected = _reference_lines(capture)
+    assert lines == expected and [type(line) for line in lines] == [Line] * len(expected)
+    for line, reference in zip(lines, expected):
+        assert repr(line.features) == repr(reference.features)
+        assert line._match_key is None and line.decisions == [] and line.hints == reference.hints
+        if line.number <= len(capture.line_hints):
+            assert line.hints is capture.line_hints[line.number - 1]
+
+
+@built
+def test_slots_read_in_place_are_getattrs():
+    """Both classes are registered; a pass reading a line in place reads what getattr reads,
+    and a class that is not slotted is not registered."""
+    assert native.core.register_slots(Line) and native.core.register_slots(LineFeatures)
+
+    class Loose:
+        pass
+
+    assert not native.core.register_slots(Loose)
+    page = Page.from_capture(Capture(text="Related stories\nA headline here\nAnother one"))
+    with native.use_native(False):
+        expected = [(line.features.tokens, line.match_key) for line in page.content_lines()]
+    # The duplicates pass reads lines and features in place and fills _match_key.
+    lines = Page.from_capture(page.capture).lines
+    detector_class("duplicates")().detect(Page(page.capture, lines))
+    assert [(line.features.tokens, line._match_key) for line in lines if line.text.strip()] \
+        == expected
+
+
 # Pieces that steer generated lines into every branch of the ported patterns.
 PIECES = [
     "http://", "HTTPS://", "httpſ://", "www.", "WWW.", "example", ".com", ".CN", ".info", ".app",

@@ -247,35 +247,37 @@ def _detector_rows(lines: list[Line]) -> np.ndarray | list[list[float]]:
     return [_detector_row(line) for line in lines]
 
 
-def _window_means(values: np.ndarray) -> list[np.ndarray]:
-    """Per window of :data:`WINDOWS`: the mean of each column of ``values`` over the lines
-    within ``w`` of each line (ignoring NaN). The running sums do not depend on ``w``, so
-    they are taken once for every window and column."""
+def _window_means(values: np.ndarray) -> np.ndarray:
+    """Per line, for each window of :data:`WINDOWS` in turn, the mean of each column of
+    ``values`` over the lines within ``w`` of it (ignoring NaN): ``(lines, windows x
+    columns)``, the window columns' order in :data:`FEATURES`. The running sums do not
+    depend on ``w``, so they are taken once; the windows are then one array operation each
+    step, not one per window (each element is the same arithmetic either way)."""
     valid = ~np.isnan(values)
-    padded = np.zeros((len(values) + 1, values.shape[1]))
+    n, width = values.shape
+    padded = np.zeros((n + 1, width))
     np.cumsum(np.where(valid, values, 0.0), axis=0, out=padded[1:])
-    counts = np.zeros((len(values) + 1, values.shape[1]), dtype=np.int64)
+    counts = np.zeros((n + 1, width), dtype=np.int64)
     np.cumsum(valid, axis=0, out=counts[1:])
-    n = len(values)
     index = np.arange(n)
-    means = []
+    # Each window's bounds per line, clipped to the page (np.clip costs more on short arrays).
+    lo, hi = np.maximum(index - _WINDOW_SIZES, 0), np.minimum(index + _WINDOW_SIZES + 1, n)
+    total, count = padded[hi] - padded[lo], counts[hi] - counts[lo]  # (windows, lines, columns)
     with np.errstate(invalid="ignore", divide="ignore"):
-        for w in WINDOWS:
-            # The window's bounds, clipped to the page (np.clip costs more on short arrays).
-            lo, hi = np.maximum(index - w, 0), np.minimum(index + w + 1, n)
-            total, count = padded[hi] - padded[lo], counts[hi] - counts[lo]
-            means.append(np.where(count > 0, total / np.maximum(count, 1), np.nan))
-    return means
+        means = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return means.transpose(1, 0, 2).reshape(n, len(WINDOWS) * width)
 
 
 # The columns each window averages, and where each window's block of them starts.
 _WINDOWED = ("prose", "log_tokens", "strongest_junk", "main_content", "link_density")
 _WINDOWED_COLUMNS = [COLUMN[what] for what in _WINDOWED]
-_WINDOW_COLUMNS_OF = [[COLUMN[f"{what}_w{w}"] for what in _WINDOWED] for w in WINDOWS]
+_WINDOW_SIZES = np.array(WINDOWS)[:, None]
 _LINE_STOP = len(_LINE_COLUMNS)
 _DOM_START = _LINE_STOP + len(_POSITION_COLUMNS)
 _DETECTOR_START = _DOM_START + len(_DOM_COLUMNS)
 _WINDOW_START = _DETECTOR_START + len(_DETECTOR_COLUMNS)
+# _window_means' block: the last columns, window by window (_WINDOW_COLUMNS' order).
+assert FEATURES[_WINDOW_START:] == tuple(f"{what}_w{w}" for w in WINDOWS for what in _WINDOWED)
 # A text capture's DOM columns: not HTML, the rest missing.
 _TEXT_DOM_ROW = [0.0] + [math.nan] * (len(_DOM_COLUMNS) - 1)
 
@@ -313,11 +315,14 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
     rows[:-1, col["next_log_tokens"]] = log_tokens[1:]
     rows[1:, col["prev_prose"]] = prose[:-1]
     rows[:-1, col["next_prose"]] = prose[1:]
-    rows[:, col["tokens_vs_page_median"]] = log_tokens - float(np.median(log_tokens))
+    rows[:, col["tokens_vs_page_median"]] = log_tokens - _median(log_tokens)
     rows[:, col["page_prose_share"]] = float(prose_chars.sum() / total_chars)
     rows[:, col["page_long_lines"]] = math.log1p(float(rows[:, col["long_prose"]].sum()))
+    # (tag_li is 0, 1, or NaN on a text capture: where NaN reads as 0, as np.nan_to_num's
+    # checks of every float class cost ~25 us.)
+    tag_li = rows[:, col["tag_li"]]
     rows[:, col["page_list_share"]] = float(np.mean(
-        np.maximum(rows[:, col["list_item"]], np.nan_to_num(rows[:, col["tag_li"]]))))
+        np.maximum(rows[:, col["list_item"]], np.where(np.isnan(tag_li), 0.0, tag_li))))
     if is_html:  # the DOM's repeated structure says it better: structure_repeats
         rows[:, col["shape_repeats"]] = rows[:, col["unpatterned_prose_after"]] = math.nan
     else:
@@ -335,9 +340,21 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
         rows[:, col["page_link_density"]] = float(
             (chars * rows[:, col["link_density"]]).sum() / total_chars)
         _structure_columns(lines, chars, total_chars, rows)
-    for columns, means in zip(_WINDOW_COLUMNS_OF, _window_means(rows[:, _WINDOWED_COLUMNS])):
-        rows[:, columns] = means
+    rows[:, _WINDOW_START:] = _window_means(rows[:, _WINDOWED_COLUMNS])
     return lines, rows
+
+
+def _median(values: np.ndarray) -> float:
+    """``float(np.median(values))`` of a non-empty vector, from one sort: the middle value,
+    or the mean of the middle two (``(a + b) / 2``, as ``np.mean`` of two computes it);
+    NaN when a value is NaN (sorted last). ``np.median``'s own checks cost ~25 us a page."""
+    ranked = np.sort(values)
+    middle = len(ranked) // 2
+    if math.isnan(ranked[-1]):
+        return math.nan
+    if len(ranked) % 2:
+        return float(ranked[middle])
+    return float((ranked[middle - 1] + ranked[middle]) / 2)
 
 
 def _structure_columns(lines: list[Line], chars: np.ndarray, total_chars: float,
@@ -346,7 +363,8 @@ def _structure_columns(lines: list[Line], chars: np.ndarray, total_chars: float,
     signatures = [line.hints.get("signature", "") for line in lines]
     count: dict[str, int] = {}
     share: dict[str, float] = {}
-    for signature, size in zip(signatures, chars):
+    # (Python floats, not numpy scalars: the same sums, without a scalar object per step.)
+    for signature, size in zip(signatures, chars.tolist()):
         count[signature] = count.get(signature, 0) + 1
         share[signature] = share.get(signature, 0.0) + size
     rows[:, COLUMN["structure_repeats"]] = [math.log1p(count[s]) for s in signatures]

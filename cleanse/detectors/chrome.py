@@ -9,7 +9,7 @@ import regex
 
 from cleanse import native
 from cleanse.detectors.base import Detector
-from cleanse.detectors.vocabulary import Keywords, compile_patterns, vocabulary
+from cleanse.detectors.vocabulary import Keywords, combined_patterns, vocabulary
 from cleanse.features import ALNUM_RUN, LineFeatures, run_length, strip_punctuation
 from cleanse.model import Category, Line, Page
 
@@ -65,7 +65,8 @@ class Chrome(Detector):
         self._bylines = Keywords(self.keywords["bylines"])
         self._wire_credits = Keywords(self.keywords["wire_credits"])
         self._pagination = Keywords(self.keywords["pagination_prefixes"])
-        self._caption_openings = compile_patterns(self.keywords["caption_openings"])
+        # (Asked of most short lines: one alternation where it means the same.)
+        self._caption_openings = combined_patterns(self.keywords["caption_openings"])
         self._credit_tail = _credit_tail(self.keywords["credit_labels"],
                                          self.keywords["photo_agencies"])
         # Most lines hold none of these words: one scan for the union of the groups searched

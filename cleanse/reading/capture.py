@@ -325,7 +325,11 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
         kind = None if kind == "json" else kind
     if "\r" in value:  # (one fast scan; a replace that finds nothing costs several)
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in value:
+    # count, not `in`: in a str of 2 or 4 bytes a character (any page with a character past
+    # U+00FF), CPython's search for one character cannot use memchr for NUL and walks the
+    # text character by character, ~2.5x slower than count's loop (~0.12 against ~0.05 ms
+    # a page of 80,000 characters).
+    if value.count("\x00"):
         value = value.replace("\x00", "")
     kind = kind or detect_kind(value, extension_kind(source))
     if kind == "html":

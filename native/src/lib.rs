@@ -33,3 +33,5 @@ mod html;
 mod passes;
 #[cfg(feature = "python")]
 mod python;
+#[cfg(feature = "python")]
+mod slots;

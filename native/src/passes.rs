@@ -29,6 +29,7 @@ use crate::python::{core, KeywordAutomaton, TextOps};
 use crate::detectors::{credit_mark, expander_suffix, tail};
 use crate::tables::{Bits, Tables};
 use crate::text::strip_punctuation;
+use crate::slots::SlotAttr;
 
 /// A numeric dataclass field of the detector (an int or a float), as Python compares it.
 fn threshold(detector: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> PyResult<f64> {
@@ -131,8 +132,8 @@ fn context<'py, 'a>(automaton: &'a Bound<'py, KeywordAutomaton>, text_ops: &'a B
 /// (`Line.in_unit`: the `block` hint).
 fn line_parts<'py>(line: &Bound<'py, PyAny>) -> PyResult<(Bound<'py, PyAny>, bool)> {
     let py = line.py();
-    let features = line.getattr(intern!(py, "features"))?;
-    let hints = line.getattr(intern!(py, "hints"))?;
+    let features = line.slot(intern!(py, "features"))?;
+    let hints = line.slot(intern!(py, "hints"))?;
     let in_unit = match hints.downcast::<PyDict>() {
         Ok(hints) => hints.contains(intern!(py, "block"))?,
         Err(_) => line.getattr(intern!(py, "in_unit"))?.is_truthy()?,
@@ -194,14 +195,14 @@ impl<'py> Shared<'py> {
 fn plain_of_text<'py>(line: &Bound<'py, PyAny>, features: &Bound<'py, PyAny>)
                       -> PyResult<Option<Cow<'static, str>>> {
     let py = line.py();
-    let text = line.getattr(intern!(py, "text"))?;
-    let stripped = features.getattr(intern!(py, "stripped"))?;
+    let text = line.slot(intern!(py, "text"))?;
+    let stripped = features.slot(intern!(py, "stripped"))?;
     let (Ok(text), Ok(stripped)) = (text.downcast::<PyString>()?.to_str(),
                                     stripped.downcast::<PyString>()?.to_str()) else {
         return Ok(None);
     };
     if text == stripped {
-        let plain = features.getattr(intern!(py, "plain"))?;
+        let plain = features.slot(intern!(py, "plain"))?;
         return Ok(plain.downcast::<PyString>()?.to_str().ok().map(|p| Cow::Owned(p.to_owned())));
     }
     Ok(Some(Cow::Owned(core(py)?.plain_text(text))))
@@ -223,7 +224,7 @@ fn line_match_key(line: &Bound<'_, PyAny>, features: &Bound<'_, PyAny>, tables: 
                   slice: usize) -> PyResult<String> {
     let py = line.py();
     let slot = intern!(py, "_match_key");
-    let kept = line.getattr(slot)?;
+    let kept = line.slot(slot)?;
     if !kept.is_none() {
         return kept.extract();
     }
@@ -254,17 +255,17 @@ impl<'py> LineView<'py> {
     /// None for a line whose plain text the core cannot take (lone surrogates).
     fn read(line: Bound<'py, PyAny>) -> PyResult<Option<Self>> {
         let py = line.py();
-        let features = line.getattr(intern!(py, "features"))?;
-        let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
+        let features = line.slot(intern!(py, "features"))?;
+        let plain = features.slot(intern!(py, "plain"))?.downcast_into::<PyString>()?;
         let Ok(text) = plain.to_str() else { return Ok(None) };
-        let date_chars: f64 = features.getattr(intern!(py, "date_chars"))?.extract()?;
+        let date_chars: f64 = features.slot_f64(intern!(py, "date_chars"))?;
         let mostly_date = date_chars > 0.0
             && date_chars >= 0.5 * text.chars().filter(|&c| c != ' ').count() as f64;
         Ok(Some(LineView {
-            tokens: features.getattr(intern!(py, "tokens"))?.extract()?,
-            prose: features.getattr(intern!(py, "prose"))?.is_truthy()?,
-            list_item: features.getattr(intern!(py, "list_item"))?.is_truthy()?,
-            final_mark: features.getattr(intern!(py, "final_mark"))?.downcast_into()?,
+            tokens: features.slot_f64(intern!(py, "tokens"))?,
+            prose: features.slot(intern!(py, "prose"))?.is_truthy()?,
+            list_item: features.slot(intern!(py, "list_item"))?.is_truthy()?,
+            final_mark: features.slot(intern!(py, "final_mark"))?.downcast_into()?,
             date_chars,
             mostly_date,
             line,
@@ -283,7 +284,7 @@ impl<'py> LineView<'py> {
     /// Whether one of the line's decisions is of `category` (`Page.has_category`).
     fn has_category(&self, category: &Bound<'py, PyAny>) -> PyResult<bool> {
         let py = self.line.py();
-        for decision in self.line.getattr(intern!(py, "decisions"))?.try_iter()? {
+        for decision in self.line.slot(intern!(py, "decisions"))?.try_iter()? {
             // `in` a list: identity, then equality.
             let found = decision?.getattr(intern!(py, "category"))?;
             if found.is(category) || found.eq(category)? {

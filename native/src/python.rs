@@ -6,13 +6,14 @@ use std::sync::{Mutex, OnceLock};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::intern;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use crate::evidence::{line_row, RowInput, LINE_COLUMNS};
 use crate::features::{Core, Features, STREAM_CHARS};
 use crate::keywords::{Automaton, Hit};
 use crate::scripts::{Counts, Scripts};
 use crate::tables::{Bits, Tables};
+use crate::slots::SlotAttr;
 
 /// What `configure` hands over: the Python objects the core returns or defers to.
 struct Config {
@@ -109,7 +110,7 @@ fn features_object(py: Python<'_>, config: &Config, text: &Bound<'_, PyString>, 
         bool_object(py, terminal), bool_object(py, prose),
     ];
     for (name, value) in config.field_names.iter().zip(&values) {
-        set_slot(&object, name.bind(py), value)?;
+        crate::slots::set_slot(&object, name.bind(py), value)?;
     }
     Ok(object.unbind())
 }
@@ -118,17 +119,6 @@ fn bool_object(py: Python<'_>, value: bool) -> Bound<'_, PyAny> {
     pyo3::types::PyBool::new(py, value).to_owned().into_any()
 }
 
-/// `object.__setattr__(object, name, value)`: sets a slot of a frozen dataclass, whose own
-/// `__setattr__` refuses.
-fn set_slot(object: &Bound<'_, PyAny>, name: &Bound<'_, PyString>, value: &Bound<'_, PyAny>)
-            -> PyResult<()> {
-    // SAFETY: the three pointers are live references held by the Bounds for the whole call,
-    // and the GIL is held (a Bound exists only under it); the call borrows them.
-    let status = unsafe {
-        pyo3::ffi::PyObject_GenericSetAttr(object.as_ptr(), name.as_ptr(), value.as_ptr())
-    };
-    if status == 0 { Ok(()) } else { Err(PyErr::fetch(object.py())) }
-}
 
 /// `cleanse.features.line_features`, natively.
 #[pyfunction]
@@ -152,6 +142,37 @@ fn line_features(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>>
         None => Ok(config.blank.clone_ref(py)),
         Some(f) => features_object(py, config, string, utf8.len(), f),
     }
+}
+
+/// `Page.from_capture`'s lines, natively: for each of `texts` (the capture's text split at
+/// "\n"), `Line(number, text, line_features(text), [], hints[number - 1] or {})` with
+/// numbers from 1, each made as `object.__new__(line_class)` with its six slots set (the
+/// dataclass's `__init__` is Python, once per line; `_match_key` starts as None, as there).
+#[pyfunction]
+fn page_lines<'py>(py: Python<'py>, line_class: &Bound<'py, PyAny>, texts: &Bound<'py, PyList>,
+                   hints: &Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
+    let config = config()?;
+    let object_new = config.object_new.bind(py);
+    let names = [intern!(py, "number"), intern!(py, "text"), intern!(py, "features"),
+                 intern!(py, "decisions"), intern!(py, "hints"), intern!(py, "_match_key")];
+    let lines = PyList::empty(py);
+    for (index, text) in texts.iter().enumerate() {
+        let features = line_features(py, &text)?;
+        let line = object_new.call1((line_class,))?;
+        let hint = match hints.get_item(index) {
+            Ok(hint) => hint,
+            Err(_) => PyDict::new(py).into_any(),
+        };
+        let values: [Bound<'py, PyAny>; 6] = [
+            (index + 1).into_pyobject(py)?.into_any(), text, features.into_bound(py),
+            PyList::empty(py).into_any(), hint, py.None().into_bound(py),
+        ];
+        for (name, value) in names.iter().zip(&values) {
+            crate::slots::set_slot(&line, name, value)?;
+        }
+        lines.append(line)?;
+    }
+    Ok(lines)
 }
 
 /// `cleanse.features.plain_text`, natively (raises UnicodeEncodeError for lone surrogates).
@@ -339,22 +360,22 @@ impl LineRows {
         let word = &core(py)?.tables.rx_word;
         let mut out = Vec::with_capacity(features.len() * LINE_COLUMNS * 8);
         for f in &features {
-            let stripped = f.getattr(intern!(py, "stripped"))?;
-            let plain = f.getattr(intern!(py, "plain"))?;
-            let final_mark = f.getattr(intern!(py, "final_mark"))?;
+            let stripped = f.slot(intern!(py, "stripped"))?;
+            let plain = f.slot(intern!(py, "plain"))?;
+            let final_mark = f.slot(intern!(py, "final_mark"))?;
             let input = RowInput {
                 stripped: stripped.downcast::<PyString>()?.to_str()?,
                 plain: plain.downcast::<PyString>()?.to_str()?,
-                cjk: f.getattr(intern!(py, "cjk"))?.extract()?,
-                words: f.getattr(intern!(py, "words"))?.extract()?,
-                alnum: f.getattr(intern!(py, "alnum"))?.extract()?,
-                digits: f.getattr(intern!(py, "digits"))?.extract()?,
-                inner_punct: f.getattr(intern!(py, "inner_punct"))?.extract()?,
+                cjk: f.slot(intern!(py, "cjk"))?.extract()?,
+                words: f.slot(intern!(py, "words"))?.extract()?,
+                alnum: f.slot(intern!(py, "alnum"))?.extract()?,
+                digits: f.slot(intern!(py, "digits"))?.extract()?,
+                inner_punct: f.slot(intern!(py, "inner_punct"))?.extract()?,
                 final_mark: final_mark.downcast::<PyString>()?.to_str()?,
-                heading: f.getattr(intern!(py, "heading"))?.extract()?,
-                list_item: f.getattr(intern!(py, "list_item"))?.extract()?,
-                link_like: f.getattr(intern!(py, "link_like"))?.extract()?,
-                date_chars: f.getattr(intern!(py, "date_chars"))?.extract()?,
+                heading: f.slot(intern!(py, "heading"))?.extract()?,
+                list_item: f.slot(intern!(py, "list_item"))?.extract()?,
+                link_like: f.slot(intern!(py, "link_like"))?.extract()?,
+                date_chars: f.slot(intern!(py, "date_chars"))?.extract()?,
             };
             for value in line_row(&input, word, &self.upper) {
                 out.extend_from_slice(&value.to_ne_bytes());
@@ -568,7 +589,9 @@ impl DetectorRows {
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::slots::register_slots, module)?)?;
     module.add_function(wrap_pyfunction!(line_features, module)?)?;
+    module.add_function(wrap_pyfunction!(page_lines, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::chrome::chrome_rules, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::duplicates::duplicate_lines, module)?)?;

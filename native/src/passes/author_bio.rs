@@ -14,6 +14,7 @@ use pyo3::types::{PyList, PyString};
 use super::{context, JunkTest, python_slice, threshold, Context, Group};
 use crate::detectors::{may_open_bio, opens_with_folded};
 use crate::python::{KeywordAutomaton, TextOps};
+use crate::slots::SlotAttr;
 
 /// `(index, rule, score, reason)` per line a pass labels.
 type Found = Vec<(usize, &'static str, f64, String)>;
@@ -27,13 +28,13 @@ struct BioLine<'py> {
 
 impl<'py> BioLine<'py> {
     fn read(line: Bound<'py, PyAny>) -> PyResult<Self> {
-        let features = line.getattr(intern!(line.py(), "features"))?;
-        let tokens = features.getattr(intern!(line.py(), "tokens"))?.extract()?;
+        let features = line.slot(intern!(line.py(), "features"))?;
+        let tokens = features.slot(intern!(line.py(), "tokens"))?.extract()?;
         Ok(BioLine { line, features, tokens })
     }
 
     fn plain(&self) -> PyResult<Bound<'py, PyString>> {
-        Ok(self.features.getattr(intern!(self.line.py(), "plain"))?.downcast_into()?)
+        Ok(self.features.slot(intern!(self.line.py(), "plain"))?.downcast_into()?)
     }
 }
 
@@ -94,7 +95,7 @@ impl<'py> Bio<'py, '_> {
     fn about_heading(&self, features: &Bound<'py, PyAny>, text: &str, tokens: f64)
                      -> PyResult<Option<String>> {
         let (c, py) = (self.c, self.c.py);
-        if tokens > 6.0 || features.getattr(intern!(py, "terminal"))?.is_truthy()? {
+        if tokens > 6.0 || features.slot(intern!(py, "terminal"))?.is_truthy()? {
             return Ok(None);
         }
         let text = text.trim_matches(|ch| c.tables.re_space.has(ch)).trim_end_matches([':', '：']);
@@ -181,7 +182,7 @@ pub(crate) fn author_bio_boxes<'py>(detector: &Bound<'py, PyAny>,
     let mut prose = Vec::with_capacity(content.len());
     for line in content.iter() {
         let line = BioLine::read(line)?;
-        let is_prose = line.features.getattr(intern!(py, "prose"))?.is_truthy()?;
+        let is_prose = line.features.slot(intern!(py, "prose"))?.is_truthy()?;
         prose.push(if is_prose { line.tokens } else { 0.0 });
         lines.push(line);
     }
@@ -195,7 +196,7 @@ pub(crate) fn author_bio_boxes<'py>(detector: &Bound<'py, PyAny>,
             // The line's rules first, its junk test after (the reference tests junk first):
             // most lines are no bio, and their decisions need not be read.
             if seen / total >= min_prose_share {
-                let junk = || junk_test.is_junk(&line.line.getattr(intern!(py, "decisions"))?);
+                let junk = || junk_test.is_junk(&line.line.slot(intern!(py, "decisions"))?);
                 let plain = line.plain()?;
                 let Ok(text) = plain.to_str() else { return Ok(None) };
                 if let Some(reason) = bio.bio_line(&plain, text, line.tokens)? {
@@ -253,8 +254,8 @@ pub(crate) fn company_boilerplate_labels<'py>(detector: &Bound<'py, PyAny>,
             break;
         }
         let line = BioLine::read(content.get_item(index)?)?;
-        if !junk_test.is_junk(&line.line.getattr(intern!(py, "decisions"))?)?
-            && line.features.getattr(intern!(py, "prose"))?.is_truthy()? {
+        if !junk_test.is_junk(&line.line.slot(intern!(py, "decisions"))?)?
+            && line.features.slot(intern!(py, "prose"))?.is_truthy()? {
             closing.push((index, line));
         }
     }

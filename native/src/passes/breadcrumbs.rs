@@ -1,6 +1,7 @@
 //! `Breadcrumbs._labels` (`cleanse/detectors/breadcrumbs.py`): breadcrumb trails.
 
 use super::*;
+use crate::slots::SlotAttr;
 
 /// `Breadcrumbs._labels(content)`: the decisions `detector` (a `Breadcrumbs`) makes on
 /// `content` (the page's non-blank lines), as `(index, rule, score, reason)`.
@@ -19,15 +20,15 @@ pub(crate) fn breadcrumb_labels<'py>(detector: &Bound<'py, PyAny>,
     let space = &c.tables.re_space;
     let mut found: Vec<(usize, &'static str, f64, String)> = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        let features = line.line.getattr(intern!(py, "features"))?;
-        let hints = line.line.getattr(intern!(py, "hints"))?.downcast_into::<PyDict>()?;
+        let features = line.line.slot(intern!(py, "features"))?;
+        let hints = line.line.slot(intern!(py, "hints"))?.downcast_into::<PyDict>()?;
         let code = hints.contains(intern!(py, "block"))? && hints.get_item(intern!(py, "tag"))?
             .is_some_and(|tag| tag.eq("pre").unwrap_or(false));
-        if code || features.getattr(intern!(py, "terminal"))?.is_truthy()? {
+        if code || features.slot(intern!(py, "terminal"))?.is_truthy()? {
             continue;
         }
-        if features.getattr(intern!(py, "link_like"))?.is_truthy()?
-            && features.getattr(intern!(py, "stripped"))?.downcast::<PyString>()?
+        if features.slot(intern!(py, "link_like"))?.is_truthy()?
+            && features.slot(intern!(py, "stripped"))?.downcast::<PyString>()?
                 .call_method1(intern!(py, "__contains__"), ("://",))?.is_truthy()? {
             continue;
         }

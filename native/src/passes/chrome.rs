@@ -1,6 +1,7 @@
 //! `Chrome._rules` (`cleanse/detectors/chrome.py`): page furniture, line by line.
 
 use super::*;
+use crate::slots::SlotAttr;
 
 /// The chrome detector's thresholds and matchers, read off the detector for one page.
 struct Chrome<'py> {
@@ -68,8 +69,8 @@ impl<'py> Chrome<'py> {
     fn rule(&self, c: &Context<'py, '_>, features: &Bound<'py, PyAny>,
             plain: &Bound<'py, PyString>, text: &str) -> PyResult<Option<Rule>> {
         let py = c.py;
-        let tokens: f64 = features.getattr(intern!(py, "tokens"))?.extract()?;
-        let alnum: i64 = features.getattr(intern!(py, "alnum"))?.extract()?;
+        let tokens: f64 = features.slot_f64(intern!(py, "tokens"))?;
+        let alnum: i64 = features.slot(intern!(py, "alnum"))?.extract()?;
         if alnum == 0 {
             return Ok(Some(("no_text", 0.6,
                             "no letters or digits (separator, symbol or emoji)".into())));
@@ -167,7 +168,7 @@ impl<'py> Chrome<'py> {
                     "wire-service or citation credit ('{}')", c.word(hit)?))));
             }
         }
-        let terminal = features.getattr(intern!(py, "terminal"))?.is_truthy()?;
+        let terminal = features.slot(intern!(py, "terminal"))?.is_truthy()?;
         if tokens <= self.max_credit_tokens && !terminal
             && expander_suffix(text, &c.tables.rx_space) {
             return Ok(Some(("expander", 0.7, "ends in an expander link (展开/更多/全文)".into())));
@@ -192,7 +193,7 @@ pub(crate) fn chrome_rules<'py>(detector: &Bound<'py, PyAny>,
         if in_unit {
             continue;  // "}" or "<div>" in code is code, a "|---|" row in a table is the table's
         }
-        let plain = features.getattr(intern!(py, "plain"))?;
+        let plain = features.slot(intern!(py, "plain"))?;
         let plain = plain.downcast::<PyString>()?;
         match plain.to_str() {
             Ok(text) => if let Some(rule) = chrome.rule(&c, &features, plain, text)? {

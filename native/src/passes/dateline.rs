@@ -6,6 +6,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 use super::{context, JunkTest, threshold, RuleReasons, Shared};
 use crate::python::{core, KeywordAutomaton, TextOps};
+use crate::slots::SlotAttr;
 
 /// `Dateline._labels(page, content)`: the lines of `content` (the page's non-blank lines)
 /// that `detector` (a `Dateline`) takes for a dateline, byline or credit line and that are
@@ -41,14 +42,14 @@ pub(crate) fn dateline_labels<'py>(detector: &Bound<'py, PyAny>,
         // The tokens, then the text (the reference tests junk first): a long line, or one with
         // no date, no byline word at its start and no field label (most lines), is nothing,
         // and the rest need not be read.
-        let features = line.getattr(intern!(py, "features"))?;
-        let tokens: f64 = features.getattr(intern!(py, "tokens"))?.extract()?;
+        let features = line.slot(intern!(py, "features"))?;
+        let tokens: f64 = features.slot_f64(intern!(py, "tokens"))?;
         if tokens > max_tokens {
             continue;
         }
-        let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
+        let plain = features.slot(intern!(py, "plain"))?.downcast_into::<PyString>()?;
         let junk = || -> PyResult<bool> {
-            junk_test.is_junk(&line.getattr(intern!(py, "decisions"))?)
+            junk_test.is_junk(&line.slot(intern!(py, "decisions"))?)
         };
         let Ok(text) = plain.to_str() else {
             // Lone surrogates: the reference judges the line (its reason may hold them).
@@ -61,7 +62,7 @@ pub(crate) fn dateline_labels<'py>(detector: &Bound<'py, PyAny>,
             }
             continue;
         };
-        let date_chars: f64 = features.getattr(intern!(py, "date_chars"))?.extract()?;
+        let date_chars: f64 = features.slot_f64(intern!(py, "date_chars"))?;
         let byline_hit = c.startswith(&byline_words, &plain)?;
         let labelled = c.search(&label_words, &plain)?.is_some()
             || folded_only.iter().any(|folded| text.contains(folded.as_str()));
@@ -71,11 +72,11 @@ pub(crate) fn dateline_labels<'py>(detector: &Bound<'py, PyAny>,
         if junk()? {
             continue;
         }
-        if features.getattr(intern!(py, "list_item"))?.is_truthy()?
-            || features.getattr(intern!(py, "terminal"))?.is_truthy()? {
+        if features.slot(intern!(py, "list_item"))?.is_truthy()?
+            || features.slot(intern!(py, "terminal"))?.is_truthy()? {
             continue;
         }
-        let words: f64 = features.getattr(intern!(py, "words"))?.extract()?;
+        let words: f64 = features.slot_f64(intern!(py, "words"))?;
         let byline = match byline_hit {
             Some(hit) if words >= 2.0 && tokens <= max_byline_tokens => Some(c.word(hit)?),
             _ => None,

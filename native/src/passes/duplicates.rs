@@ -2,6 +2,7 @@
 //! earlier line or the title.
 
 use super::*;
+use crate::slots::SlotAttr;
 
 /// `duplicates._introduces_prose(line, following)`.
 fn introduces_prose(features: &Bound<'_, PyAny>, tokens: f64, following: Option<&Bound<'_, PyAny>>)
@@ -11,18 +12,18 @@ fn introduces_prose(features: &Bound<'_, PyAny>, tokens: f64, following: Option<
         return Ok(false);
     }
     let Some(following) = following else { return Ok(false) };
-    let label = features.getattr(intern!(py, "heading"))?.is_truthy()? || {
-        let plain = features.getattr(intern!(py, "plain"))?;
+    let label = features.slot(intern!(py, "heading"))?.is_truthy()? || {
+        let plain = features.slot(intern!(py, "plain"))?;
         let plain = plain.downcast::<PyString>()?;
         plain.call_method1(intern!(py, "endswith"), ((":", "："),))?.is_truthy()?
     } || {
-        let stripped = features.getattr(intern!(py, "stripped"))?;
+        let stripped = features.slot(intern!(py, "stripped"))?;
         let stripped = stripped.downcast::<PyString>()?;
         stripped.call_method1(intern!(py, "startswith"), ("**",))?.is_truthy()?
             && stripped.call_method1(intern!(py, "endswith"), ("**",))?.is_truthy()?
     };
-    Ok(label && following.getattr(intern!(py, "features"))?
-        .getattr(intern!(py, "prose"))?.is_truthy()?)
+    Ok(label && following.slot(intern!(py, "features"))?
+        .slot(intern!(py, "prose"))?.is_truthy()?)
 }
 
 /// `Duplicates._repeats(page, content)`: `(index, reason)` for each line of `content` (the
@@ -60,9 +61,9 @@ pub(crate) fn duplicate_lines<'py>(detector: &Bound<'py, PyAny>,
     let mut found = Vec::new();
     let lines: Vec<Bound<'py, PyAny>> = content.iter().collect();
     for (index, line) in lines.iter().enumerate() {
-        let features = line.getattr(intern!(py, "features"))?;
-        let tokens: f64 = features.getattr(intern!(py, "tokens"))?.extract()?;
-        let hints = line.getattr(intern!(py, "hints"))?;
+        let features = line.slot(intern!(py, "features"))?;
+        let tokens: f64 = features.slot_f64(intern!(py, "tokens"))?;
+        let hints = line.slot(intern!(py, "hints"))?;
         let hints = hints.downcast::<PyDict>()?;
         if tokens > max_tokens {
             continue;
@@ -72,9 +73,9 @@ pub(crate) fn duplicate_lines<'py>(detector: &Bound<'py, PyAny>,
                 .is_some_and(|tag| tag.eq("pre").unwrap_or(false)) {
             continue;
         }
-        let sentence = features.getattr(intern!(py, "prose"))?.is_truthy()?;
-        let digits: f64 = features.getattr(intern!(py, "digits"))?.extract()?;
-        let alnum: f64 = features.getattr(intern!(py, "alnum"))?.extract()?;
+        let sentence = features.slot(intern!(py, "prose"))?.is_truthy()?;
+        let digits: f64 = features.slot_f64(intern!(py, "digits"))?;
+        let alnum: f64 = features.slot_f64(intern!(py, "alnum"))?;
         let share = min_value_digit_share * alnum;
         let value = digits >= share && share > 0.0;
         let exact = sentence || value;
@@ -93,7 +94,7 @@ pub(crate) fn duplicate_lines<'py>(detector: &Bound<'py, PyAny>,
         }
         let signature = hints.get_item(signature_key)?.unwrap_or_else(|| empty.clone().into_any());
         let Some((seen_at, first_signature)) = first_seen.get(&key) else {
-            first_seen.insert(key, (line.getattr(intern!(py, "number"))?.extract()?,
+            first_seen.insert(key, (line.slot(intern!(py, "number"))?.extract()?,
                                     Some(signature)));
             continue;
         };

@@ -2,6 +2,7 @@
 //! headlines and teasers.
 
 use super::*;
+use crate::slots::SlotAttr;
 
 /// `HeadlineRuns._labels(content)`: the decisions `detector` (a `HeadlineRuns`) makes on
 /// `content` (the page's non-blank lines), as `(index, rule, reason)`: counted items, glued
@@ -23,12 +24,12 @@ pub(crate) fn headline_run_labels<'py>(detector: &Bound<'py, PyAny>,
     let mut terminal = Vec::with_capacity(lines.len());
     let mut heading = Vec::with_capacity(lines.len());
     for line in &lines {
-        let hints = line.line.getattr(intern!(py, "hints"))?.downcast_into::<PyDict>()?;
+        let hints = line.line.slot(intern!(py, "hints"))?.downcast_into::<PyDict>()?;
         code.push(hints.contains(intern!(py, "block"))? && hints.get_item(intern!(py, "tag"))?
             .is_some_and(|tag| tag.eq("pre").unwrap_or(false)));
-        let features = line.line.getattr(intern!(py, "features"))?;
-        terminal.push(features.getattr(intern!(py, "terminal"))?.is_truthy()?);
-        heading.push(features.getattr(intern!(py, "heading"))?.is_truthy()?);
+        let features = line.line.slot(intern!(py, "features"))?;
+        terminal.push(features.slot(intern!(py, "terminal"))?.is_truthy()?);
+        heading.push(features.slot(intern!(py, "heading"))?.is_truthy()?);
     }
     let mut found: Vec<(usize, &'static str, String)> = Vec::new();
     // Runs of items (and the section labels among them), as `_streaks` finds them.

@@ -2,6 +2,7 @@
 //! the main region.
 
 use super::*;
+use crate::slots::SlotAttr;
 
 /// What main_region reads of a line.
 struct RegionLine<'py> {
@@ -35,22 +36,22 @@ pub(crate) fn main_region_labels<'py>(detector: &Bound<'py, PyAny>,
                                      .getattr(intern!(py, "META"))?])?.into_any();
     let mut lines = Vec::with_capacity(content.len());
     for line in content.iter() {
-        let features = line.getattr(intern!(py, "features"))?;
-        let hints = line.getattr(intern!(py, "hints"))?.downcast_into::<PyDict>()?;
-        let decisions = line.getattr(intern!(py, "decisions"))?;
-        let date_chars: f64 = features.getattr(intern!(py, "date_chars"))?.extract()?;
+        let features = line.slot(intern!(py, "features"))?;
+        let hints = line.slot(intern!(py, "hints"))?.downcast_into::<PyDict>()?;
+        let decisions = line.slot(intern!(py, "decisions"))?;
+        let date_chars: f64 = features.slot_f64(intern!(py, "date_chars"))?;
         lines.push(RegionLine {
             junk: junk_test.is_junk(&decisions)?,
             decisions,
             in_unit: hints.contains(intern!(py, "block"))?,
-            tokens: features.getattr(intern!(py, "tokens"))?.extract()?,
-            prose: features.getattr(intern!(py, "prose"))?.is_truthy()?,
-            inner_punct: features.getattr(intern!(py, "inner_punct"))?.is_truthy()?,
-            list_item: features.getattr(intern!(py, "list_item"))?.is_truthy()?,
-            terminal: features.getattr(intern!(py, "terminal"))?.is_truthy()?,
+            tokens: features.slot_f64(intern!(py, "tokens"))?,
+            prose: features.slot(intern!(py, "prose"))?.is_truthy()?,
+            inner_punct: features.slot(intern!(py, "inner_punct"))?.is_truthy()?,
+            list_item: features.slot(intern!(py, "list_item"))?.is_truthy()?,
+            terminal: features.slot(intern!(py, "terminal"))?.is_truthy()?,
             has_date: date_chars > 0.0,
-            link_like: features.getattr(intern!(py, "link_like"))?.is_truthy()?,
-            number: line.getattr(intern!(py, "number"))?.extract()?,
+            link_like: features.slot(intern!(py, "link_like"))?.is_truthy()?,
+            number: line.slot(intern!(py, "number"))?.extract()?,
         });
     }
     if lines.is_empty() {

@@ -1,6 +1,7 @@
 //! `Menus._labels` (`cleanse/detectors/menus.py`): menu bars and runs of menu items.
 
 use super::*;
+use crate::slots::SlotAttr;
 
 /// The menus detector's thresholds and matchers, read off the detector for one page.
 struct Menus<'py, 'c> {
@@ -139,22 +140,22 @@ struct MenuLine<'py> {
 impl<'py> MenuLine<'py> {
     fn read(line: &Bound<'py, PyAny>) -> PyResult<Self> {
         let py = line.py();
-        let features = line.getattr(intern!(py, "features"))?;
-        let hints = line.getattr(intern!(py, "hints"))?.downcast_into::<PyDict>()?;
+        let features = line.slot(intern!(py, "features"))?;
+        let hints = line.slot(intern!(py, "hints"))?.downcast_into::<PyDict>()?;
         let tag = hints.get_item(intern!(py, "tag"))?;
         let code = hints.contains(intern!(py, "block"))?
             && tag.as_ref().is_some_and(|tag| tag.eq("pre").unwrap_or(false));
-        let date_chars: f64 = features.getattr(intern!(py, "date_chars"))?.extract()?;
+        let date_chars: f64 = features.slot_f64(intern!(py, "date_chars"))?;
         Ok(MenuLine {
-            plain: features.getattr(intern!(py, "plain"))?.downcast_into()?,
+            plain: features.slot(intern!(py, "plain"))?.downcast_into()?,
             code,
-            terminal: features.getattr(intern!(py, "terminal"))?.is_truthy()?,
+            terminal: features.slot(intern!(py, "terminal"))?.is_truthy()?,
             has_date: date_chars > 0.0,
             tag,
-            cjk: features.getattr(intern!(py, "cjk"))?.extract()?,
-            inner_punct: features.getattr(intern!(py, "inner_punct"))?.extract()?,
-            alnum: features.getattr(intern!(py, "alnum"))?.extract()?,
-            number: line.getattr(intern!(py, "number"))?.extract()?,
+            cjk: features.slot(intern!(py, "cjk"))?.extract()?,
+            inner_punct: features.slot(intern!(py, "inner_punct"))?.extract()?,
+            alnum: features.slot_f64(intern!(py, "alnum"))?,
+            number: line.slot(intern!(py, "number"))?.extract()?,
         })
     }
 }

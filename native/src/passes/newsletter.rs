@@ -2,6 +2,7 @@
 //! and the lines around them.
 
 use super::*;
+use crate::slots::SlotAttr;
 
 /// `Newsletter._labels(content)`: the decisions `detector` (a `Newsletter`) makes on
 /// `content` (the page's non-blank lines), as `(index, rule, score, reason)`: pitches above
@@ -30,8 +31,8 @@ pub(crate) fn newsletter_labels<'py>(detector: &Bound<'py, PyAny>,
     let strong_or_weak = c.group(detector, intern!(py, "_strong_or_weak"))?;
     let mut terminal = Vec::with_capacity(lines.len());
     for line in &lines {
-        terminal.push(line.line.getattr(intern!(py, "features"))?
-            .getattr(intern!(py, "terminal"))?.is_truthy()?);
+        terminal.push(line.line.slot(intern!(py, "features"))?
+            .slot(intern!(py, "terminal"))?.is_truthy()?);
     }
     let mut found: Vec<(usize, &'static str, f64, String)> = Vec::new();
     // Sign-up buttons and the pitch right above them (`_label_pitch`).

@@ -7,6 +7,7 @@ use pyo3::types::{PyList, PyString, PyTuple};
 
 use super::{context, lower, reference_rule, threshold};
 use crate::python::{core, KeywordAutomaton, TextOps};
+use crate::slots::SlotAttr;
 
 /// `Promo._labels(content)`: the promo lines `detector` (a `Promo`) finds among `content`
 /// (the page's non-blank lines), as `(index, rule, score, reason)`.
@@ -28,15 +29,15 @@ pub(crate) fn promo_labels<'py>(detector: &Bound<'py, PyAny>,
     for (index, line) in content.iter().enumerate() {
         // The keyword scan first (the reference tests the tokens first): most lines hold no
         // promo word, and their tokens need not be read.
-        let features = line.getattr(intern!(py, "features"))?;
-        let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
+        let features = line.slot(intern!(py, "features"))?;
+        let plain = features.slot(intern!(py, "plain"))?.downcast_into::<PyString>()?;
         // Lone surrogates (in `plain` or in `stripped`): the reference judges the line.
         let Ok(text) = plain.to_str() else {
             found.extend(reference_rule(detector, index, &line)?);
             continue;
         };
         if c.search(&terms_group, &plain)?.is_none()
-            || features.getattr(intern!(py, "tokens"))?.extract::<f64>()? > max_tokens {
+            || features.slot(intern!(py, "tokens"))?.extract::<f64>()? > max_tokens {
             continue;
         }
         // `{t.lower() for t in findall(plain)}`, sorted as Python sorts strings.
@@ -54,7 +55,7 @@ pub(crate) fn promo_labels<'py>(detector: &Bound<'py, PyAny>,
             Some(hit) => Some(c.word(hit)?),
             None => None,
         };
-        let stripped = features.getattr(intern!(py, "stripped"))?.downcast_into::<PyString>()?;
+        let stripped = features.slot(intern!(py, "stripped"))?.downcast_into::<PyString>()?;
         let Ok(stripped) = stripped.to_str() else {
             found.extend(reference_rule(detector, index, &line)?);
             continue;
@@ -69,7 +70,7 @@ pub(crate) fn promo_labels<'py>(detector: &Bound<'py, PyAny>,
             .add(field(intern!(py, "per_term"))?.mul(terms.len().min(3))?)?
             .add(if cta.is_some() { field(intern!(py, "cta_bonus"))? } else { zero.clone() })?
             .add(if domain.is_some() { field(intern!(py, "domain_bonus"))? } else { zero.clone() })?
-            .sub(if features.getattr(intern!(py, "prose"))?.is_truthy()? {
+            .sub(if features.slot(intern!(py, "prose"))?.is_truthy()? {
                 field(intern!(py, "sentence_penalty"))?
             } else {
                 zero

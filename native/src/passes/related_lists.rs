@@ -2,6 +2,7 @@
 //! lists and comment sections.
 
 use super::*;
+use crate::slots::SlotAttr;
 
 /// A decision of a page pass: `(index, rule, category, score, reason)`.
 type Labelled<'py> = (usize, &'static str, Bound<'py, PyAny>, f64, String);
@@ -34,15 +35,18 @@ impl<'py> RelatedLists<'py, '_> {
     fn comment_section_at(&self, lines: &[LineView<'py>], i: usize, text: Option<&str>,
                           seen_prose: f64, total_prose: f64) -> PyResult<Option<String>> {
         let Some(text) = text.filter(|t| !t.is_empty()) else { return Ok(None) };
+        // Where the line sits first, as the reference asks (the patterns are a Python call).
+        let counted = text.chars().any(|c| self.c.tables.re_digit.has(c));
+        if !self.comments_start_here(lines, i, seen_prose, total_prose, counted) {
+            return Ok(None);
+        }
         if !self.c.fullmatch(&self.comment_headings, text)? {
             let stripped = lines[i].text().trim_matches(|c| self.c.tables.re_space.has(c));
             if !self.comment_patterns.call1((stripped,))?.is_truthy()? {
                 return Ok(None);
             }
         }
-        let counted = text.chars().any(|c| self.c.tables.re_digit.has(c));
-        Ok(self.comments_start_here(lines, i, seen_prose, total_prose, counted)
-            .then(|| text.to_owned()))
+        Ok(Some(text.to_owned()))
     }
 
     /// `RelatedLists._comments_start_here(content, i, seen_prose, total_prose, counted)`.
@@ -88,7 +92,7 @@ enum Navigation {
 fn navigation(line: &LineView<'_>, nav: &Bound<'_, PyAny>) -> PyResult<Navigation> {
     let py = nav.py();
     let mut found = Navigation::None;
-    for decision in line.line.getattr(intern!(py, "decisions"))?.try_iter()? {
+    for decision in line.line.slot(intern!(py, "decisions"))?.try_iter()? {
         let decision = decision?;
         let category = decision.getattr(intern!(py, "category"))?;
         if !category.is(nav) {

@@ -7,11 +7,12 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use super::{context, found_rule, lower, reference_rule, threshold, Rule};
 use crate::python::{KeywordAutomaton, TextOps};
 use crate::detectors::{may_count, share_separated};
+use crate::slots::SlotAttr;
 
 /// `Line.code`: the line belongs to a code block (the `block` hint, from a `<pre>`).
 pub(super) fn is_code(line: &Bound<'_, PyAny>) -> PyResult<bool> {
     let py = line.py();
-    let hints = line.getattr(intern!(py, "hints"))?;
+    let hints = line.slot(intern!(py, "hints"))?;
     let Ok(hints) = hints.downcast::<PyDict>() else {
         return line.getattr(intern!(py, "code"))?.is_truthy();
     };
@@ -43,12 +44,12 @@ pub(crate) fn share_labels<'py>(detector: &Bound<'py, PyAny>,
     let tokens_group = c.group(detector, intern!(py, "_tokens"))?;
     let mut found = Vec::new();
     for (index, line) in content.iter().enumerate() {
-        let features = line.getattr(intern!(py, "features"))?;
-        let tokens: f64 = features.getattr(intern!(py, "tokens"))?.extract()?;
+        let features = line.slot(intern!(py, "features"))?;
+        let tokens: f64 = features.slot_f64(intern!(py, "tokens"))?;
         if tokens > max_tokens {
             continue;
         }
-        let plain = features.getattr(intern!(py, "plain"))?.downcast_into::<PyString>()?;
+        let plain = features.slot(intern!(py, "plain"))?.downcast_into::<PyString>()?;
         let Ok(text) = plain.to_str() else {
             // Lone surrogates: the reference judges the line.
             found.extend(reference_rule(detector, index, &line)?);
@@ -60,7 +61,7 @@ pub(crate) fn share_labels<'py>(detector: &Bound<'py, PyAny>,
         if !counted && c.search(&tokens_group, &plain)?.is_none() {
             continue;
         }
-        if features.getattr(intern!(py, "terminal"))?.is_truthy()?
+        if features.slot(intern!(py, "terminal"))?.is_truthy()?
             || is_code(&line)? {
             continue;
         }

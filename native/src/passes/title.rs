@@ -1,6 +1,7 @@
 //! `Title._choice` (`cleanse/detectors/title.py`): the page's title line.
 
 use super::*;
+use crate::slots::SlotAttr;
 
 /// What the title detector reads of a line.
 struct TitleLine<'py> {
@@ -31,15 +32,15 @@ impl<'py> TitlePass<'py> {
         if !(2.0 <= line.tokens && line.tokens <= self.max_tokens) {
             return Ok(false);
         }
-        let plain = line.features.getattr(intern!(py, "plain"))?;
+        let plain = line.features.slot(intern!(py, "plain"))?;
         let plain = plain.downcast::<PyString>()?;
         if plain.call_method1(intern!(py, "endswith"), (("。", "."),))?.is_truthy()? {
             return Ok(false);
         }
         // LineFeatures.mostly_date, link_like, list_item; then the categories.
         Ok(!line.features.getattr(intern!(py, "mostly_date"))?.is_truthy()?
-           && !line.features.getattr(intern!(py, "link_like"))?.is_truthy()?
-           && !line.features.getattr(intern!(py, "list_item"))?.is_truthy()?
+           && !line.features.slot(intern!(py, "link_like"))?.is_truthy()?
+           && !line.features.slot(intern!(py, "list_item"))?.is_truthy()?
            && !has_category(&line.decisions, &self.never_title)?)
     }
 }
@@ -69,18 +70,18 @@ pub(crate) fn title_choice<'py>(detector: &Bound<'py, PyAny>,
     let mut lines = Vec::with_capacity(content.len());
     let mut body = Vec::new();
     for (index, line) in content.iter().enumerate() {
-        let features = line.getattr(intern!(py, "features"))?;
-        let decisions = line.getattr(intern!(py, "decisions"))?;
+        let features = line.slot(intern!(py, "features"))?;
+        let decisions = line.slot(intern!(py, "decisions"))?;
         if !junk_test.is_junk(&decisions)? && !has_category(&decisions, &meta)? {
             body.push(index);
         }
         lines.push(TitleLine {
-            tokens: features.getattr(intern!(py, "tokens"))?.extract()?,
-            prose: features.getattr(intern!(py, "prose"))?.is_truthy()?,
-            heading: features.getattr(intern!(py, "heading"))?.is_truthy()?,
-            cjk: features.getattr(intern!(py, "cjk"))?.extract()?,
-            words: features.getattr(intern!(py, "words"))?.extract()?,
-            number: line.getattr(intern!(py, "number"))?.extract()?,
+            tokens: features.slot_f64(intern!(py, "tokens"))?,
+            prose: features.slot(intern!(py, "prose"))?.is_truthy()?,
+            heading: features.slot(intern!(py, "heading"))?.is_truthy()?,
+            cjk: features.slot(intern!(py, "cjk"))?.extract()?,
+            words: features.slot_f64(intern!(py, "words"))?,
+            number: line.slot(intern!(py, "number"))?.extract()?,
             line,
             features,
             decisions,
@@ -110,7 +111,7 @@ pub(crate) fn title_choice<'py>(detector: &Bound<'py, PyAny>,
             }
         }
         for (index, line) in lines.iter().enumerate() {
-            let hints = line.line.getattr(intern!(py, "hints"))?;
+            let hints = line.line.slot(intern!(py, "hints"))?;
             let hints = hints.downcast::<PyDict>()?;
             if hints.get_item(intern!(py, "tag"))?.is_some_and(|tag| tag.eq("h1").unwrap_or(false))
                 && pass.candidate(line)? {
@@ -154,9 +155,9 @@ pub(crate) fn title_choice<'py>(detector: &Bound<'py, PyAny>,
     let mut repeats: std::collections::HashMap<&str, usize> =
         keys.values().map(|key| (key.as_str(), 0)).collect();
     for line in &lines {
-        let text = line.line.getattr(intern!(py, "text"))?;
-        let stripped = line.features.getattr(intern!(py, "stripped"))?;
-        let alnum: i64 = line.features.getattr(intern!(py, "alnum"))?.extract()?;
+        let text = line.line.slot(intern!(py, "text"))?;
+        let stripped = line.features.slot(intern!(py, "stripped"))?;
+        let alnum: i64 = line.features.slot(intern!(py, "alnum"))?.extract()?;
         if text.eq(&stripped)? && !key_lengths.contains(&alnum) {
             continue;  // its key has `alnum` characters: no candidate's length
         }
@@ -167,14 +168,14 @@ pub(crate) fn title_choice<'py>(detector: &Bound<'py, PyAny>,
     }
     let lines_all = page.getattr(intern!(py, "lines"))?.downcast_into::<PyList>()?;
     let blank = |i: usize| -> PyResult<bool> {
-        let features = lines_all.get_item(i)?.getattr(intern!(py, "features"))?;
-        Ok(!features.getattr(intern!(py, "stripped"))?.is_truthy()?)
+        let features = lines_all.get_item(i)?.slot(intern!(py, "features"))?;
+        Ok(!features.slot(intern!(py, "stripped"))?.is_truthy()?)
     };
     let mut best: Option<(f64, i64, usize)> = None;
     for &index in &candidates {
         let line = &lines[index];
         let mut score = line.tokens.min(30.0) / 30.0;
-        let stripped = line.features.getattr(intern!(py, "stripped"))?;
+        let stripped = line.features.slot(intern!(py, "stripped"))?;
         score += if stripped.call_method1(intern!(py, "startswith"), ("# ",))?.is_truthy()? {
             2.0
         } else if line.heading { 1.0 } else { 0.0 };
