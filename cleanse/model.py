@@ -14,8 +14,6 @@ import enum
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import attrgetter, is_
 from typing import Any, NamedTuple
 
 from cleanse import native
@@ -161,8 +159,6 @@ if native.core is not None:
     native.core.register_slots(Line)
 
 
-_CATEGORY = attrgetter("category")
-
 # A decision to add to a line: (line, rule, category, score, reason); see Page.label_many.
 Label = tuple[Line, str, Category, float, str]
 
@@ -207,10 +203,9 @@ class Page:
         when the decision is a TITLE one, so the cached line is always the first with one.
         """
         if not self._title_line_known:
-            # (Most lines carry no decision: nothing to look at; the others' categories are
-            # compared by C-level loops, as `d.category is Category.TITLE` in order.)
+            # (Most lines carry no decision: nothing to look at.)
             self._title_line = next((line for line in self.lines if line.decisions and any(
-                map(is_, map(_CATEGORY, line.decisions), repeat(Category.TITLE)))), None)
+                d.category is Category.TITLE for d in line.decisions)), None)
             self._title_line_known = True
         return self._title_line
 

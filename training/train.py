@@ -89,9 +89,9 @@ THRESHOLD_PARAMS: dict = {
 }
 # Captures that mark their links (reader-service markdown) get a model of their own, trained
 # on every row but the innerText renderings' and calibrated, given its page thresholds and
-# scored on those captures; the
-# main model trains on every row but the markdown renderings' and does not read the routing
-# column (one model for both judged innerText captures worse: docs/arbiter.md).
+# scored on those captures; the main model trains on every row but the markdown renderings'
+# and does not read the routing column (one model for both judged innerText captures worse:
+# docs/arbiter.md).
 LINKED = "linked"
 LINKED_SHARE = 0.02  # the share of a capture's lines with a markdown link that routes it
 ROUTING_COLUMN = "page_link_markup_share"

@@ -166,13 +166,13 @@ class FrontMatter(Detector):
         fields go to the front matter (``URL Source`` and ``Published Time`` are read as
         the url and the publication date), the title to ``page.title``."""
         fields: dict[str, str] = {}
-        # The first field is the title (below): a page whose first line does not open with
-        # it is no header, and READER_FIELD's ".*" would read all of a long first line.
+        # The first field is the title: a page whose first line does not open with it is no
+        # header (tested before READER_FIELD, whose ".*" would read all of a long first line).
         if not content[0].features.stripped.startswith(READER_FIRST + ":"):
             return
         for last in content[:self.max_lines]:
             match = READER_FIELD.fullmatch(last.features.stripped)
-            if match is None or (not fields and match["key"] != READER_FIRST):
+            if match is None:
                 return
             if match["key"] == READER_LAST:
                 break

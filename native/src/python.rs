@@ -119,7 +119,6 @@ fn bool_object(py: Python<'_>, value: bool) -> Bound<'_, PyAny> {
     pyo3::types::PyBool::new(py, value).to_owned().into_any()
 }
 
-
 /// `cleanse.features.line_features`, natively.
 #[pyfunction]
 fn line_features(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
