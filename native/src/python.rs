@@ -585,12 +585,68 @@ impl DetectorRows {
     }
 }
 
+/// float64 values from their native-endian bytes (numpy's `tobytes()`).
+fn floats(data: &[u8]) -> PyResult<Vec<f64>> {
+    if data.len() % 8 != 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err("not float64 bytes"));
+    }
+    Ok(data.chunks_exact(8).map(|b| f64::from_ne_bytes(b.try_into().expect("8 bytes"))).collect())
+}
+
+fn float_bytes<'py>(py: Python<'py>, values: &[f64]) -> Bound<'py, PyBytes> {
+    let mut out = Vec::with_capacity(values.len() * 8);
+    for value in values {
+        out.extend_from_slice(&value.to_ne_bytes());
+    }
+    PyBytes::new(py, &out)
+}
+
+/// `cleanse.deciding.evidence._window_means` of `n` rows of `width` float64 columns (their
+/// bytes, row after row): the means as float64 bytes, row after row, window after window.
+#[pyfunction]
+fn window_means<'py>(py: Python<'py>, values: &[u8], n: usize, width: usize,
+                     windows: Vec<usize>) -> PyResult<Bound<'py, PyBytes>> {
+    let values = floats(values)?;
+    if values.len() != n * width {
+        return Err(pyo3::exceptions::PyValueError::new_err("values are not n rows of width"));
+    }
+    Ok(float_bytes(py, &crate::evidence::window_means(&values, n, width, &windows)))
+}
+
+/// `_shape_repeats(_line_shapes(rows))` of `cleanse.deciding.evidence`, from each line's
+/// `log_tokens` and its shape flag columns (float64 bytes, row after row, `1 + flags` columns
+/// a row), the length `classes` and the pattern bounds; float64 bytes, one a line.
+#[pyfunction]
+fn shape_repeats<'py>(py: Python<'py>, values: &[u8], flags: usize, classes: Vec<f64>,
+                      max_period: usize, min_repeats: usize) -> PyResult<Bound<'py, PyBytes>> {
+    let values = floats(values)?;
+    let width = flags + 1;
+    if values.len() % width != 0 || min_repeats == 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err("values are not rows of 1 + flags"));
+    }
+    let shapes: Vec<i64> = values.chunks_exact(width)
+        .map(|row| crate::evidence::line_shape(row[0], &row[1..], &classes))
+        .collect();
+    Ok(float_bytes(py, &crate::evidence::shape_repeats(&shapes, max_period, min_repeats)))
+}
+
+/// `cleanse.deciding.evidence._short_runs` of the lines whose `log_tokens` (float64 bytes)
+/// are below `bound`: float64 bytes, one a line.
+#[pyfunction]
+fn short_runs<'py>(py: Python<'py>, log_tokens: &[u8], bound: f64) -> PyResult<Bound<'py, PyBytes>> {
+    let short: Vec<bool> = floats(log_tokens)?.into_iter().map(|value| value < bound).collect();
+    Ok(float_bytes(py, &crate::evidence::short_runs(&short)))
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
     module.add_function(wrap_pyfunction!(crate::slots::register_slots, module)?)?;
     module.add_function(wrap_pyfunction!(line_features, module)?)?;
     module.add_function(wrap_pyfunction!(page_lines, module)?)?;
+    module.add_function(wrap_pyfunction!(window_means, module)?)?;
+    module.add_function(wrap_pyfunction!(shape_repeats, module)?)?;
+    module.add_function(wrap_pyfunction!(short_runs, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::chrome::chrome_rules, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::duplicates::duplicate_lines, module)?)?;
