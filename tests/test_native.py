@@ -10,6 +10,7 @@ without the core.
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import math
 import os
@@ -427,6 +428,70 @@ def test_shape_repeats_of_chosen_patterns(shapes):
     with native.use_native(False):
         assert evidence._page_shape_repeats(rows).tolist() == \
             evidence._shape_repeats(evidence._line_shapes(rows)).tolist()
+
+
+def _labelled_decisions(found, given: dict, title_known: bool = True) -> tuple[str, bool]:
+    """The decisions Page.label_found adds for ``found`` (by repr: a score's type shows),
+    and whether the page still knows its title line afterwards."""
+    lines = [Line(i, f"line {i}", line_features(f"line {i}")) for i in range(1, 5)]
+    page = Page(Capture(text="\n".join(line.text for line in lines)), lines)
+    page._title_line_known = title_known
+    page.label_found("mine", lines[1:], found, **given)
+    decisions = [decision for line in lines for decision in line.decisions]
+    assert all(type(decision) is cleanse.Decision and gc.is_tracked(decision)
+               for decision in decisions)
+    return repr([line.decisions for line in lines]), page._title_line_known
+
+
+@built
+@pytest.mark.parametrize("found, given", [
+    ([(0, "r", Category.CHROME, 0.6, "why"), (2, "s", Category.NAV, 0.12345, "")], {}),
+    ([(1, "a"), (1, "b"), (0, "c")], {"rule": "x", "category": Category.AD, "score": 0.7}),
+    ([(0, "menu_line", "m"), (2, "menu_run", "n")],
+     {"category": Category.NAV, "score": {"menu_line": 0.75, "menu_run": 0.7}}),
+    # Scores Python rounds its own way: ints, a numpy float, negative, NaN, infinite, -0.0,
+    # huge, tiny, ties.
+    ([(0, "r", s, "why") for s in (1, True, np.float64(0.12345), -0.3335, math.nan, math.inf,
+                                   -math.inf, -0.0, 0.0, 1e300, 5e-324, 0.0005, 0.0015, 2.675,
+                                   0.1 + 0.2, 1 / 3)], {"category": Category.SHARE}),
+    ([(2, "r", Category.TITLE, 0.9, "title")], {}),
+    ([(0, "r", 0.9, "title")], {"category": Category.TITLE}),
+    ([], {"category": Category.TITLE}),
+    ([[1, "list", 0.5, "items as lists"]], {"category": Category.META}),
+    ((item for item in [(0, "generated", 0.25, "a generator")]), {"category": Category.META}),
+])
+def test_label_found_is_the_references(found, given):
+    """The core's labels: the same decisions, scores rounded by Python's round (of the same
+    type), the title line forgotten only when a TITLE decision was added."""
+    found = list(found)
+    for known in (True, False):
+        with native.use_native(False):
+            expected = _labelled_decisions(found, given, known)
+        assert _labelled_decisions(found, given, known) == expected
+
+
+@built
+def test_label_found_of_other_sequences_is_the_references():
+    """Content that is not a list is labelled by the reference (the core takes lists)."""
+    lines = [Line(i, "x", line_features("x")) for i in range(1, 4)]
+    page = Page(Capture(text="x\nx\nx"), lines)
+    page.label_found("mine", tuple(lines), [(-1, "r", 0.5, "last")], category=Category.AD)
+    page.label_found("mine", lines, [(-3, "r", 0.5, "first")], category=Category.AD)
+    assert [line.decisions for line in lines] == [
+        [cleanse.Decision("mine", "r", Category.AD, 0.5, "first")], [],
+        [cleanse.Decision("mine", "r", Category.AD, 0.5, "last")]]
+
+
+@built
+def test_label_found_raises_the_references_errors():
+    for found, given, error in [([(5, "r", Category.AD, 0.5, "")], {}, IndexError),
+                                ([(0, "other", "")], {"category": Category.NAV,
+                                                      "score": {"menu_line": 0.75}}, KeyError),
+                                ([(0, "r", Category.AD, "x", "")], {}, TypeError)]:
+        with native.use_native(False), pytest.raises(error):
+            _labelled_decisions(found, given)
+        with pytest.raises(error):
+            _labelled_decisions(found, given)
 
 
 def _keyword_groups() -> list[list[str]]:

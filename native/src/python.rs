@@ -5,6 +5,7 @@ use std::sync::{Mutex, OnceLock};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
@@ -585,6 +586,135 @@ impl DetectorRows {
     }
 }
 
+/// `Page.label_found` (cleanse/model.py): for each item of `found` -- a sequence of the index
+/// into `content`, then the rule unless `rule` is given, the category unless `category` is
+/// given, the score unless `score` is given (a float, or a dict giving each rule's), then
+/// the reason -- appends the decision `(detector, rule, category, round(score, 3), reason)`,
+/// a `decision_type` made by `tuple.__new__` as `Page.label_many` makes it, to the line's
+/// `decisions`. Python's `round(x, 3)` is `rounding::round3` for a float that is finite and
+/// not negative, else Python's own. Whether a decision of the category `title` was added.
+#[pyfunction]
+#[pyo3(signature = (detector, content, found, rule, category, score, decision_type, title))]
+#[allow(clippy::too_many_arguments)]
+fn label_found<'py>(py: Python<'py>, detector: &Bound<'py, PyString>, content: &Bound<'py, PyList>,
+                    found: &Bound<'py, PyAny>, rule: Option<Bound<'py, PyAny>>,
+                    category: Option<Bound<'py, PyAny>>, score: Option<Bound<'py, PyAny>>,
+                    decision_type: &Bound<'py, pyo3::types::PyType>, title: &Bound<'py, PyAny>)
+                    -> PyResult<bool> {
+    let decisions_name = intern!(py, "decisions");
+    let round = py.import(intern!(py, "builtins"))?.getattr(intern!(py, "round"))?;
+    let scores = match &score {
+        Some(value) => value.downcast::<PyDict>().ok(),
+        None => None,
+    };
+    let make = DecisionMaker::new(decision_type)?;
+    // The rounded scores met in this call, by the bits of the score.
+    let mut rounded: Vec<(u64, Bound<'py, PyAny>)> = Vec::new();
+    let mut titled = false;
+    for item in found.try_iter()? {
+        let item = item?;
+        // A tuple's items are read in place; another sequence's by indexing, as unpacking does.
+        let tuple = item.downcast::<pyo3::types::PyTuple>().ok();
+        let mut at = 0usize;
+        let mut next = || -> PyResult<Bound<'py, PyAny>> {
+            let value = match tuple {
+                Some(tuple) => tuple.get_item(at)?,
+                None => item.get_item(at)?,
+            };
+            at += 1;
+            Ok(value)
+        };
+        let index = next()?;
+        // A list's item as `content[index]` finds it (a negative index counts from the end).
+        let line = match index.extract::<isize>() {
+            Ok(i) if i >= 0 && (i as usize) < content.len() => content.get_item(i as usize)?,
+            _ => content.as_any().get_item(&index)?,
+        };
+        let line_rule = match &rule { Some(value) => value.clone(), None => next()? };
+        let line_category = match &category { Some(value) => value.clone(), None => next()? };
+        let line_score = match (&score, scores) {
+            (_, Some(scores)) => scores.as_any().get_item(&line_rule)?,
+            (Some(value), None) => value.clone(),
+            (None, _) => next()?,
+        };
+        let reason = next()?;
+        // SAFETY: a live object; the GIL is held.
+        let exact_float = unsafe { ffi::PyFloat_CheckExact(line_score.as_ptr()) } != 0;
+        let value = if exact_float { line_score.extract::<f64>()? } else { f64::NAN };
+        let line_score = if exact_float && value.is_finite() && value.is_sign_positive() {
+            let bits = value.to_bits();
+            match rounded.iter().find(|(known, _)| *known == bits) {
+                Some((_, object)) => object.clone(),
+                None => {
+                    let object = pyo3::types::PyFloat::new(py, crate::rounding::round3(value))
+                        .into_any();
+                    rounded.push((bits, object.clone()));
+                    object
+                }
+            }
+        } else {
+            round.call1((line_score, 3))?
+        };
+        titled = titled || line_category.is(title);
+        let decision = make.make(py, [detector.as_any(), &line_rule, &line_category,
+                                      &line_score, &reason])?;
+        let decisions = line.slot(decisions_name)?;
+        match decisions.downcast::<PyList>() {
+            Ok(list) => list.append(decision)?,
+            Err(_) => {
+                decisions.call_method1(intern!(py, "append"), (decision,))?;
+            }
+        }
+    }
+    Ok(titled)
+}
+
+/// `tuple.__new__(decision_type, fields)` for a tuple subclass (a named tuple): as
+/// CPython's `tuple_subtype_new` makes it, the type's `tp_alloc` for that many items, each
+/// item referenced in turn.
+struct DecisionMaker<'py> {
+    decision_type: &'py Bound<'py, pyo3::types::PyType>,
+    alloc: ffi::allocfunc,
+}
+
+impl<'py> DecisionMaker<'py> {
+    fn new(decision_type: &'py Bound<'py, pyo3::types::PyType>) -> PyResult<Self> {
+        if !decision_type.is_subclass_of::<pyo3::types::PyTuple>()? {
+            return Err(pyo3::exceptions::PyTypeError::new_err("not a tuple type"));
+        }
+        // SAFETY: a live type object; the GIL is held. A tuple subclass defined in Python is
+        // a heap type, whose slots PyType_GetSlot reads (and tuple's own tp_alloc otherwise).
+        let slot = unsafe { ffi::PyType_GetSlot(decision_type.as_ptr().cast(), ffi::Py_tp_alloc) };
+        if slot.is_null() {
+            return Err(pyo3::exceptions::PyTypeError::new_err("a type without tp_alloc"));
+        }
+        // SAFETY: the tp_alloc slot holds an allocfunc.
+        let alloc = unsafe { std::mem::transmute::<*mut std::ffi::c_void, ffi::allocfunc>(slot) };
+        Ok(DecisionMaker { decision_type, alloc })
+    }
+
+    fn make<const N: usize>(&self, py: Python<'py>, fields: [&Bound<'py, PyAny>; N])
+                            -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: tp_alloc of a tuple subtype gives a new tuple of N empty (NULL) items, GC
+        // tracked, or NULL with an exception set; each item is set once with a new reference
+        // (PyTuple_SetItem steals it), before the tuple is seen by anything else.
+        unsafe {
+            let object = (self.alloc)(self.decision_type.as_ptr().cast(), N as ffi::Py_ssize_t);
+            if object.is_null() {
+                return Err(PyErr::fetch(py));
+            }
+            let object = Bound::from_owned_ptr(py, object);
+            for (i, field) in fields.into_iter().enumerate() {
+                if ffi::PyTuple_SetItem(object.as_ptr(), i as ffi::Py_ssize_t,
+                                        field.clone().into_ptr()) != 0 {
+                    return Err(PyErr::fetch(py));
+                }
+            }
+            Ok(object)
+        }
+    }
+}
+
 /// float64 values from their native-endian bytes (numpy's `tobytes()`).
 fn floats(data: &[u8]) -> PyResult<Vec<f64>> {
     if data.len() % 8 != 0 {
@@ -645,6 +775,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(line_features, module)?)?;
     module.add_function(wrap_pyfunction!(page_lines, module)?)?;
     module.add_function(wrap_pyfunction!(window_means, module)?)?;
+    module.add_function(wrap_pyfunction!(label_found, module)?)?;
     module.add_function(wrap_pyfunction!(shape_repeats, module)?)?;
     module.add_function(wrap_pyfunction!(short_runs, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
