@@ -715,6 +715,54 @@ impl<'py> DecisionMaker<'py> {
     }
 }
 
+/// `_class_names` and `_names_weight` of ASCII names (`names.rs`), made only for the
+/// patterns the core writes out (`ClassNames.matching`).
+#[pyclass(frozen, module = "cleanse._native")]
+struct ClassNames;
+
+fn ascii(texts: &[&str]) -> PyResult<()> {
+    if texts.iter().all(|text| text.is_ascii()) {
+        Ok(())
+    } else {
+        Err(pyo3::exceptions::PyValueError::new_err("names must be ASCII"))
+    }
+}
+
+#[pymethods]
+impl ClassNames {
+    /// The matcher when the running Python's patterns (`BOILERPLATE_TOKEN`, `POSITIVE`,
+    /// `NEGATIVE`) and overlay names are exactly those the core matches, else None.
+    #[staticmethod]
+    fn matching(token: &str, positive: &str, negative: &str, overlay: Vec<String>)
+                -> Option<ClassNames> {
+        let mut overlay = overlay;
+        overlay.sort();
+        let mut known: Vec<&str> = crate::names::overlay_names().to_vec();
+        known.sort();
+        (token == crate::names::token_pattern() && positive == crate::names::positive_pattern()
+         && negative == crate::names::negative_pattern() && overlay == known)
+            .then_some(ClassNames)
+    }
+
+    /// `_class_names(css_class, element_id, role)`; ValueError unless all are ASCII.
+    fn class_names(&self, css_class: &str, element_id: &str, role: &str) -> PyResult<(String, i64)> {
+        ascii(&[css_class, element_id, role])?;
+        Ok(crate::names::class_names(css_class, element_id, role))
+    }
+
+    /// `_names_weight(css_class, element_id)`; ValueError unless both are ASCII (or None).
+    fn names_weight(&self, css_class: Option<&str>, element_id: Option<&str>) -> PyResult<i64> {
+        ascii(&[css_class.unwrap_or(""), element_id.unwrap_or("")])?;
+        Ok(crate::names::names_weight(css_class, element_id))
+    }
+
+    /// `BOILERPLATE_TOKEN`'s match in a lowercase ASCII text, as (start, end), or None.
+    fn token_match(&self, text: &str) -> PyResult<Option<(usize, usize)>> {
+        ascii(&[text])?;
+        Ok(crate::names::token_match(text.as_bytes()))
+    }
+}
+
 /// float64 values from their native-endian bytes (numpy's `tobytes()`).
 fn floats(data: &[u8]) -> PyResult<Vec<f64>> {
     if data.len() % 8 != 0 {
@@ -776,6 +824,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(page_lines, module)?)?;
     module.add_function(wrap_pyfunction!(window_means, module)?)?;
     module.add_function(wrap_pyfunction!(label_found, module)?)?;
+    module.add_class::<ClassNames>()?;
     module.add_function(wrap_pyfunction!(shape_repeats, module)?)?;
     module.add_function(wrap_pyfunction!(short_runs, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
