@@ -392,6 +392,9 @@ def test_page_steps_of_seed_and_bench_pages():
         assert_same_page_steps(rows)
     for n in range(1, 60):
         assert_same_page_steps(matrices[0][:n])
+    # Other layouts and types: a Fortran-ordered copy, integers (read as the floats they are).
+    assert_same_page_steps(np.asfortranarray(matrices[1]))
+    assert_same_page_steps(np.rint(np.nan_to_num(matrices[1]) * 4).astype(np.int64))
 
 
 @built

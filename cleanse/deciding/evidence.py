@@ -252,7 +252,8 @@ def _window_means(values: np.ndarray) -> np.ndarray:
     tests/test_native.py)."""
     if native.enabled:
         n, width = values.shape
-        return np.frombuffer(native.core.window_means(values.tobytes(), n, width, WINDOWS),
+        data = np.ascontiguousarray(values, dtype=np.float64).tobytes()
+        return np.frombuffer(native.core.window_means(data, n, width, WINDOWS),
                              dtype=np.float64).reshape(n, len(WINDOWS) * width)
     return _window_means_reference(values)
 
@@ -399,7 +400,8 @@ def _page_shape_repeats(rows: np.ndarray) -> np.ndarray:
     floats, tests/test_native.py), else by the reference."""
     if native.enabled:
         return np.frombuffer(native.core.shape_repeats(
-            rows[:, _SHAPE_COLUMNS].tobytes(), len(_SHAPE_COLUMNS) - 1, _LENGTH_CLASSES.tolist(),
+            np.ascontiguousarray(rows[:, _SHAPE_COLUMNS], dtype=np.float64).tobytes(),
+            len(_SHAPE_COLUMNS) - 1, _LENGTH_CLASSES.tolist(),
             MAX_SHAPE_PERIOD, MIN_SHAPE_REPEATS), dtype=np.float64)
     return _shape_repeats(_line_shapes(rows))
 
@@ -444,8 +446,9 @@ def _page_short_runs(log_tokens: np.ndarray) -> np.ndarray:
     """``_short_runs(log_tokens < log1p(8))``: by the native core when enabled (the same
     floats, tests/test_native.py), else by the reference."""
     if native.enabled:
-        return np.frombuffer(native.core.short_runs(log_tokens.tobytes(),
-                                                    SHORT_LINE_LOG_TOKENS), dtype=np.float64)
+        return np.frombuffer(native.core.short_runs(
+            np.ascontiguousarray(log_tokens, dtype=np.float64).tobytes(), SHORT_LINE_LOG_TOKENS),
+            dtype=np.float64)
     return _short_runs(log_tokens < SHORT_LINE_LOG_TOKENS)
 
 
