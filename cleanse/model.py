@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -243,6 +243,22 @@ class Page:
         if title:
             self._title_line_known = False  # the first title line may have changed
 
+    def label_found(self, detector: str, content: list[Line], found: Iterable[Sequence[Any]], *,
+                    rule: str | None = None, category: Category | None = None,
+                    score: float | dict[str, float] | None = None) -> None:
+        """:meth:`label_many` of what a detector's pass found on ``content``: each item of
+        ``found`` is the index of a line of ``content``, then its rule unless ``rule`` is
+        given, its category unless ``category`` is, its score unless ``score`` is (a number,
+        or a dict giving each rule's), then the reason. The native core labels them itself
+        (the same decisions, tests/test_native.py): no label tuple per decision in Python.
+        """
+        if native.enabled and type(content) is list:
+            if native.core.label_found(detector, content, found, rule, category, score,
+                                       Decision, Category.TITLE):
+                self._title_line_known = False  # the first title line may have changed
+            return
+        self.label_many(detector, _found_labels(content, found, rule, category, score))
+
     def is_junk(self, line: Line) -> bool:
         """True when ``line`` carries a junk decision of at least :data:`JUNK_SCORE`."""
         if not line.decisions:
@@ -253,6 +269,20 @@ class Page:
     def has_category(self, line: Line, categories: Collection[Category]) -> bool:
         # A line holds a few decisions and callers name a few categories: no set to build.
         return any(d.category in categories for d in line.decisions)
+
+
+def _found_labels(content: list[Line], found: Iterable[Sequence[Any]], rule: str | None,
+                  category: Category | None, score: float | dict[str, float] | None
+                  ) -> Iterator[Label]:
+    """The labels of :meth:`Page.label_found` (its reference)."""
+    for item in found:
+        fields = iter(item)
+        line = content[next(fields)]
+        line_rule = next(fields) if rule is None else rule
+        line_category = next(fields) if category is None else category
+        line_score = next(fields) if score is None else \
+            score[line_rule] if isinstance(score, dict) else score
+        yield line, line_rule, line_category, line_score, next(fields)
 
 
 FORMATS = ("text", "markdown")

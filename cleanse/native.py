@@ -136,7 +136,21 @@ def detector_pass(name: str, detector: object, reference: Callable[..., T], *arg
     """
     if not enabled:
         return reference(*args)
+    groups, text_ops = _pass_objects or _first_pass_objects()
+    return getattr(core, name)(detector, groups.automaton(), text_ops, *args)
+
+
+# What every pass is handed besides the detector: the registry of keyword groups (its
+# automaton is asked for on each call: it is rebuilt when a group is added) and the text
+# operations, which never change once built. Found on the first pass, not on every one: an
+# import statement in a function costs a few microseconds each time it runs.
+_pass_objects: tuple[Any, Any] | None = None
+
+
+def _first_pass_objects() -> tuple[Any, Any]:
+    global _pass_objects
     # Imported here: both modules import this one.
     from cleanse.detectors.vocabulary import _GROUPS
     from cleanse.features import _native_text
-    return getattr(core, name)(detector, _GROUPS.automaton(), _native_text(), *args)
+    _pass_objects = (_GROUPS, _native_text())
+    return _pass_objects

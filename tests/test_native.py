@@ -10,7 +10,9 @@ without the core.
 from __future__ import annotations
 
 import copy
+import gc
 import json
+import math
 import os
 import string
 from collections.abc import Callable, Iterable
@@ -353,6 +355,146 @@ def test_detector_rows_of_unusual_decisions():
     odd = [Line(1, "x", line_features("x"), [cleanse.Decision("m", "r", "nonsense", 0.5, "")])]
     with pytest.raises(KeyError):  # the reference's own error, not the core's
         evidence._detector_rows(odd)
+
+
+def assert_same_page_steps(rows: np.ndarray) -> None:
+    """The evidence's page-level steps the core takes (window means, shape repeats, short
+    runs), bit for bit against their references, on an evidence matrix."""
+    with native.use_native(False), np.errstate(invalid="ignore"):  # (inf - inf)
+        expected = (evidence._window_means(rows[:, evidence._WINDOWED_COLUMNS]),
+                    evidence._page_shape_repeats(rows),
+                    evidence._page_short_runs(rows[:, evidence.COLUMN["log_tokens"]]))
+    got = (evidence._window_means(rows[:, evidence._WINDOWED_COLUMNS]),
+           evidence._page_shape_repeats(rows),
+           evidence._page_short_runs(rows[:, evidence.COLUMN["log_tokens"]]))
+    for a, b in zip(got, expected):
+        assert a.dtype == b.dtype == np.float64 and a.shape == b.shape
+        assert a.tobytes() == b.tobytes()
+
+
+def _bench_texts(step: int) -> list[str]:
+    return [path.read_text("utf-8") for path in sorted(RENDERINGS.glob("*/*.txt"))[::step]]
+
+
+@built
+def test_page_steps_of_seed_and_bench_pages():
+    """On the evidence of the labelled seeds and of every 10th cached bench rendering and
+    bench page (as HTML), and of every prefix of a seed page (every page length)."""
+    pipeline = cleanse.Pipeline()
+    pages = _labelled_pages() + [pipeline.label(to_capture(text, kind="text"))
+                                 for text in _bench_texts(10)]
+    if BENCH.is_dir():
+        pages += [pipeline.label(to_capture(path.read_bytes(), kind="html"))
+                  for path in sorted(BENCH.glob("*/*.html"))[::10]]
+    matrices = [evidence.page_features(page)[1] for page in pages]
+    assert sum(map(len, matrices)) > 1000
+    for rows in matrices:
+        assert_same_page_steps(rows)
+    for n in range(1, 60):
+        assert_same_page_steps(matrices[0][:n])
+    # Other layouts and types: a Fortran-ordered copy, integers (read as the floats they are).
+    assert_same_page_steps(np.asfortranarray(matrices[1]))
+    assert_same_page_steps(np.rint(np.nan_to_num(matrices[1]) * 4).astype(np.int64))
+
+
+@built
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_page_steps_of_generated_matrices(data):
+    """Columns of few values (so shapes repeat), NaN, signed zeros, infinities, tiny and huge
+    values, any length."""
+    n = data.draw(st.integers(1, 80))
+    values = st.sampled_from([0.0, -0.0, 1.0, 0.5, math.nan, math.inf, -math.inf, 1e-300,
+                              5e-324, 1e300, 2.0, math.log1p(3), math.log1p(8), math.log1p(40),
+                              0.1, 0.7, -1.0])
+    rows = np.array(data.draw(st.lists(st.lists(values, min_size=len(evidence.FEATURES),
+                                                max_size=len(evidence.FEATURES)),
+                                       min_size=n, max_size=n)), dtype=np.float64)
+    assert_same_page_steps(rows)
+
+
+@built
+@pytest.mark.parametrize("shapes", [[0, 1] * 20, [0, 1, 2] * 3 + [5] + [0, 1, 2] * 4,
+                                    [3] * 30, [0, 1, 1] * 3, [0, 1] * 2 + [1, 1] + [0, 1] * 9,
+                                    [4, 8, 4, 8, 4, 8, 4, 12, 4, 8, 4, 8, 4, 8, 4, 8, 4]])
+def test_shape_repeats_of_chosen_patterns(shapes):
+    """Back-to-back patterns of several periods, overlapping, broken and too short ones."""
+    shape_rows = []
+    for shape in shapes:  # a row whose _line_shapes is the shape
+        row = [0.0] * len(evidence.FEATURES)
+        row[evidence.COLUMN["log_tokens"]] = [1.0, math.log1p(10), math.log1p(50)][shape % 4 % 3]
+        for bit, name in enumerate((*evidence._SHAPE_FLAGS, "markdown_links")):
+            row[evidence.COLUMN[name]] = float(shape >> (bit + 2) & 1)
+        shape_rows.append(row)
+    rows = np.array(shape_rows)
+    assert_same_page_steps(rows)
+    with native.use_native(False):
+        assert evidence._page_shape_repeats(rows).tolist() == \
+            evidence._shape_repeats(evidence._line_shapes(rows)).tolist()
+
+
+def _labelled_decisions(found, given: dict, title_known: bool = True) -> tuple[str, bool]:
+    """The decisions Page.label_found adds for ``found`` (by repr: a score's type shows),
+    and whether the page still knows its title line afterwards."""
+    lines = [Line(i, f"line {i}", line_features(f"line {i}")) for i in range(1, 5)]
+    page = Page(Capture(text="\n".join(line.text for line in lines)), lines)
+    page._title_line_known = title_known
+    page.label_found("mine", lines[1:], found, **given)
+    decisions = [decision for line in lines for decision in line.decisions]
+    assert all(type(decision) is cleanse.Decision and gc.is_tracked(decision)
+               for decision in decisions)
+    return repr([line.decisions for line in lines]), page._title_line_known
+
+
+@built
+@pytest.mark.parametrize("found, given", [
+    ([(0, "r", Category.CHROME, 0.6, "why"), (2, "s", Category.NAV, 0.12345, "")], {}),
+    ([(1, "a"), (1, "b"), (0, "c")], {"rule": "x", "category": Category.AD, "score": 0.7}),
+    ([(0, "menu_line", "m"), (2, "menu_run", "n")],
+     {"category": Category.NAV, "score": {"menu_line": 0.75, "menu_run": 0.7}}),
+    # Scores Python rounds its own way: ints, a numpy float, negative, NaN, infinite, -0.0,
+    # huge, tiny, ties.
+    ([(0, "r", s, "why") for s in (1, True, np.float64(0.12345), -0.3335, math.nan, math.inf,
+                                   -math.inf, -0.0, 0.0, 1e300, 5e-324, 0.0005, 0.0015, 2.675,
+                                   0.1 + 0.2, 1 / 3)], {"category": Category.SHARE}),
+    ([(2, "r", Category.TITLE, 0.9, "title")], {}),
+    ([(0, "r", 0.9, "title")], {"category": Category.TITLE}),
+    ([], {"category": Category.TITLE}),
+    ([[1, "list", 0.5, "items as lists"]], {"category": Category.META}),
+    ((item for item in [(0, "generated", 0.25, "a generator")]), {"category": Category.META}),
+])
+def test_label_found_is_the_references(found, given):
+    """The core's labels: the same decisions, scores rounded by Python's round (of the same
+    type), the title line forgotten only when a TITLE decision was added."""
+    found = list(found)
+    for known in (True, False):
+        with native.use_native(False):
+            expected = _labelled_decisions(found, given, known)
+        assert _labelled_decisions(found, given, known) == expected
+
+
+@built
+def test_label_found_of_other_sequences_is_the_references():
+    """Content that is not a list is labelled by the reference (the core takes lists)."""
+    lines = [Line(i, "x", line_features("x")) for i in range(1, 4)]
+    page = Page(Capture(text="x\nx\nx"), lines)
+    page.label_found("mine", tuple(lines), [(-1, "r", 0.5, "last")], category=Category.AD)
+    page.label_found("mine", lines, [(-3, "r", 0.5, "first")], category=Category.AD)
+    assert [line.decisions for line in lines] == [
+        [cleanse.Decision("mine", "r", Category.AD, 0.5, "first")], [],
+        [cleanse.Decision("mine", "r", Category.AD, 0.5, "last")]]
+
+
+@built
+def test_label_found_raises_the_references_errors():
+    for found, given, error in [([(5, "r", Category.AD, 0.5, "")], {}, IndexError),
+                                ([(0, "other", "")], {"category": Category.NAV,
+                                                      "score": {"menu_line": 0.75}}, KeyError),
+                                ([(0, "r", Category.AD, "x", "")], {}, TypeError)]:
+        with native.use_native(False), pytest.raises(error):
+            _labelled_decisions(found, given)
+        with pytest.raises(error):
+            _labelled_decisions(found, given)
 
 
 def _keyword_groups() -> list[list[str]]:

@@ -236,3 +236,67 @@ class _Recording:
     def __getattr__(self, name):
         self._calls.append(name)
         return getattr(self._core, name)
+
+
+# --- class names (cleanse._native.ClassNames) -------------------------------------------------
+
+def test_class_name_patterns_are_the_cores():
+    """The core writes the modules' patterns as they are: its matcher is used. (Should a
+    pattern change, this fails until names.rs follows; the reference answers meanwhile.)"""
+    assert main_content.native_class_names() is not None
+
+
+def assert_same_class_names(css_class: str, element_id: str, role: str) -> None:
+    names = main_content.native_class_names()
+    assert names is not None
+    assert names.class_names(css_class, element_id, role) == \
+        html._class_names_reference(css_class, element_id, role), (css_class, element_id, role)
+    for pair in ((css_class, element_id), (css_class or None, element_id or None)):
+        assert names.names_weight(*pair) == main_content._names_weight_reference(*pair), pair
+    for text in (css_class, f"{css_class} {element_id} {role}".lower()):
+        text = text.lower()
+        found = html.BOILERPLATE_TOKEN._ascii.search(text)
+        assert names.token_match(text) == (found.span() if found else None), text
+
+
+@pytest.mark.skipif(not BENCH.is_dir(), reason="../shared/bench is not here")
+def test_class_names_of_bench_elements():
+    """Every ASCII (class, id, role) of every 5th bench page's elements."""
+    seen = set()
+    for page in _bench_pages(5):
+        root, _ = html.parse(html.XML_DECLARATION.sub("", page))
+        if root is None:
+            continue
+        for element in root.iter("*"):
+            key = (element.get("class", ""), element.get("id", ""), element.get("role", ""))
+            if all(part.isascii() for part in key):
+                seen.add(key)
+    assert len(seen) > 1000
+    for key in seen:
+        assert_same_class_names(*key)
+
+
+_NAME_PIECES = (["nav", "navbar", "navigation", "comment", "comments", "commentsx", "ads", "ad",
+                 "adsx", "recommend", "recommended", "recommend_", "recommend-", "breadcrumbs",
+                 "side-bar", "author-bio", "modal", "dialog", "lightbox", "popup", "popover",
+                 "article", "content", "com-", "ad-", "main", "foot", "tags", "x", "NAV", "Ads",
+                 "ReCommended", "9", "_", "-", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "é"])
+
+
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=8).map("".join),
+       st.lists(st.sampled_from(_NAME_PIECES), max_size=4).map("".join),
+       st.sampled_from(["", "navigation", "dialog", "banner", "nav\n", "x\n\n"]))
+@settings(max_examples=1500, deadline=None)
+def test_class_names_of_generated_names(css_class, element_id, role):
+    """Words glued, cut and repeated, every separator re's \\s knows (and one it does not),
+    a final newline ($), upper case; non-ASCII names are the reference's."""
+    if css_class.isascii() and element_id.isascii() and role.isascii():
+        assert_same_class_names(css_class, element_id, role)
+    else:
+        with pytest.raises(ValueError):
+            main_content.native_class_names().class_names(css_class, element_id, role)
+    # The memoised functions answer as their references, whoever answers.
+    assert html._class_names.__wrapped__(css_class, element_id, role) == \
+        html._class_names_reference(css_class, element_id, role)
+    assert main_content._names_weight.__wrapped__(css_class, element_id) == \
+        main_content._names_weight_reference(css_class, element_id)

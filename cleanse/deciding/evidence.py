@@ -248,6 +248,17 @@ def _detector_rows(lines: list[Line]) -> np.ndarray | list[list[float]]:
 
 
 def _window_means(values: np.ndarray) -> np.ndarray:
+    """:func:`_window_means_reference`, by the native core when enabled (the same floats,
+    tests/test_native.py)."""
+    if native.enabled:
+        n, width = values.shape
+        data = np.ascontiguousarray(values, dtype=np.float64).tobytes()
+        return np.frombuffer(native.core.window_means(data, n, width, WINDOWS),
+                             dtype=np.float64).reshape(n, len(WINDOWS) * width)
+    return _window_means_reference(values)
+
+
+def _window_means_reference(values: np.ndarray) -> np.ndarray:
     """Per line, for each window of :data:`WINDOWS` in turn, the mean of each column of
     ``values`` over the lines within ``w`` of it (ignoring NaN): ``(lines, windows x
     columns)``, the window columns' order in :data:`FEATURES`. The running sums do not
@@ -310,7 +321,7 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
     rows[:, col["prose_before"]] = before / total_prose
     rows[:, col["prose_after"]] = (total_prose - before - prose_chars) / total_prose
     log_tokens = rows[:, col["log_tokens"]]
-    rows[:, col["short_run"]] = _short_runs(log_tokens < math.log1p(8))
+    rows[:, col["short_run"]] = _page_short_runs(log_tokens)
     rows[1:, col["prev_log_tokens"]] = log_tokens[:-1]
     rows[:-1, col["next_log_tokens"]] = log_tokens[1:]
     rows[1:, col["prev_prose"]] = prose[:-1]
@@ -326,7 +337,7 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
     if is_html:  # the DOM's repeated structure says it better: structure_repeats
         rows[:, col["shape_repeats"]] = rows[:, col["unpatterned_prose_after"]] = math.nan
     else:
-        repeats = _shape_repeats(_line_shapes(rows))
+        repeats = _page_shape_repeats(rows)
         rows[:, col["shape_repeats"]] = repeats
         unpatterned = prose_chars * (repeats == 0)
         # Summed from the end, so that a line with none after it has exactly 0.
@@ -381,6 +392,20 @@ MAX_SHAPE_PERIOD = 8
 MIN_SHAPE_REPEATS = 3
 
 
+_SHAPE_COLUMNS = [COLUMN[name] for name in ("log_tokens", *_SHAPE_FLAGS, "markdown_links")]
+
+
+def _page_shape_repeats(rows: np.ndarray) -> np.ndarray:
+    """``_shape_repeats(_line_shapes(rows))``: by the native core when enabled (the same
+    floats, tests/test_native.py), else by the reference."""
+    if native.enabled:
+        return np.frombuffer(native.core.shape_repeats(
+            np.ascontiguousarray(rows[:, _SHAPE_COLUMNS], dtype=np.float64).tobytes(),
+            len(_SHAPE_COLUMNS) - 1, _LENGTH_CLASSES.tolist(),
+            MAX_SHAPE_PERIOD, MIN_SHAPE_REPEATS), dtype=np.float64)
+    return _shape_repeats(_line_shapes(rows))
+
+
 def _line_shapes(rows: np.ndarray) -> np.ndarray:
     """Each line's shape as a small integer: its length class and :data:`_SHAPE_FLAGS`, and
     whether it carries markdown links."""
@@ -412,6 +437,19 @@ def _shape_repeats(shapes: np.ndarray) -> np.ndarray:
             covered = repeats[start:stop + period]
             np.maximum(covered, math.log1p(count), out=covered)
     return repeats
+
+
+SHORT_LINE_LOG_TOKENS = math.log1p(8)  # a short line: fewer than 8 tokens
+
+
+def _page_short_runs(log_tokens: np.ndarray) -> np.ndarray:
+    """``_short_runs(log_tokens < log1p(8))``: by the native core when enabled (the same
+    floats, tests/test_native.py), else by the reference."""
+    if native.enabled:
+        return np.frombuffer(native.core.short_runs(
+            np.ascontiguousarray(log_tokens, dtype=np.float64).tobytes(), SHORT_LINE_LOG_TOKENS),
+            dtype=np.float64)
+    return _short_runs(log_tokens < SHORT_LINE_LOG_TOKENS)
 
 
 def _short_runs(short: np.ndarray) -> np.ndarray:

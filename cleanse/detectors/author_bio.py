@@ -70,9 +70,8 @@ class AuthorBio(Detector):
         # The closing paragraphs are those not junk once the boxes are labelled: two passes.
         for name, reference in (("author_bio_boxes", self._boxes),
                                 ("company_boilerplate_labels", self._company_boilerplate)):
-            self.label_many(page, ((content[index], rule, Category.BOILERPLATE, score, reason)
-                                   for index, rule, score, reason in native.detector_pass(
-                                       name, self, reference, page, content)))
+            self.label_found(page, content, native.detector_pass(
+                name, self, reference, page, content), category=Category.BOILERPLATE)
 
     def _boxes(self, page: Page, content: list[Line]) -> list[tuple[int, str, float, str]]:
         """The bio lines and about boxes of ``content`` (the page's non-blank lines) as

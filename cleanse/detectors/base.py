@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
@@ -41,6 +41,12 @@ class Detector:
                    labels: Iterable[Label]) -> None:
         """:meth:`label` for each ``(line, rule, category, score, reason)``, in one call."""
         page.label_many(self.name, labels)
+
+    def label_found(self, page: Page, content: list[Line], found: Iterable[Sequence[Any]],
+                    **given: Any) -> None:
+        """:meth:`Page.label_found` under this detector's name: ``found`` are the
+        ``(index, [rule], [category], [score], reason)`` a pass returned for ``content``."""
+        page.label_found(self.name, content, found, **given)
 
     @classmethod
     def option_names(cls) -> list[str]:

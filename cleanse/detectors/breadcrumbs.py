@@ -36,9 +36,8 @@ class Breadcrumbs(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], rule, Category.NAV, score, reason)
-                               for index, rule, score, reason in native.detector_pass(
-                                   "breadcrumb_labels", self, self._labels, content)))
+        self.label_found(page, content, native.detector_pass(
+            "breadcrumb_labels", self, self._labels, content), category=Category.NAV)
 
     def _labels(self, content: list[Line]) -> list[tuple[int, str, float, str]]:
         """The breadcrumb lines of ``content`` as ``(index, rule, score, reason)`` (the

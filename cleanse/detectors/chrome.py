@@ -157,9 +157,8 @@ class Chrome(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], name, Category.CHROME, score, reason)
-                               for index, name, score, reason in native.detector_pass(
-                                   "chrome_rules", self, self._rules, content)))
+        self.label_found(page, content, native.detector_pass(
+            "chrome_rules", self, self._rules, content), category=Category.CHROME)
 
 
 def _credit_tail(labels: list[str], agencies: list[str]) -> re.Pattern[str]:

@@ -72,9 +72,9 @@ class Dateline(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], rule, Category.META, 0.8, reason)
-                               for index, rule, reason in native.detector_pass(
-                                   "dateline_labels", self, partial(self._labels, page), content)))
+        self.label_found(page, content, native.detector_pass(
+            "dateline_labels", self, partial(self._labels, page), content),
+            category=Category.META, score=0.8)
 
     def _labels(self, page: Page, content: list[Line]) -> list[tuple[int, str, str]]:
         """The datelines, bylines and credit lines among ``content`` (the page's non-blank

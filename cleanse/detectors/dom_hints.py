@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from cleanse.detectors.base import Detector
-from cleanse.model import Category, Label, Line, Page
+from cleanse.model import Category, Line, Page
 
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# A decision found on a line of the content: (its index, rule, category, score, reason).
+Found = tuple[int, str, Category, float, str]
 
 
 @dataclass
@@ -36,29 +38,32 @@ class DomHints(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, (*self._teaser_cards(content), *self._line_labels(content)))
+        self.label_found(page, content, [*self._teaser_cards(content),
+                                         *self._line_labels(content)])
 
-    def _line_labels(self, content: list[Line]) -> Iterator[Label]:
-        """Each line's own hints: a figure caption, a furniture container, link text."""
-        for line in content:
+    def _line_labels(self, content: list[Line]) -> Iterator[Found]:
+        """Each line's own hints: a figure caption, a furniture container, link text (as
+        ``(index in content, rule, category, score, reason)``)."""
+        for index, line in enumerate(content):
             hints = line.hints
             if not hints:
                 continue
             if hints.get("tag") == "figcaption":
-                yield (line, "figure_caption", Category.CHROME, 0.6,
+                yield (index, "figure_caption", Category.CHROME, 0.6,
                        "caption of a figure (<figcaption>)")
                 continue
             container = hints.get("boilerplate")
             if container and not hints.get("in_content"):
-                yield (line, "boilerplate_container", Category.NAV, 0.65,
+                yield (index, "boilerplate_container", Category.NAV, 0.65,
                        f"inside a '{container}' container")
             elif (hints.get("link_density", 0) >= self.min_link_density
                   and line.features.tokens <= self.max_link_line_tokens):
-                yield (line, "link_text", Category.NAV, 0.6,
+                yield (index, "link_text", Category.NAV, 0.6,
                        f"{hints['link_density']:.0%} link text")
 
-    def _teaser_cards(self, content: list[Line]) -> Iterator[Label]:
-        """Runs of headings that are links, each over a short summary: cards for other stories."""
+    def _teaser_cards(self, content: list[Line]) -> Iterator[Found]:
+        """Runs of headings that are links, each over a short summary: cards for other stories
+        (as ``(index in content, rule, category, score, reason)``)."""
         linked = [i for i, line in enumerate(content)
                   if line.hints.get("tag") in HEADING_TAGS
                   and line.hints.get("link_density", 0) >= self.min_card_link_density]
@@ -74,6 +79,6 @@ class DomHints(Detector):
                         and content[end].hints.get("tag") not in HEADING_TAGS:
                     end += 1
                 reason = f"{len(run)} linked headings, each over a summary (other stories)"
-                for line in content[run[0]:end]:
-                    yield line, "teaser_cards", Category.TRENDING, 0.65, reason
+                for index in range(run[0], end):
+                    yield index, "teaser_cards", Category.TRENDING, 0.65, reason
             run = [i] if i is not None else []

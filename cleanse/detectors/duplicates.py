@@ -53,9 +53,9 @@ class Duplicates(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], "repeated_line", Category.DUPLICATE, 0.6, reason)
-                               for index, reason in native.detector_pass(
-                                   "duplicate_lines", self, self._repeats, page, content)))
+        self.label_found(page, content, native.detector_pass(
+            "duplicate_lines", self, self._repeats, page, content),
+            rule="repeated_line", category=Category.DUPLICATE, score=0.6)
 
     def _repeats(self, page: Page, content: list[Line]) -> list[tuple[int, str]]:
         """``(index, reason)`` of each line of ``content`` that repeats an earlier one or the

@@ -63,9 +63,9 @@ class HeadlineRuns(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], rule, Category.TRENDING, 0.7, reason)
-                               for index, rule, reason in native.detector_pass(
-                                   "headline_run_labels", self, self._labels, content)))
+        self.label_found(page, content, native.detector_pass(
+            "headline_run_labels", self, self._labels, content),
+            category=Category.TRENDING, score=0.7)
 
     def _labels(self, content: list[Line]) -> list[tuple[int, str, str]]:
         """The decisions on ``content`` as ``(index, rule, reason)``: counted items, glued

@@ -65,10 +65,9 @@ class MainRegion(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], rule, Category.BOILERPLATE, 0.6, reason)
-                               for index, rule, reason in native.detector_pass(
-                                   "main_region_labels", self, partial(self._labels, page),
-                                   content)))
+        self.label_found(page, content, native.detector_pass(
+            "main_region_labels", self, partial(self._labels, page), content),
+            category=Category.BOILERPLATE, score=0.6)
 
     def _labels(self, page: Page, content: list[Line]) -> list[tuple[int, str, str]]:
         """The lines of ``content`` outside the main region that carry no ``meta`` decision,

@@ -17,6 +17,8 @@ ITEM_SEPARATOR = re.compile(rf"\s*{ITEM_BARS}\s*|\s+")
 ITEM_BAR = re.compile(ITEM_BARS)
 SENTENCE_ENDS = tuple("。！？.!?,，")
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Each rule's score: a line of menu items, a run of one-item lines (the only two rules).
+RULE_SCORES = {"menu_line": 0.75, "menu_run": 0.7}
 MAX_LATIN_ITEM_CHARS = 24  # "Entertainment & Arts"; a longer run of words is a phrase
 
 
@@ -106,10 +108,9 @@ class Menus(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], rule, Category.NAV,
-                                0.75 if rule == "menu_line" else 0.7, reason)
-                               for index, rule, reason in native.detector_pass(
-                                   "menu_labels", self, self._labels, content)))
+        self.label_found(page, content, native.detector_pass(
+            "menu_labels", self, self._labels, content),
+            category=Category.NAV, score=RULE_SCORES)
 
     def _labels(self, content: list[Line]) -> list[tuple[int, str, str]]:
         """The decisions on ``content`` as ``(index, rule, reason)``: lines of menu items,

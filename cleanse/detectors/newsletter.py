@@ -78,9 +78,8 @@ class Newsletter(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], rule, Category.NEWSLETTER, score, reason)
-                               for index, rule, score, reason in native.detector_pass(
-                                   "newsletter_labels", self, self._labels, content)))
+        self.label_found(page, content, native.detector_pass(
+            "newsletter_labels", self, self._labels, content), category=Category.NEWSLETTER)
 
     def _labels(self, content: list[Line]) -> list[tuple[int, str, float, str]]:
         """The decisions on ``content`` as ``(index, rule, score, reason)``: pitches above

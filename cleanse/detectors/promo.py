@@ -38,9 +38,8 @@ class Promo(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], rule, Category.AD, score, reason)
-                               for index, rule, score, reason in native.detector_pass(
-                                   "promo_labels", self, self._labels, content)))
+        self.label_found(page, content, native.detector_pass(
+            "promo_labels", self, self._labels, content), category=Category.AD)
 
     def _labels(self, content: list[Line]) -> list[tuple[int, str, float, str]]:
         """The promo lines among ``content`` (the page's non-blank lines), as ``(index, rule,

@@ -129,9 +129,8 @@ class RelatedLists(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], rule, category, score, reason)
-                               for index, rule, category, score, reason in native.detector_pass(
-                                   "related_list_labels", self, self._labels, page, content)))
+        self.label_found(page, content, native.detector_pass(
+            "related_list_labels", self, self._labels, page, content))
 
     def _labels(self, page: Page, content: list[Line]) -> list[
             tuple[int, str, Category, float, str]]:

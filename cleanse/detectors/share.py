@@ -34,9 +34,8 @@ class Share(Detector):
 
     def detect(self, page: Page) -> None:
         content = page.content_lines()
-        self.label_many(page, ((content[index], rule, Category.SHARE, score, reason)
-                               for index, rule, score, reason in native.detector_pass(
-                                   "share_labels", self, self._labels, content)))
+        self.label_found(page, content, native.detector_pass(
+            "share_labels", self, self._labels, content), category=Category.SHARE)
 
     def _labels(self, content: list[Line]) -> list[tuple[int, str, float, str]]:
         """The counters and share widgets among ``content`` (the page's non-blank lines), as

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from typing import Any
 from itertools import islice
 
 import lxml.etree
@@ -239,12 +240,34 @@ def _own_text(element: Element) -> str:
     return "".join(parts)
 
 
+@functools.lru_cache(maxsize=1)
+def native_class_names() -> Any:
+    """The native core's matcher of class names (``cleanse._native.ClassNames``: ASCII names
+    against ``html.BOILERPLATE_TOKEN``, :data:`POSITIVE` and :data:`NEGATIVE`), or None when
+    the core does not write these patterns as the running modules do (then the reference
+    answers). Only asked while the core answers."""
+    from cleanse.reading.html import BOILERPLATE_TOKEN, OVERLAY_NAMES  # (html imports us)
+
+    assert native.core is not None
+    return native.core.ClassNames.matching(BOILERPLATE_TOKEN.pattern, POSITIVE.pattern,
+                                           NEGATIVE.pattern, sorted(OVERLAY_NAMES))
+
+
 def _class_weight(element: Element) -> int:
     return _names_weight(element.get("class"), element.get("id"))
 
 
 @functools.lru_cache(maxsize=4096)  # pages repeat their class names
 def _names_weight(css_class: str | None, element_id: str | None) -> int:
+    """:func:`_names_weight_reference`, by the native core for ASCII names (the same
+    answers, tests/test_native_html.py)."""
+    if native.enabled and (css_class is None or css_class.isascii()) and (
+            element_id is None or element_id.isascii()) and (names := native_class_names()):
+        return names.names_weight(css_class, element_id)
+    return _names_weight_reference(css_class, element_id)
+
+
+def _names_weight_reference(css_class: str | None, element_id: str | None) -> int:
     weight = 0
     for value in (css_class, element_id):
         if value:

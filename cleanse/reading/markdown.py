@@ -55,7 +55,8 @@ def markdown_hints(text: str) -> list[dict[str, Any]]:
     if "```" not in text and "~~~" not in text and "|" not in text:
         return []
     lines = text.split("\n")
-    code = _fenced_code(lines)
+    # (A fence is three backticks or tildes: without them, no line need be matched.)
+    code = _fenced_code(lines) if "```" in text or "~~~" in text else []
     # A table written inside a code block is code (a markdown tutorial shows the syntax).
     blocks = sorted(code + [table for table in _pipe_tables(lines) if not _in_code(table, code)])
     hints: list[dict[str, Any]] = [{} for _ in range(max((end for _, end, _ in blocks),
@@ -79,7 +80,7 @@ def setext_as_atx(text: str) -> str:
         return text
     lines = text.split("\n")
     skip = set()
-    for start, end, _ in _fenced_code(lines):
+    for start, end, _ in _fenced_code(lines) if "```" in text or "~~~" in text else ():
         skip.update(range(start, end))
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].strip() in FRONT_MATTER_FENCES:

@@ -115,6 +115,122 @@ pub fn line_row(f: &RowInput, word: &Bits, upper: &Bits) -> [f64; LINE_COLUMNS] 
     ]
 }
 
+/// `evidence._window_means`: per line, for each half-width of `windows` in turn, the mean of
+/// each of the `width` columns of `values` (`n` rows, row after row) over the lines within
+/// that many of it, NaN ignored (NaN where a column has no value in the window); the result
+/// row after row, window after window. The reference's arithmetic, step for step: running
+/// sums as `np.cumsum` adds (its first sum is the first value itself; a NaN adds 0.0), a
+/// window's total as the difference of two running sums (the one before the page is 0.0),
+/// divided by the count of values as a double.
+pub fn window_means(values: &[f64], n: usize, width: usize, windows: &[usize]) -> Vec<f64> {
+    assert_eq!(values.len(), n * width, "values must hold n rows of width columns");
+    let mut sums = vec![0.0f64; (n + 1) * width];
+    let mut counts = vec![0u64; (n + 1) * width];
+    for i in 0..n {
+        for c in 0..width {
+            let value = values[i * width + c];
+            let valid = !value.is_nan();
+            let value = if valid { value } else { 0.0 };
+            let (before, here) = (i * width + c, (i + 1) * width + c);
+            sums[here] = if i == 0 { value } else { sums[before] + value };
+            counts[here] = counts[before] + valid as u64;
+        }
+    }
+    let stride = windows.len() * width;
+    let mut out = vec![0.0f64; n * stride];
+    for i in 0..n {
+        for (k, &w) in windows.iter().enumerate() {
+            let lo = i.saturating_sub(w);
+            let hi = (i + w + 1).min(n);
+            for c in 0..width {
+                let count = counts[hi * width + c] - counts[lo * width + c];
+                let total = sums[hi * width + c] - sums[lo * width + c];
+                out[i * stride + k * width + c] =
+                    if count > 0 { total / count as f64 } else { f64::NAN };
+            }
+        }
+    }
+    out
+}
+
+/// `evidence._line_shapes`: a line's shape from its `log_tokens` and flag columns -- the
+/// number of `classes` (ascending) below `log_tokens` (`np.searchsorted(side="left")`, where
+/// NaN sorts after every number), then bit `k + 2` for each flag column `k` above zero.
+pub fn line_shape(log_tokens: f64, flags: &[f64], classes: &[f64]) -> i64 {
+    let mut shape = classes.iter()
+        .filter(|&&bound| bound < log_tokens || (log_tokens.is_nan() && !bound.is_nan()))
+        .count() as i64;
+    for (bit, &flag) in flags.iter().enumerate() {
+        if flag > 0.0 {
+            shape += 1 << (bit + 2);
+        }
+    }
+    shape
+}
+
+/// `evidence._shape_repeats`: log(1 + how many times the pattern of shapes around each line
+/// repeats back to back), 0.0 outside such a pattern; a pattern is 2 to `max_period` lines
+/// of at least two shapes, seen at least `min_repeats` times in a row; where patterns of
+/// several lengths cover a line, the most repeated counts.
+pub fn shape_repeats(shapes: &[i64], max_period: usize, min_repeats: usize) -> Vec<f64> {
+    let n = shapes.len();
+    let mut repeats = vec![0.0f64; n];
+    for period in 2..=max_period {
+        if n < min_repeats * period {
+            break;
+        }
+        // Runs of lines j with shapes[j] == shapes[j + period]: [start, stop).
+        let mut j = 0;
+        while j < n - period {
+            if shapes[j] != shapes[j + period] {
+                j += 1;
+                continue;
+            }
+            let start = j;
+            while j < n - period && shapes[j] == shapes[j + period] {
+                j += 1;
+            }
+            let stop = j;
+            if stop - start < (min_repeats - 1) * period {
+                continue;
+            }
+            let first = shapes[start];
+            if shapes[start..start + period].iter().all(|&shape| shape == first) {
+                continue; // one shape again and again: a run, which short_run already counts
+            }
+            let count = ((stop - start) / period + 1) as f64;
+            let value = count.ln_1p();
+            for covered in &mut repeats[start..(stop + period).min(n)] {
+                // np.maximum: a NaN never arises here (counts are finite).
+                if value > *covered {
+                    *covered = value;
+                }
+            }
+        }
+    }
+    repeats
+}
+
+/// `evidence._short_runs`: log(1 + length of the run of consecutive short lines each line
+/// belongs to), 0.0 for a line that is not short.
+pub fn short_runs(short: &[bool]) -> Vec<f64> {
+    let n = short.len();
+    let mut runs = vec![0.0f64; n];
+    let mut start = 0;
+    while start < n {
+        let mut stop = start + 1;
+        while stop < n && short[stop] == short[start] {
+            stop += 1;
+        }
+        if short[start] {
+            let value = ((stop - start) as f64).ln_1p();
+            runs[start..stop].iter_mut().for_each(|run| *run = value);
+        }
+        start = stop;
+    }
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@ pub mod evidence;
 pub mod features;
 pub mod forest;
 pub mod keywords;
+pub mod names;
 pub mod pattern;
 pub mod rounding;
 pub mod scripts;

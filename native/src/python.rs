@@ -5,6 +5,7 @@ use std::sync::{Mutex, OnceLock};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
@@ -585,12 +586,247 @@ impl DetectorRows {
     }
 }
 
+/// `Page.label_found` (cleanse/model.py): for each item of `found` -- a sequence of the index
+/// into `content`, then the rule unless `rule` is given, the category unless `category` is
+/// given, the score unless `score` is given (a float, or a dict giving each rule's), then
+/// the reason -- appends the decision `(detector, rule, category, round(score, 3), reason)`,
+/// a `decision_type` made by `tuple.__new__` as `Page.label_many` makes it, to the line's
+/// `decisions`. Python's `round(x, 3)` is `rounding::round3` for a float that is finite and
+/// not negative, else Python's own. Whether a decision of the category `title` was added.
+#[pyfunction]
+#[pyo3(signature = (detector, content, found, rule, category, score, decision_type, title))]
+#[allow(clippy::too_many_arguments)]
+fn label_found<'py>(py: Python<'py>, detector: &Bound<'py, PyString>, content: &Bound<'py, PyList>,
+                    found: &Bound<'py, PyAny>, rule: Option<Bound<'py, PyAny>>,
+                    category: Option<Bound<'py, PyAny>>, score: Option<Bound<'py, PyAny>>,
+                    decision_type: &Bound<'py, pyo3::types::PyType>, title: &Bound<'py, PyAny>)
+                    -> PyResult<bool> {
+    let decisions_name = intern!(py, "decisions");
+    let round = py.import(intern!(py, "builtins"))?.getattr(intern!(py, "round"))?;
+    let scores = match &score {
+        Some(value) => value.downcast::<PyDict>().ok(),
+        None => None,
+    };
+    let make = DecisionMaker::new(decision_type)?;
+    // The rounded scores met in this call, by the bits of the score.
+    let mut rounded: Vec<(u64, Bound<'py, PyAny>)> = Vec::new();
+    let mut titled = false;
+    for item in found.try_iter()? {
+        let item = item?;
+        // A tuple's items are read in place; another sequence's by indexing, as unpacking does.
+        let tuple = item.downcast::<pyo3::types::PyTuple>().ok();
+        let mut at = 0usize;
+        let mut next = || -> PyResult<Bound<'py, PyAny>> {
+            let value = match tuple {
+                Some(tuple) => tuple.get_item(at)?,
+                None => item.get_item(at)?,
+            };
+            at += 1;
+            Ok(value)
+        };
+        let index = next()?;
+        // A list's item as `content[index]` finds it (a negative index counts from the end).
+        let line = match index.extract::<isize>() {
+            Ok(i) if i >= 0 && (i as usize) < content.len() => content.get_item(i as usize)?,
+            _ => content.as_any().get_item(&index)?,
+        };
+        let line_rule = match &rule { Some(value) => value.clone(), None => next()? };
+        let line_category = match &category { Some(value) => value.clone(), None => next()? };
+        let line_score = match (&score, scores) {
+            (_, Some(scores)) => scores.as_any().get_item(&line_rule)?,
+            (Some(value), None) => value.clone(),
+            (None, _) => next()?,
+        };
+        let reason = next()?;
+        // SAFETY: a live object; the GIL is held.
+        let exact_float = unsafe { ffi::PyFloat_CheckExact(line_score.as_ptr()) } != 0;
+        let value = if exact_float { line_score.extract::<f64>()? } else { f64::NAN };
+        let line_score = if exact_float && value.is_finite() && value.is_sign_positive() {
+            let bits = value.to_bits();
+            match rounded.iter().find(|(known, _)| *known == bits) {
+                Some((_, object)) => object.clone(),
+                None => {
+                    let object = pyo3::types::PyFloat::new(py, crate::rounding::round3(value))
+                        .into_any();
+                    rounded.push((bits, object.clone()));
+                    object
+                }
+            }
+        } else {
+            round.call1((line_score, 3))?
+        };
+        titled = titled || line_category.is(title);
+        let decision = make.make(py, [detector.as_any(), &line_rule, &line_category,
+                                      &line_score, &reason])?;
+        let decisions = line.slot(decisions_name)?;
+        match decisions.downcast::<PyList>() {
+            Ok(list) => list.append(decision)?,
+            Err(_) => {
+                decisions.call_method1(intern!(py, "append"), (decision,))?;
+            }
+        }
+    }
+    Ok(titled)
+}
+
+/// `tuple.__new__(decision_type, fields)` for a tuple subclass (a named tuple): as
+/// CPython's `tuple_subtype_new` makes it, the type's `tp_alloc` for that many items, each
+/// item referenced in turn.
+struct DecisionMaker<'py> {
+    decision_type: &'py Bound<'py, pyo3::types::PyType>,
+    alloc: ffi::allocfunc,
+}
+
+impl<'py> DecisionMaker<'py> {
+    fn new(decision_type: &'py Bound<'py, pyo3::types::PyType>) -> PyResult<Self> {
+        if !decision_type.is_subclass_of::<pyo3::types::PyTuple>()? {
+            return Err(pyo3::exceptions::PyTypeError::new_err("not a tuple type"));
+        }
+        // SAFETY: a live type object; the GIL is held. A tuple subclass defined in Python is
+        // a heap type, whose slots PyType_GetSlot reads (and tuple's own tp_alloc otherwise).
+        let slot = unsafe { ffi::PyType_GetSlot(decision_type.as_ptr().cast(), ffi::Py_tp_alloc) };
+        if slot.is_null() {
+            return Err(pyo3::exceptions::PyTypeError::new_err("a type without tp_alloc"));
+        }
+        // SAFETY: the tp_alloc slot holds an allocfunc.
+        let alloc = unsafe { std::mem::transmute::<*mut std::ffi::c_void, ffi::allocfunc>(slot) };
+        Ok(DecisionMaker { decision_type, alloc })
+    }
+
+    fn make<const N: usize>(&self, py: Python<'py>, fields: [&Bound<'py, PyAny>; N])
+                            -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: tp_alloc of a tuple subtype gives a new tuple of N empty (NULL) items, GC
+        // tracked, or NULL with an exception set; each item is set once with a new reference
+        // (PyTuple_SetItem steals it), before the tuple is seen by anything else.
+        unsafe {
+            let object = (self.alloc)(self.decision_type.as_ptr().cast(), N as ffi::Py_ssize_t);
+            if object.is_null() {
+                return Err(PyErr::fetch(py));
+            }
+            let object = Bound::from_owned_ptr(py, object);
+            for (i, field) in fields.into_iter().enumerate() {
+                if ffi::PyTuple_SetItem(object.as_ptr(), i as ffi::Py_ssize_t,
+                                        field.clone().into_ptr()) != 0 {
+                    return Err(PyErr::fetch(py));
+                }
+            }
+            Ok(object)
+        }
+    }
+}
+
+/// `_class_names` and `_names_weight` of ASCII names (`names.rs`), made only for the
+/// patterns the core writes out (`ClassNames.matching`).
+#[pyclass(frozen, module = "cleanse._native")]
+struct ClassNames;
+
+fn ascii(texts: &[&str]) -> PyResult<()> {
+    if texts.iter().all(|text| text.is_ascii()) {
+        Ok(())
+    } else {
+        Err(pyo3::exceptions::PyValueError::new_err("names must be ASCII"))
+    }
+}
+
+#[pymethods]
+impl ClassNames {
+    /// The matcher when the running Python's patterns (`BOILERPLATE_TOKEN`, `POSITIVE`,
+    /// `NEGATIVE`) and overlay names are exactly those the core matches, else None.
+    #[staticmethod]
+    fn matching(token: &str, positive: &str, negative: &str, overlay: Vec<String>)
+                -> Option<ClassNames> {
+        let mut overlay = overlay;
+        overlay.sort();
+        let mut known: Vec<&str> = crate::names::overlay_names().to_vec();
+        known.sort();
+        (token == crate::names::token_pattern() && positive == crate::names::positive_pattern()
+         && negative == crate::names::negative_pattern() && overlay == known)
+            .then_some(ClassNames)
+    }
+
+    /// `_class_names(css_class, element_id, role)`; ValueError unless all are ASCII.
+    fn class_names(&self, css_class: &str, element_id: &str, role: &str) -> PyResult<(String, i64)> {
+        ascii(&[css_class, element_id, role])?;
+        Ok(crate::names::class_names(css_class, element_id, role))
+    }
+
+    /// `_names_weight(css_class, element_id)`; ValueError unless both are ASCII (or None).
+    fn names_weight(&self, css_class: Option<&str>, element_id: Option<&str>) -> PyResult<i64> {
+        ascii(&[css_class.unwrap_or(""), element_id.unwrap_or("")])?;
+        Ok(crate::names::names_weight(css_class, element_id))
+    }
+
+    /// `BOILERPLATE_TOKEN`'s match in a lowercase ASCII text, as (start, end), or None.
+    fn token_match(&self, text: &str) -> PyResult<Option<(usize, usize)>> {
+        ascii(&[text])?;
+        Ok(crate::names::token_match(text.as_bytes()))
+    }
+}
+
+/// float64 values from their native-endian bytes (numpy's `tobytes()`).
+fn floats(data: &[u8]) -> PyResult<Vec<f64>> {
+    if data.len() % 8 != 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err("not float64 bytes"));
+    }
+    Ok(data.chunks_exact(8).map(|b| f64::from_ne_bytes(b.try_into().expect("8 bytes"))).collect())
+}
+
+fn float_bytes<'py>(py: Python<'py>, values: &[f64]) -> Bound<'py, PyBytes> {
+    let mut out = Vec::with_capacity(values.len() * 8);
+    for value in values {
+        out.extend_from_slice(&value.to_ne_bytes());
+    }
+    PyBytes::new(py, &out)
+}
+
+/// `cleanse.deciding.evidence._window_means` of `n` rows of `width` float64 columns (their
+/// bytes, row after row): the means as float64 bytes, row after row, window after window.
+#[pyfunction]
+fn window_means<'py>(py: Python<'py>, values: &[u8], n: usize, width: usize,
+                     windows: Vec<usize>) -> PyResult<Bound<'py, PyBytes>> {
+    let values = floats(values)?;
+    if values.len() != n * width {
+        return Err(pyo3::exceptions::PyValueError::new_err("values are not n rows of width"));
+    }
+    Ok(float_bytes(py, &crate::evidence::window_means(&values, n, width, &windows)))
+}
+
+/// `_shape_repeats(_line_shapes(rows))` of `cleanse.deciding.evidence`, from each line's
+/// `log_tokens` and its shape flag columns (float64 bytes, row after row, `1 + flags` columns
+/// a row), the length `classes` and the pattern bounds; float64 bytes, one a line.
+#[pyfunction]
+fn shape_repeats<'py>(py: Python<'py>, values: &[u8], flags: usize, classes: Vec<f64>,
+                      max_period: usize, min_repeats: usize) -> PyResult<Bound<'py, PyBytes>> {
+    let values = floats(values)?;
+    let width = flags + 1;
+    if values.len() % width != 0 || min_repeats == 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err("values are not rows of 1 + flags"));
+    }
+    let shapes: Vec<i64> = values.chunks_exact(width)
+        .map(|row| crate::evidence::line_shape(row[0], &row[1..], &classes))
+        .collect();
+    Ok(float_bytes(py, &crate::evidence::shape_repeats(&shapes, max_period, min_repeats)))
+}
+
+/// `cleanse.deciding.evidence._short_runs` of the lines whose `log_tokens` (float64 bytes)
+/// are below `bound`: float64 bytes, one a line.
+#[pyfunction]
+fn short_runs<'py>(py: Python<'py>, log_tokens: &[u8], bound: f64) -> PyResult<Bound<'py, PyBytes>> {
+    let short: Vec<bool> = floats(log_tokens)?.into_iter().map(|value| value < bound).collect();
+    Ok(float_bytes(py, &crate::evidence::short_runs(&short)))
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
     module.add_function(wrap_pyfunction!(crate::slots::register_slots, module)?)?;
     module.add_function(wrap_pyfunction!(line_features, module)?)?;
     module.add_function(wrap_pyfunction!(page_lines, module)?)?;
+    module.add_function(wrap_pyfunction!(window_means, module)?)?;
+    module.add_function(wrap_pyfunction!(label_found, module)?)?;
+    module.add_class::<ClassNames>()?;
+    module.add_function(wrap_pyfunction!(shape_repeats, module)?)?;
+    module.add_function(wrap_pyfunction!(short_runs, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::chrome::chrome_rules, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::duplicates::duplicate_lines, module)?)?;
