@@ -23,6 +23,7 @@ from cleanse.deciding.arbiter import (
     _drop_kept_copies,
     _drop_kept_feeds,
     _drop_kept_image_addresses,
+    _decide_runs_whole,
     _drop_kept_quotes,
     _keep_list_items,
     _keep_standfirst,
@@ -552,6 +553,59 @@ def test_a_labelled_list_item_is_not_kept_for_its_neighbours():
     keep = [True, True, True, False, False, True]
     _keep_list_items(lines, [0.9, 0.8, 0.8, 0.45, 0.45, 0.9], keep, 0.5)
     assert keep == [True, True, True, True, False, True]
+
+
+THREAD_PAGE = ("The council approved the new line after years of debate about its cost.\n\n"
+               + "\n".join(f"* Reply: well said [reader {n}] 08-1{n} 17:0{n} [15{n}/1]"
+                           for n in range(1, 6))
+               + "\n\nThe first trains are due to run in the spring of next year.\n")
+
+
+def thread(rule_of_line: dict[int, tuple[str, str]] | None = None) -> tuple[list, np.ndarray]:
+    """THREAD_PAGE's lines and rows, its five replies labelled by one rule (or as given)."""
+    lines, rows = page_features(labelled(THREAD_PAGE))
+    assert [line.features.list_item for line in lines] == [False] + [True] * 5 + [False]
+    for i in range(1, 6):
+        lines[i].decisions.clear()
+        detector, rule = (rule_of_line or {}).get(i, ("headline_runs", "dated_headline_run"))
+        lines[i].decisions.append(cleanse.Decision(detector, rule, cleanse.Category.TRENDING,
+                                                   0.7, ""))
+    return lines, rows
+
+
+@pytest.mark.parametrize("probabilities, expected", [
+    # The model drifts down the run, away from the article: the run goes whole ...
+    ([0.9, 0.56, 0.52, 0.45, 0.4, 0.3, 0.9], [True] + [False] * 5 + [True]),
+    # ... or, when the run as a whole looks like the article, stays whole.
+    ([0.9, 0.8, 0.7, 0.55, 0.45, 0.3, 0.9], [True] * 7),
+])
+def test_a_run_one_rule_labelled_is_decided_whole(probabilities, expected):
+    lines, rows = thread()
+    keep = [p >= 0.5 for p in probabilities]
+    _decide_runs_whole(lines, rows, [None] * len(lines), np.array(probabilities), keep, 0.5)
+    assert keep == expected
+
+
+@pytest.mark.parametrize("rule_of_line", [
+    {3: ("menus", "menu_run")},  # another rule in the middle: two runs of two
+    {i: ("main_region", "outside_region_after") for i in range(1, 6)},  # a region, not a run
+])
+def test_what_is_not_a_run(rule_of_line):
+    lines, rows = thread(rule_of_line)
+    probabilities = [0.9, 0.56, 0.52, 0.45, 0.4, 0.3, 0.9]
+    keep = [p >= 0.5 for p in probabilities]
+    _decide_runs_whole(lines, rows, [None] * len(lines), np.array(probabilities), keep, 0.5)
+    assert keep == [p >= 0.5 for p in probabilities]
+
+
+def test_lines_of_another_shape_end_a_run():
+    lines, rows = thread()
+    rows = rows.copy()
+    rows[3, COLUMN["list_item"]] = 0.0  # the middle reply without its list marker
+    probabilities = [0.9, 0.56, 0.52, 0.45, 0.4, 0.3, 0.9]
+    keep = [p >= 0.5 for p in probabilities]
+    _decide_runs_whole(lines, rows, [None] * len(lines), np.array(probabilities), keep, 0.5)
+    assert keep == [p >= 0.5 for p in probabilities]
 
 
 FEED_ARTICLE = ("<p>The old dam was removed in March, and within weeks the river had found its "

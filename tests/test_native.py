@@ -420,7 +420,7 @@ def test_page_steps_of_generated_matrices(data):
 def test_shape_repeats_of_chosen_patterns(shapes):
     """Back-to-back patterns of several periods, overlapping, broken and too short ones."""
     shape_rows = []
-    for shape in shapes:  # a row whose _line_shapes is the shape
+    for shape in shapes:  # a row whose line_shapes is the shape
         row = [0.0] * len(evidence.FEATURES)
         row[evidence.COLUMN["log_tokens"]] = [1.0, math.log1p(10), math.log1p(50)][shape % 4 % 3]
         for bit, name in enumerate((*evidence._SHAPE_FLAGS, "markdown_links")):
@@ -430,7 +430,7 @@ def test_shape_repeats_of_chosen_patterns(shapes):
     assert_same_page_steps(rows)
     with native.use_native(False):
         assert evidence._page_shape_repeats(rows).tolist() == \
-            evidence._shape_repeats(evidence._line_shapes(rows)).tolist()
+            evidence._shape_repeats(evidence.line_shapes(rows)).tolist()
 
 
 def _labelled_decisions(found, given: dict, title_known: bool = True) -> tuple[str, bool]:

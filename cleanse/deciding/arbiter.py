@@ -54,7 +54,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from cleanse import native
-from cleanse.deciding.evidence import COLUMN, LINK_MARKUP_SHARE, page_features
+from cleanse.deciding.evidence import COLUMN, LINK_MARKUP_SHARE, line_shapes, page_features
 from cleanse.deciding.forest import Forest, ForestError, native_forest
 from cleanse.deciding.units import units
 from cleanse.model import JUNK_CATEGORIES, Category, Decision, Line, Page
@@ -84,6 +84,15 @@ STANDFIRST_MARGIN = 0.1
 # below the threshold and no detector labelled it: a list's last item, or one shorter than
 # its neighbours, is the list's too (removing it cuts the list in the middle of the text).
 LIST_MARGIN = 0.1
+# A run of at least this many lines that one detector rule labelled alike, all of one shape,
+# is decided whole (_decide_runs_whole) ...
+RUN_LINES = 3
+# ... unless the rule is one of these, which label a region of the page (whatever lies outside
+# the article, inside a furniture container, after a comments heading), not a run of items.
+REGION_RULES = frozenset({("main_region", "outside_region_before"),
+                          ("main_region", "outside_region_after"),
+                          ("dom_hints", "boilerplate_container"),
+                          ("related_lists", "comment_section")})
 # A teaser feed after an HTML article (_drop_kept_feeds): a repeated DOM structure of at least
 # this many lines, wholly after the last kept line of the main content, ...
 FEED_LINES = 9
@@ -425,6 +434,9 @@ class Arbiter:
                                                     page.capture.kind == "html")
         probability = probabilities.tolist()  # Python floats: no numpy scalar per line
         keep = [h is None and p >= threshold for h, p in zip(hard, probability)]
+        html = page.capture.kind == "html"
+        if not html:  # (an HTML page's repeated DOM structure already tells the model)
+            _decide_runs_whole(lines, rows, hard, probabilities, keep, threshold)
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         _keep_list_items(lines, probability, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
@@ -435,7 +447,6 @@ class Arbiter:
             keep[title] = True  # never a removed span: assemble shows it as the title
             _keep_standfirst(lines, probability, keep, threshold, title)
         _drop_kept_copies(lines, keep)
-        html = page.capture.kind == "html"
         # The lines the rules after the model removed, with the decision that names each rule.
         ruled = dict.fromkeys(_drop_kept_quotes(lines, keep, html), REPEATED_QUOTE)
         ruled.update(dict.fromkeys(_drop_kept_image_addresses(lines, keep), IMAGE_ADDRESS_ALONE))
@@ -491,6 +502,38 @@ def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None]
         whole = float(np.average(probabilities[members], weights=weights)) >= threshold
         for i in members:
             keep[i] = whole
+
+
+def _decide_runs_whole(lines: list[Line], rows: np.ndarray, hard: list[Decision | None],
+                       probabilities: np.ndarray, keep: list[bool], threshold: float) -> None:
+    """Keeps or removes each run of :data:`RUN_LINES` or more lines of a text capture whose
+    strongest junk label is one detector rule's and which share one shape
+    (:func:`~cleanse.deciding.evidence.line_shapes`) whole, by its length-weighted
+    probability. Such a run is one structure -- a thread of replies, a list of dated
+    headlines, a menu -- but the model reads each line with its neighbours, so the lines
+    nearest the article look more like it and the threshold would cut the run in two: its
+    first reply kept, the rest removed. (Not on HTML pages, whose repeated DOM structure
+    the model reads: there the rule kept a sidebar's run of categories on a collection page.)"""
+    labelled = [i for i, line in enumerate(lines) if line.decisions and hard[i] is None]
+    if len(labelled) < RUN_LINES:
+        return  # most pages: no run to look for
+    shapes = line_shapes(rows)
+    key: list[tuple[str, str, int] | None] = [None] * len(lines)
+    for i in labelled:
+        strongest = _strongest_removal(lines[i])
+        if (strongest is not None and strongest.category is not _META
+                and (strongest.detector, strongest.rule) not in REGION_RULES):
+            key[i] = (strongest.detector, strongest.rule, int(shapes[i]))
+    start = 0
+    while start < len(lines):
+        stop = start + 1
+        while stop < len(lines) and key[stop] is not None and key[stop] == key[start]:
+            stop += 1
+        if key[start] is not None and stop - start >= RUN_LINES:
+            weights = [1 + len(line.features.stripped) for line in lines[start:stop]]
+            whole = float(np.average(probabilities[start:stop], weights=weights)) >= threshold
+            keep[start:stop] = [whole] * (stop - start)
+        start = stop
 
 
 def _keep_list_items(lines: list[Line], probability: list[float], keep: list[bool],

@@ -396,17 +396,17 @@ _SHAPE_COLUMNS = [COLUMN[name] for name in ("log_tokens", *_SHAPE_FLAGS, "markdo
 
 
 def _page_shape_repeats(rows: np.ndarray) -> np.ndarray:
-    """``_shape_repeats(_line_shapes(rows))``: by the native core when enabled (the same
+    """``_shape_repeats(line_shapes(rows))``: by the native core when enabled (the same
     floats, tests/test_native.py), else by the reference."""
     if native.enabled:
         return np.frombuffer(native.core.shape_repeats(
             np.ascontiguousarray(rows[:, _SHAPE_COLUMNS], dtype=np.float64).tobytes(),
             len(_SHAPE_COLUMNS) - 1, _LENGTH_CLASSES.tolist(),
             MAX_SHAPE_PERIOD, MIN_SHAPE_REPEATS), dtype=np.float64)
-    return _shape_repeats(_line_shapes(rows))
+    return _shape_repeats(line_shapes(rows))
 
 
-def _line_shapes(rows: np.ndarray) -> np.ndarray:
+def line_shapes(rows: np.ndarray) -> np.ndarray:
     """Each line's shape as a small integer: its length class and :data:`_SHAPE_FLAGS`, and
     whether it carries markdown links."""
     shapes = np.searchsorted(_LENGTH_CLASSES, rows[:, COLUMN["log_tokens"]], side="left")

@@ -153,7 +153,7 @@ pub fn window_means(values: &[f64], n: usize, width: usize, windows: &[usize]) -
     out
 }
 
-/// `evidence._line_shapes`: a line's shape from its `log_tokens` and flag columns -- the
+/// `evidence.line_shapes`: a line's shape from its `log_tokens` and flag columns -- the
 /// number of `classes` (ascending) below `log_tokens` (`np.searchsorted(side="left")`, where
 /// NaN sorts after every number), then bit `k + 2` for each flag column `k` above zero.
 pub fn line_shape(log_tokens: f64, flags: &[f64], classes: &[f64]) -> i64 {

@@ -791,7 +791,7 @@ fn window_means<'py>(py: Python<'py>, values: &[u8], n: usize, width: usize,
     Ok(float_bytes(py, &crate::evidence::window_means(&values, n, width, &windows)))
 }
 
-/// `_shape_repeats(_line_shapes(rows))` of `cleanse.deciding.evidence`, from each line's
+/// `_shape_repeats(line_shapes(rows))` of `cleanse.deciding.evidence`, from each line's
 /// `log_tokens` and its shape flag columns (float64 bytes, row after row, `1 + flags` columns
 /// a row), the length `classes` and the pattern bounds; float64 bytes, one a line.
 #[pyfunction]
