@@ -12,6 +12,11 @@ Setext headings (a line underlined with ``===`` or ``---``, as Jina Reader write
 h2) are read as the ATX headings (``# Title``) the rest of the pipeline knows: the
 arbiter learnt headings from ATX markup, and an underline alone reads as a separator.
 
+A plain text capture (a browser's innerText, a text rendering) shows a code sample without
+fences: its lines are found by their shape (:func:`unfenced_code`) and get the same hints, so a
+closing ``}`` or ``try {`` is decided with the code around it and the sample counts as text to
+the detectors (``main_region``, ``chrome``, ``menus``...), as a fenced block does.
+
 Fences follow CommonMark (``````` or ``~~~``, closed by a fence of the same
 character at least as long); an unclosed fence makes no block, since everything
 after it would be code. Scanned by hand rather than with a markdown parser:
@@ -48,14 +53,35 @@ NESTING = 3  # emphasis inside emphasis: ***both***, **bold _and italic_**
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Matched on the stripped line; a match can only start at "|", ":" or "-" (linear search).
 TABLE_DELIMITER = re.compile(r"(?:\|\s*)?:?-+:?(?:\s*\|\s*:?-+:?)*(?:\s*\|)?")
+# Unfenced code, by the shape of its lines (punctuation only: no keyword of any language,
+# programming or natural). A line is code-shaped when it is only brackets and separators
+# ("}", "});"), opens a block ("try {", "[", a call or a definition ending in ":" or "{"), ends
+# a statement (";" after code punctuation or a few words), starts a comment ("//", "/*", "*/"), or assigns
+# ("name = ...", "const name = ...") or follows a prompt (">>> "), provided it is not a sentence; a line that may sit inside
+# code (indented, or holding code punctuation without being a sentence) joins a run of
+# code-shaped lines. A run needs CODE_MIN_SHAPED code-shaped lines, at least half its lines.
+CODE_BRACKETS = re.compile(r"[;,]*[\]\)\}\{\(\[][\]\)\}\{\(\[;,]*")
+CODE_SHAPED = re.compile(r"(?:[{\[(]|=>|[A-Za-z0-9_$.]\([^()]*\)\s*[:{;,])$|^(?://|/\*|\*/)"
+                         r"|^(?:[A-Za-z0-9_$]+\s+){0,2}[A-Za-z0-9_$.\[\]]+\s*[-+*/|&^%]?=\s*[^=\s]")
+# An interpreter's prompt (">>> x"; "$ " is as often a price).
+CODE_PROMPT = re.compile(r">>>(?: |$)")
+CODE_PUNCTUATION = re.compile(r"[{}()\[\];=<>]|^#")
+SENTENCE_END = re.compile(r"(?:[.!?:][\"')\]]?|[。！？：])$")
+CODE_MIN_SHAPED = 2
+CODE_MAX_STATEMENT_WORDS = 12  # a longer line ending in ";" is a clause of a list
+CODE_MAX_GAP = 2  # blank lines a run may cross
 
 
-def markdown_hints(text: str) -> list[dict[str, Any]]:
-    """Per line of ``text`` (split on ``\\n``), its hints; the list stops at the last block."""
-    if "```" not in text and "~~~" not in text and "|" not in text:
+def markdown_hints(text: str, unfenced: bool = False) -> list[dict[str, Any]]:
+    """Per line of ``text`` (split on ``\\n``), its hints; the list stops at the last block.
+    With ``unfenced`` (a plain text capture), code samples without fences are blocks too."""
+    if "```" not in text and "~~~" not in text and "|" not in text and not (
+            unfenced and ("{" in text or ";" in text or "(" in text or "=" in text)):
         return []
     lines = text.split("\n")
     code = _fenced_code(lines)
+    if unfenced:
+        code = sorted(code + [run for run in unfenced_code(lines) if not _in_code(run, code)])
     # A table written inside a code block is code (a markdown tutorial shows the syntax).
     blocks = sorted(code + [table for table in _pipe_tables(lines) if not _in_code(table, code)])
     hints: list[dict[str, Any]] = [{} for _ in range(max((end for _, end, _ in blocks),
@@ -152,6 +178,62 @@ def _fenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
+def _code_line(line: str) -> int:
+    """2: a code-shaped line, 1: a line that may sit inside code, 0: neither (blank, prose)."""
+    stripped = line.strip()
+    if not stripped:
+        return 0
+    if CODE_BRACKETS.fullmatch(stripped):
+        return 2
+    if stripped.startswith(("//", "/*", "*/")) or CODE_PROMPT.match(stripped):
+        return 2
+    words = stripped.count(" ") + 1
+    if SENTENCE_END.search(stripped) and words >= 4:
+        return 0
+    if CODE_SHAPED.search(stripped):
+        return 2
+    if stripped[-1] == ";":  # a statement, unless it is a clause of a list of sentences
+        return 2 if words <= 3 or (words <= CODE_MAX_STATEMENT_WORDS
+                                   and CODE_PUNCTUATION.search(stripped[:-1])) else 0
+    if line[:1] in (" ", "\t") or CODE_PUNCTUATION.search(stripped) \
+            or stripped.startswith("... "):  # (an interpreter's continuation, or an ellipsis)
+        return 1
+    return 0
+
+
+def unfenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(first, last + 1, "pre") of every run of code-shaped lines (see ``CODE_SHAPED``):
+    lines that are code-shaped or may sit inside code, crossing up to ``CODE_MAX_GAP`` blank
+    lines, starting and ending on a code-shaped line, with at least ``CODE_MIN_SHAPED``
+    code-shaped lines making up at least half of its non-blank lines."""
+    found = []
+    start = last = None  # the run's first and last code-shaped lines
+    shaped = members = gap = 0
+    for i, line in enumerate(lines + [""] * (CODE_MAX_GAP + 1)):
+        kind = _code_line(line) if i < len(lines) else 0
+        if kind == 0 and line.strip():
+            gap = CODE_MAX_GAP + 1  # a prose line ends the run
+        elif kind == 0:
+            gap += 1
+        if kind == 2:
+            if start is None:
+                start, shaped, members = i, 0, 0
+            last, gap = i, 0
+            shaped += 1
+            members += 1
+        elif kind == 1 and start is not None:
+            gap = 0
+            members += 1
+        if start is not None and gap > CODE_MAX_GAP:
+            # members counted past the last code-shaped line do not belong to the run
+            inside = sum(1 for j in range(start, last + 1) if lines[j].strip())
+            if shaped >= CODE_MIN_SHAPED and 2 * shaped >= inside:
+                found.append((start, last + 1, "pre"))
+            start = last = None
+            gap = 0
+    return found
+
+
 def _pipe_tables(lines: list[str]) -> list[tuple[int, int, str]]:
     """(first, last + 1, "cell") of every pipe table: a header row, a delimiter row, rows."""
     found, i = [], 1
@@ -168,4 +250,4 @@ def _pipe_tables(lines: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
-__all__ = ["markdown_hints", "plain_inline", "setext_as_atx"]
+__all__ = ["markdown_hints", "plain_inline", "setext_as_atx", "unfenced_code"]
