@@ -67,6 +67,7 @@ CODE_SHAPED = re.compile(r"(?:[{\[(]|=>|[A-Za-z0-9_$.]\([^()]*\)\s*[:{;,])$|^(?:
 CODE_PROMPT = re.compile(r">>>(?: |$)")
 CODE_PUNCTUATION = re.compile(r"[{}()\[\];=<>]|^#")
 SENTENCE_END = re.compile(r"(?:[.!?:][\"')\]]?|[。！？：])$")
+HTML_ENTITY_END = re.compile(r"&#?\w+;$")  # escaped markup ("...&gt;") ends in ";" too
 CODE_MIN_SHAPED = 2
 CODE_MAX_STATEMENT_WORDS = 12  # a longer line ending in ";" is a clause of a list
 CODE_MAX_GAP = 2  # blank lines a run may cross
@@ -192,7 +193,8 @@ def _code_line(line: str) -> int:
         return 0
     if CODE_SHAPED.search(stripped):
         return 2
-    if stripped[-1] == ";":  # a statement, unless it is a clause of a list of sentences
+    if stripped[-1] == ";" and not HTML_ENTITY_END.search(stripped):
+        # a statement, unless it is a clause of a list of sentences
         return 2 if words <= 3 or (words <= CODE_MAX_STATEMENT_WORDS
                                    and CODE_PUNCTUATION.search(stripped[:-1])) else 0
     if line[:1] in (" ", "\t") or CODE_PUNCTUATION.search(stripped) \
