@@ -68,6 +68,12 @@ CODE_PROMPT = re.compile(r">>>(?: |$)")
 CODE_PUNCTUATION = re.compile(r"[{}()\[\];=<>]|^#")
 SENTENCE_END = re.compile(r"(?:[.!?:][\"')\]]?|[。！？：])$")
 HTML_ENTITY_END = re.compile(r"&#?\w+;$")  # escaped markup ("...&gt;") ends in ";" too
+# Every line _code_line may call code-shaped starts with a bracket, a comment or a prompt,
+# ends a block or a statement, holds an "=" (an assignment, "=>") or ends in a call's "):" or
+# "),": only such lines are asked.
+CODE_FIRST = frozenset(";,])}{([")
+CODE_OPENERS = ("//", "/*", "*/", ">>>")
+CODE_LAST = frozenset("{[(;")
 CODE_MIN_SHAPED = 2
 CODE_MAX_STATEMENT_WORDS = 12  # a longer line ending in ";" is a clause of a list
 CODE_MAX_GAP = 2  # blank lines a run may cross
@@ -76,15 +82,17 @@ CODE_MAX_GAP = 2  # blank lines a run may cross
 def markdown_hints(text: str, unfenced: bool = False) -> list[dict[str, Any]]:
     """Per line of ``text`` (split on ``\\n``), its hints; the list stops at the last block.
     With ``unfenced`` (a plain text capture), code samples without fences are blocks too."""
-    if "```" not in text and "~~~" not in text and "|" not in text and not (
-            unfenced and ("{" in text or ";" in text or "(" in text or "=" in text)):
+    fences = "```" in text or "~~~" in text
+    pipes = "|" in text
+    if not (fences or pipes or unfenced):
         return []
     lines = text.split("\n")
-    code = _fenced_code(lines)
+    code = _fenced_code(lines) if fences else []
     if unfenced:
         code = sorted(code + [run for run in unfenced_code(lines) if not _in_code(run, code)])
     # A table written inside a code block is code (a markdown tutorial shows the syntax).
-    blocks = sorted(code + [table for table in _pipe_tables(lines) if not _in_code(table, code)])
+    tables = _pipe_tables(lines) if pipes else []
+    blocks = sorted(code + [table for table in tables if not _in_code(table, code)])
     hints: list[dict[str, Any]] = [{} for _ in range(max((end for _, end, _ in blocks),
                                                          default=0))]
     for number, (start, end, tag) in enumerate(blocks):
@@ -204,36 +212,56 @@ def _code_line(line: str) -> int:
 
 
 def unfenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
-    """(first, last + 1, "pre") of every run of code-shaped lines (see ``CODE_SHAPED``):
-    lines that are code-shaped or may sit inside code, crossing up to ``CODE_MAX_GAP`` blank
-    lines, starting and ending on a code-shaped line, with at least ``CODE_MIN_SHAPED``
-    code-shaped lines making up at least half of its non-blank lines."""
-    found = []
-    start = last = None  # the run's first and last code-shaped lines
-    shaped = members = gap = 0
-    for i, line in enumerate(lines + [""] * (CODE_MAX_GAP + 1)):
-        kind = _code_line(line) if i < len(lines) else 0
-        if kind == 0 and line.strip():
-            gap = CODE_MAX_GAP + 1  # a prose line ends the run
-        elif kind == 0:
-            gap += 1
-        if kind == 2:
-            if start is None:
-                start, shaped, members = i, 0, 0
-            last, gap = i, 0
-            shaped += 1
-            members += 1
-        elif kind == 1 and start is not None:
-            gap = 0
-            members += 1
-        if start is not None and gap > CODE_MAX_GAP:
-            # members counted past the last code-shaped line do not belong to the run
-            inside = sum(1 for j in range(start, last + 1) if lines[j].strip())
-            if shaped >= CODE_MIN_SHAPED and 2 * shaped >= inside:
-                found.append((start, last + 1, "pre"))
-            start = last = None
-            gap = 0
+    """(first, last + 1, "pre") of every run of code-shaped lines (see ``CODE_SHAPED``) in
+    ``lines`` (``text`` split on ``\\n``): lines that are code-shaped or may sit inside
+    code, crossing up to ``CODE_MAX_GAP`` blank lines, starting and ending on a code-shaped
+    line, with at least ``CODE_MIN_SHAPED`` code-shaped lines making up at least half of its
+    non-blank lines.
+
+    Only the lines that may be code-shaped (see ``CODE_FIRST``) are asked whether they are,
+    and only the lines between two code-shaped ones whether they may sit in code: most lines
+    of a page are neither."""
+    stripped = list(map(str.strip, lines))
+    strong = [i for i, line in enumerate(stripped)
+              if line and (line[0] in CODE_FIRST or line[-1] in CODE_LAST or "=" in line
+                           or line.startswith(CODE_OPENERS)
+                           or (line[-1] in ":," and line[:-1].rstrip()[-1:] == ")"))
+              and _code_line(lines[i]) == 2]
+    if len(strong) < CODE_MIN_SHAPED:
+        return []
+    found: list[tuple[int, int, str]] = []
+    run = [strong[0]]
+    for before, after in zip(strong, strong[1:]):
+        if _inside_code(lines, before, after):
+            run.append(after)
+            continue
+        _close_run(lines, run, found)
+        run = [after]
+    _close_run(lines, run, found)
     return found
+
+
+def _inside_code(lines: list[str], before: int, after: int) -> bool:
+    """Whether the lines between two code-shaped lines may all sit in code: no prose line and
+    no more than ``CODE_MAX_GAP`` blank lines in a row."""
+    blanks = 0
+    for line in lines[before + 1:after]:
+        if not line.strip():
+            blanks += 1
+            if blanks > CODE_MAX_GAP:
+                return False
+            continue
+        blanks = 0
+        if not _code_line(line):
+            return False
+    return True
+
+
+def _close_run(lines: list[str], run: list[int], found: list[tuple[int, int, str]]) -> None:
+    """Adds ``run`` (its code-shaped lines) to ``found`` when they are enough of its lines."""
+    inside = sum(1 for line in lines[run[0]:run[-1] + 1] if line.strip())
+    if len(run) >= CODE_MIN_SHAPED and 2 * len(run) >= inside:
+        found.append((run[0], run[-1] + 1, "pre"))
 
 
 def _pipe_tables(lines: list[str]) -> list[tuple[int, int, str]]:
