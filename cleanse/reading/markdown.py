@@ -55,11 +55,12 @@ ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 TABLE_DELIMITER = re.compile(r"(?:\|\s*)?:?-+:?(?:\s*\|\s*:?-+:?)*(?:\s*\|)?")
 # Unfenced code, by the shape of its lines (punctuation only: no keyword of any language,
 # programming or natural). A line is code-shaped when it is only brackets and separators
-# ("}", "});"), opens a block ("try {", "[", a call or a definition ending in ":" or "{"), ends
-# a statement (";" after code punctuation or a few words), starts a comment ("//", "/*", "*/"), or assigns
-# ("name = ...", "const name = ...") or follows a prompt (">>> "), provided it is not a sentence; a line that may sit inside
-# code (indented, or holding code punctuation without being a sentence) joins a run of
-# code-shaped lines. A run needs CODE_MIN_SHAPED code-shaped lines, at least half its lines.
+# ("}", "});"), opens a block ("try {", "[", a call or a definition ending in ":" or "{"),
+# ends a statement (";" after code punctuation or a few words), starts a comment ("//", "/*",
+# "*/"), assigns ("name = ...", "const name = ...") or follows a prompt (">>> "), provided it
+# is not a sentence; a line that may sit inside code (indented, or holding code punctuation
+# without being a sentence) joins a run of code-shaped lines. A run needs CODE_MIN_SHAPED
+# code-shaped lines, at least half its lines.
 CODE_BRACKETS = re.compile(r"[;,]*[\]\)\}\{\(\[][\]\)\}\{\(\[;,]*")
 CODE_SHAPED = re.compile(r"(?:[{\[(]|=>|[A-Za-z0-9_$.]\([^()]*\)\s*[:{;,])$|^(?://|/\*|\*/)"
                          r"|^(?:[A-Za-z0-9_$]+\s+){0,2}[A-Za-z0-9_$.\[\]]+\s*[-+*/|&^%]?=\s*[^=\s]")
@@ -213,7 +214,7 @@ def _code_line(line: str) -> int:
 
 def unfenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
     """(first, last + 1, "pre") of every run of code-shaped lines (see ``CODE_SHAPED``) in
-    ``lines`` (``text`` split on ``\\n``): lines that are code-shaped or may sit inside
+    ``lines`` (a capture split on ``\\n``): lines that are code-shaped or may sit inside
     code, crossing up to ``CODE_MAX_GAP`` blank lines, starting and ending on a code-shaped
     line, with at least ``CODE_MIN_SHAPED`` code-shaped lines making up at least half of its
     non-blank lines.
