@@ -135,3 +135,56 @@ def test_a_table_neither_splits_the_region_nor_is_its_delimiter_row_chrome():
     assert [line.text for line in table] == TABLE
     assert not any(d.detector in ("chrome", "main_region") for line in page.content_lines()
                    for d in line.decisions)
+
+
+# --- unfenced code in a plain text capture ---------------------------------------------
+# A browser's innerText shows a <pre> without fences: its lines keep their indentation and
+# blank lines, and nothing else marks them as code.
+UNFENCED = ["async function getData() {", '  const url = "https://example.org/data.json";',
+            "  try {", "    const response = await fetch(url);", "    if (!response.ok) {",
+            "      throw new Error(response.status);", "    }", "",
+            "    console.log(await response.json());", "  } catch (error) {",
+            "    console.error(error.message);", "  }", "}"]
+
+
+def _unfenced(lines: list[str]) -> list[tuple[str | None, int | None]]:
+    hints = markdown_hints("\n".join(lines), unfenced=True)
+    hints += [{}] * (len(lines) - len(hints))
+    return [(h.get("tag"), h.get("block")) for h in hints]
+
+
+def test_unfenced_code_in_a_text_capture_is_one_block_between_its_prose():
+    lines = [EN[0], "", *UNFENCED, "", EN[1]]
+    blocks = _unfenced(lines)
+    assert blocks[2:2 + len(UNFENCED)] == [("pre", 0)] * len(UNFENCED)
+    assert blocks[:2] == blocks[-2:] == [(None, None)] * 2
+    # Only a plain text capture is read by shape: markdown shows its code in fences.
+    assert all(tag is None for tag, _ in _blocks(lines))
+
+
+def test_interpreter_sessions_and_python_are_code_too():
+    lines = [">>> from pathlib import Path", ">>> def size(name):", "...     return len(name)",
+             ">>> size(Path('a.txt').name)", "5"]
+    assert _unfenced(lines)[:4] == [("pre", 0)] * 4
+
+
+@pytest.mark.parametrize("lines", [
+    ["Respond to questions, comments, and other requests;",        # a list of clauses
+     "Provide access to certain features of the Services;",
+     "Conduct internal research and development;"],
+    ["Email(Required)", "First Name(Required)"],                    # form labels
+    ["$ 1,899 .00", "$ 159 /mo with 12-month financing."],          # prices
+    ["&lt;span class=&quot;x&quot;&gt;", "&lt;/span&gt;"],         # escaped markup
+    ["Tags", "  ,", "  * General news", "  ,", "  * Online media"],  # separators of a list
+    ["Use fetch() to get the data (see below).", "It returns a promise (or throws)."],
+], ids=["clauses", "form-labels", "prices", "entities", "separators", "prose"])
+def test_what_is_not_unfenced_code(lines):
+    assert all(tag is None for tag, _ in _unfenced(lines))
+
+
+def test_unfenced_code_neither_splits_the_region_nor_loses_its_braces():
+    page = labelled("\n".join([EN[0], EN[1], "", *UNFENCED, "", EN[2], EN[3]]), kind="text")
+    code = [line for line in page.content_lines() if line.code]
+    assert [line.text for line in code] == [line for line in UNFENCED if line]
+    assert not any(d.detector in ("chrome", "main_region") for line in page.content_lines()
+                   for d in line.decisions)

@@ -338,6 +338,6 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
     else:
         if kind == "markdown":
             value = setext_as_atx(value)
-        hints = markdown_hints(value)
+        hints = markdown_hints(value, unfenced=kind == "text")
     return Capture(text=value, source=source, kind=kind, encoding=encoding,
                    decode_errors=errors, metadata=metadata, line_hints=hints)

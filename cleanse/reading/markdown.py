@@ -12,6 +12,11 @@ Setext headings (a line underlined with ``===`` or ``---``, as Jina Reader write
 h2) are read as the ATX headings (``# Title``) the rest of the pipeline knows: the
 arbiter learnt headings from ATX markup, and an underline alone reads as a separator.
 
+A plain text capture (a browser's innerText, a text rendering) shows a code sample without
+fences: its lines are found by their shape (:func:`unfenced_code`) and get the same hints, so a
+closing ``}`` or ``try {`` is decided with the code around it and the sample counts as text to
+the detectors (``main_region``, ``chrome``, ``menus``...), as a fenced block does.
+
 Fences follow CommonMark (``````` or ``~~~``, closed by a fence of the same
 character at least as long); an unclosed fence makes no block, since everything
 after it would be code. Scanned by hand rather than with a markdown parser:
@@ -48,17 +53,48 @@ NESTING = 3  # emphasis inside emphasis: ***both***, **bold _and italic_**
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Matched on the stripped line; a match can only start at "|", ":" or "-" (linear search).
 TABLE_DELIMITER = re.compile(r"(?:\|\s*)?:?-+:?(?:\s*\|\s*:?-+:?)*(?:\s*\|)?")
+# Unfenced code, by the shape of its lines (punctuation only: no keyword of any language,
+# programming or natural). A line is code-shaped when it is only brackets and separators
+# ("}", "});"), opens a block ("try {", "[", a call or a definition ending in ":" or "{"),
+# ends a statement (";" after code punctuation or a few words), starts a comment ("//", "/*",
+# "*/"), assigns ("name = ...", "const name = ...") or follows a prompt (">>> "), provided it
+# is not a sentence; a line that may sit inside code (indented, or holding code punctuation
+# without being a sentence) joins a run of code-shaped lines. A run needs CODE_MIN_SHAPED
+# code-shaped lines, at least half its lines.
+CODE_BRACKETS = re.compile(r"[;,]*[\]\)\}\{\(\[][\]\)\}\{\(\[;,]*")
+CODE_SHAPED = re.compile(r"(?:[{\[(]|=>|[A-Za-z0-9_$.]\([^()]*\)\s*[:{;,])$|^(?://|/\*|\*/)"
+                         r"|^(?:[A-Za-z0-9_$]+\s+){0,2}[A-Za-z0-9_$.\[\]]+\s*[-+*/|&^%]?=\s*[^=\s]")
+# An interpreter's prompt (">>> x"; "$ " is as often a price).
+CODE_PROMPT = re.compile(r">>>(?: |$)")
+CODE_PUNCTUATION = re.compile(r"[{}()\[\];=<>]|^#")
+SENTENCE_END = re.compile(r"(?:[.!?:][\"')\]]?|[。！？：])$")
+HTML_ENTITY_END = re.compile(r"&#?\w+;$")  # escaped markup ("...&gt;") ends in ";" too
+# Every line _code_line may call code-shaped starts with a bracket, a comment or a prompt,
+# ends a block or a statement, holds an "=" (an assignment, "=>") or ends in a call's "):" or
+# "),": only such lines are asked.
+CODE_FIRST = frozenset(";,])}{([")
+CODE_OPENERS = ("//", "/*", "*/", ">>>")
+CODE_LAST = frozenset("{[(;")
+CODE_MIN_SHAPED = 2
+CODE_MAX_STATEMENT_WORDS = 12  # a longer line ending in ";" is a clause of a list
+CODE_MAX_GAP = 2  # blank lines a run may cross
 
 
-def markdown_hints(text: str) -> list[dict[str, Any]]:
-    """Per line of ``text`` (split on ``\\n``), its hints; the list stops at the last block."""
-    if "```" not in text and "~~~" not in text and "|" not in text:
+def markdown_hints(text: str, unfenced: bool = False) -> list[dict[str, Any]]:
+    """Per line of ``text`` (split on ``\\n``), its hints; the list stops at the last block.
+    With ``unfenced`` (a plain text capture), code samples without fences are blocks too."""
+    fences = "```" in text or "~~~" in text
+    pipes = "|" in text
+    if not (fences or pipes or unfenced):
         return []
     lines = text.split("\n")
     # (A fence is three backticks or tildes: without them, no line need be matched.)
-    code = _fenced_code(lines) if "```" in text or "~~~" in text else []
+    code = _fenced_code(lines) if fences else []
+    if unfenced:
+        code = sorted(code + [run for run in unfenced_code(lines) if not _in_code(run, code)])
     # A table written inside a code block is code (a markdown tutorial shows the syntax).
-    blocks = sorted(code + [table for table in _pipe_tables(lines) if not _in_code(table, code)])
+    tables = _pipe_tables(lines) if pipes else []
+    blocks = sorted(code + [table for table in tables if not _in_code(table, code)])
     hints: list[dict[str, Any]] = [{} for _ in range(max((end for _, end, _ in blocks),
                                                          default=0))]
     for number, (start, end, tag) in enumerate(blocks):
@@ -153,6 +189,83 @@ def _fenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
+def _code_line(line: str) -> int:
+    """2: a code-shaped line, 1: a line that may sit inside code, 0: neither (blank, prose)."""
+    stripped = line.strip()
+    if not stripped:
+        return 0
+    if CODE_BRACKETS.fullmatch(stripped):
+        return 2
+    if stripped.startswith(("//", "/*", "*/")) or CODE_PROMPT.match(stripped):
+        return 2
+    words = stripped.count(" ") + 1
+    if SENTENCE_END.search(stripped) and words >= 4:
+        return 0
+    if CODE_SHAPED.search(stripped):
+        return 2
+    if stripped[-1] == ";" and not HTML_ENTITY_END.search(stripped):
+        # a statement, unless it is a clause of a list of sentences
+        return 2 if words <= 3 or (words <= CODE_MAX_STATEMENT_WORDS
+                                   and CODE_PUNCTUATION.search(stripped[:-1])) else 0
+    if line[:1] in (" ", "\t") or CODE_PUNCTUATION.search(stripped) \
+            or stripped.startswith("... "):  # (an interpreter's continuation, or an ellipsis)
+        return 1
+    return 0
+
+
+def unfenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(first, last + 1, "pre") of every run of code-shaped lines (see ``CODE_SHAPED``) in
+    ``lines`` (a capture split on ``\\n``): lines that are code-shaped or may sit inside
+    code, crossing up to ``CODE_MAX_GAP`` blank lines, starting and ending on a code-shaped
+    line, with at least ``CODE_MIN_SHAPED`` code-shaped lines making up at least half of its
+    non-blank lines.
+
+    Only the lines that may be code-shaped (see ``CODE_FIRST``) are asked whether they are,
+    and only the lines between two code-shaped ones whether they may sit in code: most lines
+    of a page are neither."""
+    stripped = list(map(str.strip, lines))
+    strong = [i for i, line in enumerate(stripped)
+              if line and (line[0] in CODE_FIRST or line[-1] in CODE_LAST or "=" in line
+                           or line.startswith(CODE_OPENERS)
+                           or (line[-1] in ":," and line[:-1].rstrip()[-1:] == ")"))
+              and _code_line(lines[i]) == 2]
+    if len(strong) < CODE_MIN_SHAPED:
+        return []
+    found: list[tuple[int, int, str]] = []
+    run = [strong[0]]
+    for before, after in zip(strong, strong[1:]):
+        if _inside_code(lines, before, after):
+            run.append(after)
+            continue
+        _close_run(lines, run, found)
+        run = [after]
+    _close_run(lines, run, found)
+    return found
+
+
+def _inside_code(lines: list[str], before: int, after: int) -> bool:
+    """Whether the lines between two code-shaped lines may all sit in code: no prose line and
+    no more than ``CODE_MAX_GAP`` blank lines in a row."""
+    blanks = 0
+    for line in lines[before + 1:after]:
+        if not line.strip():
+            blanks += 1
+            if blanks > CODE_MAX_GAP:
+                return False
+            continue
+        blanks = 0
+        if not _code_line(line):
+            return False
+    return True
+
+
+def _close_run(lines: list[str], run: list[int], found: list[tuple[int, int, str]]) -> None:
+    """Adds ``run`` (its code-shaped lines) to ``found`` when they are enough of its lines."""
+    inside = sum(1 for line in lines[run[0]:run[-1] + 1] if line.strip())
+    if len(run) >= CODE_MIN_SHAPED and 2 * len(run) >= inside:
+        found.append((run[0], run[-1] + 1, "pre"))
+
+
 def _pipe_tables(lines: list[str]) -> list[tuple[int, int, str]]:
     """(first, last + 1, "cell") of every pipe table: a header row, a delimiter row, rows."""
     found, i = [], 1
@@ -169,4 +282,4 @@ def _pipe_tables(lines: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
-__all__ = ["markdown_hints", "plain_inline", "setext_as_atx"]
+__all__ = ["markdown_hints", "plain_inline", "setext_as_atx", "unfenced_code"]
