@@ -7,9 +7,10 @@ breaks the code and the markdown around it. A table is its header, its
 The arbiter therefore weighs each unit as one (:mod:`cleanse.deciding.arbiter`).
 
 The units are the fenced code blocks and pipe tables the reader found in a text
-capture (:mod:`cleanse.reading.markdown`) and the ``<pre>`` elements of an HTML
-page (:mod:`cleanse.reading.html`, one line per source line): lines sharing a
-``block`` hint.
+capture, and in a plain text capture (a browser's innerText) the code samples it found
+by their lines' shape, fences or none (:mod:`cleanse.reading.markdown`), and the
+``<pre>`` elements of an HTML page (:mod:`cleanse.reading.html`, one line per source
+line): lines sharing a ``block`` hint.
 """
 
 from __future__ import annotations
