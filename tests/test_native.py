@@ -387,7 +387,8 @@ def test_page_steps_of_seed_and_bench_pages():
         pages += [pipeline.label(to_capture(path.read_bytes(), kind="html"))
                   for path in sorted(BENCH.glob("*/*.html"))[::10]]
     matrices = [evidence.page_features(page)[1] for page in pages]
-    assert sum(map(len, matrices)) > 1000
+    # (In a checkout without the bench data, as CI's, the five seeds give some 370 rows.)
+    assert sum(map(len, matrices)) > (1000 if BENCH.is_dir() else 300)
     for rows in matrices:
         assert_same_page_steps(rows)
     for n in range(1, 60):
