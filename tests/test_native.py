@@ -488,14 +488,15 @@ def test_label_found_of_other_sequences_is_the_references():
 
 @built
 def test_label_found_raises_the_references_errors():
-    for found, given, error in [([(5, "r", Category.AD, 0.5, "")], {}, IndexError),
-                                ([(0, "other", "")], {"category": Category.NAV,
-                                                      "score": {"menu_line": 0.75}}, KeyError),
-                                ([(0, "r", Category.AD, "x", "")], {}, TypeError)]:
+    cases = [([(5, "r", Category.AD, 0.5, "")], {}, IndexError),
+             ([(0, "other", "")], {"category": Category.NAV, "score": {"menu_line": 0.75}},
+              KeyError),
+             ([(0, "r", Category.AD, "x", "")], {}, TypeError)]
+    for found, options, error in cases:
         with native.use_native(False), pytest.raises(error):
-            _labelled_decisions(found, given)
+            _labelled_decisions(found, options)
         with pytest.raises(error):
-            _labelled_decisions(found, given)
+            _labelled_decisions(found, options)
 
 
 def _keyword_groups() -> list[list[str]]:

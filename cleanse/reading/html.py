@@ -20,8 +20,12 @@ import regex
 from lxml.etree import _Element as Element
 
 from cleanse import native
-from cleanse.reading.main_content import (INVISIBLE, CaseInsensitive, main_content,
-                                           native_class_names)
+from cleanse.reading.main_content import (
+    INVISIBLE,
+    CaseInsensitive,
+    main_content,
+    native_class_names,
+)
 from cleanse.reading.main_content import NEGATIVE as NEGATIVE_NAME
 from cleanse.reading.main_content import POSITIVE as CONTENT_NAME
 from cleanse.reading.metadata import DeferredDate, from_html

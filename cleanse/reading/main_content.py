@@ -22,8 +22,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import Any
 from itertools import islice
+from typing import Any
 
 import lxml.etree
 import regex

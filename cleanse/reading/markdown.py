@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import pairwise
 from typing import Any
 
 from cleanse.features import MARKDOWN_LINK, MARKDOWN_PREFIX
@@ -233,7 +234,7 @@ def unfenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
         return []
     found: list[tuple[int, int, str]] = []
     run = [strong[0]]
-    for before, after in zip(strong, strong[1:]):
+    for before, after in pairwise(strong):
         if _inside_code(lines, before, after):
             run.append(after)
             continue
