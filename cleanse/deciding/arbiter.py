@@ -427,14 +427,13 @@ class Arbiter:
         probabilities = model.keep_probabilities(rows)
         # Most lines carry no decision: no call for them.
         hard = [_hard_decision(line) if line.decisions else None for line in lines]
+        html = page.capture.kind == "html"
         threshold = self.keep_threshold
         if self.page_threshold and model.page_threshold is not None:
             weights = np.array([1.0 + line.features.tokens for line in lines])
-            threshold = model.page_threshold.choose(probabilities, weights,
-                                                    page.capture.kind == "html")
+            threshold = model.page_threshold.choose(probabilities, weights, html)
         probability = probabilities.tolist()  # Python floats: no numpy scalar per line
         keep = [h is None and p >= threshold for h, p in zip(hard, probability)]
-        html = page.capture.kind == "html"
         if not html:  # (an HTML page's repeated DOM structure already tells the model)
             _decide_runs_whole(lines, rows, hard, probabilities, keep, threshold)
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
@@ -498,8 +497,7 @@ def _keep_units_whole(page: Page, lines: list[Line], hard: list[Decision | None]
         members = [index[line.number] for line in unit if hard[index[line.number]] is None]
         if len(members) < 2:
             continue
-        weights = [1 + len(lines[i].features.stripped) for i in members]
-        whole = float(np.average(probabilities[members], weights=weights)) >= threshold
+        whole = _reaches(lines, probabilities, members, threshold)
         for i in members:
             keep[i] = whole
 
@@ -530,10 +528,17 @@ def _decide_runs_whole(lines: list[Line], rows: np.ndarray, hard: list[Decision 
         while stop < len(lines) and key[stop] is not None and key[stop] == key[start]:
             stop += 1
         if key[start] is not None and stop - start >= RUN_LINES:
-            weights = [1 + len(line.features.stripped) for line in lines[start:stop]]
-            whole = float(np.average(probabilities[start:stop], weights=weights)) >= threshold
+            whole = _reaches(lines, probabilities, list(range(start, stop)), threshold)
             keep[start:stop] = [whole] * (stop - start)
         start = stop
+
+
+def _reaches(lines: list[Line], probabilities: np.ndarray, members: list[int],
+             threshold: float) -> bool:
+    """Whether the lines at ``members``, decided as one (a unit, a run), reach ``threshold``:
+    their probabilities averaged, each weighed by its length."""
+    weights = [1 + len(lines[i].features.stripped) for i in members]
+    return float(np.average(probabilities[members], weights=weights)) >= threshold
 
 
 def _keep_list_items(lines: list[Line], probability: list[float], keep: list[bool],
