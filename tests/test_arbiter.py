@@ -32,6 +32,8 @@ from cleanse.deciding.arbiter import (
 )
 from cleanse.deciding import evidence
 from cleanse.deciding.evidence import COLUMN, FEATURES, page_features
+from cleanse.features import line_features
+from cleanse.model import Line
 from cleanse.reading.capture import to_capture
 
 from helpers import EN, ZH_HANS, page
@@ -104,6 +106,21 @@ def test_a_feed_of_teasers_after_the_article_repeats_its_shapes():
     assert np.all(repeats[article] == 0)
     assert np.all(repeats[teasers] == pytest.approx(math.log1p(4)))
     assert after[0] > 0 and np.all(after[teasers] == 0)
+
+
+@pytest.mark.parametrize("text, gaps", [
+    ("首页 新闻 财经 体育 科技", 4),          # a menu row: items, not words
+    ("首页\u3000\u3000新闻\t财经", 2),      # a run of any spacing is one gap
+    ("ニュース 天気　スポーツ", 2),            # kana and Han alike
+    ("上海地铁新线获批，明年开通。", 0),        # prose has no spaces
+    ("苹果 iPhone 发布会", 0),               # a space next to Latin script is a word's
+    ("한국어 문장은 띄어 씁니다", 0),           # Hangul is written with spaces
+    ("Home News Sport", 0),
+])
+def test_spaces_between_han_or_kana_count_as_item_gaps(text, gaps):
+    line = Line(1, text, line_features(text))
+    assert evidence._line_row(line)[COLUMN["item_gaps"]] == gaps
+    assert evidence._line_rows([line])[0][COLUMN["item_gaps"]] == gaps  # native when built
 
 
 @pytest.mark.parametrize("shapes, expected", [
