@@ -26,6 +26,7 @@ from cleanse.deciding.arbiter import (
     _decide_runs_whole,
     _drop_kept_quotes,
     _keep_list_items,
+    _keep_prose,
     _keep_standfirst,
     load_model,
     page_summary,
@@ -570,6 +571,36 @@ def test_a_labelled_list_item_is_not_kept_for_its_neighbours():
     keep = [True, True, True, False, False, True]
     _keep_list_items(lines, [0.9, 0.8, 0.8, 0.45, 0.45, 0.9], keep, 0.5)
     assert keep == [True, True, True, True, False, True]
+
+
+PROSE_PAGE = ("The council approved the new light rail line after years of debate.\n\n"
+              "Officials said the line would run for twenty-eight kilometres in all.\n\n"
+              "Share this story\n\n"
+              "Some residents worry that construction will disrupt roads for years.\n\n"
+              "Others expect the project to shorten their commutes by half an hour.\n")
+
+
+@pytest.mark.parametrize("probabilities, expected", [
+    ([0.9, 0.45, 0.1, 0.8, 0.45], [True, True, False, True, True]),    # unsure edges stay
+    ([0.9, 0.35, 0.1, 0.8, 0.45], [True, False, False, True, True]),   # sure junk goes
+    ([0.45, 0.45, 0.1, 0.45, 0.9], [False, False, False, True, True]),  # the share line stops it
+    ([0.45, 0.45, 0.1, 0.3, 0.3], [False] * 5),                        # no kept prose
+])
+def test_an_unsure_paragraph_next_to_kept_prose_stays(probabilities, expected):
+    lines = labelled(PROSE_PAGE).content_lines()
+    assert [line.features.prose for line in lines] == [True, True, False, True, True]
+    keep = [p >= 0.5 for p in probabilities]
+    _keep_prose(lines, probabilities, keep, 0.5)
+    assert keep == expected
+
+
+def test_a_labelled_paragraph_is_not_kept_for_its_neighbours():
+    lines = labelled(PROSE_PAGE).content_lines()
+    lines[4].decisions.append(cleanse.Decision("related_lists", "comment_section",
+                                               cleanse.Category.BOILERPLATE, 0.7, ""))
+    keep = [True, True, False, True, False]
+    _keep_prose(lines, [0.9, 0.8, 0.1, 0.8, 0.45], keep, 0.5)
+    assert keep == [True, True, False, True, False]
 
 
 THREAD_PAGE = ("The council approved the new line after years of debate about its cost.\n\n"
