@@ -68,9 +68,9 @@ FOLD_DIR = Path(os.environ.get("CLEANSE_FOLD_DIR")
 SHIPPED_DIR = PROJECT_ROOT / "cleanse" / "data" / "arbiter"
 # The shipped procedure (session 21): three draws of 100 rounds at learning rate 0.15,
 # averaged (training/averaging.py), where sessions 14-18 shipped one draw of 300 rounds at
-# 0.05. The same number of trees, so the same time per line at run time, and a line near
-# the threshold no longer moves by +-0.1 with the seed of one draw (docs/arbiter.md,
-# "Session 21"). PARAMS["seed"] is the first seed's.
+# 0.05: the same number of trees, so the same time per line at run time, and what one draw
+# makes up by chance is damped (one draw moves a line near the threshold by +-0.1;
+# docs/arbiter.md, "Session 21"). PARAMS["seed"] is the first seed's.
 SEEDS: tuple[int, ...] = (7, 11, 13)
 ROUNDS = 100
 PARAMS: dict = {
