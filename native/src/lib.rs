@@ -20,6 +20,7 @@ pub mod detectors;
 pub mod evidence;
 pub mod features;
 pub mod forest;
+pub mod judging;
 pub mod keywords;
 pub mod names;
 pub mod pattern;

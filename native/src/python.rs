@@ -816,6 +816,152 @@ fn short_runs<'py>(py: Python<'py>, log_tokens: &[u8], bound: f64) -> PyResult<B
     Ok(float_bytes(py, &crate::evidence::short_runs(&short)))
 }
 
+/// `cleanse.deciding.arbiter._decide_runs_whole`'s runs: the `(start, stop, whole)` of each
+/// run of `run_lines` or more consecutive `lines` that carry decisions, no hard decision
+/// (`hard[i] is None`), and one key -- the detector and rule of the line's strongest removal
+/// (`_strongest_removal`: the first decision whose category is `meta`, else the first of the
+/// highest score among those in `junk`), which must be neither a `meta` decision nor one of
+/// `region`'s `(detector, rule)` pairs, and the line's shape (`evidence.line_shapes`, from
+/// `shape_rows`: each line's `log_tokens` and `flags` flag columns, float64 bytes). `whole`
+/// is whether the run's length-weighted probability (`np.average(probabilities[run],
+/// weights=[1 + len(stripped)])`, numpy's arithmetic) reaches `threshold`.
+///
+/// Python's own operations where they can differ by type: the category is compared by
+/// identity with `meta` and looked up in `junk` (a frozenset), scores are compared with
+/// `>` (two floats natively, anything else by Python), detectors and rules with `==` (after
+/// identity, as a tuple compares its items), region pairs looked up as tuples. `None` when a
+/// decision is not a `decision_type` (the caller runs the reference).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn runs_whole<'py>(py: Python<'py>, lines: &Bound<'py, PyList>, hard: &Bound<'py, PyList>,
+                   shape_rows: &[u8], flags: usize, classes: Vec<f64>, probabilities: &[u8],
+                   threshold: f64, run_lines: usize, meta: &Bound<'py, PyAny>,
+                   junk: &Bound<'py, PyAny>, region: &Bound<'py, PyAny>,
+                   decision_type: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyList>>> {
+    let n = lines.len();
+    let out = PyList::empty(py);
+    let decisions_name = intern!(py, "decisions");
+    // (`labelled` of the reference: lines with decisions and no hard one.)
+    let mut labelled: Vec<(usize, Bound<'py, PyList>)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let decisions = line.slot(decisions_name)?;
+        if !decisions.is_truthy()? || !hard.get_item(i)?.is_none() {
+            continue;
+        }
+        let Ok(decisions) = decisions.downcast_into::<PyList>() else { return Ok(None) };
+        labelled.push((i, decisions));
+    }
+    if labelled.len() < run_lines {
+        return Ok(Some(out));
+    }
+    let rows = floats(shape_rows)?;
+    let width = flags + 1;
+    let probabilities = floats(probabilities)?;
+    if rows.len() != n * width || probabilities.len() != n || hard.len() != n {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "rows, probabilities and lines differ"));
+    }
+    // Each key as an id: equal ids exactly when the keys compare equal.
+    let mut keys: Vec<Option<usize>> = vec![None; n];
+    let mut distinct: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>, i64)> = Vec::new();
+    let mut in_region: HashMap<(usize, usize), bool> = HashMap::new();
+    for (i, decisions) in &labelled {
+        let mut strongest: Option<Bound<'py, pyo3::types::PyTuple>> = None;
+        let mut strongest_score: Option<Bound<'py, PyAny>> = None;
+        let mut is_meta = false;
+        for decision in decisions.iter() {
+            // SAFETY: live objects; the GIL is held.
+            if unsafe { ffi::Py_TYPE(decision.as_ptr()) } as *mut ffi::PyObject
+                != decision_type.as_ptr() {
+                return Ok(None);
+            }
+            let decision = decision.downcast_into::<pyo3::types::PyTuple>()?;
+            let category = decision.get_item(2)?;
+            if category.is(meta) {
+                is_meta = true;
+                break;
+            }
+            if !junk.contains(&category)? {
+                continue;
+            }
+            let score = decision.get_item(3)?;
+            let stronger = match &strongest_score {
+                None => true,
+                Some(best) => greater(&score, best)?,
+            };
+            if stronger {
+                strongest = Some(decision);
+                strongest_score = Some(score);
+            }
+        }
+        let Some(strongest) = strongest.filter(|_| !is_meta) else { continue };
+        let detector = strongest.get_item(0)?;
+        let rule = strongest.get_item(1)?;
+        let pair = (detector.as_ptr() as usize, rule.as_ptr() as usize);
+        let region_rule = match in_region.get(&pair) {
+            Some(&known) => known,
+            None => {
+                let known = region.contains(
+                    pyo3::types::PyTuple::new(py, [&detector, &rule])?)?;
+                in_region.insert(pair, known);
+                known
+            }
+        };
+        if region_rule {
+            continue;
+        }
+        let row = &rows[i * width..(i + 1) * width];
+        let shape = crate::evidence::line_shape(row[0], &row[1..], &classes);
+        // Lines of one run follow each other: only the previous line's key can be equal.
+        let previous = if *i > 0 { keys[i - 1] } else { None };
+        let mut id = None;
+        if let Some(p) = previous {
+            let (d, r, s) = &distinct[p];
+            if *s == shape && same(&detector, d)? && same(&rule, r)? {
+                id = Some(p);
+            }
+        }
+        keys[*i] = Some(id.unwrap_or_else(|| {
+            distinct.push((detector, rule, shape));
+            distinct.len() - 1
+        }));
+    }
+    let stripped_name = intern!(py, "stripped");
+    let features_name = intern!(py, "features");
+    for (start, stop) in crate::judging::runs_of_keys(&keys, run_lines) {
+        let mut weights = Vec::with_capacity(stop - start);
+        for i in start..stop {
+            let stripped = lines.get_item(i)?.slot(features_name)?.slot(stripped_name)?;
+            weights.push(1 + stripped.len()? as i64);
+        }
+        let Some(mean) = crate::judging::weighted_mean(&probabilities[start..stop], &weights)
+        else {
+            return Err(pyo3::exceptions::PyZeroDivisionError::new_err(
+                "Weights sum to zero, can't be normalized"));
+        };
+        out.append((start, stop, mean >= threshold))?;
+    }
+    Ok(Some(out))
+}
+
+/// `a > b` as Python compares them: two floats natively, anything else by Python.
+fn greater(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
+    // SAFETY: live objects; the GIL is held.
+    unsafe {
+        if ffi::PyFloat_CheckExact(a.as_ptr()) != 0 && ffi::PyFloat_CheckExact(b.as_ptr()) != 0 {
+            // (exact floats: `PyFloat_AsDouble` reads the value, it cannot fail)
+            return Ok(ffi::PyFloat_AsDouble(a.as_ptr()) > ffi::PyFloat_AsDouble(b.as_ptr()));
+        }
+    }
+    a.gt(b)
+}
+
+/// `a == b` as a tuple compares its items (`PyObject_RichCompareBool`: identity first; `a` is
+/// the later line's, as the reference's `key[stop] == key[start]`).
+fn same(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(a.is(b) || a.eq(b)?)
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
@@ -827,6 +973,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ClassNames>()?;
     module.add_function(wrap_pyfunction!(shape_repeats, module)?)?;
     module.add_function(wrap_pyfunction!(short_runs, module)?)?;
+    module.add_function(wrap_pyfunction!(runs_whole, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::chrome::chrome_rules, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::duplicates::duplicate_lines, module)?)?;
