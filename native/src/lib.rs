@@ -22,6 +22,7 @@ pub mod features;
 pub mod forest;
 pub mod judging;
 pub mod keywords;
+pub mod markdown;
 pub mod names;
 pub mod pattern;
 pub mod rounding;

@@ -962,6 +962,55 @@ fn same(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(a.is(b) || a.eq(b)?)
 }
 
+/// The lines of a text capture (`text.split("\n")`) `cleanse.reading.markdown` asks its
+/// patterns about: with `unfenced`, the indices of the lines `unfenced_code` asks `_code_line`
+/// about (`markdown::may_be_code_shaped`, with `CODE_FIRST`, `CODE_LAST`, `CODE_OPENERS`);
+/// with `pipes`, those `_pipe_tables` matches `TABLE_DELIMITER` against
+/// (`markdown::may_be_table_delimiter`). `None` when a line holds a lone surrogate (the
+/// caller tests the lines itself).
+#[pyfunction]
+fn markdown_candidates<'py>(py: Python<'py>, lines: &Bound<'py, PyList>,
+                            first: &Bound<'py, PyAny>, last: &Bound<'py, PyAny>,
+                            openers: Vec<String>, unfenced: bool,
+                            pipes: bool) -> PyResult<Option<(Vec<usize>, Vec<usize>)>> {
+    let tables = &core(py)?.tables;
+    // The sets' one-character strings (nothing else equals one character of a line).
+    let single = |members: &Bound<'py, PyAny>| -> PyResult<Vec<char>> {
+        let mut chars = Vec::new();
+        for member in members.try_iter()? {
+            let member = member?;
+            if let Ok(member) = member.downcast::<PyString>() {
+                let mut text = member.to_str()?.chars();
+                if let (Some(c), None) = (text.next(), text.next()) {
+                    chars.push(c);
+                }
+            }
+        }
+        Ok(chars)
+    };
+    let (first, last) = (single(first)?, single(last)?);
+    let mut code = Vec::new();
+    let mut table = Vec::new();
+    let mut before: Option<Bound<'py, PyString>> = None;
+    for (i, line) in lines.iter().enumerate() {
+        let line = line.downcast_into::<PyString>()?;
+        let Ok(text) = line.to_str() else { return Ok(None) };
+        if unfenced && crate::markdown::may_be_code_shaped(tables, text, &first, &last, &openers) {
+            code.push(i);
+        }
+        if pipes {
+            if let Some(previous) = &before {
+                let Ok(previous) = previous.to_str() else { return Ok(None) };
+                if crate::markdown::may_be_table_delimiter(previous, text) {
+                    table.push(i);
+                }
+            }
+            before = Some(line);
+        }
+    }
+    Ok(Some((code, table)))
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
@@ -974,6 +1023,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(shape_repeats, module)?)?;
     module.add_function(wrap_pyfunction!(short_runs, module)?)?;
     module.add_function(wrap_pyfunction!(runs_whole, module)?)?;
+    module.add_function(wrap_pyfunction!(markdown_candidates, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::chrome::chrome_rules, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::duplicates::duplicate_lines, module)?)?;
