@@ -25,6 +25,7 @@ pub mod keywords;
 pub mod markdown;
 pub mod names;
 pub mod pattern;
+pub mod required;
 pub mod rounding;
 pub mod scripts;
 pub mod tables;

@@ -1011,6 +1011,15 @@ fn markdown_candidates<'py>(py: Python<'py>, lines: &Bound<'py, PyList>,
     Ok(Some((code, table)))
 }
 
+/// Whether `text` holds one of `spec`'s sequences (`vocabulary.required_text`), as the
+/// passes test it; `None` when the core does not know the case variants of a character of
+/// `spec` (the passes then call the patterns on every text). For the tests.
+#[pyfunction]
+fn required_text_held(py: Python<'_>, spec: Vec<Vec<String>>, text: &str)
+                      -> PyResult<Option<bool>> {
+    Ok(crate::required::Required::new(&core(py)?.tables, &spec).map(|r| r.held_by(text)))
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
@@ -1024,6 +1033,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(short_runs, module)?)?;
     module.add_function(wrap_pyfunction!(runs_whole, module)?)?;
     module.add_function(wrap_pyfunction!(markdown_candidates, module)?)?;
+    module.add_function(wrap_pyfunction!(required_text_held, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::chrome::chrome_rules, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::duplicates::duplicate_lines, module)?)?;
