@@ -75,11 +75,10 @@ impl Required {
 
     /// Whether `text` holds one of the sequences.
     pub fn held_by(&self, text: &str) -> bool {
-        let chars: Vec<char> = text.chars().collect();
-        (0..chars.len()).any(|i| {
-            self.may_open(chars[i]) && self.sequences.iter().any(|sequence| {
-                sequence.len() <= chars.len() - i
-                    && sequence.iter().zip(&chars[i..]).all(|(place, c)| place.contains(c))
+        text.char_indices().any(|(at, c)| {
+            self.may_open(c) && self.sequences.iter().any(|sequence| {
+                let mut rest = text[at..].chars();
+                sequence.iter().all(|place| rest.next().is_some_and(|c| place.contains(&c)))
             })
         })
     }
