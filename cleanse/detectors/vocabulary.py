@@ -185,7 +185,7 @@ def required_text(patterns: Iterable[str]) -> list[list[str]] | None:
     top-level alternation. None when some pattern has no such run, or is one ``re`` might
     read differently from ``regex`` (see ``_READABLE_PATTERN``): then there is nothing to test
     a text by before matching. The native core tests a text by these sequences before it
-    calls the patterns (``related_lists``); tests/test_native_markdown.py checks that no
+    calls the patterns (``related_lists``); tests/test_native_required.py checks that no
     text a pattern matches fails the test."""
     found: list[list[str]] = []
     for pattern in patterns:

@@ -93,7 +93,7 @@ def markdown_hints(text: str, unfenced: bool = False) -> list[dict[str, Any]]:
     # (A fence is three backticks or tildes: without them, no line need be matched.)
     code = _fenced_code(lines) if fences else []
     # The lines the code and table patterns are asked about, by the core's per-line tests
-    # (tests/test_native_judging.py), else by the functions' own.
+    # (tests/test_native_markdown.py), else by the functions' own.
     shaped = delimiters = None
     if native.enabled and (unfenced or pipes) and (found := native.core.markdown_candidates(
             lines, CODE_FIRST, CODE_LAST, CODE_OPENERS, unfenced, pipes)) is not None:
