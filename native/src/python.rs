@@ -202,8 +202,39 @@ pub(crate) struct KeywordAutomaton {
 /// bytes they take.
 #[derive(Default)]
 struct Seen {
-    hits: HashMap<usize, (Py<PyString>, Box<[Hit]>)>,
+    hits: HashMap<usize, (Py<PyString>, Box<[Hit]>), BuildAddressHasher>,
     bytes: usize,
+}
+
+/// Hashes the texts' addresses (a multiplication, where the standard SipHash took ~20 ns a
+/// lookup): addresses are not chosen by an adversary.
+#[derive(Default, Clone, Copy)]
+struct BuildAddressHasher;
+
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::BuildHasher for BuildAddressHasher {
+    type Hasher = AddressHasher;
+    fn build_hasher(&self) -> AddressHasher {
+        AddressHasher(0)
+    }
+}
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        // (objects are 16-byte aligned: the low bits carry nothing; Fibonacci hashing mixes
+        // the rest into the high bits the table reads)
+        (self.0 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(byte);
+        }
+    }
+    fn write_usize(&mut self, value: usize) {
+        self.0 = value as u64;
+    }
 }
 
 /// Many pages' worth of lines: a line costs its text and `SEEN_ENTRY_BYTES`.
@@ -238,9 +269,18 @@ impl KeywordAutomaton {
         }
         let tables = &core(py)?.tables;
         // UnicodeEncodeError for lone surrogates: the caller falls back to the reference.
-        let lowered = Self::lowered(text)?;
-        let lowered = lowered.to_str()?;
-        let hits = self.automaton.occurrences(tables, lowered);
+        let utf8 = text.to_str()?;
+        // An ASCII text lowercased here (what `str.lower` gives ASCII), others by Python.
+        let python_lowered;
+        let lowered: std::borrow::Cow<str> = if !utf8.is_ascii() {
+            python_lowered = Self::lowered(text)?;
+            std::borrow::Cow::Borrowed(python_lowered.to_str()?)
+        } else if utf8.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(utf8.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(utf8)
+        };
+        let hits = self.automaton.occurrences(tables, &lowered);
         let hit = self.automaton.first_in_group(&hits, group);
         let size = lowered.len() + SEEN_ENTRY_BYTES + std::mem::size_of_val(&*hits);
         if seen.bytes + size > SEEN_BYTES {
