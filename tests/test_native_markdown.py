@@ -35,7 +35,7 @@ def _reference_candidates(lines: list[str]) -> tuple[list[int], list[int]]:
 
 def assert_same_markdown(text: str) -> None:
     lines = text.split("\n")
-    got = native.core.markdown_candidates(lines, CODE_FIRST, CODE_LAST, CODE_OPENERS, True, True)
+    got = native.core.markdown_candidates(text, CODE_FIRST, CODE_LAST, CODE_OPENERS, True, True)
     if got is not None:
         assert tuple(got) == _reference_candidates(lines)
     for unfenced in (True, False):
@@ -94,6 +94,6 @@ def test_generated_captures(text):
 @built
 def test_a_lone_surrogate_goes_to_the_reference():
     lines = ["| a |", "|-\ud800-|", "x = 1"]
-    assert native.core.markdown_candidates(lines, CODE_FIRST, CODE_LAST, CODE_OPENERS,
-                                           True, True) is None
+    assert native.core.markdown_candidates("\n".join(lines), CODE_FIRST, CODE_LAST,
+                                           CODE_OPENERS, True, True) is None
     assert_same_markdown("\n".join(lines))

@@ -96,7 +96,7 @@ def markdown_hints(text: str, unfenced: bool = False) -> list[dict[str, Any]]:
     # (tests/test_native_markdown.py), else by the functions' own.
     shaped = delimiters = None
     if native.enabled and (unfenced or pipes) and (found := native.core.markdown_candidates(
-            lines, CODE_FIRST, CODE_LAST, CODE_OPENERS, unfenced, pipes)) is not None:
+            text, CODE_FIRST, CODE_LAST, CODE_OPENERS, unfenced, pipes)) is not None:
         shaped, delimiters = found
     if unfenced:
         code = sorted(code + [run for run in unfenced_code(lines, shaped)

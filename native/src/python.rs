@@ -1002,14 +1002,15 @@ fn same(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(a.is(b) || a.eq(b)?)
 }
 
-/// The lines of a text capture (`text.split("\n")`) `cleanse.reading.markdown` asks its
-/// patterns about: with `unfenced`, the indices of the lines `unfenced_code` asks `_code_line`
-/// about (`markdown::may_be_code_shaped`, with `CODE_FIRST`, `CODE_LAST`, `CODE_OPENERS`);
-/// with `pipes`, those `_pipe_tables` matches `TABLE_DELIMITER` against
-/// (`markdown::may_be_table_delimiter`). `None` when a line holds a lone surrogate (the
-/// caller tests the lines itself).
+/// The lines of a text capture `cleanse.reading.markdown` asks its patterns about, as
+/// indices into `text.split("\n")`: with `unfenced`, the lines `unfenced_code` asks
+/// `_code_line` about (`markdown::may_be_code_shaped`, with `CODE_FIRST`, `CODE_LAST`,
+/// `CODE_OPENERS`); with `pipes`, those `_pipe_tables` matches `TABLE_DELIMITER` against
+/// (`markdown::may_be_table_delimiter`). The text is encoded once, not line by line, and its
+/// encoding is not kept (a str keeps the UTF-8 it was asked for). `None` when it holds a lone
+/// surrogate (the caller tests the lines itself).
 #[pyfunction]
-fn markdown_candidates<'py>(py: Python<'py>, lines: &Bound<'py, PyList>,
+fn markdown_candidates<'py>(py: Python<'py>, text: &Bound<'py, PyString>,
                             first: &Bound<'py, PyAny>, last: &Bound<'py, PyAny>,
                             openers: Vec<String>, unfenced: bool,
                             pipes: bool) -> PyResult<Option<(Vec<usize>, Vec<usize>)>> {
@@ -1029,21 +1030,19 @@ fn markdown_candidates<'py>(py: Python<'py>, lines: &Bound<'py, PyList>,
         Ok(chars)
     };
     let (first, last) = (single(first)?, single(last)?);
+    let Ok(encoded) = text.encode_utf8() else { return Ok(None) };
+    let Ok(text) = std::str::from_utf8(encoded.as_bytes()) else { return Ok(None) };
     let mut code = Vec::new();
     let mut table = Vec::new();
-    let mut before: Option<Bound<'py, PyString>> = None;
-    for (i, line) in lines.iter().enumerate() {
-        let line = line.downcast_into::<PyString>()?;
-        let Ok(text) = line.to_str() else { return Ok(None) };
-        if unfenced && crate::markdown::may_be_code_shaped(tables, text, &first, &last, &openers) {
+    let mut before: Option<&str> = None;
+    // (`str.split("\n")` and `str::split('\n')` cut at the same characters.)
+    for (i, line) in text.split('\n').enumerate() {
+        if unfenced && crate::markdown::may_be_code_shaped(tables, line, &first, &last, &openers) {
             code.push(i);
         }
         if pipes {
-            if let Some(previous) = &before {
-                let Ok(previous) = previous.to_str() else { return Ok(None) };
-                if crate::markdown::may_be_table_delimiter(previous, text) {
-                    table.push(i);
-                }
+            if before.is_some_and(|above| crate::markdown::may_be_table_delimiter(above, line)) {
+                table.push(i);
             }
             before = Some(line);
         }
