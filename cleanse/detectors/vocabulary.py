@@ -14,9 +14,10 @@ import regex
 from cleanse import native
 
 if sys.version_info >= (3, 11):
-    import tomllib
     from re import _constants as _sre
     from re import _parser as _sre_parser
+
+    import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import sre_constants as _sre
     import sre_parse as _sre_parser
