@@ -202,9 +202,12 @@ pub(crate) struct KeywordAutomaton {
 /// bytes they take.
 #[derive(Default)]
 struct Seen {
-    hits: HashMap<usize, (Py<PyString>, Box<[Hit]>), BuildAddressHasher>,
+    hits: SeenHits,
     bytes: usize,
 }
+
+/// A scanned text by its address: the text (held, so the address stays its) and its hits.
+type SeenHits = HashMap<usize, (Py<PyString>, Box<[Hit]>), BuildAddressHasher>;
 
 /// Hashes the texts' addresses (a multiplication, where the standard SipHash took ~20 ns a
 /// lookup): addresses are not chosen by an adversary.
