@@ -127,7 +127,7 @@ def test_generated_patterns_on_generated_texts(pattern_list, texts):
 @pytest.mark.parametrize("pattern", [
     r"(?x) a b c", r"abc{e<=1}", r"\p{Han}要闻", r"[[:alpha:]]abc", r"(?i)abc", r"(?V1)abc",
     r"\d+", r"(?:abc)?", r"(?!abc)", r"a|", r"\N{LATIN SMALL LETTER A}bc", r"(?|a|b)c",
-    r"(a)\1", r"\X"])
+    r"(a)\1", r"\X", r"ab{,}c", r"ab{}c", r"[]a]bc", r"[^]a]bc", r"(?#note)abc"])
 def test_patterns_it_does_not_read(pattern):
     assert required_text([pattern]) is None
     assert required_text(["abc", pattern]) is None
@@ -139,3 +139,4 @@ def test_what_it_reads():
     assert required_text([r"(?!xyz)ab(?:cd)?e"]) == [list("ab")]
     assert required_text([r"ab|cde", "ab"]) == [list("ab"), list("cde")]
     assert required_text([]) == []
+    assert required_text([r"ab{2}c{1,}d{,3}[xy]"]) == [["a"]]  # (the runs a repeat cuts)

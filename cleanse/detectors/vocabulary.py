@@ -170,10 +170,13 @@ GLOBAL_FLAGS = regex.compile(r"\(\?[a-zA-Z0-9-]+\)")
 # What required_text reads: patterns that ``re`` parses as ``regex`` does (version 0, simple
 # case folding) -- escapes of \d \s \w \b (upper case too) or of punctuation, groups
 # ``(?:`` and lookarounds only (no inline flags, which could turn on full case folding or
-# verbose mode), repeats ``{m,n}`` of digits, and no ``[[``, ``[:`` or set operations.
+# verbose mode), repeats ``{m}``, ``{m,}``, ``{m,n}``, ``{,n}`` (no ``{}`` or ``{,}``, which
+# one engine might read as text), sets that open with neither ``]`` nor ``^]``, and no
+# ``[[``, ``[:`` or set operations.
 _READABLE_PATTERN = regex.compile(
     r"(?:[^\\(\[{]|\\[dDsSwWbB]|\\[^0-9A-Za-z]|\((?!\?)|\(\?(?::|=|!|<=|<!)"
-    r"|\{\d*,?\d*\}|\[(?![\[:])(?:[^\]\\\[&~|-]|\\[^0-9A-Za-z]|\\[dsw]|-(?!-))*\])*")
+    r"|\{\d+(?:,\d*)?\}|\{,\d+\}"
+    r"|\[(?!\^?\])(?![\[:])(?:[^\]\\\[&~|-]|\\[^0-9A-Za-z]|\\[dsw]|-(?!-))*\])*")
 
 
 def required_text(patterns: Iterable[str]) -> list[list[str]] | None:
