@@ -156,13 +156,13 @@ fn page_lines<'py>(py: Python<'py>, line_class: &Bound<'py, PyAny>, texts: &Boun
     let names = [intern!(py, "number"), intern!(py, "text"), intern!(py, "features"),
                  intern!(py, "decisions"), intern!(py, "hints"), intern!(py, "_match_key")];
     let lines = PyList::empty(py);
+    let hinted = hints.len();
     for (index, text) in texts.iter().enumerate() {
         let features = line_features(py, &text)?;
         let line = object_new.call1((line_class,))?;
-        let hint = match hints.get_item(index) {
-            Ok(hint) => hint,
-            Err(_) => PyDict::new(py).into_any(),
-        };
+        // (Tested against the length first: an IndexError made for each line past the
+        // hints -- every line of most text captures -- cost ~0.3 us.)
+        let hint = if index < hinted { hints.get_item(index)? } else { PyDict::new(py).into_any() };
         let values: [Bound<'py, PyAny>; 6] = [
             (index + 1).into_pyobject(py)?.into_any(), text, features.into_bound(py),
             PyList::empty(py).into_any(), hint, py.None().into_bound(py),
