@@ -8,9 +8,10 @@ use crate::tables::Tables;
 /// literal characters with the characters `regex` matches for them when ignoring case.
 pub struct Required {
     sequences: Vec<Vec<Vec<char>>>,
-    /// The characters a sequence can open with: ASCII ones as bits, the others sorted.
-    ascii_first: u128,
-    other_first: Vec<char>,
+    /// Per ASCII character, the sequences that can open with it; the other characters that
+    /// open a sequence, sorted, with theirs.
+    ascii_first: Vec<Vec<usize>>,
+    other_first: Vec<(char, Vec<usize>)>,
 }
 
 /// Whether `c` is a CJK unified ideograph (of the main block or extension A): no other
@@ -49,36 +50,39 @@ impl Required {
             }
             sequences.push(sequence);
         }
-        let mut ascii_first = 0u128;
-        let mut other_first = Vec::new();
-        for sequence in &sequences {
+        let mut ascii_first = vec![Vec::new(); 128];
+        let mut other: std::collections::BTreeMap<char, Vec<usize>> = Default::default();
+        for (index, sequence) in sequences.iter().enumerate() {
             for &c in &sequence[0] {
-                if c.is_ascii() {
-                    ascii_first |= 1 << (c as u32);
-                } else {
-                    other_first.push(c);
+                let opening = if c.is_ascii() { &mut ascii_first[c as usize] }
+                              else { other.entry(c).or_default() };
+                if opening.last() != Some(&index) {
+                    opening.push(index);
                 }
             }
         }
-        other_first.sort_unstable();
-        other_first.dedup();
+        let other_first = other.into_iter().collect();
         Some(Required { sequences, ascii_first, other_first })
     }
 
-    fn may_open(&self, c: char) -> bool {
+    /// The sequences that can open with `c`.
+    fn opening_with(&self, c: char) -> &[usize] {
         if c.is_ascii() {
-            self.ascii_first & (1 << (c as u32)) != 0
+            &self.ascii_first[c as usize]
         } else {
-            self.other_first.binary_search(&c).is_ok()
+            self.other_first.binary_search_by_key(&c, |&(first, _)| first)
+                .map_or(&[], |at| &self.other_first[at].1)
         }
     }
 
     /// Whether `text` holds one of the sequences.
     pub fn held_by(&self, text: &str) -> bool {
         text.char_indices().any(|(at, c)| {
-            self.may_open(c) && self.sequences.iter().any(|sequence| {
-                let mut rest = text[at..].chars();
-                sequence.iter().all(|place| rest.next().is_some_and(|c| place.contains(&c)))
+            self.opening_with(c).iter().any(|&index| {
+                // (its first place holds `c`: the places after it follow `c`)
+                let mut rest = text[at + c.len_utf8()..].chars();
+                self.sequences[index][1..].iter()
+                    .all(|place| rest.next().is_some_and(|c| place.contains(&c)))
             })
         })
     }
