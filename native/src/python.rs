@@ -273,15 +273,15 @@ impl KeywordAutomaton {
         let tables = &core(py)?.tables;
         // UnicodeEncodeError for lone surrogates: the caller falls back to the reference.
         let utf8 = text.to_str()?;
-        // An ASCII text lowercased here (what `str.lower` gives ASCII), others by Python.
+        // A text of ASCII and caseless characters lowercased here (what `str.lower` gives
+        // it), others by Python.
         let python_lowered;
-        let lowered: std::borrow::Cow<str> = if !utf8.is_ascii() {
-            python_lowered = Self::lowered(text)?;
-            std::borrow::Cow::Borrowed(python_lowered.to_str()?)
-        } else if utf8.bytes().any(|b| b.is_ascii_uppercase()) {
-            std::borrow::Cow::Owned(utf8.to_ascii_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(utf8)
+        let lowered = match crate::text::lower_caseless(utf8) {
+            Some(lowered) => lowered,
+            None => {
+                python_lowered = Self::lowered(text)?;
+                std::borrow::Cow::Borrowed(python_lowered.to_str()?)
+            }
         };
         let hits = self.automaton.occurrences(tables, &lowered);
         let hit = self.automaton.first_in_group(&hits, group);
@@ -457,6 +457,9 @@ impl TextOps {
     /// `_match_key(text)`: lowercased by Python's `str.lower`, digits to `0`, all but
     /// letters and digits dropped. Raises UnicodeEncodeError for lone surrogates.
     fn match_key(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<String> {
+        if let Some(lowered) = crate::text::lower_caseless(text.to_str()?) {
+            return Ok(crate::text::match_key(&lowered, &core(py)?.tables));
+        }
         let lowered = text.call_method0(intern!(py, "lower"))?;
         let lowered = lowered.downcast::<PyString>()?;
         Ok(crate::text::match_key(lowered.to_str()?, &core(py)?.tables))
