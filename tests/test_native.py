@@ -551,8 +551,8 @@ def test_text_of_ascii_and_caseless_characters():
     """Lowered by the core (keyword scans, passes, match keys) or by Python (a character of
     another block, fullwidth capitals, a long s), the same answers."""
     texts = ["相关NEWS 新闻", "評論 Comments（12）", "—SHARE—", "ＳＨＡＲＥ 分享", "ニュース TOP",
-             "뉴스 MORE", "\u3000Related\u3000阅读", "Ｒｅｌａｔｅｄ", "Share ſ 分享", "İSTANBUL 新闻",
-             "相关阅读：", "READ MORE »"]
+             "뉴스 MORE", "\u3000Related\u3000阅读", "Ｒｅｌａｔｅｄ", "Share ſ 分享",
+             "İSTANBUL 新闻", "相关阅读：", "READ MORE »"]
     texts += [f"{text} {chr(low)}{chr(high)}" for text in texts[:3] for low, high in CASELESS]
     matchers = [Keywords(words) for words in _keyword_groups()]
     for matcher in matchers:
