@@ -533,6 +533,14 @@ def test_generated_keyword_matches(text, words):
         assert_core_agrees(partial(_keyword_answers, matcher, replacement="_"), [text])
 
 
+def test_ascii_case_variants_are_the_letters_own():
+    """The core takes the ASCII characters ``regex`` matches for a letter when ignoring case
+    to be the letter and its capital (native/src/pattern.rs, date_can_start)."""
+    cases = native.character_tables()[6]
+    for letter, variants in zip(string.ascii_lowercase, cases):
+        assert {c for c in variants if c.isascii()} == {letter, letter.upper()}
+
+
 # The blocks the core lowercases itself (native/src/text.rs CASELESS), with ASCII.
 CASELESS = [(0x2000, 0x206F), (0x3000, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
             (0xAC00, 0xD7A3)]
