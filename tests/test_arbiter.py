@@ -26,12 +26,15 @@ from cleanse.deciding.arbiter import (
     _decide_runs_whole,
     _drop_kept_quotes,
     _keep_list_items,
+    _keep_prose,
     _keep_standfirst,
     load_model,
     page_summary,
 )
 from cleanse.deciding import evidence
 from cleanse.deciding.evidence import COLUMN, FEATURES, page_features
+from cleanse.features import line_features
+from cleanse.model import Line
 from cleanse.reading.capture import to_capture
 
 from helpers import EN, ZH_HANS, page
@@ -104,6 +107,21 @@ def test_a_feed_of_teasers_after_the_article_repeats_its_shapes():
     assert np.all(repeats[article] == 0)
     assert np.all(repeats[teasers] == pytest.approx(math.log1p(4)))
     assert after[0] > 0 and np.all(after[teasers] == 0)
+
+
+@pytest.mark.parametrize("text, gaps", [
+    ("首页 新闻 财经 体育 科技", 4),          # a menu row: items, not words
+    ("首页\u3000\u3000新闻\t财经", 2),      # a run of any spacing is one gap
+    ("ニュース 天気　スポーツ", 2),            # kana and Han alike
+    ("上海地铁新线获批，明年开通。", 0),        # prose has no spaces
+    ("苹果 iPhone 发布会", 0),               # a space next to Latin script is a word's
+    ("한국어 문장은 띄어 씁니다", 0),           # Hangul is written with spaces
+    ("Home News Sport", 0),
+])
+def test_spaces_between_han_or_kana_count_as_item_gaps(text, gaps):
+    line = Line(1, text, line_features(text))
+    assert evidence._line_row(line)[COLUMN["item_gaps"]] == gaps
+    assert evidence._line_rows([line])[0][COLUMN["item_gaps"]] == gaps  # native when built
 
 
 @pytest.mark.parametrize("shapes, expected", [
@@ -553,6 +571,36 @@ def test_a_labelled_list_item_is_not_kept_for_its_neighbours():
     keep = [True, True, True, False, False, True]
     _keep_list_items(lines, [0.9, 0.8, 0.8, 0.45, 0.45, 0.9], keep, 0.5)
     assert keep == [True, True, True, True, False, True]
+
+
+PROSE_PAGE = ("The council approved the new light rail line after years of debate.\n\n"
+              "Officials said the line would run for twenty-eight kilometres in all.\n\n"
+              "Share this story\n\n"
+              "Some residents worry that construction will disrupt roads for years.\n\n"
+              "Others expect the project to shorten their commutes by half an hour.\n")
+
+
+@pytest.mark.parametrize("probabilities, expected", [
+    ([0.9, 0.45, 0.1, 0.8, 0.45], [True, True, False, True, True]),    # unsure edges stay
+    ([0.9, 0.35, 0.1, 0.8, 0.45], [True, False, False, True, True]),   # sure junk goes
+    ([0.45, 0.45, 0.1, 0.45, 0.9], [False, False, False, True, True]),  # the share line stops it
+    ([0.45, 0.45, 0.1, 0.3, 0.3], [False] * 5),                        # no kept prose
+])
+def test_an_unsure_paragraph_next_to_kept_prose_stays(probabilities, expected):
+    lines = labelled(PROSE_PAGE).content_lines()
+    assert [line.features.prose for line in lines] == [True, True, False, True, True]
+    keep = [p >= 0.5 for p in probabilities]
+    _keep_prose(lines, probabilities, keep, 0.5)
+    assert keep == expected
+
+
+def test_a_labelled_paragraph_is_not_kept_for_its_neighbours():
+    lines = labelled(PROSE_PAGE).content_lines()
+    lines[4].decisions.append(cleanse.Decision("related_lists", "comment_section",
+                                               cleanse.Category.BOILERPLATE, 0.7, ""))
+    keep = [True, True, False, True, False]
+    _keep_prose(lines, [0.9, 0.8, 0.1, 0.8, 0.45], keep, 0.5)
+    assert keep == [True, True, False, True, False]
 
 
 THREAD_PAGE = ("The council approved the new line after years of debate about its cost.\n\n"

@@ -333,3 +333,70 @@ def test_restamp_without_the_learned_table_asks_for_a_retrain(tmp_path, monkeypa
     monkeypatch.setattr(dataset, "CACHE", tmp_path / "cache")
     monkeypatch.setattr(train, "source_hash", lambda: "newsources")
     assert train.restamp(jobs=1) == 1
+
+
+def _draw(table: Table, seed: int, rounds: int = 20):
+    import lightgbm
+
+    from training.train import PARAMS
+
+    names = FEATURES[:table.X.shape[1]]
+    data = lightgbm.Dataset(table.X, label=table.y, weight=table.weight, feature_name=names,
+                            free_raw_data=True)
+    return lightgbm.train({**PARAMS, "seed": seed}, data, num_boost_round=rounds)
+
+
+def test_averaged_draws_score_the_mean_of_the_draws_raw_scores():
+    """The average of draws is one LightGBM model: LightGBM, the numpy reference and the
+    native core read it, and its raw score is the mean of the draws' raw scores."""
+    import lightgbm
+
+    from cleanse.deciding.forest import Forest
+    from training.averaging import average_models
+
+    table = invented_table()
+    draws = [_draw(table, seed) for seed in (7, 11, 13)]
+    averaged = average_models([draw.model_to_string() for draw in draws])
+    rows = np.random.default_rng(5).random((300, len(FEATURES)))
+    mean = np.mean([draw.predict(rows, raw_score=True) for draw in draws], axis=0)
+    booster = lightgbm.Booster(model_str=averaged)
+    assert booster.num_trees() == sum(draw.num_trees() for draw in draws)
+    np.testing.assert_allclose(booster.predict(rows, raw_score=True), mean, atol=1e-12)
+    assert np.array_equal(Forest(averaged).raw_scores(rows),
+                          booster.predict(rows, raw_score=True))
+    alone = lightgbm.Booster(model_str=average_models([draws[0].model_to_string()]))
+    assert np.array_equal(alone.predict(rows, raw_score=True),
+                          draws[0].predict(rows, raw_score=True))
+
+
+def test_only_draws_of_one_training_are_averaged():
+    from dataclasses import replace
+
+    from training.averaging import average_models
+
+    table = invented_table()
+    narrow = replace(table, X=table.X[:, :50])
+    with pytest.raises(ValueError, match="differ in features"):
+        average_models([_draw(table, 7).model_to_string(), _draw(narrow, 7).model_to_string()])
+    with pytest.raises(ValueError, match="not a LightGBM text model"):
+        average_models(["tree\nversion=v4\n"])
+    with pytest.raises(ValueError, match="no models"):
+        average_models([])
+
+
+def test_fit_with_several_seeds_is_their_average(monkeypatch):
+    """SEEDS of more than one seed make fit() average one draw per seed; one seed is the
+    plain LightGBM draw."""
+    import training.train as train
+
+    table = invented_table()
+    monkeypatch.setattr(train, "ROUNDS", 20)
+    monkeypatch.setattr(train, "SEEDS", (7,))
+    single = train.fit(table.X, table.y, table.weight)
+    assert single.model_to_string() == _draw(table, 7).model_to_string()
+    monkeypatch.setattr(train, "SEEDS", (7, 11))
+    averaged = train.fit(table.X, table.y, table.weight)
+    rows = table.X[:50]
+    mean = (single.predict(rows, raw_score=True)
+            + _draw(table, 11).predict(rows, raw_score=True)) / 2
+    np.testing.assert_allclose(averaged.predict(rows, raw_score=True), mean, atol=1e-12)

@@ -91,6 +91,10 @@ STANDFIRST_MARGIN = 0.1
 # below the threshold and no detector labelled it: a list's last item, or one shorter than
 # its neighbours, is the list's too (removing it cuts the list in the middle of the text).
 LIST_MARGIN = 0.1
+# A prose line next to kept prose stays when the model puts it at most this far below the
+# threshold and no detector labelled it: the last paragraph of a short article reads like
+# the end of a page to the model, yet removing it deletes article text.
+PROSE_MARGIN = 0.1
 # A run of at least this many lines that one detector rule labelled alike, all of one shape,
 # is decided whole (_decide_runs_whole) ...
 RUN_LINES = 3
@@ -445,6 +449,7 @@ class Arbiter:
             _decide_runs_whole(lines, rows, hard, probabilities, keep, threshold)
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         _keep_list_items(lines, probability, keep, threshold)
+        _keep_prose(lines, probability, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -574,19 +579,32 @@ def _keep_list_items(lines: list[Line], probability: list[float], keep: list[boo
     threshold) that no detector labelled, when the item before or after it is a kept item: a
     kept list stays whole, item by item outwards from the kept ones."""
     items = [line.features.list_item or line.hints.get("tag") == "li" for line in lines]
-    if items.count(True) < 2:
-        return  # most pages have no list: nothing to walk
-    floor = threshold - LIST_MARGIN
-    # (No decision at all: a hard rule's line carries one too.)
-    unsure = [i for i, item in enumerate(items) if item and not keep[i]
+    if items.count(True) >= 2:  # most pages have no list: nothing to walk
+        _keep_beside_kept(lines, probability, keep, threshold - LIST_MARGIN, items)
+
+
+def _keep_prose(lines: list[Line], probability: list[float], keep: list[bool],
+                threshold: float) -> None:
+    """Keeps each prose line the model was unsure of (within :data:`PROSE_MARGIN` of the
+    threshold) that no detector labelled, when the line before or after it is kept prose:
+    a paragraph at the article's edge is the article's, outwards from the kept ones."""
+    _keep_beside_kept(lines, probability, keep, threshold - PROSE_MARGIN,
+                      [line.features.prose for line in lines])
+
+
+def _keep_beside_kept(lines: list[Line], probability: list[float], keep: list[bool],
+                      floor: float, alike: list[bool]) -> None:
+    """Keeps each unkept line of ``alike`` at ``floor`` or above without any decision (a hard
+    rule's line carries one too) whose neighbour is kept and ``alike``."""
+    unsure = [i for i, member in enumerate(alike) if member and not keep[i]
               and not lines[i].decisions and probability[i] >= floor]
-    # One pass down keeps what a kept item above reaches, one pass up what one below reaches:
-    # linear, where repeating passes until nothing changes took one pass per item of a run.
+    # One pass down keeps what a kept line above reaches, one pass up what one below reaches:
+    # linear, where repeating passes until nothing changes took one pass per line of a run.
     for i in unsure:
-        if i > 0 and items[i - 1] and keep[i - 1]:
+        if i > 0 and alike[i - 1] and keep[i - 1]:
             keep[i] = True
     for i in reversed(unsure):
-        if not keep[i] and i + 1 < len(lines) and items[i + 1] and keep[i + 1]:
+        if not keep[i] and i + 1 < len(lines) and alike[i + 1] and keep[i + 1]:
             keep[i] = True
 
 

@@ -12,7 +12,8 @@ from one. Columns:
   strongest-junk score smoothed over neighbouring lines;
 * the text: length, tokens (one per CJK character, one per word), CJK and
   digit shares, punctuation and sentence shape, dates, links, list and
-  heading markup, capitalised words, separators (``|``, ``·``);
+  heading markup, capitalised words, separators (``|``, ``·``), spaces between Han or kana
+  characters (items, not words);
 * position and runs: where the line sits in the page (by lines and by
   characters), how much prose lies before and after it, how long the run
   of short lines around it is, neighbours' lengths and prose shares in
@@ -76,6 +77,12 @@ FURNITURE_GROUPS: dict[str, str] = {
 FURNITURE_COLUMNS = ("nav", "footer", "aside", "form", "comment", "related", "share", "dialog",
                      "other")
 SEPARATORS = re.compile(r"[|·•/>»›]")
+# Han and kana are written without spaces between words, so a space between two of their
+# characters separates items: a menu row, a tag list ("首页 新闻 财经 体育"), not words.
+# Hangul, spaced like Latin script, is not among them.
+UNSPACED_SCRIPTS = ("\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                    "\uff66-\uff9f\U00020000-\U0003134f")
+ITEM_GAPS = re.compile(f"(?<=[{UNSPACED_SCRIPTS}])[ \t\u3000\xa0]+(?=[{UNSPACED_SCRIPTS}])")
 CAPITALISED = regex.compile(r"(?<![\w'’-])\p{Lu}")
 # CAPITALISED on ASCII text, where \p{Lu} is A-Z and both libraries' \w is [A-Za-z0-9_].
 ASCII_CAPITALISED = re.compile(r"(?<![\w'-])[A-Z]")
@@ -85,7 +92,7 @@ _LINE_COLUMNS = (
     "log_chars", "log_tokens", "cjk_share", "digit_share", "inner_punct_rate", "terminal",
     "question_or_exclamation", "colon_end", "heading_markup", "list_item", "link_like",
     "date_share", "mostly_date", "prose", "long_prose", "capitalised_share", "separators",
-    "markdown_links",
+    "item_gaps", "markdown_links",
 )
 _POSITION_COLUMNS = (
     "rel_line", "rel_chars", "log_page_lines", "log_page_chars", "prose_before", "prose_after",
@@ -138,7 +145,8 @@ def _line_row(line: Line) -> list[float]:
         float(f.heading), float(f.list_item), float(f.link_like),
         min(date_chars / chars, 1.0), float(mostly_date), float(prose),
         float(tokens >= 40), capitalised,
-        float(len(SEPARATORS.findall(plain))), float(f.stripped.count("](")),
+        float(len(SEPARATORS.findall(plain))), float(len(ITEM_GAPS.findall(plain))),
+        float(f.stripped.count("](")),
     ]
 
 

@@ -7,7 +7,7 @@
 use crate::tables::Bits;
 
 /// Columns per line (`_LINE_COLUMNS` in evidence.py).
-pub const LINE_COLUMNS: usize = 18;
+pub const LINE_COLUMNS: usize = 19;
 
 /// The line features a row is made of (`cleanse.features.LineFeatures`).
 pub struct RowInput<'a> {
@@ -47,6 +47,9 @@ struct Counts {
     chars: usize,
     not_spaces: usize,
     separators: usize,
+    /// `ITEM_GAPS.findall(plain)` counted: runs of item-gap spaces between two characters
+    /// of scripts written without spaces (`UNSPACED_SCRIPTS`).
+    item_gaps: usize,
     /// `CAPITALISED.findall(plain)` counted: upper-case letters (`upper`: `regex`'s `\p{Lu}`)
     /// not right after a word character (`word`: `regex`'s `\w`), an apostrophe or a hyphen.
     capitalised: usize,
@@ -62,11 +65,30 @@ fn joins(c: char, word: &Bits) -> bool {
     }
 }
 
+/// evidence.py's `UNSPACED_SCRIPTS`: Han and kana.
+fn unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}' | '\u{31f0}'..='\u{31ff}' | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff66}'..='\u{ff9f}'
+        | '\u{20000}'..='\u{3134f}')
+}
+
 fn counts(plain: &str, word: &Bits, upper: &Bits) -> Counts {
-    let mut counts = Counts { chars: 0, not_spaces: 0, separators: 0, capitalised: 0 };
+    let mut counts =
+        Counts { chars: 0, not_spaces: 0, separators: 0, item_gaps: 0, capitalised: 0 };
     let mut previous: Option<char> = None;
+    // An item gap: a run of `ITEM_GAPS`'s spaces after a Han or kana character, counted when
+    // the next character is one too.
+    let (mut after_unspaced, mut in_gap) = (false, false);
     for c in plain.chars() {
         counts.chars += 1;
+        if matches!(c, ' ' | '\t' | '\u{3000}' | '\u{a0}') {
+            in_gap = in_gap || after_unspaced;
+        } else {
+            let unspaced = unspaced_script(c);
+            counts.item_gaps += (in_gap && unspaced) as usize;
+            (after_unspaced, in_gap) = (unspaced, false);
+        }
         if c == ' ' {
             previous = Some(c);
             continue;
@@ -111,6 +133,7 @@ pub fn line_row(f: &RowInput, word: &Bits, upper: &Bits) -> [f64; LINE_COLUMNS] 
         flag(tokens >= 40),
         capitalised,
         counts.separators as f64,
+        counts.item_gaps as f64,
         if f.stripped.contains("](") { f.stripped.matches("](").count() as f64 } else { 0.0 },
     ]
 }
