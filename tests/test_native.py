@@ -533,6 +533,41 @@ def test_generated_keyword_matches(text, words):
         assert_core_agrees(partial(_keyword_answers, matcher, replacement="_"), [text])
 
 
+def test_ascii_case_variants_are_the_letters_own():
+    """The core takes the ASCII characters ``regex`` matches for a letter when ignoring case
+    to be the letter and its capital (native/src/pattern.rs, date_can_start)."""
+    cases = native.character_tables()[6]
+    for letter, variants in zip(string.ascii_lowercase, cases):
+        assert {c for c in variants if c.isascii()} == {letter, letter.upper()}
+
+
+# The blocks the core lowercases itself (native/src/text.rs CASELESS), with ASCII.
+CASELESS = [(0x2000, 0x206F), (0x3000, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+            (0xAC00, 0xD7A3)]
+
+
+def test_caseless_blocks_are_caseless():
+    """``str.lower`` of the running Python leaves every character of the blocks the core
+    lowercases itself as it is."""
+    for low, high in CASELESS:
+        block = "".join(map(chr, range(low, high + 1)))
+        assert block.lower() == block
+
+
+@built
+def test_text_of_ascii_and_caseless_characters():
+    """Lowered by the core (keyword scans, passes, match keys) or by Python (a character of
+    another block, fullwidth capitals, a long s), the same answers."""
+    texts = ["相关NEWS 新闻", "評論 Comments（12）", "—SHARE—", "ＳＨＡＲＥ 分享", "ニュース TOP",
+             "뉴스 MORE", "\u3000Related\u3000阅读", "Ｒｅｌａｔｅｄ", "Share ſ 分享",
+             "İSTANBUL 新闻", "相关阅读：", "READ MORE »"]
+    texts += [f"{text} {chr(low)}{chr(high)}" for text in texts[:3] for low, high in CASELESS]
+    matchers = [Keywords(words) for words in _keyword_groups()]
+    for matcher in matchers:
+        assert_core_agrees(partial(_keyword_answers, matcher), texts)
+    assert_same_text_ops(texts)
+
+
 # Detectors whose whole pass the core runs (cleanse.native.detector_pass).
 PORTED_DETECTORS = ["chrome", "duplicates", "related_lists", "menus", "headline_runs",
                     "main_region", "title", "newsletter", "breadcrumbs", "dateline", "share",

@@ -54,7 +54,14 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from cleanse import native
-from cleanse.deciding.evidence import COLUMN, LINK_MARKUP_SHARE, line_shapes, page_features
+from cleanse.deciding.evidence import (
+    _LENGTH_CLASSES,
+    _SHAPE_COLUMNS,
+    COLUMN,
+    LINK_MARKUP_SHARE,
+    line_shapes,
+    page_features,
+)
 from cleanse.deciding.forest import Forest, ForestError, native_forest
 from cleanse.deciding.units import units
 from cleanse.model import JUNK_CATEGORIES, Category, Decision, Line, Page
@@ -516,7 +523,27 @@ def _decide_runs_whole(lines: list[Line], rows: np.ndarray, hard: list[Decision 
     headlines, a menu -- but the model reads each line with its neighbours, so the lines
     nearest the article look more like it and the threshold would cut the run in two: its
     first reply kept, the rest removed. (Not on HTML pages, whose repeated DOM structure
-    the model reads: there the rule kept a sidebar's run of categories on a collection page.)"""
+    the model reads: there the rule kept a sidebar's run of categories on a collection page.)
+
+    By the native core when enabled (``runs_whole``: the same runs, their means with numpy's
+    arithmetic; tests/test_native_judging.py), else by :func:`_decide_runs_whole_reference`."""
+    if native.enabled:
+        runs = native.core.runs_whole(
+            lines, hard, np.ascontiguousarray(rows[:, _SHAPE_COLUMNS], dtype=np.float64).tobytes(),
+            len(_SHAPE_COLUMNS) - 1, _LENGTH_CLASSES.tolist(),
+            np.ascontiguousarray(probabilities, dtype=np.float64).tobytes(), threshold, RUN_LINES,
+            _META, JUNK_CATEGORIES, REGION_RULES, Decision)
+        if runs is not None:  # (None: a decision of another type, for the reference)
+            for start, stop, whole in runs:
+                keep[start:stop] = [whole] * (stop - start)
+            return
+    _decide_runs_whole_reference(lines, rows, hard, probabilities, keep, threshold)
+
+
+def _decide_runs_whole_reference(lines: list[Line], rows: np.ndarray,
+                                 hard: list[Decision | None], probabilities: np.ndarray,
+                                 keep: list[bool], threshold: float) -> None:
+    """:func:`_decide_runs_whole` in Python (the reference of the core's ``runs_whole``)."""
     labelled = [i for i, line in enumerate(lines) if line.decisions and hard[i] is None]
     if len(labelled) < RUN_LINES:
         return  # most pages: no run to look for

@@ -10,7 +10,7 @@ import regex
 from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.detectors.structure import prose_anchors
-from cleanse.detectors.vocabulary import Keywords, compile_patterns, vocabulary
+from cleanse.detectors.vocabulary import Keywords, compile_patterns, required_text, vocabulary
 from cleanse.features import DIGIT, strip_punctuation
 from cleanse.model import Category, Line, Page
 
@@ -85,6 +85,10 @@ class RelatedLists(Detector):
         self._list_patterns = any_fullmatch(self.keywords["list_heading_patterns"])
         self._comment_headings = Keywords(self.keywords["comment_headings"])
         self._comment_patterns = any_fullmatch(self.keywords["comment_heading_patterns"])
+        # What a text must hold for the patterns to match it (None: not known). The native
+        # pass asks the patterns (a Python call, ~2.5 us) only about texts that hold it.
+        self._list_required = required_text(self.keywords["list_heading_patterns"])
+        self._comment_required = required_text(self.keywords["comment_heading_patterns"])
         self._inline = Keywords(self.keywords["inline_prefixes"])
 
     @staticmethod

@@ -7,14 +7,21 @@ import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import regex
 
 from cleanse import native
 
 if sys.version_info >= (3, 11):
+    from re import _constants as _sre
+    from re import _parser as _sre_parser
+
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
+    import sre_constants as _sre
+    import sre_parse as _sre_parser
+
     import tomli as tomllib
 
 
@@ -158,6 +165,90 @@ def compile_patterns(patterns: Iterable[str]) -> list[regex.Pattern]:
 # A pattern with a global inline flag ("(?x)", "(?V1)") or with groups (and so perhaps
 # backreferences) means something else inside an alternation of several patterns.
 GLOBAL_FLAGS = regex.compile(r"\(\?[a-zA-Z0-9-]+\)")
+
+
+# What required_text reads: patterns that ``re`` parses as ``regex`` does (version 0, simple
+# case folding) -- escapes of \d \s \w \b (upper case too) or of punctuation, groups
+# ``(?:`` and lookarounds only (no inline flags, which could turn on full case folding or
+# verbose mode), repeats ``{m}``, ``{m,}``, ``{m,n}``, ``{,n}`` (no ``{}`` or ``{,}``, which
+# one engine might read as text), sets that open with neither ``]`` nor ``^]``, and no
+# ``[[``, ``[:`` or set operations.
+_READABLE_PATTERN = regex.compile(
+    r"(?:[^\\(\[{]|\\[dDsSwWbB]|\\[^0-9A-Za-z]|\((?!\?)|\(\?(?::|=|!|<=|<!)"
+    r"|\{\d+(?:,\d*)?\}|\{,\d+\}"
+    r"|\[(?!\^?\])(?![\[:])(?:[^\]\\\[&~|-]|\\[^0-9A-Za-z]|\\[dsw]|-(?!-))*\])*")
+
+
+def required_text(patterns: Iterable[str]) -> list[list[str]] | None:
+    """What every text one of ``patterns`` (compiled as :func:`compile_patterns` compiles them)
+    matches holds: a list of sequences, each a list of the characters each of its places may
+    hold (case aside); a text holding none of the sequences matches none of the patterns.
+
+    For each pattern, the longest run of literal characters (or of sets of them) that every
+    match of it must contain: one at its top level, or one opening every alternative of a
+    top-level alternation. None when some pattern has no such run, or is one ``re`` might
+    read differently from ``regex`` (see ``_READABLE_PATTERN``): then there is nothing to test
+    a text by before matching. The native core tests a text by these sequences before it
+    calls the patterns (``related_lists``); tests/test_native_required.py checks that no
+    text a pattern matches fails the test."""
+    found: list[list[str]] = []
+    for pattern in patterns:
+        if not _READABLE_PATTERN.fullmatch(pattern):
+            return None
+        try:
+            items = _sre_parser.parse(pattern)
+        except re.error:
+            return None
+        candidates = _required_runs(list(items))
+        if not candidates:
+            return None
+        # The candidate whose shortest sequence is longest: the fewest texts hold it.
+        for run in max(candidates, key=lambda runs: (min(map(len, runs)), -len(runs))):
+            if run not in found:
+                found.append(run)
+    return found
+
+
+def _literal_chars(op: Any, av: Any) -> str | None:
+    """The characters a literal or a set of literals matches (case aside), else None."""
+    if op is _sre.LITERAL:
+        return chr(av)
+    if op is _sre.IN and av and all(item_op is _sre.LITERAL for item_op, _ in av):
+        return "".join(chr(code) for _, code in av)
+    return None
+
+
+def _leading_run(items: list[Any]) -> list[str]:
+    run = []
+    for op, av in items:
+        chars = _literal_chars(op, av)
+        if chars is None:
+            break
+        run.append(chars)
+    return run
+
+
+def _required_runs(items: list[Any]) -> list[list[list[str]]]:
+    """Candidates: each a list of runs, one of which every match of ``items`` contains."""
+    found: list[list[list[str]]] = []
+    run: list[str] = []
+    for op, av in items:
+        chars = _literal_chars(op, av)
+        if chars is not None:
+            run.append(chars)
+            continue
+        if run:
+            found.append([run])
+            run = []
+        if op is _sre.BRANCH:
+            leads = [_leading_run(list(alternative)) for alternative in av[1]]
+            if leads and all(leads):
+                found.append(leads)
+        elif op is _sre.SUBPATTERN and not av[1] and not av[2]:  # a group, no flags
+            found += _required_runs(list(av[3]))
+    if run:
+        found.append([run])
+    return found
 
 
 def combined_patterns(patterns: list[str]) -> list[regex.Pattern]:

@@ -31,6 +31,7 @@ from bisect import bisect_left
 from itertools import pairwise
 from typing import Any
 
+from cleanse import native
 from cleanse.features import MARKDOWN_LINK, MARKDOWN_PREFIX
 
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
@@ -91,10 +92,17 @@ def markdown_hints(text: str, unfenced: bool = False) -> list[dict[str, Any]]:
     lines = text.split("\n")
     # (A fence is three backticks or tildes: without them, no line need be matched.)
     code = _fenced_code(lines) if fences else []
+    # The lines the code and table patterns are asked about, by the core's per-line tests
+    # (tests/test_native_markdown.py), else by the functions' own.
+    shaped = delimiters = None
+    if native.enabled and (unfenced or pipes) and (found := native.core.markdown_candidates(
+            text, CODE_FIRST, CODE_LAST, CODE_OPENERS, unfenced, pipes)) is not None:
+        shaped, delimiters = found
     if unfenced:
-        code = sorted(code + [run for run in unfenced_code(lines) if not _in_code(run, code)])
+        code = sorted(code + [run for run in unfenced_code(lines, shaped)
+                              if not _in_code(run, code)])
     # A table written inside a code block is code (a markdown tutorial shows the syntax).
-    tables = _pipe_tables(lines) if pipes else []
+    tables = _pipe_tables(lines, delimiters) if pipes else []
     blocks = sorted(code + [table for table in tables if not _in_code(table, code)])
     hints: list[dict[str, Any]] = [{} for _ in range(max((end for _, end, _ in blocks),
                                                          default=0))]
@@ -214,7 +222,8 @@ def _code_line(line: str) -> int:
     return 0
 
 
-def unfenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
+def unfenced_code(lines: list[str], candidates: list[int] | None = None
+                  ) -> list[tuple[int, int, str]]:
     """(first, last + 1, "pre") of every run of code-shaped lines (see ``CODE_SHAPED``) in
     ``lines`` (a capture split on ``\\n``): lines that are code-shaped or may sit inside
     code, crossing up to ``CODE_MAX_GAP`` blank lines, starting and ending on a code-shaped
@@ -223,13 +232,11 @@ def unfenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
 
     Only the lines that may be code-shaped (see ``CODE_FIRST``) are asked whether they are,
     and only the lines between two code-shaped ones whether they may sit in code: most lines
-    of a page are neither."""
-    stripped = list(map(str.strip, lines))
-    strong = [i for i, line in enumerate(stripped)
-              if line and (line[0] in CODE_FIRST or line[-1] in CODE_LAST or "=" in line
-                           or line.startswith(CODE_OPENERS)
-                           or (line[-1] in ":," and line[:-1].rstrip()[-1:] == ")"))
-              and _code_line(lines[i]) == 2]
+    of a page are neither. ``candidates``: the indices of the lines that may be code-shaped,
+    when the caller has them (the native core's ``markdown_candidates``)."""
+    if candidates is None:
+        candidates = _code_candidates(lines)
+    strong = [i for i in candidates if _code_line(lines[i]) == 2]
     if len(strong) < CODE_MIN_SHAPED:
         return []
     found: list[tuple[int, int, str]] = []
@@ -242,6 +249,18 @@ def unfenced_code(lines: list[str]) -> list[tuple[int, int, str]]:
         run = [after]
     _close_run(lines, run, found)
     return found
+
+
+def _code_candidates(lines: list[str]) -> list[int]:
+    """The indices of the lines that may be code-shaped (the reference of the core's
+    ``markdown_candidates``): stripped, not empty, and opening with a character of
+    ``CODE_FIRST`` or one of ``CODE_OPENERS``, ending with one of ``CODE_LAST``, holding "="
+    or ending in a call's "):" or "),"."""
+    stripped = list(map(str.strip, lines))
+    return [i for i, line in enumerate(stripped)
+            if line and (line[0] in CODE_FIRST or line[-1] in CODE_LAST or "=" in line
+                         or line.startswith(CODE_OPENERS)
+                         or (line[-1] in ":," and line[:-1].rstrip()[-1:] == ")"))]
 
 
 def _inside_code(lines: list[str], before: int, after: int) -> bool:
@@ -267,19 +286,25 @@ def _close_run(lines: list[str], run: list[int], found: list[tuple[int, int, str
         found.append((run[0], run[-1] + 1, "pre"))
 
 
-def _pipe_tables(lines: list[str]) -> list[tuple[int, int, str]]:
-    """(first, last + 1, "cell") of every pipe table: a header row, a delimiter row, rows."""
-    found, i = [], 1
-    while i < len(lines):
-        if "|" in lines[i - 1] and "|" in lines[i] and "-" in lines[i] \
-                and TABLE_DELIMITER.fullmatch(lines[i].strip()):
-            end = i + 1
-            while end < len(lines) and "|" in lines[end] and lines[end].strip():
-                end += 1
-            found.append((i - 1, end, "cell"))
-            i = end + 1
-        else:
-            i += 1
+def _pipe_tables(lines: list[str], candidates: list[int] | None = None
+                 ) -> list[tuple[int, int, str]]:
+    """(first, last + 1, "cell") of every pipe table: a header row, a delimiter row, rows.
+
+    ``candidates``: the indices ``i`` (from 1, ascending) where ``lines[i - 1]`` holds "|"
+    and ``lines[i]`` holds "|" and "-", when the caller has them (the native core's
+    ``markdown_candidates``): only those lines can be a delimiter row."""
+    if candidates is None:
+        candidates = [i for i in range(1, len(lines)) if "|" in lines[i - 1]
+                      and "|" in lines[i] and "-" in lines[i]]
+    found, after = [], 1  # (a table's rows end it: the next delimiter row comes after them)
+    for i in candidates:
+        if i < after or not TABLE_DELIMITER.fullmatch(lines[i].strip()):
+            continue
+        end = i + 1
+        while end < len(lines) and "|" in lines[end] and lines[end].strip():
+            end += 1
+        found.append((i - 1, end, "cell"))
+        after = end + 1
     return found
 
 

@@ -83,15 +83,16 @@ impl Core {
         }
         let plain = self.plain_text(stripped);
         let t = &self.tables;
-        let (mut cjk, mut alnum, mut digits) = (0, 0, 0);
+        let (mut cjk, mut alnum, mut digits, mut punct) = (0, 0, 0, 0);
         for c in plain.chars() {
             cjk += is_cjk(c) as usize;
             alnum += t.re_alnum(c) as usize;
             digits += t.re_digit.has(c) as usize;
+            punct += is_inner_punct(c) as usize;
         }
         let words = pieces(&plain).iter().map(|piece| self.count_words(piece)).sum();
         // `plain[:-1]`: every character but the last.
-        let inner_punct = plain.chars().rev().skip(1).filter(|&c| is_inner_punct(c)).count();
+        let inner_punct = punct - plain.chars().next_back().is_some_and(is_inner_punct) as usize;
         let link_like = ((stripped.contains('.') || stripped.contains(':'))
                          && self.has_url(stripped))
             || (stripped.contains("](") && has_markdown_link(stripped));

@@ -38,11 +38,8 @@ fn threshold(detector: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> PyResul
 
 /// `text` lowercased as Python's `str.lower` does (ASCII directly: the same result).
 fn lower<'a>(py: Python<'_>, text: &'a str) -> PyResult<Cow<'a, str>> {
-    if text.is_ascii() {
-        if text.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Ok(Cow::Owned(text.to_ascii_lowercase()));
-        }
-        return Ok(Cow::Borrowed(text));
+    if let Some(lowered) = crate::text::lower_caseless(text) {
+        return Ok(lowered);  // (ASCII and caseless characters: the same result)
     }
     let lowered = PyString::new(py, text).call_method0(intern!(py, "lower"))?;
     Ok(Cow::Owned(lowered.downcast::<PyString>()?.to_str()?.to_owned()))

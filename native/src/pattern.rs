@@ -188,9 +188,18 @@ fn months(t: &Tables) -> Node {
 /// but the one that starts with `\b` and a month name.
 pub fn date_can_start(t: &Tables, text: &[char], pos: usize) -> bool {
     let c = text[pos];
-    t.rx_digit.has(c)
-        || (!(pos > 0 && t.rx_word.has(text[pos - 1]))
-            && "jfmasond".chars().any(|letter| t.cases(letter).contains(&c)))
+    if t.rx_digit.has(c) {
+        return true;
+    }
+    // A month name's first letter as `regex` matches it ignoring case: of ASCII characters
+    // only the letter and its capital (tests/test_native.py holds the tables to it), others
+    // by the tables' variants (LONG S for `s`).
+    let month_letter = if c.is_ascii() {
+        matches!(c.to_ascii_lowercase(), 'j' | 'f' | 'm' | 'a' | 's' | 'o' | 'n' | 'd')
+    } else {
+        "jfmasond".chars().any(|letter| t.cases(letter).contains(&c))
+    };
+    month_letter && !(pos > 0 && t.rx_word.has(text[pos - 1]))
 }
 
 /// `DATE_OR_TIME` of `cleanse/features.py`, as its list of alternatives.

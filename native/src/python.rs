@@ -156,13 +156,13 @@ fn page_lines<'py>(py: Python<'py>, line_class: &Bound<'py, PyAny>, texts: &Boun
     let names = [intern!(py, "number"), intern!(py, "text"), intern!(py, "features"),
                  intern!(py, "decisions"), intern!(py, "hints"), intern!(py, "_match_key")];
     let lines = PyList::empty(py);
+    let hinted = hints.len();
     for (index, text) in texts.iter().enumerate() {
         let features = line_features(py, &text)?;
         let line = object_new.call1((line_class,))?;
-        let hint = match hints.get_item(index) {
-            Ok(hint) => hint,
-            Err(_) => PyDict::new(py).into_any(),
-        };
+        // (Tested against the length first: an IndexError made for each line past the
+        // hints -- every line of most text captures -- cost ~0.3 us.)
+        let hint = if index < hinted { hints.get_item(index)? } else { PyDict::new(py).into_any() };
         let values: [Bound<'py, PyAny>; 6] = [
             (index + 1).into_pyobject(py)?.into_any(), text, features.into_bound(py),
             PyList::empty(py).into_any(), hint, py.None().into_bound(py),
@@ -202,8 +202,42 @@ pub(crate) struct KeywordAutomaton {
 /// bytes they take.
 #[derive(Default)]
 struct Seen {
-    hits: HashMap<usize, (Py<PyString>, Box<[Hit]>)>,
+    hits: SeenHits,
     bytes: usize,
+}
+
+/// A scanned text by its address: the text (held, so the address stays its) and its hits.
+type SeenHits = HashMap<usize, (Py<PyString>, Box<[Hit]>), BuildAddressHasher>;
+
+/// Hashes the texts' addresses (a multiplication, where the standard SipHash took ~20 ns a
+/// lookup): addresses are not chosen by an adversary.
+#[derive(Default, Clone, Copy)]
+struct BuildAddressHasher;
+
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::BuildHasher for BuildAddressHasher {
+    type Hasher = AddressHasher;
+    fn build_hasher(&self) -> AddressHasher {
+        AddressHasher(0)
+    }
+}
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        // (objects are 16-byte aligned: the low bits carry nothing; Fibonacci hashing mixes
+        // the rest into the high bits the table reads)
+        (self.0 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(byte);
+        }
+    }
+    fn write_usize(&mut self, value: usize) {
+        self.0 = value as u64;
+    }
 }
 
 /// Many pages' worth of lines: a line costs its text and `SEEN_ENTRY_BYTES`.
@@ -238,9 +272,18 @@ impl KeywordAutomaton {
         }
         let tables = &core(py)?.tables;
         // UnicodeEncodeError for lone surrogates: the caller falls back to the reference.
-        let lowered = Self::lowered(text)?;
-        let lowered = lowered.to_str()?;
-        let hits = self.automaton.occurrences(tables, lowered);
+        let utf8 = text.to_str()?;
+        // A text of ASCII and caseless characters lowercased here (what `str.lower` gives
+        // it), others by Python.
+        let python_lowered;
+        let lowered = match crate::text::lower_caseless(utf8) {
+            Some(lowered) => lowered,
+            None => {
+                python_lowered = Self::lowered(text)?;
+                std::borrow::Cow::Borrowed(python_lowered.to_str()?)
+            }
+        };
+        let hits = self.automaton.occurrences(tables, &lowered);
         let hit = self.automaton.first_in_group(&hits, group);
         let size = lowered.len() + SEEN_ENTRY_BYTES + std::mem::size_of_val(&*hits);
         if seen.bytes + size > SEEN_BYTES {
@@ -414,6 +457,9 @@ impl TextOps {
     /// `_match_key(text)`: lowercased by Python's `str.lower`, digits to `0`, all but
     /// letters and digits dropped. Raises UnicodeEncodeError for lone surrogates.
     fn match_key(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<String> {
+        if let Some(lowered) = crate::text::lower_caseless(text.to_str()?) {
+            return Ok(crate::text::match_key(&lowered, &core(py)?.tables));
+        }
         let lowered = text.call_method0(intern!(py, "lower"))?;
         let lowered = lowered.downcast::<PyString>()?;
         Ok(crate::text::match_key(lowered.to_str()?, &core(py)?.tables))
@@ -816,6 +862,209 @@ fn short_runs<'py>(py: Python<'py>, log_tokens: &[u8], bound: f64) -> PyResult<B
     Ok(float_bytes(py, &crate::evidence::short_runs(&short)))
 }
 
+/// `cleanse.deciding.arbiter._decide_runs_whole`'s runs: the `(start, stop, whole)` of each
+/// run of `run_lines` or more consecutive `lines` that carry decisions, no hard decision
+/// (`hard[i] is None`), and one key -- the detector and rule of the line's strongest removal
+/// (`_strongest_removal`: the first decision whose category is `meta`, else the first of the
+/// highest score among those in `junk`), which must be neither a `meta` decision nor one of
+/// `region`'s `(detector, rule)` pairs, and the line's shape (`evidence.line_shapes`, from
+/// `shape_rows`: each line's `log_tokens` and `flags` flag columns, float64 bytes). `whole`
+/// is whether the run's length-weighted probability (`np.average(probabilities[run],
+/// weights=[1 + len(stripped)])`, numpy's arithmetic) reaches `threshold`.
+///
+/// Python's own operations where they can differ by type: the category is compared by
+/// identity with `meta` and looked up in `junk` (a frozenset), scores are compared with
+/// `>` (two floats natively, anything else by Python), detectors and rules with `==` (after
+/// identity, as a tuple compares its items), region pairs looked up as tuples. `None` when a
+/// decision is not a `decision_type` (the caller runs the reference).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn runs_whole<'py>(py: Python<'py>, lines: &Bound<'py, PyList>, hard: &Bound<'py, PyList>,
+                   shape_rows: &[u8], flags: usize, classes: Vec<f64>, probabilities: &[u8],
+                   threshold: f64, run_lines: usize, meta: &Bound<'py, PyAny>,
+                   junk: &Bound<'py, PyAny>, region: &Bound<'py, PyAny>,
+                   decision_type: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyList>>> {
+    let n = lines.len();
+    let out = PyList::empty(py);
+    let decisions_name = intern!(py, "decisions");
+    // (`labelled` of the reference: lines with decisions and no hard one.)
+    let mut labelled: Vec<(usize, Bound<'py, PyList>)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let decisions = line.slot(decisions_name)?;
+        if !decisions.is_truthy()? || !hard.get_item(i)?.is_none() {
+            continue;
+        }
+        let Ok(decisions) = decisions.downcast_into::<PyList>() else { return Ok(None) };
+        labelled.push((i, decisions));
+    }
+    if labelled.len() < run_lines {
+        return Ok(Some(out));
+    }
+    let rows = floats(shape_rows)?;
+    let width = flags + 1;
+    let probabilities = floats(probabilities)?;
+    if rows.len() != n * width || probabilities.len() != n || hard.len() != n {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "rows, probabilities and lines differ"));
+    }
+    // Each key as an id: equal ids exactly when the keys compare equal.
+    let mut keys: Vec<Option<usize>> = vec![None; n];
+    let mut distinct: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>, i64)> = Vec::new();
+    let mut in_region: HashMap<(usize, usize), bool> = HashMap::new();
+    for (i, decisions) in &labelled {
+        let mut strongest: Option<Bound<'py, pyo3::types::PyTuple>> = None;
+        let mut strongest_score: Option<Bound<'py, PyAny>> = None;
+        let mut is_meta = false;
+        for decision in decisions.iter() {
+            // SAFETY: live objects; the GIL is held.
+            if unsafe { ffi::Py_TYPE(decision.as_ptr()) } as *mut ffi::PyObject
+                != decision_type.as_ptr() {
+                return Ok(None);
+            }
+            let decision = decision.downcast_into::<pyo3::types::PyTuple>()?;
+            let category = decision.get_item(2)?;
+            if category.is(meta) {
+                is_meta = true;
+                break;
+            }
+            if !junk.contains(&category)? {
+                continue;
+            }
+            let score = decision.get_item(3)?;
+            let stronger = match &strongest_score {
+                None => true,
+                Some(best) => greater(&score, best)?,
+            };
+            if stronger {
+                strongest = Some(decision);
+                strongest_score = Some(score);
+            }
+        }
+        let Some(strongest) = strongest.filter(|_| !is_meta) else { continue };
+        let detector = strongest.get_item(0)?;
+        let rule = strongest.get_item(1)?;
+        let pair = (detector.as_ptr() as usize, rule.as_ptr() as usize);
+        let region_rule = match in_region.get(&pair) {
+            Some(&known) => known,
+            None => {
+                let known = region.contains(
+                    pyo3::types::PyTuple::new(py, [&detector, &rule])?)?;
+                in_region.insert(pair, known);
+                known
+            }
+        };
+        if region_rule {
+            continue;
+        }
+        let row = &rows[i * width..(i + 1) * width];
+        let shape = crate::evidence::line_shape(row[0], &row[1..], &classes);
+        // Lines of one run follow each other: only the previous line's key can be equal.
+        let previous = if *i > 0 { keys[i - 1] } else { None };
+        let mut id = None;
+        if let Some(p) = previous {
+            let (d, r, s) = &distinct[p];
+            if *s == shape && same(&detector, d)? && same(&rule, r)? {
+                id = Some(p);
+            }
+        }
+        keys[*i] = Some(id.unwrap_or_else(|| {
+            distinct.push((detector, rule, shape));
+            distinct.len() - 1
+        }));
+    }
+    let stripped_name = intern!(py, "stripped");
+    let features_name = intern!(py, "features");
+    for (start, stop) in crate::judging::runs_of_keys(&keys, run_lines) {
+        let mut weights = Vec::with_capacity(stop - start);
+        for i in start..stop {
+            let stripped = lines.get_item(i)?.slot(features_name)?.slot(stripped_name)?;
+            weights.push(1 + stripped.len()? as i64);
+        }
+        let Some(mean) = crate::judging::weighted_mean(&probabilities[start..stop], &weights)
+        else {
+            return Err(pyo3::exceptions::PyZeroDivisionError::new_err(
+                "Weights sum to zero, can't be normalized"));
+        };
+        out.append((start, stop, mean >= threshold))?;
+    }
+    Ok(Some(out))
+}
+
+/// `a > b` as Python compares them: two floats natively, anything else by Python.
+fn greater(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
+    // SAFETY: live objects; the GIL is held.
+    unsafe {
+        if ffi::PyFloat_CheckExact(a.as_ptr()) != 0 && ffi::PyFloat_CheckExact(b.as_ptr()) != 0 {
+            // (exact floats: `PyFloat_AsDouble` reads the value, it cannot fail)
+            return Ok(ffi::PyFloat_AsDouble(a.as_ptr()) > ffi::PyFloat_AsDouble(b.as_ptr()));
+        }
+    }
+    a.gt(b)
+}
+
+/// `a == b` as a tuple compares its items (`PyObject_RichCompareBool`: identity first; `a` is
+/// the later line's, as the reference's `key[stop] == key[start]`).
+fn same(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(a.is(b) || a.eq(b)?)
+}
+
+/// The lines of a text capture `cleanse.reading.markdown` asks its patterns about, as
+/// indices into `text.split("\n")`: with `unfenced`, the lines `unfenced_code` asks
+/// `_code_line` about (`markdown::may_be_code_shaped`, with `CODE_FIRST`, `CODE_LAST`,
+/// `CODE_OPENERS`); with `pipes`, those `_pipe_tables` matches `TABLE_DELIMITER` against
+/// (`markdown::may_be_table_delimiter`). The text is encoded once, not line by line, and its
+/// encoding is not kept (a str keeps the UTF-8 it was asked for). `None` when it holds a lone
+/// surrogate (the caller tests the lines itself).
+#[pyfunction]
+fn markdown_candidates<'py>(py: Python<'py>, text: &Bound<'py, PyString>,
+                            first: &Bound<'py, PyAny>, last: &Bound<'py, PyAny>,
+                            openers: Vec<String>, unfenced: bool,
+                            pipes: bool) -> PyResult<Option<(Vec<usize>, Vec<usize>)>> {
+    let tables = &core(py)?.tables;
+    // The sets' one-character strings (nothing else equals one character of a line).
+    let single = |members: &Bound<'py, PyAny>| -> PyResult<Vec<char>> {
+        let mut chars = Vec::new();
+        for member in members.try_iter()? {
+            let member = member?;
+            if let Ok(member) = member.downcast::<PyString>() {
+                let mut text = member.to_str()?.chars();
+                if let (Some(c), None) = (text.next(), text.next()) {
+                    chars.push(c);
+                }
+            }
+        }
+        Ok(chars)
+    };
+    let (first, last) = (single(first)?, single(last)?);
+    let Ok(encoded) = text.encode_utf8() else { return Ok(None) };
+    let Ok(text) = std::str::from_utf8(encoded.as_bytes()) else { return Ok(None) };
+    let mut code = Vec::new();
+    let mut table = Vec::new();
+    let mut before: Option<&str> = None;
+    // (`str.split("\n")` and `str::split('\n')` cut at the same characters.)
+    for (i, line) in text.split('\n').enumerate() {
+        if unfenced && crate::markdown::may_be_code_shaped(tables, line, &first, &last, &openers) {
+            code.push(i);
+        }
+        if pipes {
+            if before.is_some_and(|above| crate::markdown::may_be_table_delimiter(above, line)) {
+                table.push(i);
+            }
+            before = Some(line);
+        }
+    }
+    Ok(Some((code, table)))
+}
+
+/// Whether `text` holds one of `spec`'s sequences (`vocabulary.required_text`), as the
+/// passes test it; `None` when the core does not know the case variants of a character of
+/// `spec` (the passes then call the patterns on every text). For the tests.
+#[pyfunction]
+fn required_text_held(py: Python<'_>, spec: Vec<Vec<String>>, text: &str)
+                      -> PyResult<Option<bool>> {
+    Ok(crate::required::Required::new(&core(py)?.tables, &spec).map(|r| r.held_by(text)))
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(configure, module)?)?;
@@ -827,6 +1076,9 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<ClassNames>()?;
     module.add_function(wrap_pyfunction!(shape_repeats, module)?)?;
     module.add_function(wrap_pyfunction!(short_runs, module)?)?;
+    module.add_function(wrap_pyfunction!(runs_whole, module)?)?;
+    module.add_function(wrap_pyfunction!(markdown_candidates, module)?)?;
+    module.add_function(wrap_pyfunction!(required_text_held, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::chrome::chrome_rules, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::duplicates::duplicate_lines, module)?)?;

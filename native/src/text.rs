@@ -8,6 +8,28 @@ pub fn strip_punctuation<'a>(text: &'a str, punctuation: &Bits) -> &'a str {
     text.trim_matches(|c| punctuation.has(c))
 }
 
+/// Blocks without case: `str.lower` leaves their characters as they are, in every Unicode
+/// version (general punctuation, CJK symbols and punctuation, kana, CJK unified ideographs
+/// and extension A, hangul syllables). tests/test_native.py holds the running Python to it.
+pub const CASELESS: [(char, char); 5] = [('\u{2000}', '\u{206F}'), ('\u{3000}', '\u{30FF}'),
+                                         ('\u{3400}', '\u{4DBF}'), ('\u{4E00}', '\u{9FFF}'),
+                                         ('\u{AC00}', '\u{D7A3}')];
+
+/// `text.lower()` (Python's) of a text of ASCII and caseless characters (`CASELESS`): its
+/// ASCII capitals lowered, nothing else changed. `None` for any other text: Python's own
+/// case mappings lower it.
+pub fn lower_caseless(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if !text.is_ascii() && !text.chars().all(|c| c.is_ascii()
+            || CASELESS.iter().any(|&(low, high)| low <= c && c <= high)) {
+        return None;
+    }
+    Some(if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    })
+}
+
 /// `cleanse.features._match_key` of text already lowercased (by Python's `str.lower`): each
 /// of `re`'s digits becomes `0`, every other character but `re`'s letters and digits goes.
 pub fn match_key(lowered: &str, tables: &Tables) -> String {

@@ -14,6 +14,11 @@ struct RelatedLists<'py, 'c> {
     /// of the group matches it whole).
     list_patterns: Bound<'py, PyAny>,
     comment_patterns: Bound<'py, PyAny>,
+    /// What a text must hold for `_list_patterns` and `_comment_patterns` to match it (the
+    /// detector's `_list_required` and `_comment_required`, `vocabulary.required_text`), when
+    /// known: a text without it is not asked about.
+    list_required: Option<crate::required::Required>,
+    comment_required: Option<crate::required::Required>,
     comments_after_share: f64,
     min_prose_before_comments: f64,
     thread_window: i64,
@@ -28,7 +33,8 @@ impl<'py> RelatedLists<'py, '_> {
     /// `RelatedLists._is_list_heading(text)`.
     fn is_list_heading(&self, text: &str) -> PyResult<bool> {
         Ok(self.c.fullmatch(&self.list_headings, text)?
-           || self.list_patterns.call1((text,))?.is_truthy()?)
+           || (self.list_required.as_ref().is_none_or(|r| r.held_by(text))
+               && self.list_patterns.call1((text,))?.is_truthy()?))
     }
 
     /// `RelatedLists._comment_section_at(content, i, text, seen_prose, total_prose)`.
@@ -42,7 +48,8 @@ impl<'py> RelatedLists<'py, '_> {
         }
         if !self.c.fullmatch(&self.comment_headings, text)? {
             let stripped = lines[i].text().trim_matches(|c| self.c.tables.re_space.has(c));
-            if !self.comment_patterns.call1((stripped,))?.is_truthy()? {
+            if !self.comment_required.as_ref().is_none_or(|r| r.held_by(stripped))
+                || !self.comment_patterns.call1((stripped,))?.is_truthy()? {
                 return Ok(None);
             }
         }
@@ -80,6 +87,18 @@ impl<'py> RelatedLists<'py, '_> {
         Ok(crate::detectors::separated_inline(&text[cut..], &tables.rx_space, &tables.re_space)
             .then_some(prefix))
     }
+}
+
+/// The detector's `required_text` sequences of `name`, when it has them and the core knows
+/// their characters' case variants.
+fn required(detector: &Bound<'_, PyAny>, name: &Bound<'_, PyString>, tables: &Tables)
+            -> PyResult<Option<crate::required::Required>> {
+    let Some(spec) = detector.getattr_opt(name)? else { return Ok(None) };
+    if spec.is_none() {
+        return Ok(None);
+    }
+    let spec: Vec<Vec<String>> = spec.extract()?;
+    Ok(crate::required::Required::new(tables, &spec))
 }
 
 /// Which detectors call a line navigation (`RelatedLists._menu_entry`).
@@ -123,6 +142,8 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
         c: &c,
         list_patterns: detector.getattr(intern!(py, "_list_patterns"))?,
         comment_patterns: detector.getattr(intern!(py, "_comment_patterns"))?,
+        list_required: required(detector, intern!(py, "_list_required"), c.tables)?,
+        comment_required: required(detector, intern!(py, "_comment_required"), c.tables)?,
         comments_after_share: threshold(detector, intern!(py, "comments_after_share"))?,
         min_prose_before_comments: threshold(detector, intern!(py, "min_prose_before_comments"))?,
         thread_window: detector.getattr(intern!(py, "thread_window"))?.extract()?,
