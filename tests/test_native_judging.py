@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import cleanse
 from cleanse import native
 from cleanse.deciding import arbiter
-from cleanse.deciding.evidence import COLUMN, FEATURES, page_features
+from cleanse.deciding.evidence import COLUMN, FEATURES, page_features, shape_arguments
 from cleanse.features import line_features
 from cleanse.model import Category, Decision, Line
 from cleanse.reading.capture import to_capture
@@ -137,8 +137,7 @@ def test_decisions_of_another_type_go_to_the_reference():
     rows = _rows([(0.0, (0.0,) * len(SHAPE_NAMES))] * 3)
     probabilities = np.full(3, 0.5)
     assert native.core.runs_whole(
-        lines, [None] * 3, rows[:, arbiter._SHAPE_COLUMNS].tobytes(), len(SHAPE_NAMES),
-        arbiter._LENGTH_CLASSES.tolist(), probabilities.tobytes(), 0.5, arbiter.RUN_LINES,
+        lines, [None] * 3, *shape_arguments(rows), probabilities.tobytes(), 0.5, arbiter.RUN_LINES,
         Category.META, arbiter.JUNK_CATEGORIES, arbiter.REGION_RULES, Decision) is None
     with pytest.raises(AttributeError):  # (the reference's own answer)
         arbiter._decide_runs_whole(lines, rows, [None] * 3, probabilities, [True] * 3, 0.5)

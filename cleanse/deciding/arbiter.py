@@ -55,12 +55,11 @@ import numpy as np
 
 from cleanse import native
 from cleanse.deciding.evidence import (
-    _LENGTH_CLASSES,
-    _SHAPE_COLUMNS,
     COLUMN,
     LINK_MARKUP_SHARE,
     line_shapes,
     page_features,
+    shape_arguments,
 )
 from cleanse.deciding.forest import Forest, ForestError, native_forest
 from cleanse.deciding.units import units
@@ -529,8 +528,7 @@ def _decide_runs_whole(lines: list[Line], rows: np.ndarray, hard: list[Decision 
     arithmetic; tests/test_native_judging.py), else by :func:`_decide_runs_whole_reference`."""
     if native.enabled:
         runs = native.core.runs_whole(
-            lines, hard, np.ascontiguousarray(rows[:, _SHAPE_COLUMNS], dtype=np.float64).tobytes(),
-            len(_SHAPE_COLUMNS) - 1, _LENGTH_CLASSES.tolist(),
+            lines, hard, *shape_arguments(rows),
             np.ascontiguousarray(probabilities, dtype=np.float64).tobytes(), threshold, RUN_LINES,
             _META, JUNK_CATEGORIES, REGION_RULES, Decision)
         if runs is not None:  # (None: a decision of another type, for the reference)

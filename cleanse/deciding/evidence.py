@@ -403,14 +403,20 @@ MIN_SHAPE_REPEATS = 3
 _SHAPE_COLUMNS = [COLUMN[name] for name in ("log_tokens", *_SHAPE_FLAGS, "markdown_links")]
 
 
+def shape_arguments(rows: np.ndarray) -> tuple[bytes, int, list[float]]:
+    """What the native core reads :func:`line_shapes` from (``shape_repeats``, the arbiter's
+    ``runs_whole``): the shape columns as float64 bytes, row by row, the number of flag
+    columns after the token count, and the length classes' bounds."""
+    return (np.ascontiguousarray(rows[:, _SHAPE_COLUMNS], dtype=np.float64).tobytes(),
+            len(_SHAPE_COLUMNS) - 1, _LENGTH_CLASSES.tolist())
+
+
 def _page_shape_repeats(rows: np.ndarray) -> np.ndarray:
     """``_shape_repeats(line_shapes(rows))``: by the native core when enabled (the same
     floats, tests/test_native.py), else by the reference."""
     if native.enabled:
         return np.frombuffer(native.core.shape_repeats(
-            np.ascontiguousarray(rows[:, _SHAPE_COLUMNS], dtype=np.float64).tobytes(),
-            len(_SHAPE_COLUMNS) - 1, _LENGTH_CLASSES.tolist(),
-            MAX_SHAPE_PERIOD, MIN_SHAPE_REPEATS), dtype=np.float64)
+            *shape_arguments(rows), MAX_SHAPE_PERIOD, MIN_SHAPE_REPEATS), dtype=np.float64)
     return _shape_repeats(line_shapes(rows))
 
 
