@@ -292,6 +292,16 @@ mod tests {
     fn separators_and_links_are_counted() {
         let (word, upper) = ascii_classes();
         let row = line_row(&input("a | b » [x](y) [z](w)", 4, ")"), &word, &upper);
-        assert_eq!((row[16], row[17]), (2.0, 2.0));
+        assert_eq!((row[16], row[17], row[18]), (2.0, 0.0, 2.0));  // no item gaps
+    }
+
+    #[test]
+    fn item_gaps_are_spaces_between_han_or_kana() {
+        let (word, upper) = ascii_classes();
+        for (text, gaps) in [("首页 新闻\u{3000}\u{3000}财经\t体育", 3.0), ("苹果 iPhone 发布会", 0.0),
+                             ("한국어 문장은 띄어 씁니다", 0.0), ("ニュース 天気", 1.0)] {
+            let row = line_row(&input(text, 1, ""), &word, &upper);
+            assert_eq!(row[17], gaps, "{text}");
+        }
     }
 }
