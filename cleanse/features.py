@@ -20,8 +20,13 @@ from cleanse import native
 # Per-line counting runs on every line of every capture, so it uses the
 # standard library's ``re`` with explicit ranges (about twice as fast as
 # ``regex`` with Unicode properties) and counts runs rather than characters.
-CJK_RANGES = ("\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
-              "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f")
+# Han and kana: scripts written without spaces between words (a space between two of their
+# characters separates items, not words: the arbiter's ``item_gaps``). With Hangul, spaced
+# like Latin script, they are the CJK characters counted one token each.
+UNSPACED_RANGES = ("\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                   "\uff66-\uff9f\U00020000-\U0003134f")
+HANGUL_RANGES = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+CJK_RANGES = HANGUL_RANGES + UNSPACED_RANGES
 CJK = re.compile(f"[{CJK_RANGES}]")
 CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 WORD = re.compile(rf"[^\W\d_{CJK_RANGES}][\w'’-]*")

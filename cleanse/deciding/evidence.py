@@ -47,7 +47,7 @@ import regex
 
 from cleanse import native
 from cleanse.detectors import DEFAULT_PIPELINE
-from cleanse.features import TERMINAL
+from cleanse.features import TERMINAL, UNSPACED_RANGES
 from cleanse.model import Category, Line, Page
 
 # Detectors the shipped model knows by name; a user's own detector still
@@ -77,12 +77,9 @@ FURNITURE_GROUPS: dict[str, str] = {
 FURNITURE_COLUMNS = ("nav", "footer", "aside", "form", "comment", "related", "share", "dialog",
                      "other")
 SEPARATORS = re.compile(r"[|·•/>»›]")
-# Han and kana are written without spaces between words, so a space between two of their
-# characters separates items: a menu row, a tag list ("首页 新闻 财经 体育"), not words.
-# Hangul, spaced like Latin script, is not among them.
-UNSPACED_SCRIPTS = ("\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-                    "\uff66-\uff9f\U00020000-\U0003134f")
-ITEM_GAPS = re.compile(f"(?<=[{UNSPACED_SCRIPTS}])[ \t\u3000\xa0]+(?=[{UNSPACED_SCRIPTS}])")
+# A space between two Han or kana characters separates items: a menu row, a tag list
+# ("首页 新闻 财经 体育"), not words.
+ITEM_GAPS = re.compile(f"(?<=[{UNSPACED_RANGES}])[ \t\u3000\xa0]+(?=[{UNSPACED_RANGES}])")
 CAPITALISED = regex.compile(r"(?<![\w'’-])\p{Lu}")
 # CAPITALISED on ASCII text, where \p{Lu} is A-Z and both libraries' \w is [A-Za-z0-9_].
 ASCII_CAPITALISED = re.compile(r"(?<![\w'-])[A-Z]")

@@ -4,6 +4,7 @@
 //! so the floats are the same bits: integer ratios are one IEEE division (Python's true
 //! division of small ints is too), `log1p` is the C library's (as Python's `math.log1p`).
 
+use crate::features::is_unspaced;
 use crate::tables::Bits;
 
 /// Columns per line (`_LINE_COLUMNS` in evidence.py).
@@ -48,7 +49,7 @@ struct Counts {
     not_spaces: usize,
     separators: usize,
     /// `ITEM_GAPS.findall(plain)` counted: runs of item-gap spaces between two characters
-    /// of scripts written without spaces (`UNSPACED_SCRIPTS`).
+    /// of scripts written without spaces (`UNSPACED_RANGES`).
     item_gaps: usize,
     /// `CAPITALISED.findall(plain)` counted: upper-case letters (`upper`: `regex`'s `\p{Lu}`)
     /// not right after a word character (`word`: `regex`'s `\w`), an apostrophe or a hyphen.
@@ -65,14 +66,6 @@ fn joins(c: char, word: &Bits) -> bool {
     }
 }
 
-/// evidence.py's `UNSPACED_SCRIPTS`: Han and kana.
-fn unspaced_script(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{30ff}' | '\u{31f0}'..='\u{31ff}' | '\u{3400}'..='\u{4dbf}'
-        | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff66}'..='\u{ff9f}'
-        | '\u{20000}'..='\u{3134f}')
-}
-
 fn counts(plain: &str, word: &Bits, upper: &Bits) -> Counts {
     let mut counts =
         Counts { chars: 0, not_spaces: 0, separators: 0, item_gaps: 0, capitalised: 0 };
@@ -85,7 +78,7 @@ fn counts(plain: &str, word: &Bits, upper: &Bits) -> Counts {
         if matches!(c, ' ' | '\t' | '\u{3000}' | '\u{a0}') {
             in_gap = in_gap || after_unspaced;
         } else {
-            let unspaced = unspaced_script(c);
+            let unspaced = is_unspaced(c);
             counts.item_gaps += (in_gap && unspaced) as usize;
             (after_unspaced, in_gap) = (unspaced, false);
         }

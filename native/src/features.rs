@@ -14,13 +14,18 @@ pub const STREAM_CHARS: usize = 100_000;
 /// How far past a piece's nominal end a cut looks for a space (`_pieces`).
 const CUT_SEARCH: usize = 1000;
 
-/// The CJK ranges of `CJK_RANGES`.
-pub fn is_cjk(c: char) -> bool {
+/// The ranges of `UNSPACED_RANGES`: Han and kana.
+pub fn is_unspaced(c: char) -> bool {
     matches!(c,
-        '\u{1100}'..='\u{11ff}' | '\u{3040}'..='\u{30ff}' | '\u{3130}'..='\u{318f}'
-        | '\u{31f0}'..='\u{31ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
-        | '\u{ac00}'..='\u{d7af}' | '\u{f900}'..='\u{faff}' | '\u{ff66}'..='\u{ff9f}'
+        '\u{3040}'..='\u{30ff}' | '\u{31f0}'..='\u{31ff}' | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff66}'..='\u{ff9f}'
         | '\u{20000}'..='\u{3134f}')
+}
+
+/// The CJK ranges of `CJK_RANGES`: `HANGUL_RANGES` and `UNSPACED_RANGES`.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{11ff}' | '\u{3130}'..='\u{318f}' | '\u{ac00}'..='\u{d7af}')
+        || is_unspaced(c)
 }
 
 const TERMINAL_BEFORE_TAG: &str = "。！？.!?";
