@@ -50,6 +50,11 @@ def test_captures_that_mark_their_links_route_to_the_linked_model_whole():
     assert len(part.y) == len(table.y) - linked.sum() and part.X.shape[1] == len(FEATURES)
     assert part.group == table.group  # every page keeps its site, hence its fold
     assert fold_of_pages(part) == fold_of_pages(table)
+    # A table without some columns (--without) finds the routing column among its own.
+    columns = [f for f in FEATURES if f != "log_chars"]
+    narrow = subset(table, np.ones(len(table.y), dtype=bool),
+                    [FEATURES.index(f) for f in columns])
+    assert np.array_equal(linked_rows(narrow, columns), linked)
 
 
 def test_folds_never_put_one_site_on_both_sides():

@@ -206,9 +206,10 @@ def _manifest(table: Table, pages: list[str], calibration_table: dict, extra: di
     }
 
 
-def linked_rows(table: Table) -> np.ndarray:
-    """Per row: does its capture mark enough of its links for the linked model?"""
-    return table.X[:, FEATURES.index(ROUTING_COLUMN)] >= LINKED_SHARE
+def linked_rows(table: Table, features: Sequence[str] = FEATURES) -> np.ndarray:
+    """Per row: does its capture mark enough of its links for the linked model? (``table.X``
+    holds the columns ``features``, in that order: ``--without`` may have left some out.)"""
+    return table.X[:, list(features).index(ROUTING_COLUMN)] >= LINKED_SHARE
 
 
 def subset(table: Table, rows: np.ndarray, columns: Sequence[int] | None = None) -> Table:
@@ -519,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     main_rows = table.kind != "markdown"
     main_features = [f for f in features if f != ROUTING_COLUMN]
     linked_table = subset(table, table.kind != "innertext")
-    routes = [(LINKED, linked_table, linked_rows(linked_table), {}, features),
+    routes = [(LINKED, linked_table, linked_rows(linked_table, features), {}, features),
               ("", subset(table, main_rows, [features.index(f) for f in main_features]), None,
                {"linked": {"model": LINKED, "min_link_markup_share": LINKED_SHARE}},
                main_features)]
