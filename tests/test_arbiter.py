@@ -15,11 +15,13 @@ import pytest
 import cleanse
 from cleanse.config import MODES
 from cleanse.deciding.arbiter import (
+    CAPTION_REPEATS,
     HARD_DETECTORS,
     PAGE_SUMMARY,
     Arbiter,
     ModelError,
     PageThreshold,
+    _drop_kept_captions,
     _drop_kept_copies,
     _drop_kept_feeds,
     _drop_kept_image_addresses,
@@ -716,5 +718,57 @@ def test_a_feed_is_removed_by_a_rule_that_says_so():
 def test_a_text_capture_has_no_feed_rule():
     text = "\n\n".join(["Rivers return to the valley", FEED_ARTICLE.replace("<p>", "").replace(
         "</p>", "\n\n")] + [f"Headline number {i} about another story" for i in range(10)])
+    judgement = Arbiter(keep_threshold=0.001).judge(labelled(text))
+    assert all(v.kept for v in judgement.verdicts)
+
+
+CAPTION = "The river below the old dam site, photographed in May after the spring rains."
+
+
+def caption_page(figure: str) -> str:
+    body = FEED_ARTICLE.split("</p>", 1)
+    return (f"<html><body><main><article><h1>Rivers return to the valley</h1>{body[0]}</p>"
+            f"{figure}{body[1]}</article></main></body></html>")
+
+
+def kept_after_caption_rule(html: str) -> list[str]:
+    lines = labelled(html, kind="html").content_lines()
+    keep = [True] * len(lines)
+    removed = _drop_kept_captions(lines, keep)
+    assert all(not keep[i] for i in removed)
+    return [line.text for line, kept in zip(lines, keep) if kept]
+
+
+@pytest.mark.parametrize("figure", [
+    f'<figure><img src="/dam.jpg" alt=""><figcaption>{CAPTION}</figcaption></figure>',
+    f'<figure><img src="/dam.jpg" alt=""><figcaption><p>{CAPTION}</p></figcaption></figure>',
+    f'<div class="wp-caption"><img src="/dam.jpg" alt=""><p class="wp-caption-text">{CAPTION}'
+    f'</p></div>',
+])
+def test_an_image_caption_in_an_html_article_goes(figure):
+    kept = kept_after_caption_rule(caption_page(figure))
+    assert CAPTION not in kept
+    assert [text.split()[0] for text in kept] == ["Rivers", "The", "Engineers", "Farmers"]
+
+
+def test_a_caption_class_on_dozens_of_lines_is_a_style_and_stays():
+    figure = "".join(f'<p class="caption-s">Author number {i} and a colleague</p>'
+                     for i in range(CAPTION_REPEATS + 1))
+    kept = kept_after_caption_rule(caption_page(figure))
+    assert sum("Author number" in text for text in kept) == CAPTION_REPEATS + 1
+
+
+def test_a_caption_is_removed_by_a_rule_that_says_so():
+    html = caption_page(f'<figure><img src="/d.jpg"><figcaption>{CAPTION}</figcaption></figure>')
+    judgement = Arbiter(keep_threshold=0.001).judge(labelled(html, kind="html"))
+    caption = next(v for v in judgement.verdicts if v.line.text == CAPTION)
+    assert not caption.kept
+    assert (caption.decision.detector, caption.decision.rule) == ("arbiter", "image_caption")
+    assert all(v.kept for v in judgement.verdicts if v.line.text != CAPTION)
+
+
+def test_a_text_capture_has_no_caption_rule():
+    text = "\n\n".join(["Rivers return to the valley", CAPTION, FEED_ARTICLE.replace(
+        "<p>", "").replace("</p>", "\n\n")])
     judgement = Arbiter(keep_threshold=0.001).judge(labelled(text))
     assert all(v.kept for v in judgement.verdicts)
