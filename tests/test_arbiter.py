@@ -26,6 +26,7 @@ from cleanse.deciding.arbiter import (
     _decide_runs_whole,
     _drop_kept_quotes,
     _keep_list_items,
+    _keep_listing_structures,
     _keep_prose,
     _keep_standfirst,
     load_model,
@@ -718,3 +719,61 @@ def test_a_text_capture_has_no_feed_rule():
         "</p>", "\n\n")] + [f"Headline number {i} about another story" for i in range(10)])
     judgement = Arbiter(keep_threshold=0.001).judge(labelled(text))
     assert all(v.kept for v in judgement.verdicts)
+
+
+def grid_page(cards: int) -> str:
+    return ("<html><body><h1>Projectors</h1><div class='grid'>" + "".join(
+        f"<div class='card'><a href='/p/{i}'><div class='name'>Projector model {i}</div>"
+        f"<div class='price'>${100 + i}.00</div></a></div>" for i in range(cards))
+        + "</div></body></html>")
+
+
+def grid_lines(cards: int) -> list[Line]:
+    lines = labelled(grid_page(cards), kind="html").content_lines()
+    assert [line.text for line in lines[1:3]] == ["Projector model 0", "$100.00"]
+    return lines
+
+
+@pytest.mark.parametrize("probabilities, expected", [
+    # 6 of 10 names within 0.1 below the threshold 0.35: the whole structure stays
+    ([0.3] * 6 + [0.1] * 4, [True] * 10),
+    # 5 of 10 (not more than half): the model's own decisions stand
+    ([0.3] * 5 + [0.1] * 5, [False] * 10),
+    # two kept names do not carry the others, which the model put far below
+    ([0.4] * 2 + [0.2] * 8, [True] * 2 + [False] * 8),
+])
+def test_a_listing_structure_whose_items_are_mostly_near_the_threshold_stays_whole(
+        probabilities, expected):
+    lines = grid_lines(10)
+    names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
+    assert len(names) == 10 and len({lines[i].hints["signature"] for i in names}) == 1
+    probability = [0.9] + [0.0] * (len(lines) - 1)
+    for i, p in zip(names, probabilities):
+        probability[i] = p
+    keep = [p >= 0.35 for p in probability]
+    _keep_listing_structures(lines, [None] * len(lines), probability, keep, 0.35)
+    assert [keep[i] for i in names] == expected
+    assert not any(keep[i] for i, line in enumerate(lines) if line.text.startswith("$"))
+
+
+def test_a_short_structure_or_a_hard_rule_line_is_not_kept_by_its_structure():
+    lines = grid_lines(8)  # 8 names: fewer than LISTING_LINES
+    probability = [0.3] * len(lines)
+    keep = [False] * len(lines)
+    _keep_listing_structures(lines, [None] * len(lines), probability, keep, 0.35)
+    assert not any(keep)
+    lines = grid_lines(10)
+    hard = [None] * len(lines)
+    hard[1] = cleanse.Decision("skip_links", "skip_link", cleanse.Category.NAV, 1.0, "")
+    keep = [False] * len(lines)
+    _keep_listing_structures(lines, hard, [0.3] * len(lines), keep, 0.35)
+    assert keep[1] is False and keep[3] is True
+
+
+def test_listing_structures_are_kept_only_on_html_pages_judged_below_the_base_threshold():
+    page = labelled(grid_page(10), kind="html")
+    # The shipped model without a page threshold judges at 0.5: the rule does not apply.
+    judgement = Arbiter(keep_threshold=0.5).judge(page)
+    assert judgement.threshold == 0.5
+    names = [v for v in judgement.verdicts if v.line.text.startswith("Projector model")]
+    assert all(v.kept == (v.keep_probability >= 0.5) for v in names)

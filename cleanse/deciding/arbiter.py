@@ -103,6 +103,12 @@ REGION_RULES = frozenset({("main_region", "outside_region_before"),
                           ("main_region", "outside_region_after"),
                           ("dom_hints", "boilerplate_container"),
                           ("related_lists", "comment_section")})
+# A listing's repeated structure (_keep_listing_structures, HTML pages judged below the base
+# threshold): a repeated DOM structure (one tag-and-class path) of at least this many lines ...
+LISTING_LINES = 9
+# ... more than half of whose lines the model put at most this far below the page's threshold
+# is kept whole: the items of a listing, a grid or a table are one structure.
+LISTING_MARGIN = 0.1
 # A teaser feed after an HTML article (_drop_kept_feeds): a repeated DOM structure of at least
 # this many lines, wholly after the last kept line of the main content, ...
 FEED_LINES = 9
@@ -449,6 +455,8 @@ class Arbiter:
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         _keep_list_items(lines, probability, keep, threshold)
         _keep_prose(lines, probability, keep, threshold)
+        if html and threshold < self.keep_threshold:
+            _keep_listing_structures(lines, hard, probability, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -604,6 +612,28 @@ def _keep_beside_kept(lines: list[Line], probability: list[float], keep: list[bo
     for i in reversed(unsure):
         if not keep[i] and i + 1 < len(lines) and alike[i + 1] and keep[i + 1]:
             keep[i] = True
+
+
+def _keep_listing_structures(lines: list[Line], hard: list[Decision | None],
+                             probability: list[float], keep: list[bool], threshold: float) -> None:
+    """Keeps whole each repeated DOM structure (lines sharing one tag-and-class ``signature``)
+    of :data:`LISTING_LINES` lines or more, more than half of whose lines the model put at
+    most :data:`LISTING_MARGIN` below the threshold. Only for HTML pages judged below the base
+    threshold (the caller): the page-threshold model lowers it for listings, product grids and
+    forums, whose items the model puts at 0.2-0.4, each a little differently (a card's name,
+    its price, its maker), so a lowered threshold still cuts the grid into a few kept and many
+    removed items. A hard rule's line stays removed."""
+    members: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        signature = line.hints.get("signature") if line.hints else None
+        if signature and hard[i] is None:
+            members.setdefault(signature, []).append(i)
+    floor = threshold - LISTING_MARGIN
+    for found in members.values():
+        if len(found) >= LISTING_LINES and \
+                2 * sum(probability[i] >= floor for i in found) > len(found):
+            for i in found:
+                keep[i] = True
 
 
 def _keep_standfirst(lines: list[Line], probability: list[float], keep: list[bool],
