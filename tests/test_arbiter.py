@@ -26,7 +26,7 @@ from cleanse.deciding.arbiter import (
     _decide_runs_whole,
     _drop_kept_quotes,
     _keep_list_items,
-    _keep_listing_structures,
+    _keep_structure_items,
     _keep_prose,
     _keep_standfirst,
     load_model,
@@ -735,45 +735,46 @@ def grid_lines(cards: int) -> list[Line]:
 
 
 @pytest.mark.parametrize("probabilities, expected", [
-    # 6 of 10 names within 0.1 below the threshold 0.35: the whole structure stays
-    ([0.3] * 6 + [0.1] * 4, [True] * 10),
-    # 5 of 10 (not more than half): the model's own decisions stand
-    ([0.3] * 5 + [0.1] * 5, [False] * 10),
-    # two kept names do not carry the others, which the model put far below
-    ([0.4] * 2 + [0.2] * 8, [True] * 2 + [False] * 8),
+    # 7 of 10 names kept (70% of the names' text): the unsure ones within 0.1 stay, not 0.3
+    ([0.6] * 7 + [0.42, 0.45, 0.3], [True] * 9 + [False]),
+    # 6 of 10 kept (60%): less than two thirds, the model's own decisions stand
+    ([0.6] * 6 + [0.42, 0.45, 0.45, 0.3], [True] * 6 + [False] * 4),
 ])
-def test_a_listing_structure_whose_items_are_mostly_near_the_threshold_stays_whole(
-        probabilities, expected):
+def test_an_unsure_item_of_a_mostly_kept_repeated_structure_stays(probabilities, expected):
     lines = grid_lines(10)
     names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
     assert len(names) == 10 and len({lines[i].hints["signature"] for i in names}) == 1
     probability = [0.9] + [0.0] * (len(lines) - 1)
     for i, p in zip(names, probabilities):
         probability[i] = p
-    keep = [p >= 0.35 for p in probability]
-    _keep_listing_structures(lines, [None] * len(lines), probability, keep, 0.35)
+    keep = [p >= 0.5 for p in probability]
+    _keep_structure_items(lines, [None] * len(lines), probability, keep, 0.5)
     assert [keep[i] for i in names] == expected
     assert not any(keep[i] for i, line in enumerate(lines) if line.text.startswith("$"))
 
 
 def test_a_short_structure_or_a_hard_rule_line_is_not_kept_by_its_structure():
-    lines = grid_lines(8)  # 8 names: fewer than LISTING_LINES
-    probability = [0.3] * len(lines)
+    lines = grid_lines(8)  # 8 names: fewer than STRUCTURE_LINES
+    names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
+    probability = [0.45] * len(lines)
     keep = [False] * len(lines)
-    _keep_listing_structures(lines, [None] * len(lines), probability, keep, 0.35)
-    assert not any(keep)
+    for i in names[:-1]:
+        keep[i] = True
+    _keep_structure_items(lines, [None] * len(lines), probability, keep, 0.5)
+    assert keep[names[-1]] is False
     lines = grid_lines(10)
+    names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
     hard = [None] * len(lines)
-    hard[1] = cleanse.Decision("skip_links", "skip_link", cleanse.Category.NAV, 1.0, "")
-    keep = [False] * len(lines)
-    _keep_listing_structures(lines, hard, [0.3] * len(lines), keep, 0.35)
-    assert keep[1] is False and keep[3] is True
+    hard[names[0]] = cleanse.Decision("skip_links", "skip_link", cleanse.Category.NAV, 1.0, "")
+    keep = [i in names[2:] for i in range(len(lines))]
+    _keep_structure_items(lines, hard, [0.45] * len(lines), keep, 0.5)
+    assert keep[names[0]] is False and keep[names[1]] is True
 
 
-def test_listing_structures_are_kept_only_on_html_pages_judged_below_the_base_threshold():
-    page = labelled(grid_page(10), kind="html")
-    # The shipped model without a page threshold judges at 0.5: the rule does not apply.
-    judgement = Arbiter(keep_threshold=0.5).judge(page)
-    assert judgement.threshold == 0.5
-    names = [v for v in judgement.verdicts if v.line.text.startswith("Projector model")]
-    assert all(v.kept == (v.keep_probability >= 0.5) for v in names)
+def test_a_labelled_item_of_a_kept_structure_stays_too():
+    lines = grid_lines(10)
+    names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
+    assert all(lines[i].decisions for i in names)  # link text: the detectors call it navigation
+    keep = [i in names[1:] for i in range(len(lines))]
+    _keep_structure_items(lines, [None] * len(lines), [0.45] * len(lines), keep, 0.5)
+    assert keep[names[0]] is True

@@ -103,12 +103,12 @@ REGION_RULES = frozenset({("main_region", "outside_region_before"),
                           ("main_region", "outside_region_after"),
                           ("dom_hints", "boilerplate_container"),
                           ("related_lists", "comment_section")})
-# A listing's repeated structure (_keep_listing_structures, HTML pages judged below the base
-# threshold): a repeated DOM structure (one tag-and-class path) of at least this many lines ...
-LISTING_LINES = 9
-# ... more than half of whose lines the model put at most this far below the page's threshold
-# is kept whole: the items of a listing, a grid or a table are one structure.
-LISTING_MARGIN = 0.1
+# An item of a repeated DOM structure (lines sharing one tag-and-class path; HTML only) of at
+# least this many lines stays when the model put it at most LIST_MARGIN below the threshold
+# and the kept lines hold at least STRUCTURE_KEPT_SHARE of the structure's text
+# (_keep_structure_items): a grid's, a table's, a thread's unsure items are its items too.
+STRUCTURE_LINES = 9
+STRUCTURE_KEPT_SHARE = 2 / 3
 # A teaser feed after an HTML article (_drop_kept_feeds): a repeated DOM structure of at least
 # this many lines, wholly after the last kept line of the main content, ...
 FEED_LINES = 9
@@ -455,8 +455,8 @@ class Arbiter:
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         _keep_list_items(lines, probability, keep, threshold)
         _keep_prose(lines, probability, keep, threshold)
-        if html and threshold < self.keep_threshold:
-            _keep_listing_structures(lines, hard, probability, keep, threshold)
+        if html:
+            _keep_structure_items(lines, hard, probability, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -614,25 +614,32 @@ def _keep_beside_kept(lines: list[Line], probability: list[float], keep: list[bo
             keep[i] = True
 
 
-def _keep_listing_structures(lines: list[Line], hard: list[Decision | None],
-                             probability: list[float], keep: list[bool], threshold: float) -> None:
-    """Keeps whole each repeated DOM structure (lines sharing one tag-and-class ``signature``)
-    of :data:`LISTING_LINES` lines or more, more than half of whose lines the model put at
-    most :data:`LISTING_MARGIN` below the threshold. Only for HTML pages judged below the base
-    threshold (the caller): the page-threshold model lowers it for listings, product grids and
-    forums, whose items the model puts at 0.2-0.4, each a little differently (a card's name,
-    its price, its maker), so a lowered threshold still cuts the grid into a few kept and many
-    removed items. A hard rule's line stays removed."""
+def _keep_structure_items(lines: list[Line], hard: list[Decision | None],
+                          probability: list[float], keep: list[bool], threshold: float) -> None:
+    """Keeps each unkept line of a repeated DOM structure (lines sharing one tag-and-class
+    ``signature``) of :data:`STRUCTURE_LINES` lines or more that the model put at most
+    :data:`LIST_MARGIN` below the threshold, when the structure's kept lines hold at least
+    :data:`STRUCTURE_KEPT_SHARE` of its text (1 + tokens a line): the items of a grid, a
+    table or a thread are graded each a little differently (a card's name, its price, its
+    maker), and the threshold cuts the unsure ones out of a structure the model keeps. Unlike
+    list items, a line a detector labelled may stay: the model weighed the label already, and
+    the structure says more than one line's label. A hard rule's line stays removed."""
     members: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
         signature = line.hints.get("signature") if line.hints else None
         if signature and hard[i] is None:
             members.setdefault(signature, []).append(i)
-    floor = threshold - LISTING_MARGIN
+    floor = threshold - LIST_MARGIN
     for found in members.values():
-        if len(found) >= LISTING_LINES and \
-                2 * sum(probability[i] >= floor for i in found) > len(found):
-            for i in found:
+        if len(found) < STRUCTURE_LINES:
+            continue
+        unsure = [i for i in found if not keep[i] and probability[i] >= floor]
+        if not unsure:
+            continue
+        weights = [1 + lines[i].features.tokens for i in found]
+        kept = sum(w for i, w in zip(found, weights) if keep[i])
+        if kept >= STRUCTURE_KEPT_SHARE * sum(weights):
+            for i in unsure:
                 keep[i] = True
 
 
