@@ -778,3 +778,17 @@ def test_a_labelled_item_of_a_kept_structure_stays_too():
     keep = [i in names[1:] for i in range(len(lines))]
     _keep_structure_items(lines, [None] * len(lines), [0.45] * len(lines), keep, 0.5)
     assert keep[names[0]] is True
+
+
+def test_a_prompt_between_kept_paragraphs_is_no_item_of_their_structure():
+    paragraphs = [f"<p>Paragraph {i} of the report says what the council decided on the "
+                  f"budget, and why it matters to residents this year.</p>" for i in range(10)]
+    html = (f"<html><body><article><h1>The budget</h1>{''.join(paragraphs[:5])}"
+            f"<p>{NEWSLETTER}</p>{''.join(paragraphs[5:])}</article></body></html>")
+    lines = labelled(html, kind="html").content_lines()
+    prompt = next(i for i, line in enumerate(lines) if line.text == NEWSLETTER)
+    assert any(d.category is cleanse.Category.NEWSLETTER for d in lines[prompt].decisions)
+    assert lines[prompt].hints["signature"] == lines[prompt + 1].hints["signature"]
+    keep = [i != prompt for i in range(len(lines))]
+    _keep_structure_items(lines, [None] * len(lines), [0.45] * len(lines), keep, 0.5)
+    assert keep[prompt] is False

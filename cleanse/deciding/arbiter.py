@@ -109,6 +109,9 @@ REGION_RULES = frozenset({("main_region", "outside_region_before"),
 # (_keep_structure_items): a grid's, a table's, a thread's unsure items are its items too.
 STRUCTURE_LINES = 9
 STRUCTURE_KEPT_SHARE = 2 / 3
+# ... but not a line a detector calls a prompt: a sign-up box or an ad between an article's
+# paragraphs shares their tag-and-class path without being one of them.
+PROMPT_CATEGORIES = frozenset({Category.NEWSLETTER, Category.AD, Category.SHARE})
 # A teaser feed after an HTML article (_drop_kept_feeds): a repeated DOM structure of at least
 # this many lines, wholly after the last kept line of the main content, ...
 FEED_LINES = 9
@@ -623,7 +626,9 @@ def _keep_structure_items(lines: list[Line], hard: list[Decision | None],
     table or a thread are graded each a little differently (a card's name, its price, its
     maker), and the threshold cuts the unsure ones out of a structure the model keeps. Unlike
     list items, a line a detector labelled may stay: the model weighed the label already, and
-    the structure says more than one line's label. A hard rule's line stays removed."""
+    the structure says more than one line's label; but not a line a detector calls a prompt
+    (:data:`PROMPT_CATEGORIES`: a sign-up box between an article's paragraphs). A hard rule's
+    line stays removed."""
     members: dict[str, list[int]] = {}
     for i, line in enumerate(lines):
         signature = line.hints.get("signature") if line.hints else None
@@ -633,7 +638,8 @@ def _keep_structure_items(lines: list[Line], hard: list[Decision | None],
     for found in members.values():
         if len(found) < STRUCTURE_LINES:
             continue
-        unsure = [i for i in found if not keep[i] and probability[i] >= floor]
+        unsure = [i for i in found if not keep[i] and probability[i] >= floor
+                  and not any(d.category in PROMPT_CATEGORIES for d in lines[i].decisions)]
         if not unsure:
             continue
         weights = [1 + lines[i].features.tokens for i in found]
