@@ -28,6 +28,7 @@ from cleanse.deciding.arbiter import (
     _decide_runs_whole,
     _drop_kept_quotes,
     _keep_list_items,
+    _keep_structure_items,
     _keep_prose,
     _keep_standfirst,
     load_model,
@@ -772,3 +773,76 @@ def test_a_text_capture_has_no_caption_rule():
         "<p>", "").replace("</p>", "\n\n")])
     judgement = Arbiter(keep_threshold=0.001).judge(labelled(text))
     assert all(v.kept for v in judgement.verdicts)
+
+
+def grid_page(cards: int) -> str:
+    return ("<html><body><h1>Projectors</h1><div class='grid'>" + "".join(
+        f"<div class='card'><a href='/p/{i}'><div class='name'>Projector model {i}</div>"
+        f"<div class='price'>${100 + i}.00</div></a></div>" for i in range(cards))
+        + "</div></body></html>")
+
+
+def grid_lines(cards: int) -> list[Line]:
+    lines = labelled(grid_page(cards), kind="html").content_lines()
+    assert [line.text for line in lines[1:3]] == ["Projector model 0", "$100.00"]
+    return lines
+
+
+@pytest.mark.parametrize("probabilities, expected", [
+    # 7 of 10 names kept (70% of the names' text): the unsure ones within 0.1 stay, not 0.3
+    ([0.6] * 7 + [0.42, 0.45, 0.3], [True] * 9 + [False]),
+    # 6 of 10 kept (60%): less than two thirds, the model's own decisions stand
+    ([0.6] * 6 + [0.42, 0.45, 0.45, 0.3], [True] * 6 + [False] * 4),
+])
+def test_an_unsure_item_of_a_mostly_kept_repeated_structure_stays(probabilities, expected):
+    lines = grid_lines(10)
+    names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
+    assert len(names) == 10 and len({lines[i].hints["signature"] for i in names}) == 1
+    probability = [0.9] + [0.0] * (len(lines) - 1)
+    for i, p in zip(names, probabilities):
+        probability[i] = p
+    keep = [p >= 0.5 for p in probability]
+    _keep_structure_items(lines, [None] * len(lines), probability, keep, 0.5)
+    assert [keep[i] for i in names] == expected
+    assert not any(keep[i] for i, line in enumerate(lines) if line.text.startswith("$"))
+
+
+def test_a_short_structure_or_a_hard_rule_line_is_not_kept_by_its_structure():
+    lines = grid_lines(8)  # 8 names: fewer than STRUCTURE_LINES
+    names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
+    probability = [0.45] * len(lines)
+    keep = [False] * len(lines)
+    for i in names[:-1]:
+        keep[i] = True
+    _keep_structure_items(lines, [None] * len(lines), probability, keep, 0.5)
+    assert keep[names[-1]] is False
+    lines = grid_lines(10)
+    names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
+    hard = [None] * len(lines)
+    hard[names[0]] = cleanse.Decision("skip_links", "skip_link", cleanse.Category.NAV, 1.0, "")
+    keep = [i in names[2:] for i in range(len(lines))]
+    _keep_structure_items(lines, hard, [0.45] * len(lines), keep, 0.5)
+    assert keep[names[0]] is False and keep[names[1]] is True
+
+
+def test_a_labelled_item_of_a_kept_structure_stays_too():
+    lines = grid_lines(10)
+    names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
+    assert all(lines[i].decisions for i in names)  # link text: the detectors call it navigation
+    keep = [i in names[1:] for i in range(len(lines))]
+    _keep_structure_items(lines, [None] * len(lines), [0.45] * len(lines), keep, 0.5)
+    assert keep[names[0]] is True
+
+
+def test_a_prompt_between_kept_paragraphs_is_no_item_of_their_structure():
+    paragraphs = [f"<p>Paragraph {i} of the report says what the council decided on the "
+                  f"budget, and why it matters to residents this year.</p>" for i in range(10)]
+    html = (f"<html><body><article><h1>The budget</h1>{''.join(paragraphs[:5])}"
+            f"<p>{NEWSLETTER}</p>{''.join(paragraphs[5:])}</article></body></html>")
+    lines = labelled(html, kind="html").content_lines()
+    prompt = next(i for i, line in enumerate(lines) if line.text == NEWSLETTER)
+    assert any(d.category is cleanse.Category.NEWSLETTER for d in lines[prompt].decisions)
+    assert lines[prompt].hints["signature"] == lines[prompt + 1].hints["signature"]
+    keep = [i != prompt for i in range(len(lines))]
+    _keep_structure_items(lines, [None] * len(lines), [0.45] * len(lines), keep, 0.5)
+    assert keep[prompt] is False

@@ -103,6 +103,15 @@ REGION_RULES = frozenset({("main_region", "outside_region_before"),
                           ("main_region", "outside_region_after"),
                           ("dom_hints", "boilerplate_container"),
                           ("related_lists", "comment_section")})
+# An item of a repeated DOM structure (lines sharing one tag-and-class path; HTML only) of at
+# least this many lines stays when the model put it at most LIST_MARGIN below the threshold
+# and the kept lines hold at least STRUCTURE_KEPT_SHARE of the structure's text
+# (_keep_structure_items): a grid's, a table's, a thread's unsure items are its items too.
+STRUCTURE_LINES = 9
+STRUCTURE_KEPT_SHARE = 2 / 3
+# ... but not a line a detector calls a prompt: a sign-up box or an ad between an article's
+# paragraphs shares their tag-and-class path without being one of them.
+PROMPT_CATEGORIES = frozenset({Category.NEWSLETTER, Category.AD, Category.SHARE})
 # A teaser feed after an HTML article (_drop_kept_feeds): a repeated DOM structure of at least
 # this many lines, wholly after the last kept line of the main content, ...
 FEED_LINES = 9
@@ -458,6 +467,8 @@ class Arbiter:
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         _keep_list_items(lines, probability, keep, threshold)
         _keep_prose(lines, probability, keep, threshold)
+        if html:
+            _keep_structure_items(lines, hard, probability, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -614,6 +625,38 @@ def _keep_beside_kept(lines: list[Line], probability: list[float], keep: list[bo
     for i in reversed(unsure):
         if not keep[i] and i + 1 < len(lines) and alike[i + 1] and keep[i + 1]:
             keep[i] = True
+
+
+def _keep_structure_items(lines: list[Line], hard: list[Decision | None],
+                          probability: list[float], keep: list[bool], threshold: float) -> None:
+    """Keeps each unkept line of a repeated DOM structure (lines sharing one tag-and-class
+    ``signature``) of :data:`STRUCTURE_LINES` lines or more that the model put at most
+    :data:`LIST_MARGIN` below the threshold, when the structure's kept lines hold at least
+    :data:`STRUCTURE_KEPT_SHARE` of its text (1 + tokens a line): the items of a grid, a
+    table or a thread are graded each a little differently (a card's name, its price, its
+    maker), and the threshold cuts the unsure ones out of a structure the model keeps. Unlike
+    list items, a line a detector labelled may stay: the model weighed the label already, and
+    the structure says more than one line's label; but not a line a detector calls a prompt
+    (:data:`PROMPT_CATEGORIES`: a sign-up box between an article's paragraphs). A hard rule's
+    line stays removed."""
+    members: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        signature = line.hints.get("signature") if line.hints else None
+        if signature and hard[i] is None:
+            members.setdefault(signature, []).append(i)
+    floor = threshold - LIST_MARGIN
+    for found in members.values():
+        if len(found) < STRUCTURE_LINES:
+            continue
+        unsure = [i for i in found if not keep[i] and probability[i] >= floor
+                  and not any(d.category in PROMPT_CATEGORIES for d in lines[i].decisions)]
+        if not unsure:
+            continue
+        weights = [1 + lines[i].features.tokens for i in found]
+        kept = sum(w for i, w in zip(found, weights) if keep[i])
+        if kept >= STRUCTURE_KEPT_SHARE * sum(weights):
+            for i in unsure:
+                keep[i] = True
 
 
 def _keep_standfirst(lines: list[Line], probability: list[float], keep: list[bool],
