@@ -6,6 +6,7 @@ import gzip
 import json
 import math
 import shutil
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 import cleanse
 from cleanse.config import MODES
+from cleanse.deciding import evidence
 from cleanse.deciding.arbiter import (
     CAPTION_REPEATS,
     HARD_DETECTORS,
@@ -21,20 +23,19 @@ from cleanse.deciding.arbiter import (
     Arbiter,
     ModelError,
     PageThreshold,
+    _decide_runs_whole,
     _drop_kept_captions,
     _drop_kept_copies,
     _drop_kept_feeds,
     _drop_kept_image_addresses,
-    _decide_runs_whole,
     _drop_kept_quotes,
     _keep_list_items,
-    _keep_structure_items,
     _keep_prose,
     _keep_standfirst,
+    _keep_structure_items,
     load_model,
     page_summary,
 )
-from cleanse.deciding import evidence
 from cleanse.deciding.evidence import COLUMN, FEATURES, page_features
 from cleanse.features import line_features
 from cleanse.model import Line
@@ -483,7 +484,7 @@ def test_a_quote_stays_when_what_it_repeats_was_removed():
     lines = labelled(html, kind="html").content_lines()
     keep = [not (line.features.tokens > 8 and not line.hints.get("quote")) for line in lines]
     _drop_kept_quotes(lines, keep)
-    assert keep[[i for i, line in enumerate(lines) if line.hints.get("quote")][0]] is True
+    assert keep[next(i for i, line in enumerate(lines) if line.hints.get("quote"))] is True
 
 
 IMAGE_ADDRESSES = ["https://cdn.example.net/images/160x160/5001_TEE_BONE_THUMB.jpg",
@@ -683,16 +684,17 @@ def feed_page(after: int, before: int = 0) -> str:
             f"<section class='more'>{teasers(after)}</section></body></html>")
 
 
-def kept_after_feed_rule(html: str) -> list[str]:
+def kept_after(rule: Callable[[list[Line], list[bool]], list[int]], html: str) -> list[str]:
+    """The lines of an HTML page a rule after the model (``_drop_kept_*``) leaves kept."""
     lines = labelled(html, kind="html").content_lines()
     keep = [True] * len(lines)
-    removed = _drop_kept_feeds(lines, keep)
+    removed = rule(lines, keep)
     assert all(not keep[i] for i in removed)
     return [line.text for line, kept in zip(lines, keep) if kept]
 
 
 def test_a_feed_of_teasers_after_an_html_article_goes():
-    kept = kept_after_feed_rule(feed_page(after=10))
+    kept = kept_after(_drop_kept_feeds, feed_page(after=10))
     assert not any("story" in text for text in kept)  # every headline and summary
     assert [text.split()[0] for text in kept] == ["Home", "Rivers", "The", "Engineers", "Farmers"]
 
@@ -702,7 +704,7 @@ def test_a_feed_of_teasers_after_an_html_article_goes():
     (10, 1),  # the same block also stands before the article: it may be the page's content
 ])
 def test_a_repeated_block_stays_unless_it_is_a_feed_wholly_after_the_article(after, before):
-    kept = kept_after_feed_rule(feed_page(after, before))
+    kept = kept_after(_drop_kept_feeds, feed_page(after, before))
     assert sum("Headline number" in text for text in kept) == after + before
 
 
@@ -732,14 +734,6 @@ def caption_page(figure: str) -> str:
             f"{figure}{body[1]}</article></main></body></html>")
 
 
-def kept_after_caption_rule(html: str) -> list[str]:
-    lines = labelled(html, kind="html").content_lines()
-    keep = [True] * len(lines)
-    removed = _drop_kept_captions(lines, keep)
-    assert all(not keep[i] for i in removed)
-    return [line.text for line, kept in zip(lines, keep) if kept]
-
-
 @pytest.mark.parametrize("figure", [
     f'<figure><img src="/dam.jpg" alt=""><figcaption>{CAPTION}</figcaption></figure>',
     f'<figure><img src="/dam.jpg" alt=""><figcaption><p>{CAPTION}</p></figcaption></figure>',
@@ -747,7 +741,7 @@ def kept_after_caption_rule(html: str) -> list[str]:
     f'</p></div>',
 ])
 def test_an_image_caption_in_an_html_article_goes(figure):
-    kept = kept_after_caption_rule(caption_page(figure))
+    kept = kept_after(_drop_kept_captions, caption_page(figure))
     assert CAPTION not in kept
     assert [text.split()[0] for text in kept] == ["Rivers", "The", "Engineers", "Farmers"]
 
@@ -755,7 +749,7 @@ def test_an_image_caption_in_an_html_article_goes(figure):
 def test_a_caption_class_on_dozens_of_lines_is_a_style_and_stays():
     figure = "".join(f'<p class="caption-s">Author number {i} and a colleague</p>'
                      for i in range(CAPTION_REPEATS + 1))
-    kept = kept_after_caption_rule(caption_page(figure))
+    kept = kept_after(_drop_kept_captions, caption_page(figure))
     assert sum("Author number" in text for text in kept) == CAPTION_REPEATS + 1
 
 
