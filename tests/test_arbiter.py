@@ -33,6 +33,7 @@ from cleanse.deciding.arbiter import (
     _keep_prose,
     _keep_standfirst,
     _keep_structure_items,
+    _structures,
     load_model,
     page_summary,
 )
@@ -684,11 +685,12 @@ def feed_page(after: int, before: int = 0) -> str:
             f"<section class='more'>{teasers(after)}</section></body></html>")
 
 
-def kept_after(rule: Callable[[list[Line], list[bool]], list[int]], html: str) -> list[str]:
+def kept_after(rule: Callable[[list[Line], dict[str, list[int]], list[bool]], list[int]],
+               html: str) -> list[str]:
     """The lines of an HTML page a rule after the model (``_drop_kept_*``) leaves kept."""
     lines = labelled(html, kind="html").content_lines()
     keep = [True] * len(lines)
-    removed = rule(lines, keep)
+    removed = rule(lines, _structures(lines), keep)
     assert all(not keep[i] for i in removed)
     return [line.text for line, kept in zip(lines, keep) if kept]
 
@@ -796,7 +798,7 @@ def test_an_unsure_item_of_a_mostly_kept_repeated_structure_stays(probabilities,
     for i, p in zip(names, probabilities):
         probability[i] = p
     keep = [p >= 0.5 for p in probability]
-    _keep_structure_items(lines, [None] * len(lines), probability, keep, 0.5)
+    _keep_structure_items(lines, _structures(lines), [None] * len(lines), probability, keep, 0.5)
     assert [keep[i] for i in names] == expected
     assert not any(keep[i] for i, line in enumerate(lines) if line.text.startswith("$"))
 
@@ -808,14 +810,14 @@ def test_a_short_structure_or_a_hard_rule_line_is_not_kept_by_its_structure():
     keep = [False] * len(lines)
     for i in names[:-1]:
         keep[i] = True
-    _keep_structure_items(lines, [None] * len(lines), probability, keep, 0.5)
+    _keep_structure_items(lines, _structures(lines), [None] * len(lines), probability, keep, 0.5)
     assert keep[names[-1]] is False
     lines = grid_lines(10)
     names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
     hard = [None] * len(lines)
     hard[names[0]] = cleanse.Decision("skip_links", "skip_link", cleanse.Category.NAV, 1.0, "")
     keep = [i in names[2:] for i in range(len(lines))]
-    _keep_structure_items(lines, hard, [0.45] * len(lines), keep, 0.5)
+    _keep_structure_items(lines, _structures(lines), hard, [0.45] * len(lines), keep, 0.5)
     assert keep[names[0]] is False and keep[names[1]] is True
 
 
@@ -824,7 +826,8 @@ def test_a_labelled_item_of_a_kept_structure_stays_too():
     names = [i for i, line in enumerate(lines) if line.text.startswith("Projector model")]
     assert all(lines[i].decisions for i in names)  # link text: the detectors call it navigation
     keep = [i in names[1:] for i in range(len(lines))]
-    _keep_structure_items(lines, [None] * len(lines), [0.45] * len(lines), keep, 0.5)
+    _keep_structure_items(lines, _structures(lines), [None] * len(lines), [0.45] * len(lines),
+                          keep, 0.5)
     assert keep[names[0]] is True
 
 
@@ -838,5 +841,6 @@ def test_a_prompt_between_kept_paragraphs_is_no_item_of_their_structure():
     assert any(d.category is cleanse.Category.NEWSLETTER for d in lines[prompt].decisions)
     assert lines[prompt].hints["signature"] == lines[prompt + 1].hints["signature"]
     keep = [i != prompt for i in range(len(lines))]
-    _keep_structure_items(lines, [None] * len(lines), [0.45] * len(lines), keep, 0.5)
+    _keep_structure_items(lines, _structures(lines), [None] * len(lines), [0.45] * len(lines),
+                          keep, 0.5)
     assert keep[prompt] is False

@@ -41,7 +41,6 @@ import gzip
 import json
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -467,8 +466,10 @@ class Arbiter:
         _keep_units_whole(page, lines, hard, probabilities, keep, threshold)
         _keep_list_items(lines, probability, keep, threshold)
         _keep_prose(lines, probability, keep, threshold)
+        # The page's repeated DOM structures, which three rules below read (HTML only).
+        structures = _structures(lines) if html else {}
         if html:
-            _keep_structure_items(lines, hard, probability, keep, threshold)
+            _keep_structure_items(lines, structures, hard, probability, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -481,8 +482,10 @@ class Arbiter:
         ruled = dict.fromkeys(_drop_kept_quotes(lines, keep, html), REPEATED_QUOTE)
         ruled.update(dict.fromkeys(_drop_kept_image_addresses(lines, keep), IMAGE_ADDRESS_ALONE))
         if html and threshold >= self.keep_threshold:
-            ruled.update(dict.fromkeys(_drop_kept_feeds(lines, keep), FEED_AFTER_ARTICLE))
-            ruled.update(dict.fromkeys(_drop_kept_captions(lines, keep, title), IMAGE_CAPTION))
+            ruled.update(dict.fromkeys(_drop_kept_feeds(lines, structures, keep),
+                                       FEED_AFTER_ARTICLE))
+            ruled.update(dict.fromkeys(_drop_kept_captions(lines, structures, keep, title),
+                                       IMAGE_CAPTION))
         warnings: tuple[str, ...] = ()
         # Only a kept line can be a candidate (hard lines are never kept), so the lines to
         # fall back on are looked for only when none but the title was kept.
@@ -627,8 +630,18 @@ def _keep_beside_kept(lines: list[Line], probability: list[float], keep: list[bo
             keep[i] = True
 
 
-def _keep_structure_items(lines: list[Line], hard: list[Decision | None],
-                          probability: list[float], keep: list[bool], threshold: float) -> None:
+def _structures(lines: list[Line]) -> dict[str, list[int]]:
+    """The indices of an HTML page's lines by their tag-and-class path (``hints["signature"]``,
+    ``""`` for none), in page order: the repeated structures the rules after the model read."""
+    structures: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        structures.setdefault(line.hints.get("signature", ""), []).append(i)
+    return structures
+
+
+def _keep_structure_items(lines: list[Line], structures: dict[str, list[int]],
+                          hard: list[Decision | None], probability: list[float],
+                          keep: list[bool], threshold: float) -> None:
     """Keeps each unkept line of a repeated DOM structure (lines sharing one tag-and-class
     ``signature``) of :data:`STRUCTURE_LINES` lines or more that the model put at most
     :data:`LIST_MARGIN` below the threshold, when the structure's kept lines hold at least
@@ -638,14 +651,10 @@ def _keep_structure_items(lines: list[Line], hard: list[Decision | None],
     list items, a line a detector labelled may stay: the model weighed the label already, and
     the structure says more than one line's label; but not a line a detector calls a prompt
     (:data:`PROMPT_CATEGORIES`: a sign-up box between an article's paragraphs). A hard rule's
-    line stays removed."""
-    members: dict[str, list[int]] = {}
-    for i, line in enumerate(lines):
-        signature = line.hints.get("signature") if line.hints else None
-        if signature and hard[i] is None:
-            members.setdefault(signature, []).append(i)
+    line stays removed. (``structures``: :func:`_structures` of the page.)"""
     floor = threshold - LIST_MARGIN
-    for found in members.values():
+    for signature, members in structures.items():
+        found = [i for i in members if hard[i] is None] if signature else []
         if len(found) < STRUCTURE_LINES:
             continue
         unsure = [i for i in found if not keep[i] and probability[i] >= floor
@@ -729,7 +738,8 @@ def _drop_kept_image_addresses(lines: list[Line], keep: list[bool]) -> list[int]
     return removed
 
 
-def _drop_kept_feeds(lines: list[Line], keep: list[bool]) -> list[int]:
+def _drop_kept_feeds(lines: list[Line], structures: dict[str, list[int]], keep: list[bool]
+                     ) -> list[int]:
     """Removes the kept lines of a teaser feed after an HTML article: lines the DOM scorer
     left out of the main content and the ``main_region`` detector put outside the article's
     region, in a repeated structure (one tag-and-class path) of :data:`FEED_LINES` lines or
@@ -738,7 +748,8 @@ def _drop_kept_feeds(lines: list[Line], keep: list[bool]) -> list[int]:
     holds :data:`FEED_MAIN_TOKENS` tokens or more. The model keeps a feed's summaries (prose
     in a repeated block) at 0.5-0.9 after a short article. Only for pages judged at the base
     threshold or above (the caller): a listing's or a forum's lowered threshold says the
-    repeated blocks may be the content. Returns the indices of the lines removed."""
+    repeated blocks may be the content. (``structures``: :func:`_structures` of the page.)
+    Returns the indices of the lines removed."""
     last = -1
     main_tokens = 0
     for i, line in enumerate(lines):
@@ -747,20 +758,16 @@ def _drop_kept_feeds(lines: list[Line], keep: list[bool]) -> list[int]:
             main_tokens += line.features.tokens
     if last < 0 or main_tokens < FEED_MAIN_TOKENS:
         return []
-    signatures = [line.hints.get("signature", "") for line in lines]
-    count = Counter(signatures)
-    first: dict[str, int] = {}
-    for i, signature in enumerate(signatures):
-        first.setdefault(signature, i)
     removed = []
     for i in range(last + 1, len(lines)):
         line = lines[i]
         hints = line.hints
         if not keep[i] or hints.get("main_content"):
             continue
-        signature = signatures[i]
+        signature = hints.get("signature", "")
+        members = structures[signature]
         affinity = hints.get("title_affinity")
-        if (signature and count[signature] >= FEED_LINES and first[signature] > last
+        if (signature and len(members) >= FEED_LINES and members[0] > last
                 and (affinity is None or affinity < FEED_TITLE_AFFINITY)
                 and any(d.detector == "main_region" for d in line.decisions)):
             keep[i] = False
@@ -768,8 +775,8 @@ def _drop_kept_feeds(lines: list[Line], keep: list[bool]) -> list[int]:
     return removed
 
 
-def _drop_kept_captions(lines: list[Line], keep: list[bool], title: int | None = None
-                        ) -> list[int]:
+def _drop_kept_captions(lines: list[Line], structures: dict[str, list[int]], keep: list[bool],
+                        title: int | None = None) -> list[int]:
     """Removes each kept line of an HTML page that is an image's caption: inside a
     ``<figcaption>`` (the line's own tag, or a step of its tag-and-class path), or inside a
     caption-named container (the renderer's settled furniture kind ``caption``: a
@@ -778,9 +785,9 @@ def _drop_kept_captions(lines: list[Line], keep: list[bool], title: int | None =
     the main content); the ground truths hold 4-6% of their tokens (news and wcxb articles).
     Only for pages judged at the base threshold or above (the caller): on a listing or a
     collection the lowered threshold says a card's caption may be the item. The title
-    (``title``) stays. Returns the indices of the lines removed."""
+    (``title``) stays. (``structures``: :func:`_structures` of the page.) Returns the
+    indices of the lines removed."""
     removed: list[int] = []
-    count: Counter[str] | None = None
     for i, line in enumerate(lines):
         if not keep[i] or i == title:
             continue
@@ -791,9 +798,7 @@ def _drop_kept_captions(lines: list[Line], keep: list[bool], title: int | None =
             keep[i] = False
             removed.append(i)
         elif hints.get("boilerplate") == "caption":
-            if count is None:  # (most pages have no caption: the count is built on demand)
-                count = Counter(other.hints.get("signature", "") for other in lines)
-            if count[signature] <= CAPTION_REPEATS:
+            if len(structures[signature]) <= CAPTION_REPEATS:
                 keep[i] = False
                 removed.append(i)
     return removed
