@@ -29,6 +29,7 @@ from cleanse.deciding.arbiter import (
     _drop_kept_feeds,
     _drop_kept_image_addresses,
     _drop_kept_quotes,
+    _keep_headings,
     _keep_list_items,
     _keep_prose,
     _keep_standfirst,
@@ -606,6 +607,56 @@ def test_a_labelled_paragraph_is_not_kept_for_its_neighbours():
     keep = [True, True, False, True, False]
     _keep_prose(lines, [0.9, 0.8, 0.1, 0.8, 0.45], keep, 0.5)
     assert keep == [True, True, False, True, False]
+
+
+SECTIONS_PAGE = ("# Using the widget API\n\n"
+                 "The widget API creates, updates and deletes widgets from your own code.\n\n"
+                 "## id\n\n"
+                 "The identifier returned when the widget was created, used by every call.\n\n"
+                 "## name\n\n"
+                 "The display name, unique within your account and shown in every list.\n")
+SECTIONS_HTML = ("<html><body><article><h1>Using the widget API</h1>"
+                 "<p>The widget API creates, updates and deletes widgets from your own code.</p>"
+                 "<h3>id</h3><p>The identifier returned when the widget was created.</p>"
+                 "</article></body></html>")
+
+
+@pytest.mark.parametrize("probability, neighbours_kept, expected", [
+    (0.45, (True, True), True),     # unsure, inside kept text: the section's heading
+    (0.35, (True, True), False),    # the model is sure it is junk
+    (0.45, (True, False), False),   # nothing kept after it: it heads nothing kept
+    (0.45, (False, True), False),   # nothing kept before it: the text's edge, not inside
+])
+def test_an_unsure_heading_between_kept_lines_stays(probability, neighbours_kept, expected):
+    lines = labelled(SECTIONS_PAGE).content_lines()
+    assert [line.features.heading for line in lines] == [True, False, True, False, True, False]
+    probabilities = [0.9, 0.9, probability, 0.9, 0.9, 0.9]
+    keep = [p >= 0.5 for p in probabilities]
+    keep[1], keep[3] = neighbours_kept
+    _keep_headings(lines, [None] * len(lines), probabilities, keep, 0.5)
+    assert keep[2] is expected
+
+
+def test_an_html_subheading_between_kept_paragraphs_stays():
+    lines = labelled(SECTIONS_HTML, kind="html").content_lines()
+    heading = next(i for i, line in enumerate(lines) if line.text == "id")
+    assert lines[heading].hints["tag"] == "h3" and not lines[heading].features.heading
+    keep = [i != heading for i in range(len(lines))]
+    _keep_headings(lines, [None] * len(lines), [0.45] * len(lines), keep, 0.5)
+    assert keep[heading] is True
+
+
+def test_a_hard_rule_or_prompt_heading_is_not_kept_by_its_neighbours():
+    lines = labelled(SECTIONS_PAGE).content_lines()
+    keep = [i != 2 for i in range(len(lines))]
+    hard = [None] * len(lines)
+    hard[2] = cleanse.Decision("skip_links", "skip_link", cleanse.Category.NAV, 1.0, "")
+    _keep_headings(lines, hard, [0.45] * len(lines), keep, 0.5)
+    assert keep[2] is False
+    lines[2].decisions.append(cleanse.Decision("newsletter", "subscribe_prompt",
+                                               cleanse.Category.NEWSLETTER, 0.9, ""))
+    _keep_headings(lines, [None] * len(lines), [0.45] * len(lines), keep, 0.5)
+    assert keep[2] is False
 
 
 THREAD_PAGE = ("The council approved the new line after years of debate about its cost.\n\n"

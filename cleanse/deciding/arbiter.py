@@ -93,6 +93,13 @@ LIST_MARGIN = 0.1
 # threshold and no detector labelled it: the last paragraph of a short article reads like
 # the end of a page to the model, yet removing it deletes article text.
 PROSE_MARGIN = 0.1
+# A section heading between two kept lines stays when the model puts it at most this far
+# below the threshold (_keep_headings): a short subheading ("Parameters", "id", a card's
+# name) reads like a menu label to the model, yet the text above and below it is kept.
+HEADING_MARGIN = 0.1
+# What makes a line a section heading: a markdown heading marker, or one of these HTML tags
+# (the renderer's ``tag`` hint; h5 and h6 come as h4). h1 is the title's.
+HEADING_TAGS = frozenset({"h2", "h3", "h4"})
 # A run of at least this many lines that one detector rule labelled alike, all of one shape,
 # is decided whole (_decide_runs_whole) ...
 RUN_LINES = 3
@@ -470,6 +477,7 @@ class Arbiter:
         structures = _structures(lines) if html else {}
         if html:
             _keep_structure_items(lines, structures, hard, probability, keep, threshold)
+        _keep_headings(lines, hard, probability, keep, threshold)
         # The title is kept apart (deciding.assemble); the body must not be empty without it.
         title_line = page.title_line()
         title = None if title_line is None else next(
@@ -666,6 +674,24 @@ def _keep_structure_items(lines: list[Line], structures: dict[str, list[int]],
         if kept >= STRUCTURE_KEPT_SHARE * sum(weights):
             for i in unsure:
                 keep[i] = True
+
+
+def _keep_headings(lines: list[Line], hard: list[Decision | None], probability: list[float],
+                   keep: list[bool], threshold: float) -> None:
+    """Keeps each unkept section heading (a markdown heading, an HTML ``h2``-``h4``) whose
+    line before and line after are kept, when the model put it at most
+    :data:`HEADING_MARGIN` below the threshold: a subheading inside kept text is the
+    text's, even when it is two letters long or a detector took it for a menu label. Not a
+    hard rule's line, nor one a detector calls a prompt (:data:`PROMPT_CATEGORIES`)."""
+    floor = threshold - HEADING_MARGIN
+    for i in range(1, len(lines) - 1):
+        line = lines[i]
+        if keep[i] or hard[i] is not None or probability[i] < floor \
+                or not (keep[i - 1] and keep[i + 1]):
+            continue
+        if (line.features.heading or line.hints.get("tag") in HEADING_TAGS) and not any(
+                d.category in PROMPT_CATEGORIES for d in line.decisions):
+            keep[i] = True
 
 
 def _keep_standfirst(lines: list[Line], probability: list[float], keep: list[bool],
