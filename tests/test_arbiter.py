@@ -646,6 +646,14 @@ def test_an_html_subheading_between_kept_paragraphs_stays():
     assert keep[heading] is True
 
 
+def test_a_line_opening_with_a_hash_sign_is_no_heading():
+    lines = labelled(SECTIONS_PAGE.replace("## id", "#1")).content_lines()
+    assert lines[2].features.heading  # the line features call any "#" line a heading
+    keep = [i != 2 for i in range(len(lines))]
+    _keep_headings(lines, [None] * len(lines), [0.45] * len(lines), keep, 0.5)
+    assert keep[2] is False
+
+
 def test_a_hard_rule_or_prompt_heading_is_not_kept_by_its_neighbours():
     lines = labelled(SECTIONS_PAGE).content_lines()
     keep = [i != 2 for i in range(len(lines))]

@@ -97,8 +97,10 @@ PROSE_MARGIN = 0.1
 # below the threshold (_keep_headings): a short subheading ("Parameters", "id", a card's
 # name) reads like a menu label to the model, yet the text above and below it is kept.
 HEADING_MARGIN = 0.1
-# What makes a line a section heading: a markdown heading marker, or one of these HTML tags
-# (the renderer's ``tag`` hint; h5 and h6 come as h4). h1 is the title's.
+# What makes a line a section heading: a markdown ATX heading (one to six "#" and a space:
+# "#1" or "#hashtag" is none), or one of these HTML tags (the renderer's ``tag`` hint; h5 and
+# h6 come as h4). h1 is the title's.
+MARKDOWN_HEADING = re.compile(r"#{1,6}(?:\s|$)")
 HEADING_TAGS = frozenset({"h2", "h3", "h4"})
 # A run of at least this many lines that one detector rule labelled alike, all of one shape,
 # is decided whole (_decide_runs_whole) ...
@@ -678,7 +680,7 @@ def _keep_structure_items(lines: list[Line], structures: dict[str, list[int]],
 
 def _keep_headings(lines: list[Line], hard: list[Decision | None], probability: list[float],
                    keep: list[bool], threshold: float) -> None:
-    """Keeps each unkept section heading (a markdown heading, an HTML ``h2``-``h4``) whose
+    """Keeps each unkept section heading (:data:`MARKDOWN_HEADING`, an HTML ``h2``-``h4``) whose
     line before and line after are kept, when the model put it at most
     :data:`HEADING_MARGIN` below the threshold: a subheading inside kept text is the
     text's, even when it is two letters long or a detector took it for a menu label. Not a
@@ -689,8 +691,9 @@ def _keep_headings(lines: list[Line], hard: list[Decision | None], probability: 
         if keep[i] or hard[i] is not None or probability[i] < floor \
                 or not (keep[i - 1] and keep[i + 1]):
             continue
-        if (line.features.heading or line.hints.get("tag") in HEADING_TAGS) and not any(
-                d.category in PROMPT_CATEGORIES for d in line.decisions):
+        heading = line.hints.get("tag") in HEADING_TAGS or (
+            line.features.heading and MARKDOWN_HEADING.match(line.features.stripped))
+        if heading and not any(d.category in PROMPT_CATEGORIES for d in line.decisions):
             keep[i] = True
 
 
