@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from cleanse import ConfigError
 from training.corpus import DEFAULT_BENCH, load_pages
 
 from quality import CLEANSE, pipelines_for, score_pages, seed_scores
@@ -40,9 +41,16 @@ def rendering(system: str) -> str:
     return system.split("(")[1].rstrip(")")
 
 
-def score(out: Path, bench: Path, jobs: int) -> None:
+def score(out: Path, bench: Path, jobs: int) -> int:
+    if not bench.exists():
+        print(f"benchmark data not found at {bench}", file=sys.stderr)
+        return 1
     pages = load_pages(bench)
-    pipelines = pipelines_for("balanced", shipped_model=False)
+    try:
+        pipelines = pipelines_for("balanced", shipped_model=False)
+    except (FileNotFoundError, ConfigError) as exc:  # no fold models, or another version's
+        print(exc, file=sys.stderr)
+        return 1
     results, _ = score_pages(pages, pipelines, jobs)
     scores = {page.key: {"dataset": page.dataset, "type": page.page_type, "lang": page.lang,
                          **{rendering(system): {"f1": s.f1, "precision": s.precision,
@@ -53,6 +61,7 @@ def score(out: Path, bench: Path, jobs: int) -> None:
              for name, label in seed_scores(pipelines)}
     out.write_text(json.dumps({"pages": scores, "seeds": seeds}, indent=0), "utf-8")
     print(f"wrote {out}", file=sys.stderr)
+    return 0
 
 
 def groups(pages: Scores) -> dict[str, list[str]]:
@@ -107,11 +116,10 @@ def main() -> int:
     versus.add_argument("--top", type=int, default=12, help="largest moves shown each way")
     args = parser.parse_args()
     if args.command == "score":
-        score(args.out, args.bench, args.jobs)
-    else:
-        before, after = (json.loads(path.read_text("utf-8"))["pages"]
-                         for path in (args.before, args.after))
-        print(compare(before, after, args.top))
+        return score(args.out, args.bench, args.jobs)
+    before, after = (json.loads(path.read_text("utf-8"))["pages"]
+                     for path in (args.before, args.after))
+    print(compare(before, after, args.top))
     return 0
 
 
