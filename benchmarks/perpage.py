@@ -32,13 +32,15 @@ from training.corpus import DEFAULT_BENCH, load_pages
 
 from quality import CLEANSE, pipelines_for, score_pages, seed_scores
 
-RENDERINGS = ("html", "text", "innertext", "markdown")
 Scores = dict[str, dict]  # page key -> its dataset, type, language and scores per rendering
 
 
 def rendering(system: str) -> str:
     """"cleanse (html)" -> "html"."""
     return system.split("(")[1].rstrip(")")
+
+
+RENDERINGS = tuple(map(rendering, CLEANSE))  # quality.py's cleanse systems, in its order
 
 
 def score(out: Path, bench: Path, jobs: int) -> int:
