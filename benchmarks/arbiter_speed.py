@@ -30,8 +30,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from speed import SEEDS, SPEED_DATASETS  # noqa: E402
-
 import cleanse  # noqa: E402
 from cleanse import native  # noqa: E402
 from cleanse.deciding.arbiter import SHIPPED_MODEL, _as_bytes, _Model, load_model  # noqa: E402
@@ -39,6 +37,8 @@ from cleanse.deciding.evidence import page_features  # noqa: E402
 from cleanse.deciding.forest import native_forest  # noqa: E402
 from cleanse.reading.capture import to_capture  # noqa: E402
 from training.corpus import DEFAULT_BENCH, load_pages  # noqa: E402
+
+from speed import SEEDS, SPEED_DATASETS  # noqa: E402
 
 FRESH_PROCESS = """
 import resource, sys, time

@@ -46,8 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 import cleanse  # noqa: E402
 from cleanse.evaluation import LabelScore, score_labels, token_f1, tokens  # noqa: E402
-from training.corpus import (DEFAULT_BENCH, BenchPage, load_pages, load_seeds,  # noqa: E402
-                             render_innertext)
+from training.corpus import DEFAULT_BENCH, BenchPage, load_pages, load_seeds, render_innertext  # noqa: E402
 
 from docs_section import write_section  # noqa: E402
 

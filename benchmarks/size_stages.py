@@ -17,6 +17,7 @@ import gc
 import statistics
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,12 +95,12 @@ def main() -> int:
                     samples[size].setdefault(name, []).append(seconds)
     lines = {size: text.count("\n") + 1 for size, text in texts.items()}
     print("| stage | " + " | ".join(f"{size}x ms ({lines[size]} lines)" for size in sizes)
-          + " | " + " | ".join(f"{a}x -> {b}x" for a, b in zip(sizes, sizes[1:])) + " |")
+          + " | " + " | ".join(f"{a}x -> {b}x" for a, b in pairwise(sizes)) + " |")
     print("|---" * (2 * len(sizes)) + "|")
     for stage in STAGES:
         medians = [statistics.median(samples[size][stage]) for size in sizes]
         print(f"| {stage} | " + " | ".join(f"{m * 1000:.2f}" for m in medians) + " | "
-              + " | ".join(f"{b / a:.2f}x" for a, b in zip(medians, medians[1:])) + " |")
+              + " | ".join(f"{b / a:.2f}x" for a, b in pairwise(medians)) + " |")
     return 0
 
 

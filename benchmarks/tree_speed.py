@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from speed import SEEDS, SPEED_DATASETS, scaled, scaling_unit  # noqa: E402
-
 from training.corpus import DEFAULT_BENCH, load_pages  # noqa: E402
+
+from speed import SEEDS, SPEED_DATASETS, scaled, scaling_unit  # noqa: E402
 
 # Run in each tree's process: one JSON request a line in ({"text", "kind", "unlimited"}),
 # one JSON answer a line out ({"ms": best CPU ms of 3, "record": the output record}).

@@ -5,6 +5,8 @@ threads, and a verdict's probability is ``round(p, 3)`` however it is rounded.""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pytest
 
@@ -58,7 +60,7 @@ def test_probabilities_are_rounded_as_round_rounds_them():
 class _Recording(np.ndarray):
     """A vector that notes the length of each ``@`` it takes part in."""
 
-    lengths: list[int] = []
+    lengths: ClassVar[list[int]] = []
 
     def __matmul__(self, other):
         _Recording.lengths.append(len(self))

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -375,7 +376,7 @@ def test_a_worker_starts_its_next_capture_without_waiting_for_the_main_process(t
     gaps = []
     for log in tmp_path.iterdir():
         spans = sorted(tuple(map(float, line.split())) for line in log.read_text().splitlines())
-        gaps += [start - end for (_, end), (start, _) in zip(spans, spans[1:])]
+        gaps += [start - end for (_, end), (start, _) in pairwise(spans)]
     assert len(gaps) == len(jobs) - 2
     assert sorted(gaps)[len(gaps) // 2] < 0.05  # one job at a time: ~0.1 s each
 

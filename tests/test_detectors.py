@@ -944,7 +944,8 @@ def test_japanese_and_korean_page_furniture_is_named(line, rule):
 
 @pytest.mark.parametrize("heading", ["アクセスランキング", "あわせて読みたい", "많이 본 기사"])
 def test_japanese_and_korean_related_headings_open_a_list(heading):
-    items = ["円相場、一時148円台に上昇", "長期金利が上昇、10年債利回り1.2％", "春闘、賃上げ率5％超の見通し"]
+    items = ["円相場、一時148円台に上昇", "長期金利が上昇、10年債利回り1.2％",
+             "春闘、賃上げ率5％超の見通し"]
     labels = labelled(page(*JA, heading, *items))
     for item in items:
         assert_flagged(labels, item, ("related_lists", "list_item"))

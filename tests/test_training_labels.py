@@ -16,10 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `training` is no
 from training.corpus import (
     BenchPage,
     load_pages,
-    render_innertext,
     load_seeds,
     page_group,
     registrable_host,
+    render_innertext,
 )
 from training.labels import label_quality, line_labels
 
@@ -240,7 +240,7 @@ def test_text_rendering_is_inscriptis_and_cached(tmp_path):
 
 def test_an_innertext_rendering_counts_only_where_it_holds_the_article(tmp_path):
     pytest.importorskip("inscriptis")
-    page = [p for p in load_pages(write_bench(tmp_path / "bench")) if p.id == "b"][0]
+    page = next(p for p in load_pages(write_bench(tmp_path / "bench")) if p.id == "b")
     texts, cache = tmp_path / "texts", tmp_path / "innertext"
     assert page.innertext_rendering(cache, texts) is None  # not rendered
     page.innertext_path(cache).parent.mkdir(parents=True)
@@ -264,7 +264,7 @@ def test_innertext_is_the_browsers_with_scripts_off(tmp_path):
         "<html><body><ul><li>Home</li><li>News</li></ul><p hidden>Hidden</p>"
         f"<p>{INTRO}</p><script>document.body.append('drawn by a script')</script>"
         "</body></html>", "utf-8")
-    page = [p for p in load_pages(bench) if p.id == "b"][0]
+    page = next(p for p in load_pages(bench) if p.id == "b")
     cache = tmp_path / "innertext"
     render_innertext([page], cache)
     text = page.innertext_path(cache).read_text("utf-8")

@@ -390,7 +390,7 @@ def render_innertext(pages: Iterable[BenchPage], cache: Path = INNERTEXT_CACHE) 
                     "expression": "document.body ? document.body.innerText : ''",
                     "returnByValue": True})
                 text = result.get("result", {}).get("value") or ""
-                atomic_write(page.innertext_path(cache), lambda out: out.write(text))
+                atomic_write(page.innertext_path(cache), lambda out, text=text: out.write(text))
     finally:
         browser.quit()
 

@@ -51,8 +51,14 @@ from cleanse.model import Page
 from cleanse.pipeline import label
 from cleanse.reading.capture import to_capture
 from cleanse.site_profile import SiteProfile, text_keys
-from training.corpus import (PROJECT_ROOT, BenchPage, SeedPage, load_pages, load_seeds,
-                             render_innertext)
+from training.corpus import (
+    PROJECT_ROOT,
+    BenchPage,
+    SeedPage,
+    load_pages,
+    load_seeds,
+    render_innertext,
+)
 from training.labels import line_labels
 
 CACHE = PROJECT_ROOT / "benchmarks" / ".cache" / "dataset"

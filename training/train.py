@@ -398,7 +398,8 @@ def train_route(table: Table, features: Sequence[str], part: str = "",
 def _manifests() -> list[Path]:
     """Every manifest of the shipped models and of the fold models in ``FOLD_DIR``."""
     return sorted([*SHIPPED_DIR.glob("manifest.json"), *SHIPPED_DIR.glob("*/manifest.json"),
-                   *FOLD_DIR.glob("fold-*/manifest.json"), *FOLD_DIR.glob("fold-*/*/manifest.json")])
+                   *FOLD_DIR.glob("fold-*/manifest.json"),
+                   *FOLD_DIR.glob("fold-*/*/manifest.json")])
 
 
 def restamp(jobs: int) -> int:
