@@ -952,6 +952,43 @@ def test_japanese_and_korean_related_headings_open_a_list(heading):
     assert_unflagged(labels, JA)
 
 
+DE = [
+    "Der Stadtrat hat am Mittwoch eine neue Stadtbahnlinie beschlossen und eine lange Debatte beendet.",
+    "Die Strecke soll nach Angaben der Verwaltung dreißig Kilometer lang werden, mit zwanzig Halten.",
+    "Verkehrsexperten erwarten kürzere Fahrzeiten für die Bewohner der östlichen Stadtteile.",
+    "Einige Anwohner befürchten, dass die Bauarbeiten die Straßen mehrere Jahre lang belasten.",
+]
+DE_HEADLINES = ["Neue Radwege für die Innenstadt geplant", "Bürgermeister stellt den Haushalt vor",
+                "Hallenbad öffnet nach der Sanierung wieder"]
+
+
+@pytest.mark.parametrize("heading", ["Ähnliche Beiträge", "Das könnte dich auch interessieren:",
+                                     "Articles similaires", "Artículos relacionados",
+                                     "Notizie correlate", "Gerelateerde artikelen"])
+def test_european_related_headings_open_a_list(heading):
+    labels = labelled(page(*DE, heading, *DE_HEADLINES))
+    for item in DE_HEADLINES:
+        assert_flagged(labels, item, ("related_lists", "list_item"))
+    assert_unflagged(labels, DE)
+
+
+@pytest.mark.parametrize("heading", ["Schreibe einen Kommentar", "3 Kommentare",
+                                     "Laisser un commentaire", "12 comentarios"])
+def test_european_comment_headings_open_the_comment_section(heading):
+    reply = "Ich sehe das ganz anders, die Bahn wird für die Anwohner im Osten viel zu spät kommen."
+    labels = labelled(page(*DE, heading, "leser_42", reply))
+    assert_flagged(labels, reply, ("related_lists", "comment_section"))
+    assert_unflagged(labels, DE)
+
+
+def test_german_share_row():
+    row = ["Teilen mit:", "Drucken", "Gefällt mir"]
+    labels = labelled(page(*DE[:2], *row, *DE[2:]))
+    for widget in row:
+        assert ("share", "share_widget") in rules(labels, widget)
+    assert_unflagged(labels, DE)
+
+
 def test_a_heading_word_in_a_navigation_container_after_the_prose_opens_no_list():
     # Only a run of one-word lines leaves its last entry a heading: a "Read more" button the
     # DOM names navigation is a button, and the offers below it are the page's own.
