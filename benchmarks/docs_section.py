@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 BENCHMARKS_MD = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-ORDER = ("quality", "speed", "metadata")
+ORDER = ("quality", "speed", "metadata", "realworld")
 
 
 def write_section(name: str, text: str, path: Path = BENCHMARKS_MD) -> None:

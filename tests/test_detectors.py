@@ -953,8 +953,8 @@ def test_japanese_and_korean_related_headings_open_a_list(heading):
 
 
 DE = [
-    "Der Stadtrat hat am Mittwoch eine neue Stadtbahnlinie beschlossen und eine lange Debatte beendet.",
-    "Die Strecke soll nach Angaben der Verwaltung dreißig Kilometer lang werden, mit zwanzig Halten.",
+    "Der Stadtrat hat am Mittwoch eine neue Stadtbahn beschlossen und eine lange Debatte beendet.",
+    "Die Strecke soll nach Angaben der Verwaltung dreißig Kilometer lang werden, mit 20 Halten.",
     "Verkehrsexperten erwarten kürzere Fahrzeiten für die Bewohner der östlichen Stadtteile.",
     "Einige Anwohner befürchten, dass die Bauarbeiten die Straßen mehrere Jahre lang belasten.",
 ]
