@@ -273,6 +273,29 @@ def test_a_seed_retrain_goes_to_the_fold_directory_it_is_given(tmp_path):
     assert (folds / "folds.json").exists() and (folds / "fold-4" / "threshold.txt.gz").exists()
 
 
+def test_the_linked_route_leaves_out_its_columns_without_being_told(tmp_path):
+    """``python -m training.train`` is the shipped procedure: the linked model never reads
+    the text captures' shape-pattern columns, with or without ``--without``."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from training.train import LINKED, LINKED_WITHOUT
+
+    invented_table().save(tmp_path / "table.npz")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "CLEANSE_FOLD_DIR": str(tmp_path / "folds"),
+           "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    subprocess.run([sys.executable, "-m", "training.train", "--folds-only", "--only", LINKED,
+                    "--table", str(tmp_path / "table.npz")],
+                   cwd=root, env=env, check=True, capture_output=True)
+    manifest = json.loads((tmp_path / "folds" / "fold-0" / LINKED / "manifest.json")
+                          .read_text("utf-8"))
+    assert manifest["features"] == [f for f in FEATURES if f not in LINKED_WITHOUT]
+
+
 def test_table_differences_name_what_moved_and_nothing_when_equal():
     table = invented_table()
     table.X[3, 5] = np.nan  # a missing value equals a missing value

@@ -99,6 +99,10 @@ THRESHOLD_PARAMS: dict = {
 # docs/arbiter.md).
 LINKED = "linked"
 LINKED_SHARE = 0.02  # the share of a capture's lines with a markdown link that routes it
+# Columns the linked model never reads: the text captures' shape patterns cost the markdown
+# captures (docs/arbiter.md, "Session 14"), so the linked route leaves them out whatever
+# --without says.
+LINKED_WITHOUT = ("shape_repeats", "unpatterned_prose_after")
 ROUTING_COLUMN = "page_link_markup_share"
 CREDIT = ("wcxb_dev: web-content-extraction-benchmark, dev split (c) 2026 Murrough Foley, "
           "CC-BY-4.0; scrapinghub article-extraction-benchmark (MIT); Chinese Web Content "
@@ -520,8 +524,11 @@ def main(argv: list[str] | None = None) -> int:
     # bit (whether they would help it is not measured).
     main_rows = table.kind != "markdown"
     main_features = [f for f in features if f != ROUTING_COLUMN]
-    linked_table = subset(table, table.kind != "innertext")
-    routes = [(LINKED, linked_table, linked_rows(linked_table, features), {}, features),
+    linked_features = [f for f in features if f not in LINKED_WITHOUT]
+    linked_table = subset(table, table.kind != "innertext",
+                          [features.index(f) for f in linked_features])
+    routes = [(LINKED, linked_table, linked_rows(linked_table, linked_features), {},
+               linked_features),
               ("", subset(table, main_rows, [features.index(f) for f in main_features]), None,
                {"linked": {"model": LINKED, "min_link_markup_share": LINKED_SHARE}},
                main_features)]
