@@ -3,6 +3,12 @@ tables round-trip, every page weighs the same. Small invented tables; no bench d
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -11,7 +17,9 @@ from cleanse.deciding.evidence import FEATURES
 from training.corpus import SeedPage, markdown_of
 from training.dataset import PAGE_WEIGHT, Table, _seed_rows
 from training.train import (
+    LINKED,
     LINKED_SHARE,
+    LINKED_WITHOUT,
     THRESHOLD_BASE,
     THRESHOLD_CANDIDATES,
     calibration,
@@ -239,8 +247,6 @@ def test_the_source_hash_ignores_form_and_moves_but_not_what_code_does(tmp_path)
 
 
 def test_columns_can_be_left_out_by_name_or_prefix_and_typos_are_errors():
-    import pytest
-
     from training.train import kept_features
 
     kept = kept_features(["prose", "detector_*"])
@@ -251,23 +257,23 @@ def test_columns_can_be_left_out_by_name_or_prefix_and_typos_are_errors():
         kept_features(["prose_shar"])
 
 
-def test_a_seed_retrain_goes_to_the_fold_directory_it_is_given(tmp_path):
-    """``--seed`` reaches LightGBM (the manifests record it) and CLEANSE_FOLD_DIR takes the
-    fold models, never the project's cache: one directory per seed of an A/B."""
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
+def _train_folds(tmp_path: Path, folds: Path, *arguments: str) -> None:
+    """``python -m training.train --folds-only ARGUMENTS`` on an invented table, its fold
+    models in ``folds`` (CLEANSE_FOLD_DIR)."""
     invented_table().save(tmp_path / "table.npz")
-    folds = tmp_path / "seed-11"
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "CLEANSE_FOLD_DIR": str(folds),
            "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
-    subprocess.run([sys.executable, "-m", "training.train", "--folds-only", "--only", "main",
-                    "--seed", "11", "--table", str(tmp_path / "table.npz")],
+    subprocess.run([sys.executable, "-m", "training.train", "--folds-only", *arguments,
+                    "--table", str(tmp_path / "table.npz")],
                    cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_a_seed_retrain_goes_to_the_fold_directory_it_is_given(tmp_path):
+    """``--seed`` reaches LightGBM (the manifests record it) and CLEANSE_FOLD_DIR takes the
+    fold models, never the project's cache: one directory per seed of an A/B."""
+    folds = tmp_path / "seed-11"
+    _train_folds(tmp_path, folds, "--only", "main", "--seed", "11")
     manifest = json.loads((folds / "fold-0" / "manifest.json").read_text("utf-8"))
     assert manifest["lightgbm"]["params"]["seed"] == 11
     assert (folds / "folds.json").exists() and (folds / "fold-4" / "threshold.txt.gz").exists()
@@ -276,21 +282,7 @@ def test_a_seed_retrain_goes_to_the_fold_directory_it_is_given(tmp_path):
 def test_the_linked_route_leaves_out_its_columns_without_being_told(tmp_path):
     """``python -m training.train`` is the shipped procedure: the linked model never reads
     the text captures' shape-pattern columns, with or without ``--without``."""
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from training.train import LINKED, LINKED_WITHOUT
-
-    invented_table().save(tmp_path / "table.npz")
-    root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "CLEANSE_FOLD_DIR": str(tmp_path / "folds"),
-           "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
-    subprocess.run([sys.executable, "-m", "training.train", "--folds-only", "--only", LINKED,
-                    "--table", str(tmp_path / "table.npz")],
-                   cwd=root, env=env, check=True, capture_output=True)
+    _train_folds(tmp_path, tmp_path / "folds", "--only", LINKED)
     manifest = json.loads((tmp_path / "folds" / "fold-0" / LINKED / "manifest.json")
                           .read_text("utf-8"))
     assert manifest["features"] == [f for f in FEATURES if f not in LINKED_WITHOUT]
@@ -311,8 +303,6 @@ def test_table_differences_name_what_moved_and_nothing_when_equal():
 
 def _models(root, sources: str) -> list:
     """Invented shipped and fold manifests recording ``sources``, and a folds.json."""
-    import json
-
     paths = [root / "shipped" / "manifest.json", root / "shipped" / "linked" / "manifest.json",
              root / "folds" / "fold-0" / "manifest.json",
              root / "folds" / "fold-0" / "linked" / "manifest.json"]
@@ -328,8 +318,6 @@ def _models(root, sources: str) -> list:
 @pytest.mark.parametrize("evidence_moved", [False, True])
 def test_restamp_re_dates_the_models_only_when_the_evidence_is_the_same(
         tmp_path, monkeypatch, evidence_moved):
-    import json
-
     from training import dataset, train
 
     paths = _models(tmp_path, "oldsources")
