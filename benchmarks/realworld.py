@@ -26,7 +26,6 @@ import ast
 import json
 import re
 import sys
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +66,7 @@ def read_asserts(tests_file: Path) -> list[PageAsserts]:
         (ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
          and getattr(node.targets[0], "id", None) == "MOCK_PAGES"), {})
     pages: dict[str, PageAsserts] = {}
-    current: list[PageAsserts] = []  # the page the last loader call loaded (one or none)
+    current: PageAsserts | None = None  # the page the last loader call loaded
     for statement in _plain_call_statements(tree):
         if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
             call = statement.value
@@ -77,15 +76,15 @@ def read_asserts(tests_file: Path) -> list[PageAsserts]:
                 # A call that turns an output option on (formatting=True) asserts markup.
                 plain = not any(isinstance(k.value, ast.Constant) and k.value.value is True
                                 for k in call.keywords)
-                current[:] = [pages.setdefault(url, PageAsserts(url, mock_pages[url]))] \
-                    if plain else []
-        elif isinstance(statement, ast.Assert) and current:
+                current = pages.setdefault(url, PageAsserts(url, mock_pages[url])) \
+                    if plain else None
+        elif isinstance(statement, ast.Assert) and current is not None:
             test = statement.test
             if isinstance(test, ast.Compare) and len(test.ops) == 1 \
                     and isinstance(test.ops[0], ast.In | ast.NotIn) \
                     and getattr(test.comparators[0], "id", None) == "result" \
                     and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str):
-                wanted = current[0].must if isinstance(test.ops[0], ast.In) else current[0].must_not
+                wanted = current.must if isinstance(test.ops[0], ast.In) else current.must_not
                 wanted.append(test.left.value)
     return [page for page in pages.values() if page.must or page.must_not]
 
@@ -97,18 +96,47 @@ def _plain_call_statements(tree: ast.Module) -> Iterator[ast.stmt]:
     def walk(statements: list[ast.stmt]) -> Iterator[ast.stmt]:
         for statement in statements:
             if isinstance(statement, ast.If):
-                try:
-                    holds = eval(compile(ast.Expression(statement.test), "<if>", "eval"),
-                                 {"__builtins__": {}}, defaultdict(bool))
-                except Exception:  # a call, an attribute: not a flag of the call
-                    continue
-                yield from walk(statement.body if holds else statement.orelse)
+                holds = _with_flags_off(statement.test)
+                if holds is not None:
+                    yield from walk(statement.body if holds else statement.orelse)
             else:
                 yield statement
 
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
             yield from walk(node.body)
+
+
+def _with_flags_off(condition: ast.expr) -> bool | None:
+    """A condition's value when every name in it is ``False``, or None when it is more than
+    names, constants, ``not``, ``and``, ``or`` and one ``is``/``==`` comparison
+    (``xmloutput is False``): the file is read, never run."""
+    if isinstance(condition, ast.Name):
+        return False
+    if isinstance(condition, ast.Constant):
+        return bool(condition.value)
+    if isinstance(condition, ast.Compare) and len(condition.ops) == 1 \
+            and isinstance(condition.ops[0], ast.Is | ast.IsNot | ast.Eq | ast.NotEq):
+        sides = []
+        for side in (condition.left, condition.comparators[0]):
+            if isinstance(side, ast.Name):
+                sides.append(False)
+            elif isinstance(side, ast.Constant):
+                sides.append(side.value)
+            else:
+                return None
+        same = sides[0] is sides[1] if isinstance(condition.ops[0], ast.Is | ast.IsNot) \
+            else sides[0] == sides[1]
+        return same if isinstance(condition.ops[0], ast.Is | ast.Eq) else not same
+    if isinstance(condition, ast.UnaryOp) and isinstance(condition.op, ast.Not):
+        value = _with_flags_off(condition.operand)
+        return None if value is None else not value
+    if isinstance(condition, ast.BoolOp):
+        values = [_with_flags_off(v) for v in condition.values]
+        if None in values:
+            return None
+        return all(values) if isinstance(condition.op, ast.And) else any(values)
+    return None
 
 
 def _same_space(text: str) -> str:
