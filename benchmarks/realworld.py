@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         write_section("realworld", text)
     if args.misses:
-        for name in ("cleanse (html)", "cleanse (text capture)"):
+        for name in [system for system in outcomes if system.startswith("cleanse")]:
             print(f"\n{name}:")
             for file, outcome in outcomes[name].items():
                 for s in outcome.missed:
