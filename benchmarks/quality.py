@@ -695,7 +695,9 @@ def main() -> int:
                       "left out of them, hence fewer pages); markdown captures "
                       "are the pages as a reader service gives them (markdownify, links and "
                       "tables marked up), which the linked model judges. Token precision / "
-                      "recall / F1, mean per page. Median ms per page are wall clock on 2 cores "
+                      "recall / F1, mean per page (tokens after NFKC and lowercasing, without soft "
+                      "hyphens and zero-width characters on either side: "
+                      "`cleanse.evaluation.tokens`). Median ms per page are wall clock on 2 cores "
                       "shared with other work, the anchors' from the run that filled their "
                       "cache: a rough guide only (the Speed section times the systems side by "
                       "side). " + WCXB_CREDIT + ".\n\n" + text)

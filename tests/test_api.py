@@ -42,6 +42,20 @@ def test_html_declared_gb2312_is_read_as_gb18030():
     assert doc.encoding == "gb18030"
 
 
+def test_text_is_composed_and_without_invisible_characters():
+    # A decomposed "ü", soft hyphens (raw and as `&shy;`), a zero-width space: gone from the
+    # text, so the words read whole; a zero-width joiner (an emoji sequence) stays.
+    body = ("Die Kommen\u00adtare zu die&shy;sem Beitrag u\u0308ber Wetter\u200bdaten sind "
+            "lang genug, um als Absatz gelesen zu werden, und enden mit "
+            "\U0001f469\u200d\U0001f52c.")
+    html = f"<html><body><article><h1>Titel</h1><p>{body}</p><p>{body}!</p></article></body></html>"
+    for capture in (html, body.replace("&shy;", "\u00ad")):
+        assert "Kommentare zu diesem Beitrag über Wetterdaten" in cleanse.clean(capture).text
+        assert "\U0001f469\u200d\U0001f52c" in cleanse.clean(capture).text
+    lines = to_capture("a\u00ad\nu\u0308\n\u200b\n").text.split("\n")
+    assert lines == ["a", "ü", "", ""]  # the same lines, line for line
+
+
 @pytest.mark.parametrize("data,kind", [
     (b"\x89PNG\r\n\x1a\n" + bytes(200), "PNG image"),
     (b"%PDF-1.7\n" + bytes(range(256)), "PDF document"),

@@ -642,6 +642,38 @@ def test_legal_notices_and_contact_details_are_chrome(line, rule):
     assert_article_kept(capture, body)
 
 
+@pytest.mark.parametrize("line,rule", [
+    ("Your email address will not be published. Required fields are marked *", "comment_form"),
+    ("Save my name, email, and website in this browser for the next time I comment.",
+     "comment_form"),
+    ("Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert",
+     "comment_form"),
+    ("This site uses Akismet to reduce spam. Learn how your comment data is processed.",
+     "comment_form"),
+    ("This entry was posted in Travel, Weather and tagged rain, trains. Bookmark the permalink.",
+     "post_footer"),
+    ("Dieser Eintrag wurde veröffentlicht in Allgemein und getaggt mit Bahn, Wetter.",
+     "post_footer"),
+    ("Tags: rail, weather, commuting", "post_footer"),
+])
+def test_comment_forms_and_post_footers_are_chrome(line, rule):
+    body = DE if "Dieser" in line or "Deine" in line else EN
+    capture = page(*body, line)
+    labels = labelled(capture)
+    assert_flagged(labels, line, ("chrome", rule))
+    assert_unflagged(labels, body)
+
+
+def test_a_sentence_opening_like_a_post_footer_is_not_one():
+    # A post footer is short: a long paragraph that happens to open with its words is prose.
+    sentence = ("Posted in the town hall for a week, the plans drew hundreds of comments from "
+                "residents who worried that the new line would cut the park in two, and the "
+                "council has promised to answer each of them before the final vote next spring.")
+    labels = labelled(page(EN[0], sentence, EN[1]))
+    assert not any(d.detector == "chrome" for line in lines_with(labels, sentence)
+                   for d in line.decisions)
+
+
 def test_an_article_about_trademarks_is_not_a_legal_notice():
     sentence = ("The court ruled that the word mark was too generic to protect, a blow to firms "
                 "that register trademarks for everyday words.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import cleanse
-from cleanse.evaluation import score_labels
+from cleanse.evaluation import score_labels, token_f1
 
 BODY_RECALL_FLOOR = 0.99
 JUNK_LEAK_CEILING = 0.01
@@ -41,3 +41,11 @@ def test_language_and_segments_match_expectation(seed):
     got = [{"first_line": s.first_line, "last_line": s.last_line, "language": s.language}
            for s in doc.segments]
     assert got == expected["segments"]
+
+
+def test_token_f1_reads_words_as_a_reader_sees_them():
+    # A soft hyphen in the truth, a decomposed "ü" in the output: the same words.
+    score = token_f1("Die Assistance über alles", "Die Assis\u00adtance u\u0308ber alles")
+    assert (score.precision, score.recall) == (1.0, 1.0)
+    # One token per CJK character, one per word: half the truth's tokens found.
+    assert token_f1("年生 one", "年生人 one two three").recall == 0.5

@@ -31,6 +31,7 @@ class Chrome(Detector):
     * a cookie banner (a cookie word and a consent word);
     * a short legal/footer line (©, ICP numbers, privacy policy), or a legal
       notice of any length (disclaimers, trademark and reprint notices);
+    * a comment form's line ("Your email address will not be published");
     * contact details: two or more labelled fields ("Tel: ... Fax: ...");
     * an image credit, or a caption that ends in one ("... (Image: GETTY)",
       "... Credit: ESA", "... J. Smith / AP file") or opens the way wire
@@ -38,6 +39,8 @@ class Chrome(Detector):
     * a link to the previous/next post ("下一篇：", "Next post: ...");
     * an editor/source byline, or a wire credit ("Reporting by ...; Editing
       by ...", "Citation: ...");
+    * a post's filing under categories and tags ("This entry was posted in ...",
+      "Tags: ...");
     * a line with no letters or digits at all (separators, lone emoji);
     * a line that is mostly markup (``<SCRIPT ...>``, ``&lt;span ...&gt;``):
       code the capture tool let through, never text a reader saw;
@@ -58,6 +61,8 @@ class Chrome(Detector):
         self._buttons = Keywords(self.keywords["whole_line"])
         self._legal = Keywords(self.keywords["contains"])
         self._notices = Keywords(self.keywords["notices"])
+        self._comment_form = Keywords(self.keywords["comment_form"])
+        self._post_footers = Keywords(self.keywords["post_footers"])
         self._contact_field = _labelled_field(self.keywords["contact_fields"])
         self._cookies = Keywords(self.keywords["cookies"])
         self._consent = Keywords(self.keywords["consent"])
@@ -72,9 +77,10 @@ class Chrome(Detector):
         # Most lines hold none of these words: one scan for the union of the groups searched
         # anywhere in a line (and one for those that open it) rules them all out at once.
         k = self.keywords
-        self._any_inside = Keywords(k["cookies"] + k["contains"] + k["notices"])
+        self._any_inside = Keywords(k["cookies"] + k["contains"] + k["notices"]
+                                    + k["comment_form"])
         self._any_opening = Keywords(k["credit_prefixes"] + k["pagination_prefixes"]
-                                     + k["bylines"] + k["wire_credits"])
+                                     + k["bylines"] + k["wire_credits"] + k["post_footers"])
 
     def _rule(self, line: Line) -> tuple[str, float, str] | None:
         features = line.features
@@ -96,8 +102,11 @@ class Chrome(Detector):
         if inside and tokens <= self.max_banner_tokens and self._cookies.search(plain) and \
                 self._consent.search(plain):
             return "cookie_banner", 0.85, "cookie/consent banner"
-        if inside and tokens <= self.max_footer_tokens and (hit := self._legal.search(plain)):
-            return "legal_footer", 0.8, f"footer or legal line ('{hit}')"
+        if inside and tokens <= self.max_footer_tokens:
+            if hit := self._legal.search(plain):
+                return "legal_footer", 0.8, f"footer or legal line ('{hit}')"
+            if hit := self._comment_form.search(plain):
+                return "comment_form", 0.8, f"comment form ('{hit}')"
         if tokens <= self.max_banner_tokens:
             if inside and (hit := self._notices.search(plain)):
                 return "legal_notice", 0.8, f"legal notice ('{hit}')"
@@ -105,7 +114,8 @@ class Chrome(Detector):
             if (":" in plain or "：" in plain) and \
                     len(fields := self._contact_field.findall(plain)) >= 2:
                 return "contact_details", 0.75, f"contact details ({', '.join(fields[:3])})"
-        opening = (tokens <= self.max_credit_tokens or tokens <= self.max_wire_credit_tokens) and \
+        opening = (tokens <= self.max_credit_tokens or tokens <= self.max_wire_credit_tokens
+                   or tokens <= self.max_footer_tokens) and \
             self._any_opening.startswith(plain) is not None
         if opening and tokens <= self.max_credit_tokens and \
                 (hit := self._credits.startswith(plain)):
@@ -124,6 +134,9 @@ class Chrome(Detector):
         if opening and tokens <= self.max_wire_credit_tokens and \
                 (hit := self._wire_credits.startswith(plain)):
             return "wire_credit", 0.6, f"wire-service or citation credit ('{hit}')"
+        if opening and tokens <= self.max_footer_tokens and \
+                (hit := self._post_footers.startswith(plain)):
+            return "post_footer", 0.7, f"the post's categories or tags ('{hit}')"
         if tokens <= self.max_credit_tokens and not features.terminal and \
                 EXPANDER_SUFFIX.search(plain):
             return "expander", 0.7, "ends in an expander link (展开/更多/全文)"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import unicodedata
 import zlib
 from pathlib import Path
 
@@ -41,6 +42,12 @@ ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-8
 HTML_SIGNS = regex.compile(r"<(?:!doctype\s+html|html|head|body|div|p|span|a\s|br|li|td|meta|"
                            r"script|article|section|table|h[1-6])\b", regex.I)
 CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters a reader never sees that split the words around them for every later step
+# (keyword matching, search, deduplication, a token-based score): the soft hyphen (a
+# hyphenation hint, `&shy;`), the zero-width space, the word joiner and a byte order mark
+# inside the text. The zero-width (non-)joiner stays: it shapes Indic and Persian words
+# and emoji sequences.
+INVISIBLE = regex.compile("[\u00ad\u200b\u2060\ufeff]")
 
 GZIP_MAGIC = b"\x1f\x8b"
 # What bytes handed to clean() may decompress to (the CLI applies its own --max-bytes).
@@ -293,6 +300,20 @@ def _unwrap_json(text: str) -> tuple[str, dict] | None:
     return None
 
 
+def visible_text(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC: "u" and a combining diaeresis become "ü")
+    without the :data:`INVISIBLE` characters; the same lines, line for line.
+
+    Both change no visible character, and both make words match: a decomposed "Ähnliche" or
+    a soft-hyphenated "Kommen\u00adtare" is not the word a vocabulary or a reader's search
+    holds.
+    """
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)  # (returns the text itself when already NFC)
+    return INVISIBLE.sub("", text) if INVISIBLE.search(text) else text
+
+
 def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str | None = None,
                kind: str | None = None, charset: str | None = None) -> Capture:
     """Build a Capture from text, bytes, or a path (``pathlib.Path`` / ``os.PathLike``).
@@ -300,7 +321,8 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
     A plain ``str`` is always treated as the capture's text, never as a path.
     HTML is rendered to lines (the whole page, with DOM hints); in markdown, setext
     headings are written as ATX ones (:func:`~cleanse.reading.markdown.setext_as_atx`,
-    line for line). ``charset`` is
+    line for line). The text (and an HTML page's metadata) is then in composed form without
+    invisible characters (:func:`visible_text`). ``charset`` is
     the encoding a transport declared for bytes (an HTTP ``Content-Type``); it
     beats the page's own ``<meta charset>``.
     """
@@ -334,8 +356,11 @@ def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str |
     kind = kind or detect_kind(value, extension_kind(source))
     if kind == "html":
         value, hints, page_metadata = render(value)
-        metadata = {**page_metadata, **metadata}
+        value = visible_text(value)
+        metadata = {**{key: visible_text(item) if isinstance(item, str) else item
+                       for key, item in page_metadata.items()}, **metadata}
     else:
+        value = visible_text(value)
         if kind == "markdown":
             value = setext_as_atx(value)
         hints = markdown_hints(value, unfenced=kind == "text")

@@ -16,6 +16,8 @@ struct Chrome<'py> {
     buttons: Group<'py>,
     legal: Group<'py>,
     notices: Group<'py>,
+    comment_form: Group<'py>,
+    post_footers: Group<'py>,
     cookies: Group<'py>,
     consent: Group<'py>,
     credits: Group<'py>,
@@ -47,6 +49,8 @@ impl<'py> Chrome<'py> {
             buttons: group(intern!(py, "_buttons"))?,
             legal: group(intern!(py, "_legal"))?,
             notices: group(intern!(py, "_notices"))?,
+            comment_form: group(intern!(py, "_comment_form"))?,
+            post_footers: group(intern!(py, "_post_footers"))?,
             cookies: group(intern!(py, "_cookies"))?,
             consent: group(intern!(py, "_consent"))?,
             credits: group(intern!(py, "_credits"))?,
@@ -107,6 +111,10 @@ impl<'py> Chrome<'py> {
                 return Ok(Some(("legal_footer", 0.8,
                                 format!("footer or legal line ('{}')", c.word(hit)?))));
             }
+            if let Some(hit) = c.search(&self.comment_form, plain)? {
+                return Ok(Some(("comment_form", 0.8,
+                                format!("comment form ('{}')", c.word(hit)?))));
+            }
         }
         if tokens <= self.max_banner_tokens {
             if inside {
@@ -127,7 +135,8 @@ impl<'py> Chrome<'py> {
                 }
             }
         }
-        let opening = (tokens <= self.max_credit_tokens || tokens <= self.max_wire_credit_tokens)
+        let opening = (tokens <= self.max_credit_tokens || tokens <= self.max_wire_credit_tokens
+                       || tokens <= self.max_footer_tokens)
             && c.startswith(&self.any_opening, plain)?.is_some();
         if opening && tokens <= self.max_credit_tokens {
             if let Some(hit) = c.startswith(&self.credits, plain)? {
@@ -166,6 +175,12 @@ impl<'py> Chrome<'py> {
             if let Some(hit) = c.startswith(&self.wire_credits, plain)? {
                 return Ok(Some(("wire_credit", 0.6, format!(
                     "wire-service or citation credit ('{}')", c.word(hit)?))));
+            }
+        }
+        if opening && tokens <= self.max_footer_tokens {
+            if let Some(hit) = c.startswith(&self.post_footers, plain)? {
+                return Ok(Some(("post_footer", 0.7, format!(
+                    "the post's categories or tags ('{}')", c.word(hit)?))));
             }
         }
         let terminal = features.slot(intern!(py, "terminal"))?.is_truthy()?;
