@@ -655,6 +655,7 @@ def test_legal_notices_and_contact_details_are_chrome(line, rule):
     ("Dieser Eintrag wurde veröffentlicht in Allgemein und getaggt mit Bahn, Wetter.",
      "post_footer"),
     ("Tags: rail, weather, commuting", "post_footer"),
+    ("Comments are closed.", "comment_form"),
 ])
 def test_comment_forms_and_post_footers_are_chrome(line, rule):
     body = DE if "Dieser" in line or "Deine" in line else EN
