@@ -47,7 +47,8 @@ CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # hyphenation hint, `&shy;`), the zero-width space, the word joiner and a byte order mark
 # inside the text. The zero-width (non-)joiner stays: it shapes Indic and Persian words
 # and emoji sequences.
-INVISIBLE = regex.compile("[\u00ad\u200b\u2060\ufeff]")
+INVISIBLE_CHARACTERS = "\u00ad\u200b\u2060\ufeff"
+WITHOUT_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARACTERS))  # a str.translate table
 
 GZIP_MAGIC = b"\x1f\x8b"
 # What bytes handed to clean() may decompress to (the CLI applies its own --max-bytes).
@@ -302,7 +303,7 @@ def _unwrap_json(text: str) -> tuple[str, dict] | None:
 
 def visible_text(text: str) -> str:
     """``text`` in Unicode's composed form (NFC: "u" and a combining diaeresis become "ü")
-    without the :data:`INVISIBLE` characters; the same lines, line for line.
+    without :data:`INVISIBLE_CHARACTERS`; the same lines, line for line.
 
     Both change no visible character, and both make words match: a decomposed "Ähnliche" or
     a soft-hyphenated "Kommen\u00adtare" is not the word a vocabulary or a reader's search
@@ -310,8 +311,13 @@ def visible_text(text: str) -> str:
     """
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFC", text)  # (returns the text itself when already NFC)
-    return INVISIBLE.sub("", text) if INVISIBLE.search(text) else text
+    # (The check alone: normalize() composes again whenever a character only may need it,
+    # twice the time on a Chinese page. `in`, not a regex: ~50x faster on such a page.)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if any(character in text for character in INVISIBLE_CHARACTERS):
+        text = text.translate(WITHOUT_INVISIBLE)
+    return text
 
 
 def to_capture(value: str | bytes | os.PathLike[str] | Capture, *, source: str | None = None,
