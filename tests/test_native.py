@@ -675,6 +675,19 @@ def _tricky_captures() -> list[Capture]:
              {"signature": 0}, {"signature": ""}, {}, {}]
     captures.append(Capture("\n".join(lines), source="tricky html", kind="html",
                             metadata={"title": "Breaking: news 25"}, line_hints=hints))
+    # Comment headings in a sidebar, in a comments container, above and below the title
+    # heading, one inside an <article> (related_lists' furniture and title conditions).
+    prose = "<p>I write about cities and the people who plan them, for twenty years now.</p>"
+    widget = ("<h2>Recent Comments</h2><ul>" + "<li>Jane on a post (March 3, 2024)</li>" * 3
+              + "</ul>")
+    thread = ('<div id="comments"><h2>3 Comments</h2>'
+              + "<p>Ann says:</p><p>March 3, 2024 at 4:11 am</p><p>Thanks, a good read.</p>" * 3
+              + "</div>")
+    html = ("<html><head><title>Rail line</title></head><body>"
+            f'<div class="sidebar">{prose * 2}{widget}</div><div>{prose * 2}{widget}</div>'
+            "<main><h1>Rail line</h1>" + prose * 3 + f"<article>{widget}</article></main>"
+            f'<div class="widget">{widget}</div>{thread}</body></html>')
+    captures.append(to_capture(html, source="tricky comment headings", kind="html"))
     return captures
 
 
