@@ -1066,3 +1066,26 @@ def test_a_thread_heading_in_the_articles_own_kind_of_container_opens_the_sectio
     section = _comment_section_lines(labelled(html, kind="html"))
     assert section and section[0] == "3 Comments"
     assert not any(p in line for p in EN for line in section)
+
+
+def test_a_list_of_dated_items_under_a_comment_heading_is_no_thread():
+    # A text capture of a blog: the sidebar's "Recent Comments" lists other posts' comments,
+    # one dated item after another, before the article; the article's own thread, each
+    # dated header followed by its comment, comes after it.
+    about = ("I write about cities, transport and the people who plan them, and I have "
+             "done so for twenty years in three countries and many more towns.")
+    widget = ["Recent Comments", *(f"* {name} on Council approves rail line (March {n}, 2024)"
+                                   for n, name in enumerate(["Jane", "Peter", "Mo"], start=3))]
+    thread = [line for n, name in enumerate(["Ann", "Bo", "Cy"], start=3)
+              for line in (f"* {name} on March {n}, 2024 at 4:11 pm said:",
+                           "Thanks for writing this, it was a good read for me.")]
+    # An article long enough that the thread lies beyond the heading's look-ahead.
+    article = [f"{paragraph[:-1]}, the report said in part {k}." for k in (1, 2, 3, 4)
+               for paragraph in EN]
+    capture = page(about, about, *widget, "Council approves rail line", *article,
+                   "3 Comments", *thread)
+    labels = labelled(capture)
+    section = _comment_section_lines(labels)
+    assert "Recent Comments" not in section
+    assert_unflagged(labels, article)
+    assert section[0] == "3 Comments" and any("Ann on March" in line for line in section)

@@ -657,6 +657,15 @@ TRICKY_PAGES = [
     "1,234 likes\n3.2万 评论\n12 LıKES\nShare: Facebook | Twitter | Email 0\n分享至 微博 微信\n"
     "Share · Tweet · Email\n分享到：（微博）、微信【12】\nSHARE 1.2k+ shares\n",
     *[BIO_PAGE, BIO_PAGE.replace("Jane Doe writes", "Jane Doe\ud800 writes")],
+    # Dated list items in a run (a "Recent Comments" widget) and a thread's dated headers.
+    "I write about cities and the people who plan them, and I have done so for twenty years "
+    "in three countries and many more towns.\n"
+    "I write about towns and the people who plan them, and I have done so for twenty years "
+    "in four countries and many more cities.\n"
+    "Recent Comments\n* Jane on Rail line (March 3, 2024)\n* Mo on Rail line (March 4, 2024)\n"
+    "* Bo on Bus fares (March 5, 2024)\nRail line\nThe council approved the rail line.\n"
+    "Comments\n* Ann on March 3, 2024 at 4:11 pm said:\nThanks, a good read.\n"
+    "* Cy on March 4, 2024 at 4:11 pm said:\nA good read, thanks.\n",
     "Buy Bitcoin now at example.com\n以最优惠的价格买卖您的加密货币，立即注册\n"
     "[Bitcoin and crypto trading](http://example.com/\ud800)\nCRYPTO Exchange: www.exchange.io\n",
 ]

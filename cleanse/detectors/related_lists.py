@@ -250,9 +250,14 @@ class RelatedLists(Detector):
             return False
         if counted:
             return True  # "已有3件评论" after the article says what follows
-        window = content[i + 1:i + 1 + self.thread_window]
-        dated = sum(1 for line in window
-                    if line.features.has_date and not line.features.prose)
+        # A dated item in a run of list items ("* Jane on <post> (March 3, 2024)" under
+        # "Recent Comments", a widget of other posts' comments) is no thread's header: a
+        # header is followed by its comment's text.
+        window = range(len(content))[i + 1:i + 1 + self.thread_window]
+        dated = sum(1 for k in window
+                    if content[k].features.has_date and not content[k].features.prose
+                    and not (content[k].features.list_item and k + 1 < len(content)
+                             and content[k + 1].features.list_item))
         return dated >= self.min_thread_dates
 
     def _inline_link(self, line: Line) -> str | None:

@@ -73,7 +73,12 @@ impl<'py> RelatedLists<'py, '_> {
             return true;
         }
         let window = python_slice(lines.len(), i as i64 + 1, i as i64 + 1 + self.thread_window);
-        let dated = lines[window].iter().filter(|l| l.has_date() && !l.prose).count();
+        // A dated item in a run of list items is no thread's header.
+        let dated = window.filter(|&k| {
+            let l = &lines[k];
+            l.has_date() && !l.prose
+                && !(l.list_item && k + 1 < lines.len() && lines[k + 1].list_item)
+        }).count();
         dated as f64 >= self.min_thread_dates
     }
 
