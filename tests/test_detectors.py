@@ -1034,3 +1034,91 @@ def test_a_heading_word_in_a_navigation_container_after_the_prose_opens_no_list(
                for d in line.decisions)
     assert not any(d.detector == "related_lists" for line in labels.lines
                    for d in line.decisions)
+
+
+# A blog page whose sidebar, before the article in the DOM, lists the latest comments on
+# other posts (a dated list under a comment heading), then the article and its own thread.
+SIDEBAR_WIDGET = ('<aside class="sidebar"><h2>Recent Comments</h2><ul>'
+                  + "".join(f"<li><a>{name} on Council approves rail line (March {n}, 2024)</a>"
+                            "</li>" for n, name in enumerate(["Jane", "Peter", "Mo"], start=3))
+                  + "</ul></aside>")
+SIDEBAR_PROSE = ("<p>I write about cities, transport and the people who plan them, and I have "
+                 "done so for twenty years in three countries.</p>" * 2)
+THREAD_HTML = ('<div id="comments"><h2>3 Comments</h2>'
+               + "".join(f"<p>{name} says:</p><p>March {n}, 2024 at 4:11 am</p>"
+                         f"<p>Thanks for writing this, it was a good read for me.</p>"
+                         for n, name in enumerate(["Ann", "Bo", "Cy"], start=3)) + "</div>")
+
+
+def _blog(before_article: str, after_article: str = "") -> str:
+    return ("<html><head><title>Council approves rail line</title></head><body>"
+            + before_article + "<main><h1>Council approves rail line</h1>"
+            + "".join(f"<p>{p}</p>" for p in EN)
+            + "<table><tr><td>Line</td><td>Cost</td></tr><tr><td>North</td><td>2.3 bn</td></tr>"
+            "</table></main>" + after_article + THREAD_HTML + "</body></html>")
+
+
+def _comment_section_lines(labels: cleanse.Page) -> list[str]:
+    return [line.text for line in labels.lines if any(
+        (d.detector, d.rule) == ("related_lists", "comment_section") for d in line.decisions)]
+
+
+@pytest.mark.parametrize(("before_article", "after_article"), [
+    # In a sidebar container (dom_hints' furniture) above the title heading.
+    ('<div class="sidebar">' + SIDEBAR_PROSE + SIDEBAR_WIDGET + "</div>", ""),
+    # In a sidebar container between the article and its thread: the thread's own heading
+    # opens the section.
+    ("", '<div class="sidebar">' + SIDEBAR_PROSE + SIDEBAR_WIDGET + "</div>"),
+    # In no furniture container, but above the page's title heading: the comments on an
+    # article follow it.
+    ("<div>" + SIDEBAR_PROSE + SIDEBAR_WIDGET.replace('<aside class="sidebar">', "<div>")
+     .replace("</aside>", "</div>") + "</div>", ""),
+])
+def test_a_comment_heading_in_a_sidebar_or_above_the_title_opens_no_comment_section(
+        before_article, after_article):
+    labels = labelled(_blog(before_article, after_article), kind="html")
+    section = _comment_section_lines(labels)
+    assert "Recent Comments" not in section
+    assert not any(p in line or "2.3 bn" in line or "Council approves" in line
+                   for p in EN for line in section)
+    # The article's own thread still goes, from its own heading on.
+    assert section[0] == "3 Comments" and any("Thanks for writing" in line for line in section)
+
+
+@pytest.mark.parametrize("html", [
+    # A page builder's "widget" blocks hold the title heading too: the name says nothing.
+    '<html><head><title>Council approves rail line</title></head><body><div class="widget">'
+    "<h1>Council approves rail line</h1></div><div>" + "".join(f"<p>{p}</p>" for p in EN)
+    + '</div><div class="widget">' + THREAD_HTML + "</div></body></html>",
+    # The title heading's only copy after the thread is hidden (a "republish" dialog).
+    "<html><head><title>Council approves rail line</title></head><body><main>"
+    "<p>Council approves rail line</p>" + "".join(f"<p>{p}</p>" for p in EN) + "</main>"
+    + THREAD_HTML + '<div hidden><h1>Council approves rail line</h1></div></body></html>',
+])
+def test_a_thread_heading_in_the_articles_own_kind_of_container_opens_the_section(html):
+    section = _comment_section_lines(labelled(html, kind="html"))
+    assert section and section[0] == "3 Comments"
+    assert not any(p in line for p in EN for line in section)
+
+
+def test_a_list_of_dated_items_under_a_comment_heading_is_no_thread():
+    # A text capture of a blog: the sidebar's "Recent Comments" lists other posts' comments,
+    # one dated item after another, before the article; the article's own thread, each
+    # dated header followed by its comment, comes after it.
+    about = ("I write about cities, transport and the people who plan them, and I have "
+             "done so for twenty years in three countries and many more towns.")
+    widget = ["Recent Comments", *(f"* {name} on Council approves rail line (March {n}, 2024)"
+                                   for n, name in enumerate(["Jane", "Peter", "Mo"], start=3))]
+    thread = [line for n, name in enumerate(["Ann", "Bo", "Cy"], start=3)
+              for line in (f"* {name} on March {n}, 2024 at 4:11 pm said:",
+                           "Thanks for writing this, it was a good read for me.")]
+    # An article long enough that the thread lies beyond the heading's look-ahead.
+    article = [f"{paragraph[:-1]}, the report said in part {k}." for k in (1, 2, 3, 4)
+               for paragraph in EN]
+    capture = page(about, about, *widget, "Council approves rail line", *article,
+                   "3 Comments", *thread)
+    labels = labelled(capture)
+    section = _comment_section_lines(labels)
+    assert "Recent Comments" not in section
+    assert_unflagged(labels, article)
+    assert section[0] == "3 Comments" and any("Ann on March" in line for line in section)

@@ -71,3 +71,18 @@ def test_hidden_elements_mark_their_lines():
     assert not rendered[PROSE].get("hidden")
     for line in ("Styled away", "Hidden from readers", "Enable scripts", "Streamed later"):
         assert rendered[line]["hidden"] is True, line
+
+
+def test_a_comments_own_article_below_the_post_is_no_content():
+    # HTML5 markup gives each reader comment its own <article>: below the post, outside the
+    # DOM main-content pick, it is a comment, not content of the page's own.
+    post = f'<div class="post-body"><h1>Rail</h1><p>{PROSE}</p></div>'
+    comments = ('<div id="comments">' + "".join(
+        f'<article class="comment"><p>Reader {n} says the line is late.</p></article>'
+        for n in range(3)) + "</div>")
+    rendered = dict(lines_and_hints(post + comments))
+    assert not rendered["Reader 0 says the line is late."]["in_content"]
+    # Inside the post's own <article> it stays content (and inside the DOM main-content
+    # pick: testimonials a product page shows as its content).
+    nested = dict(lines_and_hints(f"<article><h1>Rail</h1><p>{PROSE}</p>{comments}</article>"))
+    assert nested["Reader 0 says the line is late."]["in_content"]

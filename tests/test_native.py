@@ -657,6 +657,15 @@ TRICKY_PAGES = [
     "1,234 likes\n3.2万 评论\n12 LıKES\nShare: Facebook | Twitter | Email 0\n分享至 微博 微信\n"
     "Share · Tweet · Email\n分享到：（微博）、微信【12】\nSHARE 1.2k+ shares\n",
     *[BIO_PAGE, BIO_PAGE.replace("Jane Doe writes", "Jane Doe\ud800 writes")],
+    # Dated list items in a run (a "Recent Comments" widget) and a thread's dated headers.
+    "I write about cities and the people who plan them, and I have done so for twenty years "
+    "in three countries and many more towns.\n"
+    "I write about towns and the people who plan them, and I have done so for twenty years "
+    "in four countries and many more cities.\n"
+    "Recent Comments\n* Jane on Rail line (March 3, 2024)\n* Mo on Rail line (March 4, 2024)\n"
+    "* Bo on Bus fares (March 5, 2024)\nRail line\nThe council approved the rail line.\n"
+    "Comments\n* Ann on March 3, 2024 at 4:11 pm said:\nThanks, a good read.\n"
+    "* Cy on March 4, 2024 at 4:11 pm said:\nA good read, thanks.\n",
     "Buy Bitcoin now at example.com\n以最优惠的价格买卖您的加密货币，立即注册\n"
     "[Bitcoin and crypto trading](http://example.com/\ud800)\nCRYPTO Exchange: www.exchange.io\n",
 ]
@@ -675,6 +684,19 @@ def _tricky_captures() -> list[Capture]:
              {"signature": 0}, {"signature": ""}, {}, {}]
     captures.append(Capture("\n".join(lines), source="tricky html", kind="html",
                             metadata={"title": "Breaking: news 25"}, line_hints=hints))
+    # Comment headings in a sidebar, in a comments container, above and below the title
+    # heading, one inside an <article> (related_lists' furniture and title conditions).
+    prose = "<p>I write about cities and the people who plan them, for twenty years now.</p>"
+    widget = ("<h2>Recent Comments</h2><ul>" + "<li>Jane on a post (March 3, 2024)</li>" * 3
+              + "</ul>")
+    thread = ('<div id="comments"><h2>3 Comments</h2>'
+              + "<p>Ann says:</p><p>March 3, 2024 at 4:11 am</p><p>Thanks, a good read.</p>" * 3
+              + "</div>")
+    html = ("<html><head><title>Rail line</title></head><body>"
+            f'<div class="sidebar">{prose * 2}{widget}</div><div>{prose * 2}{widget}</div>'
+            "<main><h1>Rail line</h1>" + prose * 3 + f"<article>{widget}</article></main>"
+            f'<div class="widget">{widget}</div>{thread}</body></html>')
+    captures.append(to_capture(html, source="tricky comment headings", kind="html"))
     return captures
 
 

@@ -171,6 +171,14 @@ UNUSUAL = [
     "<html><body><span>just a few words</span></body></html>",
     "<html><body><div>" + "".join(f"<p><a href={i}>Link number {i} to another story</a></p>"
                                   for i in range(30)) + "</div></body></html>",
+    # each reader comment its own <article>, below a post (outside the main-content pick)
+    # and as a product page's testimonials (the pick)
+    "<html><body><div class='entry-content'>" + "<p>A paragraph of the post, long enough to "
+    "count as prose for the scorer, with commas, and more words.</p>" * 6 + "</div>"
+    "<div id='comments'>" + "<article class='comment'><p>Reader says: a comment.</p></article>"
+    * 3 + "</div><div id='reviews'>" + "<article class='comments-comment'><p>A testimonial "
+    "of the course, long enough to be prose, with commas, and more words.</p></article>" * 6
+    + "</div></body></html>",
 ]
 
 

@@ -36,6 +36,9 @@ def any_fullmatch(patterns: list[str]) -> Callable[[str], bool]:
 # The rule of a run of one-word lines (see RelatedLists._menu_entry).
 MENU_RUN = ("menus", "menu_run")
 COUNT_SUFFIX = regex.compile(r"[（(]\d+[)）]$")  # "评论 (12)"
+# The furniture markers (``dom_hints``' ``boilerplate`` hint, reading/html.py) of a comment
+# section's own container.
+COMMENT_CONTAINERS = frozenset({"comment", "comments"})
 INLINE_SEPARATOR = regex.compile(r"^\s*[:：|｜>›»-]\s*")
 
 
@@ -64,7 +67,13 @@ class RelatedLists(Detector):
       ``thread_window`` lines. Long comment threads hold more prose than
       the article, so the share alone misses them. A heading that counts the
       comments ("《标题》已有3件评论", "12 Responses to ...") needs only the
-      ``min_prose_before_comments`` tokens of prose above it.
+      ``min_prose_before_comments`` tokens of prose above it. On HTML, a comment
+      heading heads no section before the page's title heading (the comments on an
+      article follow it; hint ``title_affinity`` 1, not hidden), nor inside a furniture
+      container of another kind than comments (a sidebar's "Recent Comments" widget: its
+      ``boilerplate`` hint, outside any ``<article>``) unless the title heading sits in
+      one of that kind too (a page builder's "widget" blocks); ``dom_hints`` judges those
+      lines.
     """
 
     name = "related_lists"
@@ -108,10 +117,12 @@ class RelatedLists(Detector):
         return self._list_headings.fullmatch(text) or self._list_patterns(text)
 
     def _comment_section_at(self, content: list[Line], i: int, text: str | None,
-                            seen_prose: int, total_prose: int) -> str | None:
+                            seen_prose: int, total_prose: int,
+                            title: tuple[int, str]) -> str | None:
         """The heading's text when ``content[i]`` (whose heading text is ``text``) starts the
-        comment section."""
-        if not text:
+        comment section; ``title`` is the title heading's last line and furniture marker
+        (``_title_heading``)."""
+        if not text or i < title[0] or self._other_furniture(content[i], title[1]):
             return None
         # Where the line sits first: a few comparisons, where the comment patterns cost ~1.7 us
         # a line (most short lines before the article's end never reach them).
@@ -122,6 +133,30 @@ class RelatedLists(Detector):
                 or self._comment_patterns(content[i].features.plain.strip())):
             return None
         return text
+
+    @staticmethod
+    def _other_furniture(line: Line, title_marker: str) -> bool:
+        """Whether ``line`` sits in a furniture container other than a comment section's, as
+        ``dom_hints`` judges containers (outside any ``<article>``/``<main>``), and of
+        another kind than the title heading's (``title_marker``)."""
+        hints = line.hints
+        container = hints.get("boilerplate")
+        return bool(container) and container not in COMMENT_CONTAINERS \
+            and container != title_marker and not hints.get("in_content")
+
+    @staticmethod
+    def _title_heading(content: list[Line]) -> tuple[int, str]:
+        """The index of the last line of the page's title heading (HTML: hint
+        ``title_affinity`` 1, not hidden: a hidden copy in a dialog is not where the article
+        is), -1 when none is known; and the furniture marker of its first line that has
+        one ("" for none)."""
+        end, marker = -1, ""
+        for k, line in enumerate(content):
+            hints = line.hints
+            if hints.get("title_affinity") == 1.0 and not hints.get("hidden"):
+                end = k
+                marker = marker or hints.get("boilerplate") or ""
+        return end, marker
 
     @staticmethod
     def _list_end(anchors: list[bool], start: int) -> int:
@@ -153,6 +188,7 @@ class RelatedLists(Detector):
                     for text, line in zip(texts, content)]
         comment_texts = [text if line.features.tokens <= self.max_comment_heading_tokens
                          else None for text, line in zip(texts, content)]
+        title = self._title_heading(content)
         seen_prose = 0
         i = 0
         while i < len(content):
@@ -165,7 +201,7 @@ class RelatedLists(Detector):
                 # A comment section below a short list ends the list and is judged on its own.
                 end = next((j for j in range(i + 1, end)
                             if self._comment_section_at(content, j, comment_texts[j],
-                                                        seen_prose, total_prose)), end)
+                                                        seen_prose, total_prose, title)), end)
                 if end > i + 1:
                     found.append((i, "list_heading", Category.TRENDING, 0.9,
                                   f"heading '{heading}' opens a list of other stories"))
@@ -175,7 +211,7 @@ class RelatedLists(Detector):
                     continue
             # "《Title》已有1件评论", "3 Responses to “Title”" name the article.
             comment_heading = self._comment_section_at(content, i, comment_texts[i],
-                                                       seen_prose, total_prose)
+                                                       seen_prose, total_prose, title)
             if comment_heading:
                 found += [(item, "comment_section", Category.COMMENT, 0.75,
                            f"comment section after heading '{comment_heading}'")
@@ -214,9 +250,14 @@ class RelatedLists(Detector):
             return False
         if counted:
             return True  # "已有3件评论" after the article says what follows
-        window = content[i + 1:i + 1 + self.thread_window]
-        dated = sum(1 for line in window
-                    if line.features.has_date and not line.features.prose)
+        # A dated item in a run of list items ("* Jane on <post> (March 3, 2024)" under
+        # "Recent Comments", a widget of other posts' comments) is no thread's header: a
+        # header is followed by its comment's text.
+        window = range(len(content))[i + 1:i + 1 + self.thread_window]
+        dated = sum(1 for k in window
+                    if content[k].features.has_date and not content[k].features.prose
+                    and not (content[k].features.list_item and k + 1 < len(content)
+                             and content[k + 1].features.list_item))
         return dated >= self.min_thread_dates
 
     def _inline_link(self, line: Line) -> str | None:

@@ -51,6 +51,10 @@ BOILERPLATE_TOKEN = CaseInsensitive(
     r"modal|dialog|drawer|popup|popover|offcanvas)"
     r"(?:$|[-_\s])")
 CONTENT_TAGS = {"article", "main"}
+# Furniture markers of a reader comment: an <article> so named (HTML5 markup for each comment,
+# as WordPress themes write it) outside the DOM main-content pick is a comment below the page,
+# not the page's content.
+COMMENT_MARKERS = {"comment", "comments"}
 # Plain lxml elements (no lxml.html classes: walking them is several times faster). Comments
 # go at parse time, their tails kept: the tree walk would never visit them.
 # huge_tree lifts libxml2's limits (nesting depth 256, text nodes and attributes of 10 MB),
@@ -191,7 +195,10 @@ class _Open:
         marker, hidden, content_named, step = known
         self.containers = parent.containers + ((key, marker),) if marker else parent.containers
         self.block_tag = tag if tag in BLOCK_HINT_TAGS else parent.block_tag
-        self.content = parent.content or tag in CONTENT_TAGS
+        # A comment's own <article> is content only inside the DOM main-content pick (reviews
+        # and testimonials a product page shows as its content).
+        self.content = parent.content or (tag in CONTENT_TAGS
+                                          and (marker not in COMMENT_MARKERS or self.main))
         self.quote = parent.quote or tag == "blockquote"
         self.hidden = parent.hidden or hidden
         self.pre = parent.pre or (key if tag == "pre" else None)

@@ -682,7 +682,12 @@ impl<'a, 'py> Walk<'a, 'py> {
                 furniture_depth += 1;
             }
             let block_tag = if is_block_hint(tag) { tag } else { p.block_tag };
-            let content = p.content || tag == "article" || tag == "main";
+            // `COMMENT_MARKERS`: an <article> that names itself a comment is no content outside
+            // the main-content pick.
+            let content = p.content || ((tag == "article" || tag == "main")
+                && (self.states[state].main
+                    || !marker.is_some_and(|m| matches!(self.markers[m].as_str(),
+                                                        "comment" | "comments"))));
             let quote = p.quote || tag == "blockquote";
             let hidden = p.hidden || hidden;
             let pre = p.pre.or(if tag == "pre" { Some(key) } else { None });

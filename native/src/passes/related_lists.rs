@@ -37,10 +37,14 @@ impl<'py> RelatedLists<'py, '_> {
                && self.list_patterns.call1((text,))?.is_truthy()?))
     }
 
-    /// `RelatedLists._comment_section_at(content, i, text, seen_prose, total_prose)`.
+    /// `RelatedLists._comment_section_at(content, i, text, seen_prose, total_prose, title)`.
     fn comment_section_at(&self, lines: &[LineView<'py>], i: usize, text: Option<&str>,
-                          seen_prose: f64, total_prose: f64) -> PyResult<Option<String>> {
+                          seen_prose: f64, total_prose: f64, title: &(i64, String))
+                          -> PyResult<Option<String>> {
         let Some(text) = text.filter(|t| !t.is_empty()) else { return Ok(None) };
+        if (i as i64) < title.0 || other_furniture(&lines[i], &title.1)? {
+            return Ok(None);
+        }
         // Where the line sits first, as the reference asks (the patterns are a Python call).
         let counted = text.chars().any(|c| self.c.tables.re_digit.has(c));
         if !self.comments_start_here(lines, i, seen_prose, total_prose, counted) {
@@ -69,7 +73,12 @@ impl<'py> RelatedLists<'py, '_> {
             return true;
         }
         let window = python_slice(lines.len(), i as i64 + 1, i as i64 + 1 + self.thread_window);
-        let dated = lines[window].iter().filter(|l| l.has_date() && !l.prose).count();
+        // A dated item in a run of list items is no thread's header.
+        let dated = window.filter(|&k| {
+            let l = &lines[k];
+            l.has_date() && !l.prose
+                && !(l.list_item && k + 1 < lines.len() && lines[k + 1].list_item)
+        }).count();
         dated as f64 >= self.min_thread_dates
     }
 
@@ -125,6 +134,63 @@ fn navigation(line: &LineView<'_>, nav: &Bound<'_, PyAny>) -> PyResult<Navigatio
         found = Navigation::MenuRunOnly;
     }
     Ok(found)
+}
+
+/// The furniture markers of a comment section's own container (`COMMENT_CONTAINERS`).
+const COMMENT_CONTAINERS: [&str; 2] = ["comment", "comments"];
+
+/// A line's hints dict (`Line.hints`).
+fn hints<'py>(line: &LineView<'py>) -> PyResult<Bound<'py, PyDict>> {
+    Ok(line.line.slot(intern!(line.line.py(), "hints"))?.downcast_into::<PyDict>()?)
+}
+
+/// Whether `hints` holds `key` with a true value (`hints.get(key)`, truthy).
+fn hint_true(hints: &Bound<'_, PyDict>, key: &Bound<'_, PyString>) -> PyResult<bool> {
+    hints.get_item(key)?.map_or(Ok(false), |v| v.is_truthy())
+}
+
+/// `RelatedLists._other_furniture(line, title_marker)`: the line sits in a furniture container
+/// other than a comment section's, outside any `<article>`/`<main>`, and of another kind than
+/// the title heading's.
+fn other_furniture(line: &LineView<'_>, title_marker: &str) -> PyResult<bool> {
+    let py = line.line.py();
+    let hints = hints(line)?;
+    let Some(container) = hints.get_item(intern!(py, "boilerplate"))? else { return Ok(false) };
+    if !container.is_truthy()? {
+        return Ok(false);
+    }
+    if let Ok(name) = container.downcast::<PyString>() {
+        let name = name.to_str()?;
+        if COMMENT_CONTAINERS.contains(&name) || name == title_marker {
+            return Ok(false);
+        }
+    }
+    Ok(!hint_true(&hints, intern!(py, "in_content"))?)
+}
+
+/// `RelatedLists._title_heading(content)`: the index of the title heading's last line (hint
+/// `title_affinity` 1, not hidden), -1 when none is known, and the furniture marker of its
+/// first line that has one ("" for none).
+fn title_heading(lines: &[LineView<'_>]) -> PyResult<(i64, String)> {
+    let mut end = -1;
+    let mut marker = String::new();
+    for (index, line) in lines.iter().enumerate() {
+        let py = line.line.py();
+        let hints = hints(line)?;
+        let Some(affinity) = hints.get_item(intern!(py, "title_affinity"))? else { continue };
+        if !affinity.eq(1.0)? || hint_true(&hints, intern!(py, "hidden"))? {
+            continue;
+        }
+        end = index as i64;
+        if marker.is_empty() {
+            if let Some(container) = hints.get_item(intern!(py, "boilerplate"))? {
+                if container.is_truthy()? {
+                    marker = container.extract()?;
+                }
+            }
+        }
+    }
+    Ok((end, marker))
 }
 
 /// `RelatedLists._labels(page, content)`: the decisions `detector` (a `RelatedLists`) makes
@@ -185,6 +251,7 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
     let comment_texts: Vec<Option<&str>> = texts.iter().zip(&lines)
         .map(|(t, l)| t.filter(|_| l.tokens <= max_comment_heading_tokens)).collect();
     let mut found: Vec<Labelled<'py>> = Vec::new();
+    let title = title_heading(&lines)?;
     let mut seen_prose = 0.0;
     let mut i = 0;
     while i < lines.len() {
@@ -205,7 +272,8 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
                 }
                 // A comment section below a short list ends the list.
                 for (j, &text) in comment_texts.iter().enumerate().take(end).skip(i + 1) {
-                    if pass.comment_section_at(&lines, j, text, seen_prose, total_prose)?
+                    if pass.comment_section_at(&lines, j, text, seen_prose, total_prose,
+                                               &title)?
                             .is_some() {
                         end = j;
                         break;
@@ -224,7 +292,7 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
             }
         }
         if let Some(heading) = pass.comment_section_at(&lines, i, comment_texts[i], seen_prose,
-                                                       total_prose)? {
+                                                       total_prose, &title)? {
             for item in i..lines.len() {
                 found.push((item, "comment_section", comment.clone(), 0.75,
                             format!("comment section after heading '{heading}'")));
