@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import cleanse
 from cleanse import Status
+from cleanse.reading.capture import visible_text
 from cleanse.reading.markdown import setext_as_atx
 
 from helpers import EN, JA, ZH_HANS, ZH_HANT
@@ -43,7 +44,9 @@ def _same(a: cleanse.CleanedDocument, b: cleanse.CleanedDocument) -> bool:
 def test_text_cleaning_only_removes_lines(text, kind):
     doc = cleanse.clean(text, kind=kind)
     assert doc.status in (Status.OK, Status.EMPTY)
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").split("\n")
+    # Lines as read: NFC, without invisible characters (reading.capture.visible_text).
+    raw = visible_text(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+                       ).split("\n")
     # Kept lines are stripped, code lines only on the right (they keep their indentation).
     input_lines = {line.strip() for line in raw} | {line.rstrip() for line in raw}
     # ... and a markdown capture's setext heading is its ATX line (reading.markdown).
