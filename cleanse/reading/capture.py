@@ -306,7 +306,7 @@ def visible_text(text: str) -> str:
     without :data:`INVISIBLE_CHARACTERS`; the same lines, line for line.
 
     Both change no visible character, and both make words match: a decomposed "Ähnliche" or
-    a soft-hyphenated "Kommen\u00adtare" is not the word a vocabulary or a reader's search
+    a soft-hyphenated "Kommen&shy;tare" is not the word a vocabulary or a reader's search
     holds.
     """
     if text.isascii():
