@@ -13,6 +13,7 @@ from cleanse.detectors.structure import prose_anchors
 from cleanse.detectors.vocabulary import Keywords, compile_patterns, required_text, vocabulary
 from cleanse.features import DIGIT, strip_punctuation
 from cleanse.model import Category, Line, Page
+from cleanse.reading.html import COMMENT_MARKERS
 
 # A pattern with a global inline flag ("(?x)", "(?V1)") or with groups (and so perhaps
 # backreferences) means something else inside an alternation of several patterns; such
@@ -36,9 +37,6 @@ def any_fullmatch(patterns: list[str]) -> Callable[[str], bool]:
 # The rule of a run of one-word lines (see RelatedLists._menu_entry).
 MENU_RUN = ("menus", "menu_run")
 COUNT_SUFFIX = regex.compile(r"[（(]\d+[)）]$")  # "评论 (12)"
-# The furniture markers (``dom_hints``' ``boilerplate`` hint, reading/html.py) of a comment
-# section's own container.
-COMMENT_CONTAINERS = frozenset({"comment", "comments"})
 INLINE_SEPARATOR = regex.compile(r"^\s*[:：|｜>›»-]\s*")
 
 
@@ -141,7 +139,7 @@ class RelatedLists(Detector):
         another kind than the title heading's (``title_marker``)."""
         hints = line.hints
         container = hints.get("boilerplate")
-        return bool(container) and container not in COMMENT_CONTAINERS \
+        return bool(container) and container not in COMMENT_MARKERS \
             and container != title_marker and not hints.get("in_content")
 
     @staticmethod

@@ -51,10 +51,10 @@ BOILERPLATE_TOKEN = CaseInsensitive(
     r"modal|dialog|drawer|popup|popover|offcanvas)"
     r"(?:$|[-_\s])")
 CONTENT_TAGS = {"article", "main"}
-# Furniture markers of a reader comment: an <article> so named (HTML5 markup for each comment,
-# as WordPress themes write it) outside the DOM main-content pick is a comment below the page,
-# not the page's content.
-COMMENT_MARKERS = {"comment", "comments"}
+# Furniture markers of a reader comment's container (the ``boilerplate`` hint). An <article>
+# so named (HTML5 markup for each comment, as WordPress themes write it) outside the DOM
+# main-content pick is a comment below the page, not the page's content.
+COMMENT_MARKERS = frozenset({"comment", "comments"})
 # Plain lxml elements (no lxml.html classes: walking them is several times faster). Comments
 # go at parse time, their tails kept: the tree walk would never visit them.
 # huge_tree lifts libxml2's limits (nesting depth 256, text nodes and attributes of 10 MB),

@@ -682,8 +682,8 @@ impl<'a, 'py> Walk<'a, 'py> {
                 furniture_depth += 1;
             }
             let block_tag = if is_block_hint(tag) { tag } else { p.block_tag };
-            // `COMMENT_MARKERS`: an <article> that names itself a comment is no content outside
-            // the main-content pick.
+            // `COMMENT_MARKERS` (`passes/related_lists.rs`: `COMMENT_CONTAINERS`): an <article>
+            // that names itself a comment is no content outside the main-content pick.
             let content = p.content || ((tag == "article" || tag == "main")
                 && (self.states[state].main
                     || !marker.is_some_and(|m| matches!(self.markers[m].as_str(),

@@ -136,7 +136,8 @@ fn navigation(line: &LineView<'_>, nav: &Bound<'_, PyAny>) -> PyResult<Navigatio
     Ok(found)
 }
 
-/// The furniture markers of a comment section's own container (`COMMENT_CONTAINERS`).
+/// The furniture markers of a comment section's own container
+/// (`cleanse.reading.html.COMMENT_MARKERS`; `html.rs` matches the same two).
 const COMMENT_CONTAINERS: [&str; 2] = ["comment", "comments"];
 
 /// A line's hints dict (`Line.hints`).
