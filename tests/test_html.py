@@ -325,3 +325,39 @@ def test_each_cards_own_field_is_not_a_duplicate_but_an_echoed_menu_is():
                        for d in line.decisions)
     echoed = lines_with(labels, "Weather")
     assert any(d.detector == "duplicates" for d in echoed[-1].decisions)
+
+
+REVIEWS = ("<div id='reviews' class='product-reviews'><h2>Customer reviews</h2>"
+           + "".join(f"<div class='review'><p><b>{name}</b> {date}</p><p>{text}</p></div>"
+                     for name, date, text in [
+                         ("Sam K.", "12 March 2024", "Arrived quickly and fits well, though the "
+                          "colour is a little darker than in the photos."),
+                         ("Jo P.", "2 April 2024", "Second pair I have bought. Comfortable all "
+                          "day and still looking new after many washes."),
+                         ("Alex R.", "9 May 2024", "Good value for the price, I would order "
+                          "again without hesitation.")])
+           + "</div>")
+
+
+def test_a_reviews_container_is_furniture_of_the_comment_kind():
+    # Readers' reviews under a product are readers' posts, as comments under an article are;
+    # a single "review" (a review article's own body, "review-content") names none.
+    from cleanse.deciding.evidence import FURNITURE_GROUPS
+    from cleanse.reading.html import _class_names_reference
+
+    assert _class_names_reference("product-reviews", "", "") == ("reviews", 0)
+    assert _class_names_reference("", "reviews", "") == ("reviews", 0)
+    assert _class_names_reference("review-content entry", "", "")[0] == ""
+    assert FURNITURE_GROUPS["reviews"] == FURNITURE_GROUPS["comments"] == "comment"
+    labels = labelled(html_page(f"<div class='story'>{article(EN)}</div>{REVIEWS}"))
+    review_lines = [line for line in labels.lines if "Comfortable all day" in line.text
+                    or line.text == "Customer reviews"]
+    assert review_lines and all(line.hints.get("boilerplate") == "reviews"
+                                for line in review_lines)
+    assert not any(line.hints.get("boilerplate") for line in labels.lines if line.text in EN)
+
+
+def test_readers_reviews_under_a_description_go_and_the_description_stays():
+    doc = cleanse.clean(html_page(f"<div class='story'>{article(EN)}</div>{REVIEWS}"))
+    assert all(p in doc.text for p in EN)
+    assert "Comfortable all day" not in doc.text

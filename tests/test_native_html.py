@@ -191,7 +191,8 @@ TAGS = ["div", "p", "span", "a", "pre", "td", "tr", "table", "li", "ul", "nav", 
         "h2", "article", "main", "section", "blockquote", "br", "b", "button", "script",
         "noscript", "dialog", "aside", "form", "header", "img", "th", "code"]
 NAMES = ["", "article-body", "post", "comment", "comments", "modal", "nav", "sidebar",
-         "related", "story", "menu-right", "share", "content main", "entry hentry", "ad-slot"]
+         "related", "story", "menu-right", "share", "content main", "entry hentry", "ad-slot",
+         "product-reviews", "review"]
 TEXTS = st.text(alphabet=st.sampled_from(list("ab ,.;。，、!?\t\n\r\xa0\u3000\x1c\x1f日本")),
                 max_size=60)
 

@@ -44,10 +44,10 @@ SEMANTIC_FURNITURE = {"nav", "footer", "aside"}
 # Class and id names of dialogs; their marker is "dialog", like role="dialog" and aria-modal.
 OVERLAY_NAMES = {"modal", "dialog", "drawer", "popup", "popover", "offcanvas", "lightbox"}
 BOILERPLATE_TOKEN = CaseInsensitive(
-    r"(?:^|[-_\s])(?:nav|navbar|menu|footer|sidebar|side-bar|comments?|related|share|sharing|"
-    r"social|breadcrumbs?|cookie|consent|banner|advert|ads?|promo|subscribe|newsletter|widget|"
-    r"popular|trending|recommend\w*|masthead|toolbar|pagination|pager|tags|byline|author-bio|"
-    r"gallery|carousel|slideshow|slider|lightbox|caption|credit|"
+    r"(?:^|[-_\s])(?:nav|navbar|menu|footer|sidebar|side-bar|comments?|reviews|related|share|"
+    r"sharing|social|breadcrumbs?|cookie|consent|banner|advert|ads?|promo|subscribe|newsletter|"
+    r"widget|popular|trending|recommend\w*|masthead|toolbar|pagination|pager|tags|byline|"
+    r"author-bio|gallery|carousel|slideshow|slider|lightbox|caption|credit|"
     r"modal|dialog|drawer|popup|popover|offcanvas)"
     r"(?:$|[-_\s])")
 CONTENT_TAGS = {"article", "main"}

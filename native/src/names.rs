@@ -26,7 +26,7 @@ use Word::{OptionalS, Plain, WordRun};
 
 const TOKEN_WORDS: &[Word] = &[
     Plain("nav"), Plain("navbar"), Plain("menu"), Plain("footer"), Plain("sidebar"),
-    Plain("side-bar"), OptionalS("comment"), Plain("related"), Plain("share"), Plain("sharing"),
+    Plain("side-bar"), OptionalS("comment"), Plain("reviews"), Plain("related"), Plain("share"), Plain("sharing"),
     Plain("social"), OptionalS("breadcrumb"), Plain("cookie"), Plain("consent"), Plain("banner"),
     Plain("advert"), OptionalS("ad"), Plain("promo"), Plain("subscribe"), Plain("newsletter"),
     Plain("widget"), Plain("popular"), Plain("trending"), WordRun("recommend"), Plain("masthead"),
