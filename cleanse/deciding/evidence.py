@@ -70,7 +70,7 @@ FURNITURE_GROUPS: dict[str, str] = {
     "pagination": "nav", "pager": "nav", "toolbar": "nav", "masthead": "nav",
     "footer": "footer", "aside": "aside", "sidebar": "aside", "side-bar": "aside",
     "widget": "aside", "form": "form", "comment": "comment", "comments": "comment",
-    "reviews": "comment",
+    "reviews": "comment",  # a product's customer reviews: its readers' posts
     "related": "related", "popular": "related", "trending": "related", "tags": "related",
     "share": "share", "sharing": "share", "social": "share",
     "dialog": "dialog",  # the renderer's one name for <dialog>, role=dialog, modal, drawer...

@@ -43,6 +43,8 @@ BOILERPLATE_TAGS = {"nav", "footer", "aside", "form", "dialog"}
 SEMANTIC_FURNITURE = {"nav", "footer", "aside"}
 # Class and id names of dialogs; their marker is "dialog", like role="dialog" and aria-modal.
 OVERLAY_NAMES = {"modal", "dialog", "drawer", "popup", "popover", "offcanvas", "lightbox"}
+# Class and id tokens of furniture containers. "reviews" holds a product's customer reviews
+# (readers' posts, as comments are); the singular "review" names a review article's own body.
 BOILERPLATE_TOKEN = CaseInsensitive(
     r"(?:^|[-_\s])(?:nav|navbar|menu|footer|sidebar|side-bar|comments?|reviews|related|share|"
     r"sharing|social|breadcrumbs?|cookie|consent|banner|advert|ads?|promo|subscribe|newsletter|"

@@ -26,14 +26,14 @@ use Word::{OptionalS, Plain, WordRun};
 
 const TOKEN_WORDS: &[Word] = &[
     Plain("nav"), Plain("navbar"), Plain("menu"), Plain("footer"), Plain("sidebar"),
-    Plain("side-bar"), OptionalS("comment"), Plain("reviews"), Plain("related"), Plain("share"), Plain("sharing"),
-    Plain("social"), OptionalS("breadcrumb"), Plain("cookie"), Plain("consent"), Plain("banner"),
-    Plain("advert"), OptionalS("ad"), Plain("promo"), Plain("subscribe"), Plain("newsletter"),
-    Plain("widget"), Plain("popular"), Plain("trending"), WordRun("recommend"), Plain("masthead"),
-    Plain("toolbar"), Plain("pagination"), Plain("pager"), Plain("tags"), Plain("byline"),
-    Plain("author-bio"), Plain("gallery"), Plain("carousel"), Plain("slideshow"), Plain("slider"),
-    Plain("lightbox"), Plain("caption"), Plain("credit"), Plain("modal"), Plain("dialog"),
-    Plain("drawer"), Plain("popup"), Plain("popover"), Plain("offcanvas"),
+    Plain("side-bar"), OptionalS("comment"), Plain("reviews"), Plain("related"), Plain("share"),
+    Plain("sharing"), Plain("social"), OptionalS("breadcrumb"), Plain("cookie"), Plain("consent"),
+    Plain("banner"), Plain("advert"), OptionalS("ad"), Plain("promo"), Plain("subscribe"),
+    Plain("newsletter"), Plain("widget"), Plain("popular"), Plain("trending"), WordRun("recommend"),
+    Plain("masthead"), Plain("toolbar"), Plain("pagination"), Plain("pager"), Plain("tags"),
+    Plain("byline"), Plain("author-bio"), Plain("gallery"), Plain("carousel"), Plain("slideshow"),
+    Plain("slider"), Plain("lightbox"), Plain("caption"), Plain("credit"), Plain("modal"),
+    Plain("dialog"), Plain("drawer"), Plain("popup"), Plain("popover"), Plain("offcanvas"),
 ];
 
 const POSITIVE_WORDS: &[&str] = &["article", "body", "content", "entry", "hentry", "main",
