@@ -20,6 +20,7 @@ from cleanse.deciding.arbiter import (
     CAPTION_REPEATS,
     HARD_DETECTORS,
     PAGE_SUMMARY,
+    STANDFIRST_MARGIN,
     Arbiter,
     ModelError,
     PageThreshold,
@@ -354,6 +355,18 @@ def test_the_share_of_link_marked_lines_is_page_evidence_of_text_captures_only()
     assert math.isnan(row_of(HTML_CAPTURE, EN[0][:30], kind="html")["page_link_markup_share"])
 
 
+def test_earlier_copies_count_the_lines_that_said_the_same_before():
+    # The description again in a tab (case and punctuation aside): the second copy has one
+    # before it; the first copy, and a line said once, have none.
+    text = page(*EN, "Size guide", EN[1].upper().rstrip("."), "Delivery in 3 days")
+    lines, rows = page_features(labelled(text))
+    earlier = rows[:, COLUMN["earlier_copies"]]
+    copies = [i for i, line in enumerate(lines) if line.match_key == lines[1].match_key]
+    assert len(copies) == 2 and copies[0] == 1
+    assert earlier[copies[1]] == math.log1p(1)
+    assert not earlier[[i for i in range(len(lines)) if i != copies[1]]].any()
+
+
 def test_captures_that_mark_their_links_are_judged_by_the_linked_model(tmp_path):
     other = tmp_path / "model"
     shutil.copytree(SHIPPED, other)
@@ -529,7 +542,8 @@ STANDFIRST_PAGE = ("Rivers return to the valley after the dam comes down\n\n"
 
 @pytest.mark.parametrize("probability, after_kept, expected", [
     (0.45, True, True),    # unsure, text after it kept: a standfirst
-    (0.35, True, False),   # the model is sure it is junk
+    (0.5 - STANDFIRST_MARGIN + 0.02, True, True),  # as far below as the rule reaches
+    (0.5 - STANDFIRST_MARGIN - 0.05, True, False),  # the model is sure it is junk
     (0.45, False, False),  # nothing kept after it: not introducing the article
 ])
 def test_the_line_after_the_title_stays_when_the_model_was_unsure(probability, after_kept,

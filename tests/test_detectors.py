@@ -166,6 +166,19 @@ def test_comment_section_after_article_is_removed():
     assert_unflagged(labels, EN)
 
 
+def test_a_comment_counter_under_every_teaser_opens_no_comment_section():
+    # A listing shows each story's comment count under its teaser: a comment heading that
+    # repeats card after card (its digits aside) is a counter, not the heading of a thread,
+    # which a page shows once.
+    teasers = list(zip(HEADLINES, EN))
+    labels = labelled(page(*[line for n, (headline, summary) in enumerate(teasers)
+                             for line in (headline, summary, f"{n * 7} Comments")]))
+    assert len(teasers) >= 3
+    assert not [decision for line in labels.lines for decision in line.decisions
+                if decision.rule == "comment_section"]
+    assert_unflagged(labels, [summary for _, summary in teasers])
+
+
 def test_the_article_above_a_comment_section_is_kept():
     assert_article_kept(COMMENTS_AFTER, EN)
 

@@ -357,6 +357,45 @@ def test_a_reviews_container_is_furniture_of_the_comment_kind():
     assert not any(line.hints.get("boilerplate") for line in labels.lines if line.text in EN)
 
 
+def test_readers_reviews_are_furniture_however_much_of_the_prose_they_hold():
+    # A product's description is short lines (a name, bullet points); its readers write the
+    # paragraphs. The prose-share guard would call such a container the page's layout; a
+    # reviews container is tested as a dialog is: only the title heading or most of the
+    # page's text makes it a wrapper.
+    product = ("<div class='product'><h1>Washed linen shirt</h1>"
+               + "".join(f"<p>{item}</p>" for item in [
+                   "Relaxed fit, mother-of-pearl buttons.", "100% European linen, garment dyed.",
+                   "Machine wash at 30 degrees.", "Made in Portugal.", "Sizes XS to XXL.",
+                   "Model is 185 cm and wears size M."]) + "</div>")
+    lines = labelled(html_page(product + REVIEWS)).lines
+    assert all(line.hints.get("boilerplate") == "reviews" for line in lines
+               if "Comfortable all day" in line.text or "Arrived quickly" in line.text)
+    assert not any(line.hints.get("boilerplate") for line in lines if "linen" in line.text)
+    wrapper = REVIEWS.replace("<h2>Customer reviews</h2>", "<h1>Customer reviews</h1>")
+    lines = labelled(html_page(wrapper)).lines
+    assert not any(line.hints.get("boilerplate") for line in lines)
+
+
+def test_small_print_and_post_signatures_are_footer_furniture():
+    # Disclaimers and footnotes (a rate's terms, financing notes) are the page's small
+    # print, a forum post's signature block its footer; a single "footnote" is an article's
+    # own note, and names none.
+    from cleanse.deciding.evidence import FURNITURE_GROUPS
+    from cleanse.reading.html import _class_names_reference
+
+    assert _class_names_reference("legal-disclaimer", "", "") == ("disclaimer", 0)
+    assert _class_names_reference("", "disclaimers", "")[0] == "disclaimers"
+    assert _class_names_reference("rc-footnotes", "", "")[0] == "footnotes"
+    assert _class_names_reference("footnote", "", "")[0] == ""
+    assert _class_names_reference("post-signature", "", "")[0] == "signature"
+    assert {FURNITURE_GROUPS[name] for name in ("disclaimer", "disclaimers", "footnotes",
+                                                 "signature")} == {"footer"}
+    lines = labelled(html_page(f"<div class='story'>{article(EN)}</div><div class='disclaimer'>"
+                               "<p>Rates are subject to change without notice.</p></div>")).lines
+    assert [line.hints.get("boilerplate") for line in lines if "Rates" in line.text] \
+        == ["disclaimer"]
+
+
 def test_readers_reviews_under_a_description_go_and_the_description_stays():
     doc = cleanse.clean(html_page(f"<div class='story'>{article(EN)}</div>{REVIEWS}"))
     assert all(p in doc.text for p in EN)

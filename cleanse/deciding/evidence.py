@@ -26,6 +26,8 @@ from one. Columns:
   thread of posts is a few lines of fixed shapes (title, summary, date) again and again; and
   how much prose outside such patterns lies after the line (``unpatterned_prose_after``):
   a feed's summaries are prose too;
+* copies: how many lines before this one say the same (case, digits and punctuation
+  ignored: ``earlier_copies``): a shop's description rendered again in a tab, a quoted post;
 * the DOM (HTML only, missing for text captures): block tag, link
   density, furniture-named container (dialogs apart), ``<article>``/``<main>``,
   quote, hidden, how close the line hangs to the title heading
@@ -68,7 +70,10 @@ TAG_COLUMNS = ("p", "h1", "h2", "h3", "h4", "li", "cell", "pre", "quote", "capti
 FURNITURE_GROUPS: dict[str, str] = {
     "nav": "nav", "navbar": "nav", "menu": "nav", "breadcrumb": "nav", "breadcrumbs": "nav",
     "pagination": "nav", "pager": "nav", "toolbar": "nav", "masthead": "nav",
-    "footer": "footer", "aside": "aside", "sidebar": "aside", "side-bar": "aside",
+    # Small print (a rate's terms, financing notes) and a forum post's signature: footers.
+    "footer": "footer", "disclaimer": "footer", "disclaimers": "footer", "footnotes": "footer",
+    "signature": "footer",
+    "aside": "aside", "sidebar": "aside", "side-bar": "aside",
     "widget": "aside", "form": "form", "comment": "comment", "comments": "comment",
     "reviews": "comment",  # a product's customer reviews: its readers' posts
     "related": "related", "popular": "related", "trending": "related", "tags": "related",
@@ -97,6 +102,7 @@ _POSITION_COLUMNS = (
     "short_run", "prev_log_tokens", "next_log_tokens", "prev_prose", "next_prose",
     "tokens_vs_page_median", "page_prose_share", "page_long_lines", "page_list_share",
     "page_link_markup_share", "shape_repeats", "unpatterned_prose_after",
+    "earlier_copies",
 )
 _DOM_COLUMNS = (
     "is_html", "link_density", "in_article", "quote", "hidden", "main_content",
@@ -357,8 +363,32 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
         rows[:, col["page_link_density"]] = float(
             (chars * rows[:, col["link_density"]]).sum() / total_chars)
         _structure_columns(lines, chars, total_chars, rows)
+    rows[:, col["earlier_copies"]] = np.log1p(_earlier_copies(lines))
     rows[:, _WINDOW_START:] = _window_means(rows[:, _WINDOWED_COLUMNS])
     return lines, rows
+
+
+def _earlier_copies(lines: list[Line]) -> list[int]:
+    """Per line, how many lines before it say what it says (its ``match_key``: case, digits,
+    spaces and punctuation ignored; a line of no letters or digits copies nothing).
+
+    A shop renders its description two or three times (tabs, a mobile copy, a "read more"
+    box), a forum quotes the post it answers: the first copy is the page's text, the later
+    ones add nothing. ``duplicates`` leaves long sentences and repeats inside the main
+    content alone (a pull quote, an interview's subheadings); the model weighs them. Only
+    the lines *before* count: a count of every copy (tried, session 28) marked the first
+    one too, and the model then removed all four regional copies of a promotion's terms
+    and a directory's repeated field values with them.
+    """
+    earlier: list[int] = []
+    seen: dict[str, int] = {}
+    for line in lines:
+        key = line.match_key
+        count = seen.get(key, 0) if key else 0
+        earlier.append(count)
+        if key:
+            seen[key] = count + 1
+    return earlier
 
 
 def _median(values: np.ndarray) -> float:

@@ -11,7 +11,7 @@ from cleanse import native
 from cleanse.detectors.base import Detector
 from cleanse.detectors.structure import prose_anchors
 from cleanse.detectors.vocabulary import Keywords, compile_patterns, required_text, vocabulary
-from cleanse.features import DIGIT, strip_punctuation
+from cleanse.features import DIGIT, DIGIT_RUN, strip_punctuation
 from cleanse.model import Category, Line, Page
 from cleanse.reading.html import COMMENT_MARKERS
 
@@ -34,9 +34,29 @@ def any_fullmatch(patterns: list[str]) -> Callable[[str], bool]:
     return lambda text: alternation.fullmatch(text) is not None
 
 
+def _counter_key(line: Line, text: str) -> tuple[str, str]:
+    """What repeats when ``line`` (heading text ``text``) is one card's counter: its
+    tag-and-class path (HTML; "" on text) and its text with every run of digits as "0"."""
+    return line.hints.get("signature", ""), DIGIT_RUN.sub("0", text)
+
+
+def _counter_keys(content: list[Line], texts: list[str | None]) -> dict[tuple[str, str], int]:
+    """How many lines share each ``_counter_key`` (lines with a heading text only)."""
+    counts: dict[tuple[str, str], int] = {}
+    for line, text in zip(content, texts):
+        if text:
+            key = _counter_key(line, text)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 # The rule of a run of one-word lines (see RelatedLists._menu_entry).
 MENU_RUN = ("menus", "menu_run")
 COUNT_SUFFIX = regex.compile(r"[（(]\d+[)）]$")  # "评论 (12)"
+# A comment heading repeated on this many lines (the same text, its digits aside, at the same
+# tag-and-class path) is a teaser card's counter ("0 comments", "27 comments", "Comment"),
+# one per card of a listing, not the heading of a thread, which a page shows once.
+MIN_COUNTER_REPEATS = 3
 INLINE_SEPARATOR = regex.compile(r"^\s*[:：|｜>›»-]\s*")
 
 
@@ -71,7 +91,9 @@ class RelatedLists(Detector):
       container of another kind than comments (a sidebar's "Recent Comments" widget: its
       ``boilerplate`` hint, outside any ``<article>``) unless the title heading sits in
       one of that kind too (a page builder's "widget" blocks); ``dom_hints`` judges those
-      lines.
+      lines. A heading repeated on ``MIN_COUNTER_REPEATS`` lines or more (its digits aside,
+      at one tag-and-class path on HTML) is a teaser's counter, one per card, and heads no
+      section (``_counter_keys``).
     """
 
     name = "related_lists"
@@ -116,10 +138,11 @@ class RelatedLists(Detector):
 
     def _comment_section_at(self, content: list[Line], i: int, text: str | None,
                             seen_prose: int, total_prose: int,
-                            title: tuple[int, str]) -> str | None:
+                            title: tuple[int, str],
+                            counters: dict[tuple[str, str], int]) -> str | None:
         """The heading's text when ``content[i]`` (whose heading text is ``text``) starts the
         comment section; ``title`` is the title heading's last line and furniture marker
-        (``_title_heading``)."""
+        (``_title_heading``), ``counters`` the page's ``_counter_keys``."""
         if not text or i < title[0] or self._other_furniture(content[i], title[1]):
             return None
         # Where the line sits first: a few comparisons, where the comment patterns cost ~1.7 us
@@ -130,6 +153,8 @@ class RelatedLists(Detector):
         if not (self._comment_headings.fullmatch(text)
                 or self._comment_patterns(content[i].features.plain.strip())):
             return None
+        if counters.get(_counter_key(content[i], text), 0) >= MIN_COUNTER_REPEATS:
+            return None  # a teaser card's counter, one of many
         return text
 
     @staticmethod
@@ -187,6 +212,7 @@ class RelatedLists(Detector):
         comment_texts = [text if line.features.tokens <= self.max_comment_heading_tokens
                          else None for text, line in zip(texts, content)]
         title = self._title_heading(content)
+        counters = _counter_keys(content, comment_texts)
         seen_prose = 0
         i = 0
         while i < len(content):
@@ -199,7 +225,8 @@ class RelatedLists(Detector):
                 # A comment section below a short list ends the list and is judged on its own.
                 end = next((j for j in range(i + 1, end)
                             if self._comment_section_at(content, j, comment_texts[j],
-                                                        seen_prose, total_prose, title)), end)
+                                                        seen_prose, total_prose, title,
+                                                        counters)), end)
                 if end > i + 1:
                     found.append((i, "list_heading", Category.TRENDING, 0.9,
                                   f"heading '{heading}' opens a list of other stories"))
@@ -209,7 +236,8 @@ class RelatedLists(Detector):
                     continue
             # "《Title》已有1件评论", "3 Responses to “Title”" name the article.
             comment_heading = self._comment_section_at(content, i, comment_texts[i],
-                                                       seen_prose, total_prose, title)
+                                                       seen_prose, total_prose, title,
+                                                       counters)
             if comment_heading:
                 found += [(item, "comment_section", Category.COMMENT, 0.75,
                            f"comment section after heading '{comment_heading}'")

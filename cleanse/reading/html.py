@@ -45,12 +45,15 @@ SEMANTIC_FURNITURE = {"nav", "footer", "aside"}
 OVERLAY_NAMES = {"modal", "dialog", "drawer", "popup", "popover", "offcanvas", "lightbox"}
 # Class and id tokens of furniture containers. "reviews" holds a product's customer reviews
 # (readers' posts, as comments are); the singular "review" names a review article's own body.
+# "disclaimer(s)" and "footnotes" hold small print (rates' terms, financing notes); the
+# singular "footnote" names an article's own notes. "signature" is a forum post's signature
+# block, the post's own footer.
 BOILERPLATE_TOKEN = CaseInsensitive(
     r"(?:^|[-_\s])(?:nav|navbar|menu|footer|sidebar|side-bar|comments?|reviews|related|share|"
     r"sharing|social|breadcrumbs?|cookie|consent|banner|advert|ads?|promo|subscribe|newsletter|"
     r"widget|popular|trending|recommend\w*|masthead|toolbar|pagination|pager|tags|byline|"
-    r"author-bio|gallery|carousel|slideshow|slider|lightbox|caption|credit|"
-    r"modal|dialog|drawer|popup|popover|offcanvas)"
+    r"author-bio|gallery|carousel|slideshow|slider|lightbox|caption|credit|disclaimers?|"
+    r"footnotes|signature|modal|dialog|drawer|popup|popover|offcanvas)"
     r"(?:$|[-_\s])")
 CONTENT_TAGS = {"article", "main"}
 # Furniture markers of a reader comment's container (the ``boilerplate`` hint). An <article>
@@ -124,6 +127,10 @@ MAX_PROSE_SHARE = 0.5
 # A "dialog" holding the title heading or this share of the page's text is a wrapper named
 # like one (Drupal's "dialog-off-canvas-main-canvas" holds the whole page), not a dialog.
 MAX_DIALOG_SHARE = 0.8
+# Markers whose prose is never the page's own, however much of it they hold: a dialog's,
+# and readers' reviews (a product with forty reviews holds more prose in them than in its
+# description). Only the title heading or MAX_DIALOG_SHARE of the text makes them a wrapper.
+WRAPPER_TESTED_FURNITURE = frozenset({"dialog", "reviews"})
 PARAGRAPH_CHARS = 80
 SPACE = regex.compile(r"\s+")
 # A line's structural signature: the tag and first class of its last few enclosing elements.
@@ -516,7 +523,8 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
     Semantic furniture (``SEMANTIC_FURNITURE``: a ``<footer>``, ``<nav>``,
     ``<aside>``) stays furniture however large while some line of an
     ``<article>``/``<main>`` lies outside it: a policy modal makes the footer big.
-    A dialog is furniture however large, unless it holds the page's title heading or
+    A dialog or readers' reviews container (``WRAPPER_TESTED_FURNITURE``) is furniture
+    however much prose it holds, unless it holds the page's title heading or
     ``MAX_DIALOG_SHARE`` of its text: then it is the page's wrapper.
     The outermost remaining container names the line's furniture.
     """
@@ -541,7 +549,7 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
     prose_limit = MAX_PROSE_SHARE * sum(len(line) for line in lines if len(line) >= PARAGRAPH_CHARS)
 
     def counts(key: tuple[int, str]) -> bool:
-        if key[1] == "dialog":
+        if key[1] in WRAPPER_TESTED_FURNITURE:
             return key not in holding_title and chars[key] <= MAX_DIALOG_SHARE * page_chars
         if key[1] in SEMANTIC_FURNITURE and content_inside.get(key, 0) < content_lines:
             return True

@@ -415,6 +415,8 @@ fn expand_tabs(text: &str) -> String {
 // (INVISIBLE) are the matches of `is_block`, `walk_tree` and `is_invisible`.
 const BOILERPLATE_TAGS: [&str; 5] = ["nav", "footer", "aside", "form", "dialog"];
 const SEMANTIC_FURNITURE: [&str; 3] = ["nav", "footer", "aside"];
+/// `html.WRAPPER_TESTED_FURNITURE`: furniture however much prose, unless a wrapper.
+const WRAPPER_TESTED_FURNITURE: [&str; 2] = ["dialog", "reviews"];
 const SIGNATURE_LEVELS: usize = 4;
 const MAX_BOILERPLATE_SHARE: f64 = 0.5;
 const MAX_PROSE_SHARE: f64 = 0.5;
@@ -1039,7 +1041,7 @@ fn settle(walk: &Walk<'_, '_>) -> Vec<Option<usize>> {
     let dialog_limit = MAX_DIALOG_SHARE * page_chars as f64;
     let counts = |index: usize| -> bool {
         let marker = walk.markers[walk.containers[index].marker].as_str();
-        if marker == "dialog" {
+        if WRAPPER_TESTED_FURNITURE.contains(&marker) {
             return !holding_title[index] && chars[index] as f64 <= dialog_limit;
         }
         if SEMANTIC_FURNITURE.contains(&marker) && content_inside[index] < content_lines {

@@ -32,7 +32,8 @@ const TOKEN_WORDS: &[Word] = &[
     Plain("newsletter"), Plain("widget"), Plain("popular"), Plain("trending"), WordRun("recommend"),
     Plain("masthead"), Plain("toolbar"), Plain("pagination"), Plain("pager"), Plain("tags"),
     Plain("byline"), Plain("author-bio"), Plain("gallery"), Plain("carousel"), Plain("slideshow"),
-    Plain("slider"), Plain("lightbox"), Plain("caption"), Plain("credit"), Plain("modal"),
+    Plain("slider"), Plain("lightbox"), Plain("caption"), Plain("credit"),
+    OptionalS("disclaimer"), Plain("footnotes"), Plain("signature"), Plain("modal"),
     Plain("dialog"), Plain("drawer"), Plain("popup"), Plain("popover"), Plain("offcanvas"),
 ];
 

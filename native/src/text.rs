@@ -66,12 +66,18 @@ mod tests {
 /// Each run of characters that `joins` takes becomes one space: what `re.sub("[...]+", " ",
 /// text)` gives for the class `joins` stands for.
 pub fn runs_to_space(text: &str, joins: impl Fn(char) -> bool) -> String {
+    runs_to(text, joins, ' ')
+}
+
+/// Each run of characters that `joins` takes becomes one `replacement`: what
+/// `re.sub("[...]+", replacement, text)` gives for the class `joins` stands for.
+pub fn runs_to(text: &str, joins: impl Fn(char) -> bool, replacement: char) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_run = false;
     for c in text.chars() {
         if joins(c) {
             if !in_run {
-                out.push(' ');
+                out.push(replacement);
             }
             in_run = true;
         } else {

@@ -1,8 +1,26 @@
 //! `RelatedLists._labels` (`cleanse/detectors/related_lists.py`): related-story
 //! lists and comment sections.
 
+use std::collections::HashMap;
+
 use super::*;
 use crate::slots::SlotAttr;
+
+/// `related_lists.MIN_COUNTER_REPEATS`: a comment heading repeated on this many lines (its
+/// digits aside, at one tag-and-class path) is a teaser card's counter.
+const MIN_COUNTER_REPEATS: usize = 3;
+
+/// `related_lists._counter_key(line, text)`: the line's tag-and-class path (hint
+/// `signature`, "" when none) and `text` with every run of digits as "0".
+fn counter_key(line: &LineView<'_>, text: &str, digit: &crate::tables::Bits)
+               -> PyResult<(String, String)> {
+    let py = line.line.py();
+    let signature = match hints(line)?.get_item(intern!(py, "signature"))? {
+        Some(value) if value.is_truthy()? => value.extract::<String>()?,
+        _ => String::new(),
+    };
+    Ok((signature, crate::text::runs_to(text, |c| digit.has(c), '0')))
+}
 
 /// A decision of a page pass: `(index, rule, category, score, reason)`.
 type Labelled<'py> = (usize, &'static str, Bound<'py, PyAny>, f64, String);
@@ -37,9 +55,11 @@ impl<'py> RelatedLists<'py, '_> {
                && self.list_patterns.call1((text,))?.is_truthy()?))
     }
 
-    /// `RelatedLists._comment_section_at(content, i, text, seen_prose, total_prose, title)`.
+    /// `RelatedLists._comment_section_at(content, i, text, seen_prose, total_prose, title,
+    /// counters)`.
     fn comment_section_at(&self, lines: &[LineView<'py>], i: usize, text: Option<&str>,
-                          seen_prose: f64, total_prose: f64, title: &(i64, String))
+                          seen_prose: f64, total_prose: f64, title: &(i64, String),
+                          counters: &HashMap<(String, String), usize>)
                           -> PyResult<Option<String>> {
         let Some(text) = text.filter(|t| !t.is_empty()) else { return Ok(None) };
         if (i as i64) < title.0 || other_furniture(&lines[i], &title.1)? {
@@ -56,6 +76,10 @@ impl<'py> RelatedLists<'py, '_> {
                 || !self.comment_patterns.call1((stripped,))?.is_truthy()? {
                 return Ok(None);
             }
+        }
+        let key = counter_key(&lines[i], text, &self.c.tables.re_digit)?;
+        if counters.get(&key).copied().unwrap_or(0) >= MIN_COUNTER_REPEATS {
+            return Ok(None);  // a teaser card's counter, one of many
         }
         Ok(Some(text.to_owned()))
     }
@@ -253,6 +277,13 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
         .map(|(t, l)| t.filter(|_| l.tokens <= max_comment_heading_tokens)).collect();
     let mut found: Vec<Labelled<'py>> = Vec::new();
     let title = title_heading(&lines)?;
+    // `_counter_keys`: how many lines share each counter key (lines with a heading text).
+    let mut counters: HashMap<(String, String), usize> = HashMap::new();
+    for (line, text) in lines.iter().zip(&comment_texts) {
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            *counters.entry(counter_key(line, text, &tables.re_digit)?).or_insert(0) += 1;
+        }
+    }
     let mut seen_prose = 0.0;
     let mut i = 0;
     while i < lines.len() {
@@ -274,7 +305,7 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
                 // A comment section below a short list ends the list.
                 for (j, &text) in comment_texts.iter().enumerate().take(end).skip(i + 1) {
                     if pass.comment_section_at(&lines, j, text, seen_prose, total_prose,
-                                               &title)?
+                                               &title, &counters)?
                             .is_some() {
                         end = j;
                         break;
@@ -293,7 +324,7 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
             }
         }
         if let Some(heading) = pass.comment_section_at(&lines, i, comment_texts[i], seen_prose,
-                                                       total_prose, &title)? {
+                                                       total_prose, &title, &counters)? {
             for item in i..lines.len() {
                 found.push((item, "comment_section", comment.clone(), 0.75,
                             format!("comment section after heading '{heading}'")));
