@@ -34,20 +34,17 @@ def any_fullmatch(patterns: list[str]) -> Callable[[str], bool]:
     return lambda text: alternation.fullmatch(text) is not None
 
 
-def _counter_key(line: Line, text: str) -> tuple[str, str]:
-    """What repeats when ``line`` (heading text ``text``) is one card's counter: its
-    tag-and-class path (HTML; "" on text) and its text with every run of digits as "0"."""
-    return line.hints.get("signature", ""), DIGIT_RUN.sub("0", text)
-
-
-def _counter_keys(content: list[Line], texts: list[str | None]) -> dict[tuple[str, str], int]:
-    """How many lines share each ``_counter_key`` (lines with a heading text only)."""
+def _counter_repeats(content: list[Line], texts: list[str | None]) -> list[int]:
+    """Per line of ``content``, how many lines share its counter key (0 for a line without a
+    heading text): its tag-and-class path (HTML; "" on text) and its heading text with every
+    run of digits as "0", what repeats when the line is one card's counter."""
+    keys = [(line.hints.get("signature", ""), DIGIT_RUN.sub("0", text)) if text else None
+            for line, text in zip(content, texts)]
     counts: dict[tuple[str, str], int] = {}
-    for line, text in zip(content, texts):
-        if text:
-            key = _counter_key(line, text)
+    for key in keys:
+        if key is not None:
             counts[key] = counts.get(key, 0) + 1
-    return counts
+    return [0 if key is None else counts[key] for key in keys]
 
 
 # The rule of a run of one-word lines (see RelatedLists._menu_entry).
@@ -93,7 +90,7 @@ class RelatedLists(Detector):
       one of that kind too (a page builder's "widget" blocks); ``dom_hints`` judges those
       lines. A heading repeated on ``MIN_COUNTER_REPEATS`` lines or more (its digits aside,
       at one tag-and-class path on HTML) is a teaser's counter, one per card, and heads no
-      section (``_counter_keys``).
+      section (``_counter_repeats``).
     """
 
     name = "related_lists"
@@ -139,10 +136,10 @@ class RelatedLists(Detector):
     def _comment_section_at(self, content: list[Line], i: int, text: str | None,
                             seen_prose: int, total_prose: int,
                             title: tuple[int, str],
-                            counters: dict[tuple[str, str], int]) -> str | None:
+                            counter_repeats: list[int]) -> str | None:
         """The heading's text when ``content[i]`` (whose heading text is ``text``) starts the
         comment section; ``title`` is the title heading's last line and furniture marker
-        (``_title_heading``), ``counters`` the page's ``_counter_keys``."""
+        (``_title_heading``), ``counter_repeats`` the page's ``_counter_repeats``."""
         if not text or i < title[0] or self._other_furniture(content[i], title[1]):
             return None
         # Where the line sits first: a few comparisons, where the comment patterns cost ~1.7 us
@@ -153,7 +150,7 @@ class RelatedLists(Detector):
         if not (self._comment_headings.fullmatch(text)
                 or self._comment_patterns(content[i].features.plain.strip())):
             return None
-        if counters.get(_counter_key(content[i], text), 0) >= MIN_COUNTER_REPEATS:
+        if counter_repeats[i] >= MIN_COUNTER_REPEATS:
             return None  # a teaser card's counter, one of many
         return text
 
@@ -212,7 +209,7 @@ class RelatedLists(Detector):
         comment_texts = [text if line.features.tokens <= self.max_comment_heading_tokens
                          else None for text, line in zip(texts, content)]
         title = self._title_heading(content)
-        counters = _counter_keys(content, comment_texts)
+        counter_repeats = _counter_repeats(content, comment_texts)
         seen_prose = 0
         i = 0
         while i < len(content):
@@ -226,7 +223,7 @@ class RelatedLists(Detector):
                 end = next((j for j in range(i + 1, end)
                             if self._comment_section_at(content, j, comment_texts[j],
                                                         seen_prose, total_prose, title,
-                                                        counters)), end)
+                                                        counter_repeats)), end)
                 if end > i + 1:
                     found.append((i, "list_heading", Category.TRENDING, 0.9,
                                   f"heading '{heading}' opens a list of other stories"))
@@ -237,7 +234,7 @@ class RelatedLists(Detector):
             # "《Title》已有1件评论", "3 Responses to “Title”" name the article.
             comment_heading = self._comment_section_at(content, i, comment_texts[i],
                                                        seen_prose, total_prose, title,
-                                                       counters)
+                                                       counter_repeats)
             if comment_heading:
                 found += [(item, "comment_section", Category.COMMENT, 0.75,
                            f"comment section after heading '{comment_heading}'")

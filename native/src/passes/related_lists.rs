@@ -10,7 +10,7 @@ use crate::slots::SlotAttr;
 /// digits aside, at one tag-and-class path) is a teaser card's counter.
 const MIN_COUNTER_REPEATS: usize = 3;
 
-/// `related_lists._counter_key(line, text)`: the line's tag-and-class path (hint
+/// A line's counter key (`related_lists._counter_repeats`): its tag-and-class path (hint
 /// `signature`, "" when none) and `text` with every run of digits as "0".
 fn counter_key(line: &LineView<'_>, text: &str, digit: &crate::tables::Bits)
                -> PyResult<(String, String)> {
@@ -56,10 +56,10 @@ impl<'py> RelatedLists<'py, '_> {
     }
 
     /// `RelatedLists._comment_section_at(content, i, text, seen_prose, total_prose, title,
-    /// counters)`.
+    /// counter_repeats)`.
     fn comment_section_at(&self, lines: &[LineView<'py>], i: usize, text: Option<&str>,
                           seen_prose: f64, total_prose: f64, title: &(i64, String),
-                          counters: &HashMap<(String, String), usize>)
+                          counter_repeats: &[usize])
                           -> PyResult<Option<String>> {
         let Some(text) = text.filter(|t| !t.is_empty()) else { return Ok(None) };
         if (i as i64) < title.0 || other_furniture(&lines[i], &title.1)? {
@@ -77,8 +77,7 @@ impl<'py> RelatedLists<'py, '_> {
                 return Ok(None);
             }
         }
-        let key = counter_key(&lines[i], text, &self.c.tables.re_digit)?;
-        if counters.get(&key).copied().unwrap_or(0) >= MIN_COUNTER_REPEATS {
+        if counter_repeats[i] >= MIN_COUNTER_REPEATS {
             return Ok(None);  // a teaser card's counter, one of many
         }
         Ok(Some(text.to_owned()))
@@ -277,13 +276,18 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
         .map(|(t, l)| t.filter(|_| l.tokens <= max_comment_heading_tokens)).collect();
     let mut found: Vec<Labelled<'py>> = Vec::new();
     let title = title_heading(&lines)?;
-    // `_counter_keys`: how many lines share each counter key (lines with a heading text).
-    let mut counters: HashMap<(String, String), usize> = HashMap::new();
-    for (line, text) in lines.iter().zip(&comment_texts) {
-        if let Some(text) = text.filter(|t| !t.is_empty()) {
-            *counters.entry(counter_key(line, text, &tables.re_digit)?).or_insert(0) += 1;
-        }
+    // `_counter_repeats`: per line, how many lines share its counter key (0 without a
+    // heading text).
+    let keys = lines.iter().zip(&comment_texts)
+        .map(|(line, text)| text.filter(|t| !t.is_empty())
+             .map(|text| counter_key(line, text, &tables.re_digit)).transpose())
+        .collect::<PyResult<Vec<_>>>()?;
+    let mut counts: HashMap<&(String, String), usize> = HashMap::new();
+    for key in keys.iter().flatten() {
+        *counts.entry(key).or_insert(0) += 1;
     }
+    let counter_repeats: Vec<usize> = keys.iter()
+        .map(|key| key.as_ref().map_or(0, |key| counts[key])).collect();
     let mut seen_prose = 0.0;
     let mut i = 0;
     while i < lines.len() {
@@ -305,7 +309,7 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
                 // A comment section below a short list ends the list.
                 for (j, &text) in comment_texts.iter().enumerate().take(end).skip(i + 1) {
                     if pass.comment_section_at(&lines, j, text, seen_prose, total_prose,
-                                               &title, &counters)?
+                                               &title, &counter_repeats)?
                             .is_some() {
                         end = j;
                         break;
@@ -324,7 +328,7 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
             }
         }
         if let Some(heading) = pass.comment_section_at(&lines, i, comment_texts[i], seen_prose,
-                                                       total_prose, &title, &counters)? {
+                                                       total_prose, &title, &counter_repeats)? {
             for item in i..lines.len() {
                 found.push((item, "comment_section", comment.clone(), 0.75,
                             format!("comment section after heading '{heading}'")));
