@@ -396,6 +396,29 @@ def test_small_print_and_post_signatures_are_footer_furniture():
         == ["disclaimer"]
 
 
+def test_a_posts_taxonomy_classes_name_no_furniture():
+    # WordPress's post_class writes the post's categories and tags into its wrapper's class
+    # ("category-product-reviews", "tag-social-media"): its topics, not furniture, not a
+    # negative name. Without a post's names around it, "category-nav" is a component's own.
+    from cleanse.reading.html import _class_names_reference
+    from cleanse.reading.main_content import _names_weight_reference
+
+    post = ("post-7 post type-post status-publish format-gallery hentry "
+            "category-product-reviews tag-social-media")
+    assert _class_names_reference(post, "", "") == ("", 1)
+    assert _names_weight_reference(post, None) == 25
+    assert _class_names_reference("category-nav", "", "") == ("nav", 0)
+    assert _class_names_reference("tag-share cf", "", "") == ("share", 0)
+    cards = "".join(f"<article class='post-{n} {post.split(' ', 2)[2]}'><h2>Review {n}</h2>"
+                    f"<p>{text}</p></article>" for n, text in enumerate(EN))
+    labels = labelled(html_page(f"<main>{cards}</main>"))
+    card_lines = [line for line in labels.lines if line.text in EN]
+    assert len(card_lines) == len(EN)
+    assert not any(line.hints.get("boilerplate") for line in card_lines)
+    assert all(line.hints["furniture_depth"] == 0 and line.hints["content_classes"] == 1
+               for line in card_lines)
+
+
 def test_readers_reviews_under_a_description_go_and_the_description_stays():
     doc = cleanse.clean(html_page(f"<div class='story'>{article(EN)}</div>{REVIEWS}"))
     assert all(p in doc.text for p in EN)

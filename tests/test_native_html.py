@@ -289,7 +289,10 @@ _NAME_PIECES = (["nav", "navbar", "navigation", "comment", "comments", "comments
                  "adsx", "recommend", "recommended", "recommend_", "recommend-", "breadcrumbs",
                  "side-bar", "author-bio", "modal", "dialog", "lightbox", "popup", "popover",
                  "article", "content", "com-", "ad-", "main", "foot", "tags", "x", "NAV", "Ads",
-                 "ReCommended", "9", "_", "-", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "é"])
+                 "ReCommended", "9", "_", "-", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "é",
+                 # a post's taxonomy terms (main_content.own_names)
+                 "category-", "tag-", "format-", "product_cat-", "post", "post-12", "hentry",
+                 "type-", "Tag-", "reviews", "social"])
 
 
 @given(st.lists(st.sampled_from(_NAME_PIECES), max_size=8).map("".join),

@@ -25,6 +25,7 @@ from cleanse.reading.main_content import (
     CaseInsensitive,
     main_content,
     native_class_names,
+    own_names,
 )
 from cleanse.reading.main_content import NEGATIVE as NEGATIVE_NAME
 from cleanse.reading.main_content import POSITIVE as CONTENT_NAME
@@ -502,7 +503,9 @@ def _class_names(css_class: str, element_id: str, role: str) -> tuple[str, int]:
 
 
 def _class_names_reference(css_class: str, element_id: str, role: str) -> tuple[str, int]:
-    """:func:`_class_names` by the modules' patterns."""
+    """:func:`_class_names` by the modules' patterns (a post's taxonomy terms, "category-reviews",
+    name neither furniture nor content: :func:`~cleanse.reading.main_content.own_names`)."""
+    css_class = own_names(css_class)
     furniture = BOILERPLATE_TOKEN.search(f"{css_class} {element_id} {role}")
     names = f"{css_class} {element_id}"
     content = int(bool(CONTENT_NAME.search(names)) and not NEGATIVE_NAME.search(names))

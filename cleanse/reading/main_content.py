@@ -62,6 +62,15 @@ NEGATIVE = CaseInsensitive(
     r"combx|comment|com-|contact|foot|footer|footnote|masthead|media|meta|outbrain|promo|related|"
     r"scroll|shoutbox|sidebar|sponsor|shopping|tags|tool|widget|nav|menu|share|social|"
     r"breadcrumb|ad-|ads|advert|banner|popular|recommend")
+# The taxonomy terms blog and shop software writes into a post's own class name the post's
+# topics, not the element: WordPress's post_class ("post-123 post type-post status-publish
+# format-gallery hentry category-product-reviews tag-social-media", WooCommerce's product_cat-
+# and product_tag-), Squarespace's and Ghost's category- and tag-. Read only in a class that
+# names a post (a name in POST_NAMES: "hentry", "post", "post-<digits>", "type-<post type>"):
+# elsewhere "category-nav" or "tag-menu" is a component's own name. See own_names.
+TERM_PREFIXES = ("category-", "tag-", "format-", "product_cat-", "product_tag-")
+POST_NAMES = re.compile(r"hentry|post|post-[0-9]+|type-.+")
+CLASS_SPACE = re.compile(r"[ \t\n\f\r]+")  # what separates an element's classes (HTML's)
 # A container nested in one of these is a reader comment, however content-like its own name.
 COMMENT = CaseInsensitive(r"comment|disqus|respond|replies")
 # A container nested in one of these is an overlay (a policy modal, a size guide, a cart
@@ -243,14 +252,29 @@ def _own_text(element: Element) -> str:
 @functools.lru_cache(maxsize=1)
 def native_class_names() -> Any:
     """The native core's matcher of class names (``cleanse._native.ClassNames``: ASCII names
-    against ``html.BOILERPLATE_TOKEN``, :data:`POSITIVE` and :data:`NEGATIVE`), or None when
+    against ``html.BOILERPLATE_TOKEN``, :data:`POSITIVE` and :data:`NEGATIVE`, a post's
+    taxonomy terms left out as :func:`own_names` does), or None when
     the core does not write these patterns as the running modules do (then the reference
     answers). Only asked while the core answers."""
     from cleanse.reading.html import BOILERPLATE_TOKEN, OVERLAY_NAMES  # (html imports us)
 
     assert native.core is not None
     return native.core.ClassNames.matching(BOILERPLATE_TOKEN.pattern, POSITIVE.pattern,
-                                           NEGATIVE.pattern, sorted(OVERLAY_NAMES))
+                                           NEGATIVE.pattern, sorted(OVERLAY_NAMES),
+                                           list(TERM_PREFIXES), POST_NAMES.pattern)
+
+
+def own_names(css_class: str) -> str:
+    """``css_class`` without its taxonomy terms (:data:`TERM_PREFIXES` and a slug) when it
+    names a post (:data:`POST_NAMES`), its other classes joined by a space; else itself."""
+    if not any(prefix in css_class for prefix in TERM_PREFIXES):
+        return css_class
+    names = [name for name in CLASS_SPACE.split(css_class) if name]
+    if not any(POST_NAMES.fullmatch(name) for name in names):
+        return css_class
+    own = [name for name in names if not any(name.startswith(prefix) and len(name) > len(prefix)
+                                             for prefix in TERM_PREFIXES)]
+    return css_class if len(own) == len(names) else " ".join(own)
 
 
 def _class_weight(element: Element) -> int:
@@ -269,7 +293,7 @@ def _names_weight(css_class: str | None, element_id: str | None) -> int:
 
 def _names_weight_reference(css_class: str | None, element_id: str | None) -> int:
     weight = 0
-    for value in (css_class, element_id):
+    for value in (css_class and own_names(css_class), element_id):
         if value:
             weight += (25 if POSITIVE.search(value) else 0) - (25 if NEGATIVE.search(value) else 0)
     return weight
@@ -311,9 +335,9 @@ def _overlay(node: Element) -> bool:
     modal/drawer/popup class or id."""
     return node.tag == "dialog" or node.get("aria-modal") == "true" \
         or node.get("role") in ("dialog", "alertdialog") \
-        or bool(OVERLAY.search(f"{node.get('class', '')} {node.get('id', '')}"))
+        or bool(OVERLAY.search(f"{own_names(node.get('class', ''))} {node.get('id', '')}"))
 
 
 def _comments(node: Element) -> bool:
     """``node``'s class or id names a comment thread."""
-    return bool(COMMENT.search(f"{node.get('class', '')} {node.get('id', '')}"))
+    return bool(COMMENT.search(f"{own_names(node.get('class', ''))} {node.get('id', '')}"))

@@ -1187,7 +1187,8 @@ impl<'a, 'py> Picker<'a, 'py> {
             (Ok(class), Ok(id)) => (class.unwrap_or(""), id.unwrap_or("")),
             _ => return Ok(Err(Unsupported)),
         };
-        let name = format!("{class} {id}");
+        // `_comments`/`_overlay`: a post's taxonomy terms name no comment thread, no dialog.
+        let name = format!("{} {id}", crate::names::own_names(class));
         if let Some(&found) = self.searched[which].get(&name) {
             return Ok(Ok(found));
         }

@@ -47,6 +47,12 @@ const NEGATIVE_WORDS: &[&str] = &[
     "ads", "advert", "banner", "popular", "recommend",
 ];
 
+/// `main_content.TERM_PREFIXES` and `POST_NAMES`: in a class that names a post, the taxonomy
+/// terms blog and shop software writes there ("category-reviews", "tag-social-media") name the
+/// post's topics, not the element (`own_names`).
+const TERM_PREFIXES: &[&str] = &["category-", "tag-", "format-", "product_cat-", "product_tag-"];
+const POST_NAMES: &str = "hentry|post|post-[0-9]+|type-.+";
+
 /// `html.OVERLAY_NAMES`: a furniture marker among them is called "dialog".
 const OVERLAY_NAMES: &[&str] = &["modal", "dialog", "drawer", "popup", "popover", "offcanvas",
                                   "lightbox"];
@@ -71,6 +77,43 @@ pub fn negative_pattern() -> String {
 
 pub fn overlay_names() -> &'static [&'static str] {
     OVERLAY_NAMES
+}
+
+pub fn term_prefixes() -> &'static [&'static str] {
+    TERM_PREFIXES
+}
+
+pub fn post_names_pattern() -> &'static str {
+    POST_NAMES
+}
+
+/// `POST_NAMES`' full match of one class: "hentry", "post", "post-<digits>", "type-<any>".
+fn post_name(name: &str) -> bool {
+    name == "hentry" || name == "post"
+        || name.strip_prefix("post-")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        || name.strip_prefix("type-").is_some_and(|rest| !rest.is_empty())
+}
+
+/// A taxonomy term: a `TERM_PREFIXES` prefix and a slug.
+fn term(name: &str) -> bool {
+    TERM_PREFIXES.iter().any(|prefix| name.len() > prefix.len() && name.starts_with(prefix))
+}
+
+/// `main_content.own_names`: `css_class` without its taxonomy terms when it names a post, its
+/// other classes joined by a space; else itself. Classes are separated by HTML's white space.
+pub fn own_names(css_class: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if !TERM_PREFIXES.iter().any(|prefix| css_class.contains(prefix)) {
+        return Cow::Borrowed(css_class);
+    }
+    let names: Vec<&str> = css_class.split(|c| matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r'))
+        .filter(|name| !name.is_empty()).collect();
+    if !names.iter().any(|name| post_name(name)) {
+        return Cow::Borrowed(css_class);
+    }
+    let own: Vec<&str> = names.iter().copied().filter(|name| !term(name)).collect();
+    if own.len() == names.len() { Cow::Borrowed(css_class) } else { Cow::Owned(own.join(" ")) }
 }
 
 /// `re`'s `\s` under `re.ASCII`, or `-` or `_`: the separators around a token.
@@ -156,8 +199,9 @@ fn holds_any(text: &str, words: &[&str]) -> bool {
 }
 
 /// `_class_names(css_class, element_id, role)` of ASCII names: (the furniture marker or "",
-/// 1 if the class or id names content, else 0).
+/// 1 if the class or id names content, else 0), a post's taxonomy terms left out.
 pub fn class_names(css_class: &str, element_id: &str, role: &str) -> (String, i64) {
+    let css_class = own_names(css_class);
     let all = format!("{css_class} {element_id} {role}").to_ascii_lowercase();
     let names = format!("{css_class} {element_id}").to_ascii_lowercase();
     let content = (holds_any(&names, POSITIVE_WORDS) && !holds_any(&names, NEGATIVE_WORDS)) as i64;
@@ -170,10 +214,12 @@ pub fn class_names(css_class: &str, element_id: &str, role: &str) -> (String, i6
     (marker.to_string(), content)
 }
 
-/// `_names_weight(css_class, element_id)` of ASCII names (None or empty: no weight).
+/// `_names_weight(css_class, element_id)` of ASCII names (None or empty: no weight), a post's
+/// taxonomy terms left out.
 pub fn names_weight(css_class: Option<&str>, element_id: Option<&str>) -> i64 {
     let mut weight = 0;
-    for value in [css_class, element_id].into_iter().flatten() {
+    let css_class = css_class.map(own_names);
+    for value in [css_class.as_deref(), element_id].into_iter().flatten() {
         if value.is_empty() {
             continue;
         }

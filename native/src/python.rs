@@ -777,16 +777,19 @@ fn ascii(texts: &[&str]) -> PyResult<()> {
 #[pymethods]
 impl ClassNames {
     /// The matcher when the running Python's patterns (`BOILERPLATE_TOKEN`, `POSITIVE`,
-    /// `NEGATIVE`) and overlay names are exactly those the core matches, else None.
+    /// `NEGATIVE`), overlay names and taxonomy terms (`TERM_PREFIXES`, `POST_NAMES`) are
+    /// exactly those the core matches, else None.
     #[staticmethod]
-    fn matching(token: &str, positive: &str, negative: &str, overlay: Vec<String>)
-                -> Option<ClassNames> {
+    fn matching(token: &str, positive: &str, negative: &str, overlay: Vec<String>,
+                terms: Vec<String>, post_names: &str) -> Option<ClassNames> {
         let mut overlay = overlay;
         overlay.sort();
         let mut known: Vec<&str> = crate::names::overlay_names().to_vec();
         known.sort();
         (token == crate::names::token_pattern() && positive == crate::names::positive_pattern()
-         && negative == crate::names::negative_pattern() && overlay == known)
+         && negative == crate::names::negative_pattern() && overlay == known
+         && terms == crate::names::term_prefixes()
+         && post_names == crate::names::post_names_pattern())
             .then_some(ClassNames)
     }
 
