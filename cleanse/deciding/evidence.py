@@ -387,6 +387,14 @@ def _copies(lines: list[Line]) -> tuple[list[int], list[int]]:
     four regional copies of a promotion's terms. A short line said again later is a header
     menu its footer repeats, or a field every card of a grid shows.
     """
+    if native.enabled:
+        return native.core.line_copies(lines)
+    return _copies_reference(lines)
+
+
+def _copies_reference(lines: list[Line]) -> tuple[list[int], list[int]]:
+    """:func:`_copies` in Python (the native core's ``line_copies`` gives the same counts,
+    tests/test_native.py)."""
     keys = [line.match_key for line in lines]
     totals = Counter(key for key in keys if key)
     earlier: list[int] = []
