@@ -367,21 +367,6 @@ def test_earlier_copies_count_the_lines_that_said_the_same_before():
     assert not earlier[[i for i in range(len(lines)) if i != copies[1]]].any()
 
 
-def test_later_copies_count_the_copies_after_a_line_that_is_not_prose():
-    # A menu item the footer says again: its first copy has one after it, the last none. A
-    # paragraph said again (a promotion's terms per region) is no junk for its first copy:
-    # prose counts no later copies.
-    text = page("Size guide", *EN, EN[0], "size guide")
-    lines, rows = page_features(labelled(text))
-    later = rows[:, COLUMN["later_copies"]]
-    menu = [i for i, line in enumerate(lines) if line.text.lower() == "size guide"]
-    prose = [i for i, line in enumerate(lines) if line.text == EN[0]]
-    assert len(menu) == 2 and len(prose) == 2 and lines[prose[0]].features.prose
-    assert later[menu[0]] == math.log1p(1) and later[menu[1]] == 0
-    assert not later[prose].any()
-    assert rows[prose[1], COLUMN["earlier_copies"]] == math.log1p(1)
-
-
 def test_captures_that_mark_their_links_are_judged_by_the_linked_model(tmp_path):
     other = tmp_path / "model"
     shutil.copytree(SHIPPED, other)

@@ -179,6 +179,34 @@ def test_a_comment_counter_under_every_teaser_opens_no_comment_section():
     assert_unflagged(labels, [summary for _, summary in teasers])
 
 
+PRODUCT = ["Washed linen shirt", "A relaxed shirt in garment-dyed European linen, cut to sit easily "
+           "over a T-shirt or on its own through the summer.",
+           "Mother-of-pearl buttons, a single chest pocket and a curved hem finish it; it "
+           "softens with every wash and never needs ironing."]
+REVIEWS = ["Comfortable all day and the colour is lovely, though the sleeves run long.",
+           "Arrived quickly, washed well, I bought a second one in blue a week later."]
+
+
+@pytest.mark.parametrize("heading", ["Customer Reviews", "Ratings & Reviews", "Write a review",
+                                     "Kundenbewertungen", "Be the first to review “Linen shirt”"])
+def test_a_products_review_heading_opens_the_comment_section(heading):
+    # A text capture has no reviews container: shop software's heading of its readers'
+    # reviews is the sign, as a comment heading is under an article.
+    labels = labelled(page(*PRODUCT, heading, *REVIEWS))
+    for needle in (heading, *REVIEWS):
+        assert_flagged(labels, needle, ("related_lists", "comment_section"))
+    assert_unflagged(labels, PRODUCT[1:])
+
+
+@pytest.mark.parametrize("heading", ["Reviews", "Q&A", "Questions & Answers"])
+def test_a_bare_reviews_or_questions_heading_opens_no_comment_section(heading):
+    # A tab, a sort column, an interview's or an FAQ's own heading as often as a section of
+    # readers' posts.
+    labels = labelled(page(*PRODUCT, heading, *REVIEWS))
+    assert not [decision for line in labels.lines for decision in line.decisions
+                if decision.rule == "comment_section"]
+
+
 def test_the_article_above_a_comment_section_is_kept():
     assert_article_kept(COMMENTS_AFTER, EN)
 

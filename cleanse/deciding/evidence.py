@@ -28,8 +28,6 @@ from one. Columns:
   a feed's summaries are prose too;
 * copies: how many lines before this one say the same (case, digits and punctuation
   ignored: ``earlier_copies``): a shop's description rendered again in a tab, a quoted post;
-  and, for a line that is not prose, how many after it do (``later_copies``): a menu the
-  footer echoes, a card field every card repeats;
 * the DOM (HTML only, missing for text captures): block tag, link
   density, furniture-named container (dialogs apart), ``<article>``/``<main>``,
   quote, hidden, how close the line hangs to the title heading
@@ -44,7 +42,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -105,7 +102,7 @@ _POSITION_COLUMNS = (
     "short_run", "prev_log_tokens", "next_log_tokens", "prev_prose", "next_prose",
     "tokens_vs_page_median", "page_prose_share", "page_long_lines", "page_list_share",
     "page_link_markup_share", "shape_repeats", "unpatterned_prose_after",
-    "earlier_copies", "later_copies",
+    "earlier_copies",
 )
 _DOM_COLUMNS = (
     "is_html", "link_density", "in_article", "quote", "hidden", "main_content",
@@ -366,47 +363,42 @@ def page_features(page: Page) -> tuple[list[Line], np.ndarray]:
         rows[:, col["page_link_density"]] = float(
             (chars * rows[:, col["link_density"]]).sum() / total_chars)
         _structure_columns(lines, chars, total_chars, rows)
-    earlier, later = _copies(lines)
-    rows[:, col["earlier_copies"]] = np.log1p(earlier)
-    rows[:, col["later_copies"]] = np.log1p(later)
+    rows[:, col["earlier_copies"]] = np.log1p(_earlier_copies(lines))
     rows[:, _WINDOW_START:] = _window_means(rows[:, _WINDOWED_COLUMNS])
     return lines, rows
 
 
-def _copies(lines: list[Line]) -> tuple[list[int], list[int]]:
+def _earlier_copies(lines: list[Line]) -> list[int]:
     """Per line, how many lines before it say what it says (its ``match_key``: case, digits,
-    spaces and punctuation ignored; a line of no letters or digits copies nothing), and, for
-    a line that is not prose, how many after it do.
+    spaces and punctuation ignored; a line of no letters or digits copies nothing): by the
+    native core when enabled, else by the reference.
 
     A shop renders its description two or three times (tabs, a mobile copy, a "read more"
     box), a forum quotes the post it answers: the first copy is the page's text, the later
     ones add nothing. ``duplicates`` leaves long sentences and repeats inside the main
-    content alone (a pull quote, an interview's subheadings); the model weighs them.
-    Copies *after* a line count only when it is not prose: a count of every copy (tried,
-    session 28) marked the first copy of a paragraph too, and the model then removed all
-    four regional copies of a promotion's terms. A short line said again later is a header
-    menu its footer repeats, or a field every card of a grid shows.
+    content alone (a pull quote, an interview's subheadings); the model weighs them. Only
+    the lines *before* count: a count of every copy (tried, session 28) marked the first
+    one too, and the model then removed all four regional copies of a promotion's terms
+    and a directory's repeated field values with them; so did a count of the later copies
+    of lines that are not prose (session 29).
     """
     if native.enabled:
-        return native.core.line_copies(lines)
-    return _copies_reference(lines)
+        return native.core.earlier_copies(lines)
+    return _earlier_copies_reference(lines)
 
 
-def _copies_reference(lines: list[Line]) -> tuple[list[int], list[int]]:
-    """:func:`_copies` in Python (the native core's ``line_copies`` gives the same counts,
-    tests/test_native.py)."""
-    keys = [line.match_key for line in lines]
-    totals = Counter(key for key in keys if key)
+def _earlier_copies_reference(lines: list[Line]) -> list[int]:
+    """:func:`_earlier_copies` in Python (the native core's ``earlier_copies`` gives the
+    same counts, tests/test_native.py)."""
     earlier: list[int] = []
-    later: list[int] = []
     seen: dict[str, int] = {}
-    for line, key in zip(lines, keys):
-        before = seen.get(key, 0) if key else 0
-        earlier.append(before)
+    for line in lines:
+        key = line.match_key
+        count = seen.get(key, 0) if key else 0
+        earlier.append(count)
         if key:
-            seen[key] = before + 1
-        later.append(totals[key] - before - 1 if key and not line.features.prose else 0)
-    return earlier, later
+            seen[key] = count + 1
+    return earlier
 
 
 def _median(values: np.ndarray) -> float:

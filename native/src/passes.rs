@@ -236,41 +236,29 @@ fn line_match_key(line: &Bound<'_, PyAny>, features: &Bound<'_, PyAny>, tables: 
     }
 }
 
-/// `evidence._copies(lines)`: per line, how many lines before it share its match key, and,
-/// for a line that is not prose, how many after it do (a line whose key is empty copies
-/// nothing). Keys as `line_match_key` makes them, kept on the lines as the property keeps them.
+/// `evidence._earlier_copies(lines)`: per line, how many lines before it share its match key
+/// (a line whose key is empty copies nothing). Keys as `line_match_key` makes them, kept on
+/// the lines as the property keeps them.
 #[pyfunction]
-pub(crate) fn line_copies(lines: &Bound<'_, PyList>) -> PyResult<(Vec<usize>, Vec<usize>)> {
+pub(crate) fn earlier_copies(lines: &Bound<'_, PyList>) -> PyResult<Vec<usize>> {
     let py = lines.py();
     let tables = &core(py)?.tables;
     let slice: usize = py.import(intern!(py, "cleanse.features"))?
         .getattr(intern!(py, "SLICE"))?.extract()?;
-    let mut keys = Vec::with_capacity(lines.len());
-    let mut prose = Vec::with_capacity(lines.len());
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(lines.len());
+    let mut earlier = Vec::with_capacity(lines.len());
     for line in lines.iter() {
         let features = line.slot(intern!(py, "features"))?;
-        keys.push(line_match_key(&line, &features, tables, slice)?);
-        prose.push(features.slot(intern!(py, "prose"))?.is_truthy()?);
-    }
-    let mut totals: HashMap<&str, usize> = HashMap::new();
-    for key in keys.iter().filter(|key| !key.is_empty()) {
-        *totals.entry(key.as_str()).or_default() += 1;
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(totals.len());
-    let mut earlier = Vec::with_capacity(keys.len());
-    let mut later = Vec::with_capacity(keys.len());
-    for (key, &prose) in keys.iter().zip(&prose) {
+        let key = line_match_key(&line, &features, tables, slice)?;
         if key.is_empty() {
             earlier.push(0);
-            later.push(0);
             continue;
         }
-        let before = seen.entry(key.as_str()).or_default();
+        let before = seen.entry(key).or_default();
         earlier.push(*before);
         *before += 1;
-        later.push(if prose { 0 } else { totals[key.as_str()] - *before });
     }
-    Ok((earlier, later))
+    Ok(earlier)
 }
 
 /// What the list detectors read of a line, read once per page.

@@ -1083,7 +1083,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(markdown_candidates, module)?)?;
     module.add_function(wrap_pyfunction!(required_text_held, module)?)?;
     module.add_function(wrap_pyfunction!(plain_text, module)?)?;
-    module.add_function(wrap_pyfunction!(crate::passes::line_copies, module)?)?;
+    module.add_function(wrap_pyfunction!(crate::passes::earlier_copies, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::chrome::chrome_rules, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::duplicates::duplicate_lines, module)?)?;
     module.add_function(wrap_pyfunction!(crate::passes::related_lists::related_list_labels, module)?)?;
