@@ -179,8 +179,9 @@ def test_a_comment_counter_under_every_teaser_opens_no_comment_section():
     assert_unflagged(labels, [summary for _, summary in teasers])
 
 
-PRODUCT = ["Washed linen shirt", "A relaxed shirt in garment-dyed European linen, cut to sit easily "
-           "over a T-shirt or on its own through the summer.",
+PRODUCT = ["Washed linen shirt",
+           "A relaxed shirt in garment-dyed European linen, cut to sit easily over a T-shirt "
+           "or on its own through the summer.",
            "Mother-of-pearl buttons, a single chest pocket and a curved hem finish it; it "
            "softens with every wash and never needs ironing."]
 REVIEWS = ["Comfortable all day and the colour is lovely, though the sleeves run long.",
