@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -40,10 +41,7 @@ def _counter_repeats(content: list[Line], texts: list[str | None]) -> list[int]:
     run of digits as "0", what repeats when the line is one card's counter."""
     keys = [(line.hints.get("signature", ""), DIGIT_RUN.sub("0", text)) if text else None
             for line, text in zip(content, texts)]
-    counts: dict[tuple[str, str], int] = {}
-    for key in keys:
-        if key is not None:
-            counts[key] = counts.get(key, 0) + 1
+    counts = Counter(key for key in keys if key is not None)
     return [0 if key is None else counts[key] for key in keys]
 
 
