@@ -9,7 +9,9 @@ the page's site), and writes each page's token precision, recall and F1 per rend
 the seeds' body recall and junk leak. It runs the tree it is started from: run it once per
 tree (``PYTHONPATH=<tree>``) or per fold directory (``CLEANSE_FOLD_DIR``), then ``compare``
 the two files: mean F1 per dataset and wcxb page type, how many page renderings moved, and
-the largest moves either way.
+the largest moves either way. A mean move marked ``*`` is at least twice its standard error
+over the group's pages (paired): larger than the pages' own scatter would make it by chance.
+That is page sampling only; it says nothing of a retrain's redraw.
 
 A retrain moves every page a little (a redraw alone moves a wcxb page type by about +-0.01,
 docs/arbiter.md): judge an evidence change by the renderings it cannot reach too (an HTML
@@ -83,6 +85,16 @@ def moves(before: Scores, after: Scores) -> list[tuple[float, str, str]]:
                   if r in page and r in after.get(key, {}))
 
 
+def beyond_scatter(deltas: list[float]) -> bool:
+    """Whether the mean of paired moves is at least twice its standard error (two pages at
+    least: one move has no scatter to measure)."""
+    if len(deltas) < 2:
+        return False
+    mean = statistics.fmean(deltas)
+    error = statistics.stdev(deltas) / len(deltas) ** 0.5
+    return mean != 0 and abs(mean) >= 2 * error
+
+
 def compare(before: Scores, after: Scores, top: int) -> str:
     out = [f"{'group':26}" + "".join(f"{r:>26}" for r in RENDERINGS)]
     for name, keys in groups(before).items():
@@ -94,8 +106,11 @@ def compare(before: Scores, after: Scores, top: int) -> str:
                 continue
             was = statistics.mean(before[k][r]["f1"] for k in both)
             now = statistics.mean(after[k][r]["f1"] for k in both)
-            row += f"{was:.4f} -> {now:.4f} {now - was:+.4f}".rjust(26)
+            mark = "*" if beyond_scatter([after[k][r]["f1"] - before[k][r]["f1"]
+                                          for k in both]) else " "
+            row += f"{was:.4f} -> {now:.4f} {now - was:+.4f}{mark}".rjust(26)
         out.append(row)
+    out.append("* the mean move is at least twice its paired standard error over the pages")
     moved = [m for m in moves(before, after) if m[0]]
     out.append(f"{len(moved)} page renderings moved, {sum(m[0] > 0 for m in moved)} up")
     shown = moved if len(moved) <= 2 * top else moved[:top] + moved[-top:]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from perpage import compare, groups, moves
+from perpage import beyond_scatter, compare, groups, moves
 
 
 def page(dataset: str, kind: str, **f1: float) -> dict:
@@ -43,3 +43,13 @@ def test_compare_reports_group_means_and_the_moved_pages():
     assert "0.7000 -> 0.7500 +0.0500" in wcxb and "0.6000 -> 0.6000 +0.0000" in wcxb
     assert "2 page renderings moved, 1 up" in report
     assert "+0.200 wcxb_dev/1 html (forum) 0.500 -> 0.700" in report
+
+
+def test_a_move_is_marked_only_beyond_the_pages_scatter():
+    assert beyond_scatter([0.01, 0.02, 0.01, 0.015])       # small, but every page agrees
+    assert not beyond_scatter([0.3, -0.2, 0.0, -0.05])      # one page's luck
+    assert not beyond_scatter([0.2])                         # one page: no scatter to measure
+    assert not beyond_scatter([0.0, 0.0, 0.0])
+    report = compare(BEFORE, AFTER, top=5)
+    forum = next(line for line in report.splitlines() if line.startswith("wcxb_dev/forum"))
+    assert "+0.2000 " in forum and "*" not in forum          # a single page
