@@ -112,6 +112,21 @@ def test_a_small_widget_beside_the_article_is_still_furniture():
     assert "weekly digest" not in doc.text
 
 
+def test_a_page_built_of_widget_blocks_is_layout_but_widgets_beside_an_article_stay_furniture():
+    # A page builder wraps each block of the article in a widget of its own: each is small,
+    # together they hold the page. A few widgets beside an article stay furniture.
+    blocks = "".join(f"<div class='elementor-widget elementor-widget-text-editor'><p>{p}</p>"
+                     "</div>" for p in EN)
+    side = "".join(f"<div class='widget'><p>Our weekly digest number {n} lands every Friday "
+                   "morning, with the best stories of the week.</p></div>" for n in range(2))
+    built = labelled(html_page(f"<div class='menu'>{MENU}</div><div>{blocks}</div>"))
+    for paragraph in EN:
+        assert not any(line.hints.get("boilerplate") for line in lines_with(built, paragraph))
+    beside = labelled(html_page(f"<div>{article(EN)}</div>{side}"))
+    digest = lines_with(beside, "weekly digest")
+    assert len(digest) == 2 and all(line.hints.get("boilerplate") == "widget" for line in digest)
+
+
 def test_a_sentence_mentioning_the_page_title_is_body_not_title():
     head = "<html><head><title>New light rail line</title></head>"
     doc = cleanse.clean(f"{head}<body>{article(EN)}</body></html>")

@@ -132,6 +132,12 @@ MAX_DIALOG_SHARE = 0.8
 # and readers' reviews (a product with forty reviews holds more prose in them than in its
 # description). Only the title heading or MAX_DIALOG_SHARE of the text makes them a wrapper.
 WRAPPER_TESTED_FURNITURE = frozenset({"dialog", "reviews"})
+# Markers that page builders give every block of a page (Elementor's "elementor-widget",
+# SiteOrigin's "so-widget"): when the containers so named hold, all together, more than a
+# container may (MAX_BOILERPLATE_SHARE of the text, MAX_PROSE_SHARE of the paragraphs), the
+# name is the page's layout, not its furniture. On the bench pages where they do, 82% of
+# their text is article text; where they hold less (a sidebar's widgets), 8%.
+LAYOUT_TESTED_FURNITURE = frozenset({"widget"})
 PARAGRAPH_CHARS = 80
 SPACE = regex.compile(r"\s+")
 # A line's structural signature: the tag and first class of its last few enclosing elements.
@@ -529,10 +535,15 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
     A dialog or readers' reviews container (``WRAPPER_TESTED_FURNITURE``) is furniture
     however much prose it holds, unless it holds the page's title heading or
     ``MAX_DIALOG_SHARE`` of its text: then it is the page's wrapper.
+    A name page builders give every block (``LAYOUT_TESTED_FURNITURE``) is layout when its
+    containers together would be: each block is small, the page is made of them.
     The outermost remaining container names the line's furniture.
     """
     chars: dict[tuple[int, str], int] = {}
     prose: dict[tuple[int, str], int] = {}
+    # Per layout-tested marker, the text of the lines inside any container so named.
+    marker_chars: dict[str, int] = {}
+    marker_prose: dict[str, int] = {}
     content_inside: dict[tuple[int, str], int] = {}
     content_lines = 0
     holding_title: set[tuple[int, str]] = set()
@@ -547,11 +558,19 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
                 prose[key] = prose.get(key, 0) + len(line)
             if in_content:
                 content_inside[key] = content_inside.get(key, 0) + 1
+        for marker in {key[1] for key in hint.get("containers", ())} & LAYOUT_TESTED_FURNITURE:
+            marker_chars[marker] = marker_chars.get(marker, 0) + len(line)
+            if len(line) >= PARAGRAPH_CHARS:
+                marker_prose[marker] = marker_prose.get(marker, 0) + len(line)
     page_chars = sum(map(len, lines))
     limit = MAX_BOILERPLATE_SHARE * page_chars
     prose_limit = MAX_PROSE_SHARE * sum(len(line) for line in lines if len(line) >= PARAGRAPH_CHARS)
+    layout = {marker for marker, held in marker_chars.items()
+              if held > limit or marker_prose.get(marker, 0) > prose_limit}
 
     def counts(key: tuple[int, str]) -> bool:
+        if key[1] in layout:
+            return False
         if key[1] in WRAPPER_TESTED_FURNITURE:
             return key not in holding_title and chars[key] <= MAX_DIALOG_SHARE * page_chars
         if key[1] in SEMANTIC_FURNITURE and content_inside.get(key, 0) < content_lines:

@@ -417,6 +417,8 @@ const BOILERPLATE_TAGS: [&str; 5] = ["nav", "footer", "aside", "form", "dialog"]
 const SEMANTIC_FURNITURE: [&str; 3] = ["nav", "footer", "aside"];
 /// `html.WRAPPER_TESTED_FURNITURE`: furniture however much prose, unless a wrapper.
 const WRAPPER_TESTED_FURNITURE: [&str; 2] = ["dialog", "reviews"];
+/// `html.LAYOUT_TESTED_FURNITURE`: a page builder's name for every block of a page.
+const LAYOUT_TESTED_FURNITURE: [&str; 1] = ["widget"];
 const SIGNATURE_LEVELS: usize = 4;
 const MAX_BOILERPLATE_SHARE: f64 = 0.5;
 const MAX_PROSE_SHARE: f64 = 0.5;
@@ -1009,6 +1011,12 @@ fn settle(walk: &Walk<'_, '_>) -> Vec<Option<usize>> {
     let mut content_lines = 0usize;
     let mut page_chars = 0usize;
     let mut prose_chars = 0usize;
+    // Per layout-tested marker, the text of the lines inside any container so named.
+    let layout_tested: Vec<bool> = walk.markers.iter()
+        .map(|marker| LAYOUT_TESTED_FURNITURE.contains(&marker.as_str())).collect();
+    let (mut marker_chars, mut marker_prose) = (vec![0usize; walk.markers.len()],
+                                                vec![0usize; walk.markers.len()]);
+    let mut line_markers: Vec<usize> = Vec::new();
     for (line, path) in walk.lines.iter().zip(&paths) {
         let length = line.text.chars().count();
         page_chars += length;
@@ -1035,11 +1043,28 @@ fn settle(walk: &Walk<'_, '_>) -> Vec<Option<usize>> {
                 content_inside[index] += 1;
             }
         }
+        line_markers.clear();
+        line_markers.extend(path.iter().map(|&index| walk.containers[index].marker)
+                                .filter(|&marker| layout_tested[marker]));
+        line_markers.sort_unstable();
+        line_markers.dedup();
+        for &marker in &line_markers {
+            marker_chars[marker] += length;
+            if length >= PARAGRAPH_CHARS {
+                marker_prose[marker] += length;
+            }
+        }
     }
     let limit = MAX_BOILERPLATE_SHARE * page_chars as f64;
     let prose_limit = MAX_PROSE_SHARE * prose_chars as f64;
     let dialog_limit = MAX_DIALOG_SHARE * page_chars as f64;
+    let layout: Vec<bool> = marker_chars.iter().zip(&marker_prose)
+        .map(|(&held, &held_prose)| held as f64 > limit || held_prose as f64 > prose_limit)
+        .collect();
     let counts = |index: usize| -> bool {
+        if layout[walk.containers[index].marker] {
+            return false;
+        }
         let marker = walk.markers[walk.containers[index].marker].as_str();
         if WRAPPER_TESTED_FURNITURE.contains(&marker) {
             return !holding_title[index] && chars[index] as f64 <= dialog_limit;
