@@ -199,6 +199,43 @@ def test_a_products_review_heading_opens_the_comment_section(heading):
     assert_unflagged(labels, PRODUCT[1:])
 
 
+def test_a_review_heading_over_a_rating_summary_opens_the_comment_section():
+    # The summary's short lines ("4.6 out of 5") follow a heading that stands alone: a section.
+    summary = ["4.6 out of 5", "Based on 213 reviews"]
+    labels = labelled(page(*PRODUCT, "Customer reviews", *summary, *REVIEWS))
+    for needle in ("Customer reviews", *summary, *REVIEWS):
+        assert_flagged(labels, needle, ("related_lists", "comment_section"))
+
+
+def test_a_write_a_review_button_under_a_rating_histogram_opens_the_comment_section():
+    # The histogram's short lines stand before it, but a button is no tab label.
+    histogram = ["5 stars 80%", "4 stars 12%", "3 stars 8%"]
+    labels = labelled(page(*PRODUCT, *histogram, "Write a review", *REVIEWS))
+    for needle in ("Write a review", *REVIEWS):
+        assert_flagged(labels, needle, ("related_lists", "comment_section"))
+
+
+def test_a_review_heading_over_a_filters_facets_opens_no_comment_section():
+    # A collection's sidebar filter: the heading of its facets, the product grid below.
+    facets = ["* 4 stars & up", "* 3 stars & up", "* 2 stars & up", "* 1 star & up", "Brand",
+              "* Apple", "* Sony"]
+    grid = ["Wireless noise-cancelling headphones with a thirty-hour battery and a soft case.",
+            "Compact earbuds with a charging case, sweat resistant and made for running."]
+    labels = labelled(page(*PRODUCT, "Customer Reviews", *facets, *grid))
+    assert not [decision for line in labels.lines for decision in line.decisions
+                if decision.rule == "comment_section"]
+
+
+@pytest.mark.parametrize("row", [["Description", "Specifications", "Customer Reviews"],
+                                 ["Description", "Customer Reviews", "Shipping"]])
+def test_a_review_heading_in_a_row_of_tabs_opens_no_comment_section(row):
+    # The tab row over the first tab's panel: the panel is the product's own text.
+    panel = "Cut from a mid-weight linen that breathes in the heat and keeps its shape."
+    labels = labelled(page(*PRODUCT, *row, panel))
+    assert not [decision for line in labels.lines for decision in line.decisions
+                if decision.rule == "comment_section"]
+
+
 @pytest.mark.parametrize("heading", ["Reviews", "Q&A", "Questions & Answers"])
 def test_a_bare_reviews_or_questions_heading_opens_no_comment_section(heading):
     # A tab, a sort column, an interview's or an FAQ's own heading as often as a section of

@@ -89,6 +89,12 @@ class RelatedLists(Detector):
       lines. A heading repeated on ``MIN_COUNTER_REPEATS`` lines or more (its digits aside,
       at one tag-and-class path on HTML) is a teaser's counter, one per card, and heads no
       section (``_counter_repeats``).
+    * A *review heading* ("Customer reviews", "Write a review") is a comment heading of a
+      product's readers, under the same guards, but shops also write it as one of a row of
+      tab labels ("Overview / Specs / Reviews (1)") or over a filter's facets ("Customer
+      Reviews / 4 stars & up / 3 stars & up ..."): a heading that is itself a short label,
+      among short labels (``_among_labels``), opens no section. ("Write a review" under a
+      rating histogram's short lines is a button over the reviews, not a tab.)
     """
 
     name = "related_lists"
@@ -102,6 +108,12 @@ class RelatedLists(Detector):
     min_prose_before_comments: int = 40
     thread_window: int = 20
     min_thread_dates: int = 2
+    # A tab or facet label: a line of at most this many words (a CJK character a half word).
+    max_label_words: int = 2
+    # A review heading after this many labels in a row is the last tab of a row; before
+    # this many, the heading of a filter's facets; one label on each side, a middle tab.
+    min_labels_before: int = 2
+    min_labels_after: int = 4
     keywords: dict[str, list[str]] = field(default_factory=lambda: vocabulary("related_lists"))
 
     def __post_init__(self) -> None:
@@ -109,6 +121,7 @@ class RelatedLists(Detector):
         self._list_patterns = any_fullmatch(self.keywords["list_heading_patterns"])
         self._comment_headings = Keywords(self.keywords["comment_headings"])
         self._comment_patterns = any_fullmatch(self.keywords["comment_heading_patterns"])
+        self._review_headings = Keywords(self.keywords["review_headings"])
         # What a text must hold for the patterns to match it (None: not known). The native
         # pass asks the patterns (a Python call, ~2.5 us) only about texts that hold it.
         self._list_required = required_text(self.keywords["list_heading_patterns"])
@@ -147,10 +160,34 @@ class RelatedLists(Detector):
             return None
         if not (self._comment_headings.fullmatch(text)
                 or self._comment_patterns(content[i].features.plain.strip())):
-            return None
+            if not self._review_headings.fullmatch(text) or self._among_labels(content, i):
+                return None
         if counter_repeats[i] >= MIN_COUNTER_REPEATS:
             return None  # a teaser card's counter, one of many
         return text
+
+    def _label(self, line: Line) -> bool:
+        """Whether ``line`` reads as a tab's or a facet's label: a few words, not prose."""
+        features = line.features
+        return not features.prose and \
+            0 < features.words + features.cjk / 2 <= self.max_label_words
+
+    def _among_labels(self, content: list[Line], i: int) -> bool:
+        """Whether the review heading ``content[i]`` is a tab among tab labels or heads a
+        filter's facets: a label itself, with ``min_labels_before`` labels right before it,
+        ``min_labels_after`` right after it, or one on each side."""
+        if not self._label(content[i]):
+            return False
+        before = 0
+        while before < self.min_labels_before and i - before - 1 >= 0 \
+                and self._label(content[i - before - 1]):
+            before += 1
+        after = 0
+        while after < self.min_labels_after and i + after + 1 < len(content) \
+                and self._label(content[i + after + 1]):
+            after += 1
+        return before >= self.min_labels_before or after >= self.min_labels_after \
+            or (before > 0 and after > 0)
 
     @staticmethod
     def _other_furniture(line: Line, title_marker: str) -> bool:

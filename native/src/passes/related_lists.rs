@@ -42,8 +42,13 @@ struct RelatedLists<'py, 'c> {
     thread_window: i64,
     min_thread_dates: f64,
     max_inline_tokens: f64,
+    /// `max_label_words`, `min_labels_before`, `min_labels_after` (`_among_labels`).
+    max_label_words: f64,
+    min_labels_before: usize,
+    min_labels_after: usize,
     list_headings: Group<'py>,
     comment_headings: Group<'py>,
+    review_headings: Group<'py>,
     inline: Group<'py>,
 }
 
@@ -72,8 +77,10 @@ impl<'py> RelatedLists<'py, '_> {
         }
         if !self.c.fullmatch(&self.comment_headings, text)? {
             let stripped = lines[i].text().trim_matches(|c| self.c.tables.re_space.has(c));
-            if !self.comment_required.as_ref().is_none_or(|r| r.held_by(stripped))
-                || !self.comment_patterns.call1((stripped,))?.is_truthy()? {
+            if (!self.comment_required.as_ref().is_none_or(|r| r.held_by(stripped))
+                || !self.comment_patterns.call1((stripped,))?.is_truthy()?)
+                && (!self.c.fullmatch(&self.review_headings, text)?
+                    || self.among_labels(lines, i)?) {
                 return Ok(None);
             }
         }
@@ -81,6 +88,38 @@ impl<'py> RelatedLists<'py, '_> {
             return Ok(None);  // a teaser card's counter, one of many
         }
         Ok(Some(text.to_owned()))
+    }
+
+    /// `RelatedLists._label(line)`: a few words (a CJK character a half word), not prose.
+    fn label(&self, line: &LineView<'py>) -> PyResult<bool> {
+        if line.prose {
+            return Ok(false);
+        }
+        let py = line.line.py();
+        let features = line.line.slot(intern!(py, "features"))?;
+        let words = features.slot_f64(intern!(py, "words"))?
+            + features.slot_f64(intern!(py, "cjk"))? / 2.0;
+        Ok(0.0 < words && words <= self.max_label_words)
+    }
+
+    /// `RelatedLists._among_labels(content, i)`: the review heading at `i` is a label itself,
+    /// and a tab among tab labels or the heading of a filter's facets.
+    fn among_labels(&self, lines: &[LineView<'py>], i: usize) -> PyResult<bool> {
+        if !self.label(&lines[i])? {
+            return Ok(false);
+        }
+        let mut before = 0;
+        while before < self.min_labels_before && i >= before + 1
+                && self.label(&lines[i - before - 1])? {
+            before += 1;
+        }
+        let mut after = 0;
+        while after < self.min_labels_after && i + after + 1 < lines.len()
+                && self.label(&lines[i + after + 1])? {
+            after += 1;
+        }
+        Ok(before >= self.min_labels_before || after >= self.min_labels_after
+           || (before > 0 && after > 0))
     }
 
     /// `RelatedLists._comments_start_here(content, i, seen_prose, total_prose, counted)`.
@@ -239,8 +278,12 @@ pub(crate) fn related_list_labels<'py>(detector: &Bound<'py, PyAny>,
         thread_window: detector.getattr(intern!(py, "thread_window"))?.extract()?,
         min_thread_dates: threshold(detector, intern!(py, "min_thread_dates"))?,
         max_inline_tokens: threshold(detector, intern!(py, "max_inline_tokens"))?,
+        max_label_words: threshold(detector, intern!(py, "max_label_words"))?,
+        min_labels_before: detector.getattr(intern!(py, "min_labels_before"))?.extract()?,
+        min_labels_after: detector.getattr(intern!(py, "min_labels_after"))?.extract()?,
         list_headings: c.group(detector, intern!(py, "_list_headings"))?,
         comment_headings: c.group(detector, intern!(py, "_comment_headings"))?,
+        review_headings: c.group(detector, intern!(py, "_review_headings"))?,
         inline: c.group(detector, intern!(py, "_inline"))?,
     };
     let max_heading_tokens = threshold(detector, intern!(py, "max_heading_tokens"))?;
