@@ -550,15 +550,16 @@ def _settle_containers(lines: list[str], hints: list[dict[str, Any]]) -> None:
     for line, hint in zip(lines, hints):
         in_content = hint.get("in_content", False)
         content_lines += in_content
+        containers = hint.get("containers", ())
         if hint.get("title_affinity") == 1.0:  # a line of the title heading itself
-            holding_title.update(hint.get("containers", ()))
-        for key in hint.get("containers", ()):
+            holding_title.update(containers)
+        for key in containers:
             chars[key] = chars.get(key, 0) + len(line)
             if len(line) >= PARAGRAPH_CHARS:
                 prose[key] = prose.get(key, 0) + len(line)
             if in_content:
                 content_inside[key] = content_inside.get(key, 0) + 1
-        for marker in {key[1] for key in hint.get("containers", ())} & LAYOUT_TESTED_FURNITURE:
+        for marker in {key[1] for key in containers} & LAYOUT_TESTED_FURNITURE:
             marker_chars[marker] = marker_chars.get(marker, 0) + len(line)
             if len(line) >= PARAGRAPH_CHARS:
                 marker_prose[marker] = marker_prose.get(marker, 0) + len(line)
